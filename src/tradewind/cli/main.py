@@ -1,0 +1,81 @@
+"""The `tradewind` command line: one Typer app, one module per command group."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from tradewind.cli import config_cmd, data_cmd
+from tradewind.domain.errors import TradewindError
+
+app = typer.Typer(
+    name="tradewind",
+    help="Tradewind: multi-market research, paper and live trading.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(data_cmd.app, name="data")
+app.add_typer(config_cmd.app, name="config")
+app.command("init")(config_cmd.init_command)
+
+_err = Console(stderr=True)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from tradewind.app.build_info import version_string
+
+        typer.echo(version_string())
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            help="Print version, git branch, commit and build time, then exit.",
+        ),
+    ] = False,
+) -> None:
+    """Tradewind: multi-market research, paper and live trading."""
+
+
+def run() -> None:
+    """Console-script entry point: user errors become one clean message and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except TradewindError as exc:
+        _err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        _err.print("aborted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if os.environ.get("TRADEWIND_DEBUG"):
+            raise
+        _err.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+            "This is a bug in Tradewind; rerun with TRADEWIND_DEBUG=1 for the traceback.",
+            highlight=False,
+        )
+        sys.exit(70)
+
+
+if __name__ == "__main__":
+    run()
