@@ -28,10 +28,16 @@ def _git(root: str, *args: str) -> str | None:
     return out.stdout.strip() or None
 
 
+def _env(name: str) -> str | None:
+    # Docker passes unset build args as their default, "unknown": treat that as unset.
+    value = os.environ.get(name, "").strip()
+    return None if value in ("", "unknown") else value
+
+
 def collect_build_info(root: str) -> dict[str, str]:
-    branch = os.environ.get("GIT_BRANCH") or _git(root, "rev-parse", "--abbrev-ref", "HEAD")
-    commit = os.environ.get("GIT_COMMIT") or _git(root, "rev-parse", "--short", "HEAD")
-    built = os.environ.get("BUILD_TIMESTAMP") or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    branch = _env("GIT_BRANCH") or _git(root, "rev-parse", "--abbrev-ref", "HEAD")
+    commit = _env("GIT_COMMIT") or _git(root, "rev-parse", "--short", "HEAD")
+    built = _env("BUILD_TIMESTAMP") or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
         "branch": branch or "unknown",
         "commit": (commit or "unknown")[:12],
