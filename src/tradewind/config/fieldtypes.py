@@ -1,0 +1,203 @@
+"""Annotated field types shared by the configuration models (percentages, times, names)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from datetime import time, timedelta
+from typing import Annotated, Any, NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationError,
+    ValidationInfo,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from tradewind.config.symbols import ISO_4217_CODES
+from tradewind.config.vocabulary import BUILTIN_STRATEGIES
+from tradewind.domain.timeframe import Timeframe
+
+__all__ = [
+    "KNOWN_STRATEGIES_CONTEXT_KEY",
+    "ClockTime",
+    "ConfigModel",
+    "CurrencyCode",
+    "Duration",
+    "Fraction",
+    "Percent",
+    "PositivePercent",
+    "StrategyName",
+    "TimeZoneName",
+    "TimeframeField",
+    "config_error",
+    "did_you_mean",
+    "format_duration",
+    "known_strategies",
+    "parse_duration",
+    "raise_field_error",
+]
+
+KNOWN_STRATEGIES_CONTEXT_KEY = "known_strategies"
+
+
+class ConfigModel(BaseModel):
+    """Base of every configuration section: immutable, unknown keys are errors."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_by_name=True, validate_by_alias=True
+    )
+
+
+def config_error(
+    kind: str, message: str, loc: tuple[str | int, ...], value: object
+) -> InitErrorDetails:
+    """One line error for `ValidationError.from_exception_data`, located relative to the
+    validator raising it (pydantic prefixes the enclosing location)."""
+    return InitErrorDetails(type=PydanticCustomError(kind, message), loc=loc, input=value)
+
+
+def raise_field_error(kind: str, message: str, field: str, value: object) -> NoReturn:
+    """Raise a ValidationError located at `field` of the model being validated."""
+    raise ValidationError.from_exception_data(kind, [config_error(kind, message, (field,), value)])
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A ` (did you mean 'x'?)` suffix for the closest candidate, or an empty string."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def known_strategies(info: ValidationInfo) -> frozenset[str]:
+    """Strategy names allowed in this validation: the context's set or the built-ins."""
+    context = info.context if isinstance(info.context, dict) else {}
+    names = context.get(KNOWN_STRATEGIES_CONTEXT_KEY)
+    return frozenset(names) if names is not None else frozenset(BUILTIN_STRATEGIES)
+
+
+def _check_strategy(name: str, info: ValidationInfo) -> str:
+    known = known_strategies(info)
+    if name not in known:
+        raise ValueError(
+            f"unknown strategy {name!r}{did_you_mean(name, known)}: "
+            f"expected one of {', '.join(sorted(known))}"
+        )
+    return name
+
+
+def _parse_timeframe(value: Any) -> Timeframe:
+    if isinstance(value, Timeframe):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(
+            f"invalid timeframe {value!r}: expected a string such as 1m, 5m, 1h, 4h, 1d or 1w"
+        )
+    return Timeframe.parse(value)  # DomainError is a ValueError: pydantic reports it
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d|w)\s*$", re.IGNORECASE)
+_DURATION_SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3_600, "d": 86_400, "w": 604_800}
+
+
+def parse_duration(value: Any) -> Any:
+    """Parse `"90s"`, `"30m"`, `"12h"`, `"3d"`, `"1w"` into a timedelta; pass others on."""
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match is None:
+            raise ValueError(
+                f"invalid duration {value!r}: expected a number and a unit s, m, h, d or w, "
+                "e.g. 30m, 12h or 3d"
+            )
+        seconds = float(match.group(1)) * _DURATION_SECONDS[match.group(2).lower()]
+        return timedelta(seconds=seconds)
+    return value
+
+
+def format_duration(value: timedelta) -> str:
+    """The shortest exact `<n><unit>` spelling of a duration (`3d`, `36h`, `90s`)."""
+    seconds = int(value.total_seconds())
+    for unit, size in (("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60)):
+        if seconds and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def _check_positive_duration(value: timedelta) -> timedelta:
+    if value <= timedelta(0):
+        raise ValueError(f"invalid duration {format_duration(value)}: expected a positive length")
+    return value
+
+
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _parse_clock_time(value: Any) -> Any:
+    if isinstance(value, str):
+        match = _HHMM.match(value.strip())
+        if match is None:
+            raise ValueError(
+                f"invalid time {value!r}: expected HH:MM on a 24-hour clock, e.g. 17:00"
+            )
+        return time(int(match.group(1)), int(match.group(2)))
+    if isinstance(value, time):
+        return value
+    raise ValueError(f'invalid time {value!r}: expected a quoted HH:MM string, e.g. "17:00"')
+
+
+def _check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {name!r}: expected an IANA name such as UTC, "
+            "America/New_York or Europe/London"
+        ) from None
+    return name
+
+
+def _check_currency(code: str) -> str:
+    upper = code.strip().upper()
+    if upper not in ISO_4217_CODES:
+        raise ValueError(
+            f"unknown currency {code!r}: expected an ISO 4217 code such as USD, EUR or JPY"
+        )
+    return upper
+
+
+#: A percentage in [0, 100].
+Percent = Annotated[float, Field(ge=0, le=100)]
+#: A percentage in (0, 100].
+PositivePercent = Annotated[float, Field(gt=0, le=100)]
+#: A fraction in [0, 1].
+Fraction = Annotated[float, Field(ge=0, le=1)]
+#: A bar length such as `1h` or `1d`; serialized back as text.
+TimeframeField = Annotated[
+    Timeframe, PlainValidator(_parse_timeframe), PlainSerializer(str, return_type=str)
+]
+#: A positive duration written `30m`, `12h`, `3d`; serialized back in that form.
+Duration = Annotated[
+    timedelta,
+    BeforeValidator(parse_duration),
+    AfterValidator(_check_positive_duration),
+    PlainSerializer(format_duration, return_type=str),
+]
+#: A wall-clock time written "HH:MM"; serialized back in that form.
+ClockTime = Annotated[
+    time,
+    PlainValidator(_parse_clock_time),
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
+]
+#: An IANA time zone name, checked against the zoneinfo database.
+TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
+#: An ISO 4217 currency code, upper-cased.
+CurrencyCode = Annotated[str, AfterValidator(_check_currency)]
+#: A strategy name known to this validation (built-ins or the context's set).
+StrategyName = Annotated[str, AfterValidator(_check_strategy)]

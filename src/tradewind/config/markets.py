@@ -1,0 +1,205 @@
+"""`markets.<name>`: one market's provider, symbols, strategies, timeframe and allocation."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails
+
+from tradewind.config.fieldtypes import (
+    ConfigModel,
+    PositivePercent,
+    StrategyName,
+    TimeframeField,
+    config_error,
+)
+from tradewind.config.symbols import normalize_symbol
+from tradewind.config.vocabulary import PROVIDER_MARKET_CLASSES, Provider
+from tradewind.domain.errors import DomainError
+from tradewind.domain.market import MarketClass
+from tradewind.domain.timeframe import Timeframe
+
+__all__ = ["MARKET_NAME_PATTERN", "MarketConfig", "MarketName", "infer_market_classes"]
+
+#: Market names are lowercase identifiers so that `TRADEWIND_MARKETS__<NAME>__...`
+#: environment overrides address them unambiguously.
+MARKET_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+_EXCHANGE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_CLASSES = ", ".join(m.value for m in MarketClass)
+
+
+class _UnknownMarketName:
+    """Placeholder `market_class` for a market whose name is no class: validating it
+    reports the unknown market at `markets.<name>.market_class`."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _market_class(value: Any) -> Any:
+    if isinstance(value, _UnknownMarketName):
+        raise ValueError(
+            f"unknown market {value.name!r}: the name is not a market class, so set "
+            f"market_class to one of {_CLASSES}"
+        )
+    return MarketClass.parse(value) if isinstance(value, str) else value
+
+
+def _market_name(name: str) -> str:
+    if not MARKET_NAME_PATTERN.match(name):
+        raise ValueError(
+            f"invalid market name {name!r}: expected lowercase letters, digits and underscores "
+            "starting with a letter (overrides address it as TRADEWIND_MARKETS__<NAME>__...)"
+        )
+    return name
+
+
+#: A market name: a lowercase identifier.
+MarketName = Annotated[str, AfterValidator(_market_name)]
+
+
+class MarketConfig(ConfigModel):
+    """One tradable market: where its data and orders go and what runs on it."""
+
+    enabled: bool = Field(
+        True, description="Disabled markets keep their settings but do not trade."
+    )
+    market_class: Annotated[MarketClass, BeforeValidator(_market_class)] = Field(
+        description="Asset class; inferred from the market name when the name is a class."
+    )
+    provider: Provider = Field(description="Data/execution provider: sim, ccxt, oanda, alpaca, ib.")
+    exchange: str | None = Field(None, description="ccxt exchange id (binance, kraken, ...).")
+    symbols: Annotated[list[str], Field(min_length=1)] = Field(
+        description="Instruments, normalized per class (EUR/USD -> EUR-USD)."
+    )
+    strategies: list[StrategyName] = Field(default_factory=list)
+    timeframe: TimeframeField = Field(default_factory=lambda: Timeframe.parse("1d"))
+    risk_allocation_pct: PositivePercent = Field(
+        description="Share of total capital this market may use, in percent (0 < x <= 100)."
+    )
+
+    @field_validator("symbols")
+    @classmethod
+    def _normalize_symbols(cls, symbols: list[str], info: ValidationInfo) -> list[str]:
+        market_class = info.data.get("market_class")
+        if not isinstance(market_class, MarketClass):
+            return symbols  # the class itself is invalid and reported on its own
+        normalized: list[str] = []
+        errors: list[InitErrorDetails] = []
+        first_index: dict[str, int] = {}
+        for index, symbol in enumerate(symbols):
+            try:
+                value = normalize_symbol(symbol, market_class)
+            except ValueError as exc:
+                errors.append(config_error("symbol", str(exc), (index,), symbol))
+                continue
+            if value in first_index:
+                errors.append(
+                    config_error(
+                        "duplicate_symbol",
+                        f"symbol {symbol!r} repeats {value} (item {first_index[value]}): "
+                        "expected each symbol once",
+                        (index,),
+                        symbol,
+                    )
+                )
+                continue
+            first_index[value] = index
+            normalized.append(value)
+        if errors:
+            raise ValidationError.from_exception_data("symbols", errors)
+        return normalized
+
+    @field_validator("strategies")
+    @classmethod
+    def _unique_strategies(cls, strategies: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for name in strategies:
+            if name in seen:
+                raise ValueError(f"strategy {name!r} is listed twice: expected each strategy once")
+            seen.add(name)
+        return strategies
+
+    @model_validator(mode="after")
+    def _check_provider(self) -> MarketConfig:
+        errors: list[InitErrorDetails] = []
+        classes = PROVIDER_MARKET_CLASSES[self.provider]
+        if classes is not None and self.market_class not in classes:
+            supported = " and ".join(sorted(c.value for c in classes))
+            capable = [
+                p.value
+                for p in Provider
+                if (cs := PROVIDER_MARKET_CLASSES[p]) is None or self.market_class in cs
+            ]
+            errors.append(
+                config_error(
+                    "provider_class",
+                    f"provider {self.provider.value!r} cannot serve {self.market_class} markets "
+                    f"(it serves {supported} only): expected one of {', '.join(capable)}",
+                    ("provider",),
+                    self.provider.value,
+                )
+            )
+        if self.provider is Provider.CCXT:
+            if self.exchange is None:
+                errors.append(
+                    config_error(
+                        "missing_exchange",
+                        "provider 'ccxt' needs an exchange: expected a ccxt exchange id "
+                        "such as binance, kraken or coinbase",
+                        ("exchange",),
+                        None,
+                    )
+                )
+            elif not _EXCHANGE_ID.match(self.exchange):
+                errors.append(
+                    config_error(
+                        "exchange_id",
+                        f"invalid exchange id {self.exchange!r}: expected a lowercase ccxt id "
+                        "such as binance or kraken",
+                        ("exchange",),
+                        self.exchange,
+                    )
+                )
+        elif self.exchange is not None:
+            errors.append(
+                config_error(
+                    "exchange_unused",
+                    f"exchange is only used with provider 'ccxt', not {self.provider.value!r}: "
+                    "remove it",
+                    ("exchange",),
+                    self.exchange,
+                )
+            )
+        if errors:
+            raise ValidationError.from_exception_data("MarketConfig", errors)
+        return self
+
+
+def infer_market_classes(markets: Any) -> Any:
+    """Fill `market_class` from each market's name where it is missing (a name that is
+    no class gets a placeholder that fails validation with an "unknown market" message)."""
+    if not isinstance(markets, dict):
+        return markets
+    filled: dict[Any, Any] = {}
+    for name, market in markets.items():
+        filled[name] = market
+        if isinstance(market, dict) and "market_class" not in market and isinstance(name, str):
+            try:
+                inferred: Any = MarketClass.parse(name).value
+            except DomainError:
+                inferred = _UnknownMarketName(name)
+            filled[name] = {"market_class": inferred, **market}
+    return filled
