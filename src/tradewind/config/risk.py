@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from tradewind.config.fieldtypes import (
     ClockTime,
@@ -16,6 +17,7 @@ from tradewind.config.fieldtypes import (
     raise_field_error,
 )
 from tradewind.config.vocabulary import CaseInsensitiveEnum
+from tradewind.domain.trading_state import ShutdownMode
 
 __all__ = [
     "DrawdownLadder",
@@ -28,13 +30,12 @@ __all__ = [
 ]
 
 
-class ShutdownMode(CaseInsensitiveEnum):
-    """What a kill switch does: SOFT blocks new entries, HARD flattens and cancels all,
-    FREEZE stops everything until a manual restart."""
+def _lower(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
 
-    SOFT = "SOFT"
-    HARD = "HARD"
-    FREEZE = "FREEZE"
+
+# The domain's ShutdownMode, accepted in any letter case (`SOFT`, `soft`).
+ShutdownModeField = Annotated[ShutdownMode, BeforeValidator(_lower)]
 
 
 class Weekday(CaseInsensitiveEnum):
@@ -121,7 +122,7 @@ class GlobalRiskConfig(ConfigModel):
     max_correlated_exposure_pct: PositivePercent = 50.0
     correlation_threshold: Fraction = 0.7
     trading_hours: list[TradingHoursRule] = Field(default_factory=list)
-    shutdown_mode: ShutdownMode = ShutdownMode.SOFT
+    shutdown_mode: ShutdownModeField = ShutdownMode.SOFT
 
     @model_validator(mode="after")
     def _exposure_within_leverage(self) -> GlobalRiskConfig:
