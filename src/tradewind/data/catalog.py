@@ -1,0 +1,401 @@
+"""The bar catalog: Parquet partitioned by market/symbol/timeframe, queried with DuckDB.
+
+Two roots are read: the user root first, then the read-only bundled data shipped in
+the package. Writes go to the user root only, created on the first write.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from tradewind.data import layout
+from tradewind.data.importer import RawBars, read_bar_file
+from tradewind.data.ingest import (
+    IngestReport,
+    NoValidRowsError,
+    RejectedRowsError,
+    raw_from_frame,
+)
+from tradewind.data.query import query_tables, table_to_arrays, table_to_frame
+from tradewind.data.schema import (
+    BAR_COLUMNS,
+    VALUE_FIELDS,
+    BarArrays,
+    CatalogEntry,
+    DataError,
+    DataSource,
+    default_calendar,
+)
+from tradewind.data.validation import validate_bars
+from tradewind.domain.market import MarketClass, QuoteType
+from tradewind.domain.timeframe import Timeframe
+
+__all__ = ["CATALOG_ENV", "DEFAULT_CATALOG_DIR", "Catalog"]
+
+CATALOG_ENV = "TRADEWIND_CATALOG_DIR"
+DEFAULT_CATALOG_DIR = Path("tradewind-data") / "catalog"
+
+
+class Catalog:
+    """Read and write bar series.
+
+    Args:
+        root: the user catalog directory; None -> `$TRADEWIND_CATALOG_DIR`, else
+            `./tradewind-data/catalog`. Nothing is created until the first write.
+        include_bundled: also read the real sample data shipped with Tradewind.
+    """
+
+    def __init__(self, root: Path | str | None = None, *, include_bundled: bool = True) -> None:
+        chosen = root if root is not None else os.environ.get(CATALOG_ENV) or DEFAULT_CATALOG_DIR
+        self.root = Path(chosen).expanduser()
+        self.include_bundled = include_bundled
+        self._entries: list[CatalogEntry] | None = None
+        self._connection: duckdb.DuckDBPyConnection | None = None
+
+    # -- discovery -----------------------------------------------------------------
+
+    def _roots(self) -> list[tuple[Path, DataSource]]:
+        roots: list[tuple[Path, DataSource]] = [(self.root, "user")]
+        if self.include_bundled:
+            from tradewind.data.bundled import bundled_catalog_root
+
+            roots.append((bundled_catalog_root(), "bundled"))
+        return roots
+
+    def entries(self, market: MarketClass | str | None = None) -> list[CatalogEntry]:
+        """Every series, user first; a user series hides a bundled one with the same key."""
+        if self._entries is None:
+            found: dict[tuple[str, str, str], CatalogEntry] = {}
+            for root, source in self._roots():
+                for meta_path in sorted(root.glob("market=*/symbol=*/timeframe=*/meta.json")):
+                    entry = layout.entry_from_meta(
+                        meta_path.parent, layout.read_meta(meta_path.parent), source
+                    )
+                    found.setdefault(entry.key, entry)
+            order = {m: i for i, m in enumerate(MarketClass)}
+            self._entries = sorted(
+                found.values(), key=lambda e: (order[e.market], e.symbol, e.timeframe)
+            )
+        if market is None:
+            return list(self._entries)
+        wanted = MarketClass.parse(market) if isinstance(market, str) else market
+        return [e for e in self._entries if e.market is wanted]
+
+    def entry(
+        self,
+        symbol: str,
+        *,
+        market: MarketClass | str | None = None,
+        timeframe: Timeframe | str | None = None,
+    ) -> CatalogEntry:
+        """The one series matching `symbol` (and market/timeframe when given).
+
+        Raises:
+            DataError: unknown symbol (close matches listed) or several matches
+                (the choices listed).
+        """
+        name = layout.normalize_symbol(symbol)
+        wanted_market = MarketClass.parse(market) if isinstance(market, str) else market
+        wanted_tf = str(Timeframe.parse(timeframe)) if timeframe is not None else None
+        if wanted_market is not None and wanted_tf is not None:
+            direct = self._direct_entry(wanted_market, name, wanted_tf)
+            if direct is not None:
+                return direct
+        everything = self.entries()
+        matches = [
+            e
+            for e in everything
+            if e.symbol == name
+            and (wanted_market is None or e.market is wanted_market)
+            and (wanted_tf is None or e.timeframe == wanted_tf)
+        ]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise DataError(_unknown_message(name, wanted_market, wanted_tf, everything))
+        choices = ", ".join(
+            f"{e.symbol} --market {e.market} --timeframe {e.timeframe}" for e in matches
+        )
+        raise DataError(f"symbol {name} is ambiguous; choose one of: {choices}")
+
+    def _direct_entry(
+        self, market: MarketClass, symbol: str, timeframe: str
+    ) -> CatalogEntry | None:
+        for root, source in self._roots():
+            directory = layout.series_dir(root, market, symbol, timeframe)
+            if (directory / layout.META_FILE).is_file():
+                return layout.entry_from_meta(directory, layout.read_meta(directory), source)
+        return None
+
+    # -- reading -------------------------------------------------------------------
+
+    def load_bars(
+        self,
+        symbol: str,
+        *,
+        market: MarketClass | str | None = None,
+        timeframe: Timeframe | str | None = None,
+        start: Any = None,
+        end: Any = None,
+    ) -> pd.DataFrame:
+        """The normalized bar frame of one series, `start <= timestamp <= end` (inclusive).
+
+        Raises:
+            DataError: unknown or ambiguous symbol, or an unreadable start/end.
+        """
+        entry = self.entry(symbol, market=market, timeframe=timeframe)
+        return self._query([entry], start, end)[entry.symbol]
+
+    def load_arrays(
+        self,
+        symbol: str,
+        *,
+        market: MarketClass | str | None = None,
+        timeframe: Timeframe | str | None = None,
+        start: Any = None,
+        end: Any = None,
+    ) -> BarArrays:
+        """Like `load_bars`, as read-only numpy arrays (times int64 ns UTC)."""
+        entry = self.entry(symbol, market=market, timeframe=timeframe)
+        table = self._tables([entry], start, end)[entry.symbol]
+        return table_to_arrays(entry.symbol, table)
+
+    def load_many(
+        self,
+        symbols: Iterable[str],
+        *,
+        market: MarketClass | str | None = None,
+        timeframe: Timeframe | str | None = None,
+        start: Any = None,
+        end: Any = None,
+    ) -> dict[str, pd.DataFrame]:
+        """Several series in one DuckDB query, keyed by normalized symbol, in request order."""
+        entries = [self.entry(s, market=market, timeframe=timeframe) for s in symbols]
+        return self._query(entries, start, end)
+
+    def _query(self, entries: list[CatalogEntry], start: Any, end: Any) -> dict[str, pd.DataFrame]:
+        return {
+            symbol: table_to_frame(table)
+            for symbol, table in self._tables(entries, start, end).items()
+        }
+
+    def _tables(self, entries: list[CatalogEntry], start: Any, end: Any) -> dict[str, pa.Table]:
+        return query_tables(self._duckdb(), entries, start, end)
+
+    def _duckdb(self) -> duckdb.DuckDBPyConnection:
+        if self._connection is None:
+            self._connection = duckdb.connect()
+        return self._connection
+
+    # -- writing -------------------------------------------------------------------
+
+    def write_bars(
+        self,
+        frame: pd.DataFrame,
+        *,
+        market: MarketClass | str,
+        symbol: str,
+        timeframe: Timeframe | str,
+        calendar: str | None = None,
+        quote_type: QuoteType = QuoteType.PRICE,
+        source: str = "user",
+        meta: Mapping[str, Any] | None = None,
+        validate: bool = False,
+    ) -> CatalogEntry:
+        """Store an already normalized, validated frame (replacing the series): the fast path.
+
+        `close_time` is computed from the calendar when the frame lacks it. `fields`
+        defaults to the value columns that are not all NaN. `meta` adds or overrides
+        metadata keys (e.g. `price_adjustment`, `units`, `description`).
+
+        Raises:
+            DataError: missing columns, or (with `validate=True`) any invalid row.
+        """
+        market_class, name, tf = _key(market, symbol, timeframe)
+        cal = calendar or default_calendar(market_class)
+        missing = [c for c in BAR_COLUMNS if c not in frame.columns and c != "close_time"]
+        if missing:
+            raise DataError(f"write_bars {name}: frame lacks column(s) {', '.join(missing)}")
+        fields = tuple((meta or {}).get("fields") or _present_fields(frame))
+        if validate:
+            result = validate_bars(frame, fields=fields, quote_type=quote_type)
+            if result.rejected:
+                raise DataError(
+                    f"write_bars {name}: {result.rejected} invalid rows "
+                    f"({result.nonzero_counts}); first: {result.quarantine.iloc[0].to_dict()}"
+                )
+        bars = (
+            frame if "close_time" in frame.columns else layout.attach_close_times(frame, cal, tf)[0]
+        )
+        extra = {"source": source, **(meta or {})}
+        return self._store(bars, market_class, name, str(tf), cal, quote_type, fields, extra)
+
+    def ingest(
+        self,
+        frame_or_path: pd.DataFrame | Path | str,
+        *,
+        market: MarketClass | str,
+        symbol: str,
+        timeframe: Timeframe | str = "1d",
+        calendar: str | None = None,
+        quote_type: QuoteType | None = None,
+        source_name: str | None = None,
+        tz: str | None = None,
+        columns: Mapping[str, str] | None = None,
+        timestamp_format: str | None = None,
+        strict: bool = False,
+    ) -> IngestReport:
+        """Validate, quarantine and store a file or frame, replacing the series (never merging).
+
+        Rejected rows go to `<root>/_quarantine/...` with their row number and reasons.
+        `tz`, `columns` and `timestamp_format` are passed to `read_bar_file`.
+
+        Raises:
+            DataError: the file is unusable (see `read_bar_file`).
+            NoValidRowsError: every row was rejected (the quarantine is still written).
+            RejectedRowsError: `strict` and some row was rejected (nothing stored).
+        """
+        market_class, name, tf = _key(market, symbol, timeframe)
+        cal = calendar or default_calendar(market_class)
+        quote = quote_type or QuoteType.PRICE
+        raw = self._read_input(frame_or_path, tz, columns, timestamp_format, tf)
+        label = source_name or raw.path.name
+        result = validate_bars(
+            raw.frame,
+            fields=raw.fields,
+            quote_type=quote,
+            row_numbers=raw.row_numbers,
+            issues=raw.issues,
+            raw=raw.raw,
+        )
+        quarantine_path = None
+        if result.rejected:
+            target = layout.quarantine_file(
+                self.root, market_class, name, str(tf), layout.new_ingest_id()
+            )
+            quarantine_path = layout.write_quarantine(target, result.quarantine)
+        report = IngestReport.build(
+            source_name=label,
+            key=(market_class.value, name, str(tf)),
+            result=result,
+            quarantine_path=quarantine_path,
+            notes=raw.notes,
+            fields=raw.fields,
+        )
+        if not len(result.accepted):
+            raise NoValidRowsError(report)
+        if strict and result.rejected:
+            raise RejectedRowsError(report)
+        previous = self._direct_user_rows(market_class, name, str(tf))
+        bars, outside = layout.attach_close_times(result.accepted, cal, tf)
+        meta = {
+            "source": str(source_name or raw.path),
+            "price_adjustment": raw.price_adjustment,
+            "quarantined": report.counts,
+            "quarantine_file": str(quarantine_path) if quarantine_path else None,
+            "rows_rejected": result.rejected,
+            "bars_outside_calendar": outside,
+            "notes": list(raw.notes),
+        }
+        entry = self._store(bars, market_class, name, str(tf), cal, quote, raw.fields, meta)
+        return _with(report, entry=entry, replaced_rows=previous, bars_outside_calendar=outside)
+
+    def _read_input(
+        self,
+        frame_or_path: pd.DataFrame | Path | str,
+        tz: str | None,
+        columns: Mapping[str, str] | None,
+        timestamp_format: str | None,
+        tf: Timeframe,
+    ) -> RawBars:
+        if isinstance(frame_or_path, pd.DataFrame):
+            return raw_from_frame(frame_or_path, name="<frame>", daily=not tf.is_intraday)
+        return read_bar_file(
+            frame_or_path, tz=tz, columns=columns, timestamp_format=timestamp_format, timeframe=tf
+        )
+
+    def _direct_user_rows(self, market: MarketClass, symbol: str, timeframe: str) -> int | None:
+        directory = layout.series_dir(self.root, market, symbol, timeframe)
+        if not (directory / layout.META_FILE).is_file():
+            return None
+        return int(layout.read_meta(directory).get("rows", 0))
+
+    def _store(
+        self,
+        bars: pd.DataFrame,
+        market: MarketClass,
+        symbol: str,
+        timeframe: str,
+        calendar: str,
+        quote_type: QuoteType,
+        fields: Iterable[str],
+        extra: Mapping[str, Any],
+    ) -> CatalogEntry:
+        directory = layout.series_dir(self.root, market, symbol, timeframe)
+        layout.write_bars_file(directory, bars)
+        stamps = bars["timestamp"]
+        meta: dict[str, Any] = {
+            "format": layout.META_VERSION,
+            "market": market.value,
+            "symbol": symbol,
+            "timeframe": timeframe,
+            "calendar": calendar,
+            "quote_type": quote_type.value,
+            "fields": [f for f in VALUE_FIELDS if f in set(fields)],
+            "price_adjustment": None,
+            "units": "",
+            "description": "",
+            "source": "user",
+            "rows": len(bars),
+            "first": stamps.iloc[0].isoformat() if len(bars) else None,
+            "last": stamps.iloc[-1].isoformat() if len(bars) else None,
+            "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "quarantined": {},
+        }
+        meta.update(extra)
+        layout.write_meta(directory, meta)
+        self._entries = None
+        return layout.entry_from_meta(directory, meta, "user")
+
+
+def _key(
+    market: MarketClass | str, symbol: str, timeframe: Timeframe | str
+) -> tuple[MarketClass, str, Timeframe]:
+    market_class = MarketClass.parse(market) if isinstance(market, str) else market
+    return market_class, layout.normalize_symbol(symbol), Timeframe.parse(timeframe)
+
+
+def _present_fields(frame: pd.DataFrame) -> tuple[str, ...]:
+    return tuple(f for f in VALUE_FIELDS if f in frame.columns and bool(frame[f].notna().any()))
+
+
+def _unknown_message(
+    symbol: str, market: MarketClass | None, timeframe: str | None, entries: list[CatalogEntry]
+) -> str:
+    scope = "".join(
+        [
+            f" in market {market}" if market else "",
+            f" at timeframe {timeframe}" if timeframe else "",
+        ]
+    )
+    same = [e for e in entries if e.symbol == symbol]
+    if same:
+        have = ", ".join(f"{e.market}/{e.timeframe}" for e in same)
+        return f"symbol {symbol} has no series{scope}; it exists as {have}"
+    close = difflib.get_close_matches(symbol, sorted({e.symbol for e in entries}), n=5, cutoff=0.5)
+    hint = f"; close matches: {', '.join(close)}" if close else ""
+    return f"unknown symbol {symbol}{scope}{hint} (see `tradewind data list`)"
+
+
+def _with(report: IngestReport, **changes: Any) -> IngestReport:
+    return replace(report, **changes)

@@ -1,0 +1,213 @@
+"""What an ingest did (accepted, rejected per rule, where the quarantine is) and frame input.
+
+`Catalog.ingest` reads a file (or takes a frame), validates it, quarantines the
+rejected rows and writes the rest; this module holds the report and the frame reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tradewind.data.importer import RawBars
+from tradewind.data.schema import VALUE_FIELDS, CatalogEntry, DataError
+from tradewind.data.timeparse import parse_time_values
+from tradewind.data.validation import ParseIssue, ValidationResult
+
+__all__ = [
+    "IngestReport",
+    "NoValidRowsError",
+    "RejectedRow",
+    "RejectedRowsError",
+    "raw_from_frame",
+]
+
+_EXAMPLES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedRow:
+    """One quarantined row: its 1-based source row, the rules it broke and why."""
+
+    row_number: int
+    rules: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """Outcome of one ingest. `counts` holds only rules that rejected rows."""
+
+    source_name: str
+    market: str
+    symbol: str
+    timeframe: str
+    rows_in: int
+    accepted: int
+    rejected: int
+    counts: Mapping[str, int]
+    quarantine_path: Path | None
+    examples: tuple[RejectedRow, ...]
+    notes: tuple[str, ...] = ()
+    entry: CatalogEntry | None = None
+    replaced_rows: int | None = None
+    bars_outside_calendar: int = 0
+    fields: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        source_name: str,
+        key: tuple[str, str, str],
+        result: ValidationResult,
+        quarantine_path: Path | None,
+        notes: tuple[str, ...],
+        fields: tuple[str, ...],
+    ) -> IngestReport:
+        head = result.quarantine.head(_EXAMPLES)
+        examples = tuple(
+            RejectedRow(int(n), str(rules), str(reason))
+            for n, rules, reason in zip(
+                head["row_number"], head["rules"], head["reason"], strict=True
+            )
+        )
+        market, symbol, timeframe = key
+        return cls(
+            source_name=source_name,
+            market=market,
+            symbol=symbol,
+            timeframe=timeframe,
+            rows_in=result.rows_in,
+            accepted=len(result.accepted),
+            rejected=result.rejected,
+            counts=result.nonzero_counts,
+            quarantine_path=quarantine_path,
+            examples=examples,
+            notes=notes,
+            fields=fields,
+        )
+
+    def summary(self) -> str:
+        """A few plain lines: what was imported, what was rejected and where it went."""
+        lines = [
+            f"{self.source_name} -> {self.symbol} ({self.market}, {self.timeframe}): "
+            f"{self.accepted:,} of {self.rows_in:,} rows accepted, {self.rejected:,} rejected"
+        ]
+        if self.entry is not None and self.entry.first is not None:
+            lines.append(
+                f"  range {_day(self.entry.first)} .. {_day(self.entry.last)}; "
+                f"fields {', '.join(self.fields)}"
+            )
+        if self.replaced_rows is not None:
+            lines.append(f"  replaced the existing series ({self.replaced_rows:,} rows)")
+        for rule, count in self.counts.items():
+            lines.append(f"  rejected {count:>7,}  {rule}")
+        for example in self.examples:
+            lines.append(f"  e.g. row {example.row_number}: {example.reason}")
+        if self.quarantine_path is not None:
+            lines.append(f"  quarantine: {self.quarantine_path}")
+        if self.bars_outside_calendar:
+            lines.append(
+                f"  {self.bars_outside_calendar:,} bars fall outside the calendar's sessions "
+                "(kept; close_time = timestamp + timeframe)"
+            )
+        lines.extend(f"  note: {note}" for note in self.notes)
+        return "\n".join(lines)
+
+
+class NoValidRowsError(DataError):
+    """Every row of an ingest was rejected; `report` says why (the quarantine is written)."""
+
+    def __init__(self, report: IngestReport) -> None:
+        super().__init__(f"{report.source_name}: no valid rows to import: {_rejections(report)}")
+        self.report = report
+
+
+class RejectedRowsError(DataError):
+    """A strict ingest found invalid rows and stored nothing (the quarantine is written)."""
+
+    def __init__(self, report: IngestReport) -> None:
+        super().__init__(f"{report.source_name}: nothing imported (strict): {_rejections(report)}")
+        self.report = report
+
+
+def _rejections(report: IngestReport) -> str:
+    first = report.examples[0] if report.examples else None
+    detail = f"; first: row {first.row_number}: {first.reason}" if first else ""
+    rules = ", ".join(f"{rule} {n:,}" for rule, n in report.counts.items())
+    where = f"; quarantine: {report.quarantine_path}" if report.quarantine_path else ""
+    return (
+        f"{report.rejected:,} of {report.rows_in:,} rows rejected "
+        f"({rules or 'the file has no data rows'}){detail}{where}"
+    )
+
+
+def raw_from_frame(frame: pd.DataFrame, *, name: str, daily: bool) -> RawBars:
+    """Wrap an in-memory frame (`timestamp` column or DatetimeIndex) like a read file.
+
+    Naive timestamps are UTC; value columns that are missing or all NaN are absent.
+
+    Raises:
+        DataError: no timestamp, no close column, or a value column is not numeric.
+    """
+    data = frame
+    if "timestamp" not in data.columns:
+        if isinstance(data.index, pd.DatetimeIndex):
+            data = data.rename_axis("timestamp").reset_index()
+        else:
+            raise DataError(
+                f"{name}: expected a 'timestamp' column or a DatetimeIndex; "
+                f"found columns {', '.join(map(str, frame.columns))}"
+            )
+    data = data.reset_index(drop=True)
+    times = parse_time_values(data["timestamp"], daily=daily)
+    issues: list[ParseIssue] = list(times.issues)
+    columns: dict[str, object] = {
+        "timestamp": pd.DatetimeIndex(times.values.view("datetime64[ns]")).tz_localize("UTC")
+    }
+    missing = np.full(len(data), np.nan)
+    fields: list[str] = []
+    for column in VALUE_FIELDS:
+        columns[column] = missing
+        if column not in data.columns:
+            continue
+        source = data[column]
+        if pd.api.types.is_float_dtype(source.dtype):
+            values = source.to_numpy(dtype="float64", na_value=np.nan)
+        else:
+            numbers = pd.to_numeric(source, errors="coerce")
+            values = numbers.to_numpy(dtype="float64", na_value=np.nan)
+            unparsed = np.isnan(values) & source.notna().to_numpy()
+            if unparsed.any():
+                issues.append(
+                    ParseIssue("unparseable_number", unparsed, f"{column} is not a number")
+                )
+        if not np.isnan(values).all():
+            columns[column] = values
+            fields.append(column)
+    out = pd.DataFrame(columns)
+    if "close" not in fields:
+        raise DataError(f"{name}: no close values; expected a numeric 'close' column")
+    shown = ["timestamp", *fields]
+    return RawBars(
+        path=Path(name),
+        frame=out,
+        fields=tuple(fields),
+        row_numbers=np.arange(1, len(out) + 1, dtype=np.int64),
+        raw=data[shown],
+        issues=tuple(issues),
+        columns={c: c for c in shown},
+        price_adjustment=None,
+        notes=(),
+    )
+
+
+def _day(value: pd.Timestamp | None) -> str:
+    if value is None:
+        return "-"
+    return value.strftime("%Y-%m-%d" if value == value.normalize() else "%Y-%m-%d %H:%M")
