@@ -73,7 +73,7 @@ def test_init_refuses_to_overwrite_without_force(
 def test_check_prints_markets_and_totals() -> None:
     result = CliRunner().invoke(app, ["config", "check", str(EXAMPLE)])
     assert result.exit_code == 0, result.output
-    for text in ("crypto", "volatility", "BTC-USD ETH-USD", "UST10Y", "mean_reversion_v2", "1h"):
+    for text in ("crypto", "volatility", "BTC-USD", "UST2Y UST10Y", "mean_reversion_v2", "1h"):
         assert text in result.output
     assert "6 of 6 markets enabled, 90% of capital allocated" in result.output
 

@@ -69,8 +69,8 @@ def test_example_config_loads_six_markets() -> None:
         "bonds",
         "volatility",
     ]
-    assert config.markets["equities"].symbols == ["SPX", "SPY", "AAPL"]
-    assert config.markets["bonds"].symbols == ["TLT", "IEF", "UST10Y"]
+    assert config.markets["equities"].symbols == ["SPX", "MSFT", "JPM"]
+    assert config.markets["bonds"].symbols == ["UST2Y", "UST10Y"]
     assert config.markets["forex"].timeframe == Timeframe.parse("1h")
     assert all(m.provider is Provider.SIM for m in config.markets.values())
     assert sum(m.risk_allocation_pct for m in config.enabled_markets.values()) <= 100

@@ -52,23 +52,17 @@ def _main(
 
 
 def run() -> None:
-    """Console-script entry point: user errors become one clean message and exit code 2."""
+    """Console-script entry point: user errors become one clean message and exit code 2.
+
+    Usage errors, --help and explicit exit codes are handled by click (standalone mode)
+    and leave through SystemExit; anything else escaping a command is a bug.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except TradewindError as exc:
         _err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        _err.print("aborted")
-        sys.exit(130)
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:
         if os.environ.get("TRADEWIND_DEBUG"):
             raise
         _err.print(
