@@ -44,6 +44,4 @@ def build_info() -> BuildInfo:
 def version_string() -> str:
     """One line such as `tradewind 0.1.0 (main@1a2b3c4, built 2026-11-21T09:00:00Z)`."""
     info = build_info()
-    return (
-        f"tradewind {info.version} ({info.branch}@{info.commit}, built {info.build_timestamp})"
-    )
+    return f"tradewind {info.version} ({info.branch}@{info.commit}, built {info.build_timestamp})"
