@@ -84,5 +84,6 @@ def test_main_job_runs_from_the_command_line(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "9 series in 6 classes" in result.stdout
+    assert "policy ffill, max staleness 4d" in result.stdout
     long = pd.read_parquet(tmp_path / "panel.parquet")
     assert set(long["symbol"]) >= {"BTC-USD", "EUR-USD", "SPX", "UST10Y", "VIX", "WTI"}

@@ -48,7 +48,9 @@ class AlignmentReport:
 
     def summary(self) -> str:
         """Human-readable, multi-line description of the alignment."""
-        staleness = "" if self.max_staleness is None else f", max staleness {self.max_staleness}"
+        staleness = (
+            "" if self.max_staleness is None else f", max staleness {_duration(self.max_staleness)}"
+        )
         common = (
             "no row shows every symbol"
             if self.first_common_row is None or self.last_common_row is None
@@ -101,3 +103,12 @@ def _iso(stamp: pd.Timestamp | None) -> str | None:
 
 def _day_or_instant(stamp: pd.Timestamp) -> str:
     return str(stamp.date()) if stamp == stamp.normalize() else stamp.isoformat()
+
+
+def _duration(value: pd.Timedelta) -> str:
+    """`4d`, `36h`, `90min`: the largest whole unit, else pandas' own text."""
+    seconds = int(value.total_seconds())
+    for unit, size in (("d", 86_400), ("h", 3_600), ("min", 60), ("s", 1)):
+        if seconds and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return str(value)
