@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from tradewind.data.align_report import AlignmentReport, SymbolCounts
+from tradewind.data.bar_times import checked_bar_times
 from tradewind.data.calendars._base import parse_timeframe
 from tradewind.data.calendars._convert import NAT_NS, ns_to_utc_index, to_utc_ns
 from tradewind.data.calendars.errors import CalendarError
@@ -290,32 +291,9 @@ def _fresh(close_ns: np.ndarray, labels: np.ndarray, decisions: np.ndarray) -> n
 
 def _close_times(symbol: str, frame: pd.DataFrame) -> np.ndarray:
     """Validated close_time column as int64 ns (sorted, no NaT, after timestamp)."""
-    if not isinstance(frame, pd.DataFrame):
-        raise AlignmentError(
-            f"frame for {symbol}: expected a pandas DataFrame, found {type(frame).__name__}"
-        )
-    missing = [name for name in _REQUIRED if name not in frame.columns]
-    if missing:
-        raise AlignmentError(
-            f"frame for {symbol}: missing column(s) {', '.join(missing)}; "
-            f"expected normalized bar columns {', '.join(_REQUIRED)}"
-        )
-    for name in ("timestamp", "close_time"):
-        if not isinstance(frame[name].dtype, pd.DatetimeTZDtype):
-            raise AlignmentError(
-                f"frame for {symbol}: column {name} must be timezone-aware UTC datetimes, "
-                f"found dtype {frame[name].dtype}"
-            )
-    close_ns = to_utc_ns(frame["close_time"])
-    stamps = to_utc_ns(frame["timestamp"])
-    bad = np.flatnonzero((close_ns == NAT_NS) | (stamps == NAT_NS) | (close_ns <= stamps))
-    if bad.size:
-        row = int(bad[0])
-        raise AlignmentError(
-            f"frame for {symbol}, row {row}: expected timestamp < close_time (both set), "
-            f"found timestamp={frame['timestamp'].iloc[row]}, "
-            f"close_time={frame['close_time'].iloc[row]}"
-        )
+    _, close_ns = checked_bar_times(
+        frame, required=_REQUIRED, context=f"frame for {symbol}", error=AlignmentError
+    )
     unsorted = np.flatnonzero(np.diff(close_ns) < 0)
     if unsorted.size:
         row = int(unsorted[0]) + 1

@@ -32,6 +32,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from tradewind.data.bar_times import checked_bar_times
 from tradewind.data.calendars import SessionCalendar, get_calendar
 from tradewind.data.calendars._base import (
     month_start_ns,
@@ -318,27 +319,9 @@ def _aggregate(
 
 
 def _validated_times(frame: Any) -> tuple[np.ndarray, np.ndarray]:
-    if not isinstance(frame, pd.DataFrame):
-        raise ResampleError(f"expected a pandas DataFrame of bars, found {type(frame).__name__}")
-    missing = [name for name in BAR_COLUMNS if name not in frame.columns]
-    if missing:
-        raise ResampleError(
-            f"bar frame is missing column(s) {', '.join(missing)}; "
-            f"expected {', '.join(BAR_COLUMNS)}"
-        )
-    for name in ("timestamp", "close_time"):
-        if not isinstance(frame[name].dtype, pd.DatetimeTZDtype):
-            raise ResampleError(
-                f"column {name} must be timezone-aware UTC datetimes, found {frame[name].dtype}"
-            )
-    stamps, closes = to_utc_ns(frame["timestamp"]), to_utc_ns(frame["close_time"])
-    bad = np.flatnonzero((stamps == NAT_NS) | (closes == NAT_NS) | (closes <= stamps))
-    if bad.size:
-        row = int(bad[0])
-        raise ResampleError(
-            f"row {row}: expected timestamp < close_time (both set), found "
-            f"{frame['timestamp'].iloc[row]} and {frame['close_time'].iloc[row]}"
-        )
+    stamps, closes = checked_bar_times(
+        frame, required=BAR_COLUMNS, context="bar frame", error=ResampleError
+    )
     unsorted = np.flatnonzero(np.diff(stamps) <= 0)
     if unsorted.size:
         row = int(unsorted[0]) + 1
