@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from tradewind.cli import config_cmd, data_cmd, prepare_cmd, synth_cmd
+from tradewind.cli import config_cmd, data_cmd, prepare_cmd, strategy_cmd, synth_cmd
 from tradewind.domain.errors import TradewindError
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ data_cmd.app.command("prepare")(prepare_cmd.prepare_command)
 data_cmd.app.command("synth")(synth_cmd.synth_command)
 app.add_typer(data_cmd.app, name="data")
 app.add_typer(config_cmd.app, name="config")
+app.add_typer(strategy_cmd.app, name="strategy")
 app.command("init")(config_cmd.init_command)
 
 _err = Console(stderr=True)
