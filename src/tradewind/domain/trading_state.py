@@ -15,7 +15,8 @@ class TradingState(StrEnum):
     REDUCING = "reducing"
     """Only orders that reduce or close existing positions; no new entries or adds."""
     HALTED = "halted"
-    """No new orders at all; working orders may still be canceled."""
+    """No new entries or adds; only protective exits and flattening (reductions) pass.
+    A FREEZE shutdown, not a trading state, stops even those."""
 
     @property
     def allows_new_entries(self) -> bool:
@@ -24,8 +25,9 @@ class TradingState(StrEnum):
 
     @property
     def allows_reductions(self) -> bool:
-        """Whether orders that reduce or close a position are allowed."""
-        return self is not TradingState.HALTED
+        """Whether orders that reduce or close a position are allowed (in every state;
+        only a FREEZE shutdown blocks them)."""
+        return True
 
 
 class ShutdownMode(StrEnum):

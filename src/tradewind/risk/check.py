@@ -1,0 +1,229 @@
+"""The pre-trade check every order passes before it reaches a venue (numba).
+
+`check_order` answers how much of an order may go through and why. Orders that
+shrink |position| always pass (unless FROZEN); the part of an order that opens or
+grows a position is cut to the largest quantity that keeps every limit, rounded down
+to the lot, and denied when that is below one lot or the minimum notional. The
+returned code names the binding rule.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from tradewind.risk.codes import StateCode
+from tradewind.risk.limits import LimitField
+from tradewind.risk.reasons import RiskReason
+
+__all__ = ["check_order"]
+
+_F = LimitField
+_R = RiskReason
+_POSITION_PCT = int(_F.POSITION_PCT)
+_POSITION_ABS = int(_F.POSITION_ABS)
+_LEVERAGE = int(_F.LEVERAGE)
+_EXPOSURE_PCT = int(_F.EXPOSURE_PCT)
+_OPEN = int(_F.OPEN_POSITIONS)
+_CORRELATED = int(_F.CORRELATED_PCT)
+_DISABLED = int(_F.DISABLED)
+_REDUCING = int(StateCode.REDUCING)
+_HALTED = int(StateCode.HALTED)
+_FROZEN = int(StateCode.FROZEN)
+_APPROVED = int(_R.APPROVED)
+_R_BELOW_LOT = int(_R.BELOW_LOT)
+_R_BELOW_MIN_NOTIONAL = int(_R.BELOW_MIN_NOTIONAL)
+_R_CORRELATION_CONCENTRATION = int(_R.CORRELATION_CONCENTRATION)
+_R_EXPOSURE_CAP = int(_R.EXPOSURE_CAP)
+_R_FROZEN = int(_R.FROZEN)
+_R_HALTED = int(_R.HALTED)
+_R_INVALID_ORDER = int(_R.INVALID_ORDER)
+_R_MARKET_ALLOCATION = int(_R.MARKET_ALLOCATION)
+_R_MARKET_DISABLED = int(_R.MARKET_DISABLED)
+_R_MARKET_EXPOSURE = int(_R.MARKET_EXPOSURE)
+_R_MAX_LEVERAGE_GLOBAL = int(_R.MAX_LEVERAGE_GLOBAL)
+_R_MAX_LEVERAGE_MARKET = int(_R.MAX_LEVERAGE_MARKET)
+_R_MAX_LEVERAGE_STRATEGY = int(_R.MAX_LEVERAGE_STRATEGY)
+_R_MAX_OPEN_GLOBAL = int(_R.MAX_OPEN_GLOBAL)
+_R_MAX_OPEN_MARKET = int(_R.MAX_OPEN_MARKET)
+_R_MAX_OPEN_STRATEGY = int(_R.MAX_OPEN_STRATEGY)
+_R_MAX_POSITION_ABS = int(_R.MAX_POSITION_ABS)
+_R_MAX_POSITION_PCT = int(_R.MAX_POSITION_PCT)
+_R_OUTSIDE_TRADING_HOURS = int(_R.OUTSIDE_TRADING_HOURS)
+_R_REDUCING = int(_R.REDUCING)
+_R_STRATEGY_EXPOSURE = int(_R.STRATEGY_EXPOSURE)
+# Tolerance for float noise when flooring to the lot grid (3.0 / 0.1 = 29.999...).
+_LOT_EPS = 1e-9
+
+
+@njit(cache=True, inline="always")
+def _tighter(room: float, reason: int, cap_room: float, cap_reason: int) -> tuple[float, int]:
+    # NaN (no limit) compares False and is skipped.
+    if cap_room < room:
+        return cap_room, cap_reason
+    return room, reason
+
+
+@njit(cache=True, inline="always")
+def _scope_rooms(
+    room: float,
+    reason: int,
+    limits: np.ndarray,
+    equity: float,
+    unit: float,
+    base: float,
+    scope_gross: float,
+    freed: float,
+    pct_reason: int,
+    abs_reason: int,
+    lev_reason: int,
+    exp_reason: int,
+) -> tuple[float, int]:
+    room, reason = _tighter(room, reason, limits[_POSITION_PCT] * equity / unit - base, pct_reason)
+    room, reason = _tighter(room, reason, limits[_POSITION_ABS] / unit - base, abs_reason)
+    headroom = freed - scope_gross
+    room, reason = _tighter(
+        room, reason, (limits[_EXPOSURE_PCT] * equity + headroom) / unit, exp_reason
+    )
+    room, reason = _tighter(
+        room, reason, (limits[_LEVERAGE] * equity + headroom) / unit, lev_reason
+    )
+    return room, reason
+
+
+@njit(cache=True)
+def check_order(
+    side_sign: int,
+    qty: float,
+    price: float,
+    multiplier: float,
+    position_qty: float,
+    equity: float,
+    gross_exposure: float,
+    market_index: int,
+    market_gross_exposure: np.ndarray,
+    market_budget: np.ndarray,
+    open_global: int,
+    open_market: np.ndarray,
+    open_strategy: np.ndarray,
+    strategy_index: int,
+    strategy_gross_exposure: np.ndarray,
+    is_entry: bool,
+    in_trading_hours: bool,
+    state: int,
+    state_reason: int,
+    lot_size: float,
+    min_notional: float,
+    limits_global: np.ndarray,
+    limits_market: np.ndarray,
+    limits_strategy: np.ndarray,
+    corr_exposure: float,
+) -> tuple[float, int]:
+    """Approve, cut or deny one order; returns `(approved_qty, reason)`.
+
+    Args:
+        side_sign: +1 buy, -1 sell.
+        qty: requested quantity, unsigned, > 0.
+        price: reference price (the expected fill), quote currency; notional is
+            `qty * |price| * multiplier`, in account currency (convert first).
+        position_qty: signed current position of the order's book (instrument, or
+            instrument and strategy under INDEPENDENT aggregation).
+        equity: account equity in account currency.
+        gross_exposure: sum of |position notional| over the account.
+        market_index, strategy_index: rows in the market/strategy arrays; -1 = none.
+        market_gross_exposure, strategy_gross_exposure: gross exposure per market /
+            strategy (currency).
+        market_budget: capital allocated per market (currency, NaN = no budget);
+            a market's gross exposure may not exceed it.
+        open_global, open_market, open_strategy: open position counts.
+        is_entry: the order opens a new position slot (counts toward the open-position
+            limits); an order from a flat position always does.
+        in_trading_hours: time-of-day rules allow new entries now (see `hours`).
+        state: `StateCode` of the risk state; state_reason: the `RiskReason` that put
+            it there (reported on denial; 0 = the state's generic code).
+        lot_size, min_notional: instrument grid (min notional in account currency).
+        limits_global, limits_market, limits_strategy: `LimitField` vectors/rows.
+        corr_exposure: gross exposure of other positions moving with this order's
+            direction (correlation above the threshold), currency; NaN = no data.
+
+    Returns:
+        approved_qty (unsigned, <= qty; the reducing part is never cut) and a
+        `RiskReason` code: APPROVED when nothing was cut, else the binding rule.
+    """
+    if state >= _FROZEN:
+        return 0.0, state_reason if state_reason != _APPROVED else _R_FROZEN
+    unit = abs(price) * multiplier
+    if not (qty > 0.0 and unit > 0.0 and np.isfinite(unit) and np.isfinite(equity)):
+        return 0.0, _R_INVALID_ORDER
+    sign = 1.0 if side_sign > 0 else -1.0
+    same_side = position_qty * sign > 0.0
+    reduce_qty = min(qty, abs(position_qty)) if position_qty * sign < 0.0 else 0.0
+    add_qty = qty - reduce_qty
+    if add_qty <= 0.0:
+        return qty, _APPROVED
+    if state >= _REDUCING:
+        generic = _R_HALTED if state >= _HALTED else _R_REDUCING
+        return reduce_qty, state_reason if state_reason != _APPROVED else generic
+    has_market = market_index >= 0
+    has_strategy = strategy_index >= 0
+    if has_market and limits_market[market_index, _DISABLED] > 0.0:
+        return reduce_qty, _R_MARKET_DISABLED
+    if not in_trading_hours:
+        return reduce_qty, _R_OUTSIDE_TRADING_HOURS
+    if is_entry or position_qty == 0.0:
+        if open_global >= limits_global[_OPEN]:
+            return reduce_qty, _R_MAX_OPEN_GLOBAL
+        if has_market and open_market[market_index] >= limits_market[market_index, _OPEN]:
+            return reduce_qty, _R_MAX_OPEN_MARKET
+        if has_strategy and open_strategy[strategy_index] >= limits_strategy[strategy_index, _OPEN]:
+            return reduce_qty, _R_MAX_OPEN_STRATEGY
+
+    base = abs(position_qty) if same_side else 0.0  # quantity already held on this side
+    freed = reduce_qty * unit  # exposure a flip releases before it opens the other side
+    room, reason = add_qty, _APPROVED
+    room, reason = _scope_rooms(
+        room, reason, limits_global, equity, unit, base, gross_exposure, freed,
+        _R_MAX_POSITION_PCT, _R_MAX_POSITION_ABS,
+        _R_MAX_LEVERAGE_GLOBAL, _R_EXPOSURE_CAP,
+    )  # fmt: skip
+    if has_market:
+        room, reason = _scope_rooms(
+            room, reason, limits_market[market_index], equity, unit, base,
+            market_gross_exposure[market_index], freed,
+            _R_MAX_POSITION_PCT, _R_MAX_POSITION_ABS,
+            _R_MAX_LEVERAGE_MARKET, _R_MARKET_EXPOSURE,
+        )  # fmt: skip
+        room, reason = _tighter(
+            room,
+            reason,
+            (market_budget[market_index] - market_gross_exposure[market_index] + freed) / unit,
+            _R_MARKET_ALLOCATION,
+        )
+    if has_strategy:
+        room, reason = _scope_rooms(
+            room, reason, limits_strategy[strategy_index], equity, unit, base,
+            strategy_gross_exposure[strategy_index], freed,
+            _R_MAX_POSITION_PCT, _R_MAX_POSITION_ABS,
+            _R_MAX_LEVERAGE_STRATEGY, _R_STRATEGY_EXPOSURE,
+        )  # fmt: skip
+    room, reason = _tighter(
+        room,
+        reason,
+        (limits_global[_CORRELATED] * equity - corr_exposure) / unit - base,
+        _R_CORRELATION_CONCENTRATION,
+    )
+
+    room = max(room, 0.0)
+    if lot_size > 0.0:
+        allowed = min(np.floor(room / lot_size + _LOT_EPS) * lot_size, add_qty)
+    else:
+        allowed = min(room, add_qty)
+    if allowed < add_qty and reason == _APPROVED:
+        reason = _R_BELOW_LOT
+    if allowed <= 0.0:
+        return reduce_qty, reason
+    if (reduce_qty + allowed) * unit < min_notional:
+        if reason in (_APPROVED, _R_BELOW_LOT):
+            return reduce_qty, _R_BELOW_MIN_NOTIONAL
+        return reduce_qty, reason
+    return reduce_qty + allowed, reason
