@@ -1,0 +1,430 @@
+"""The compiled event loop: signals' edges -> risk -> orders -> fills -> equity.
+
+One loop over rows (bars of the common timeline) and books (a symbol, or a symbol and
+strategy under INDEPENDENT aggregation). Per row, in this order:
+
+1. pending market orders fill at the bar's open (NEXT_OPEN; fresh bars only: nothing
+   fills while a market is closed, the order waits);
+2. protective exits (stop-loss, take-profit) of open positions are checked on the bar;
+3. equity is marked to the last closes and the risk state is updated (drawdown ladder,
+   daily loss);
+4. signal edges at this row's close become orders: the wanted position minus the
+   current one, checked by `risk.check_order` before anything is sent, recorded in the
+   order log (the journal's source) and, under THIS_CLOSE, filled at once.
+
+Everything is float64/int arrays so that the loop compiles with numba; the per-bar step
+is the same code paper and advisory runs drive row by row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+from tradewind.execution.costs import apply_slippage, commission, round_down_to_lot
+from tradewind.execution.fills import EXIT_NONE, EXIT_STOP_LOSS, exit_on_bar
+from tradewind.execution.models import FillModel
+from tradewind.risk.check import check_order
+from tradewind.risk.ladder import StateField, update_on_equity
+
+__all__ = [
+    "KIND_MARKET",
+    "KIND_STOP_LOSS",
+    "KIND_TAKE_PROFIT",
+    "STATUS_CANCELED",
+    "STATUS_DENIED",
+    "STATUS_FILLED",
+    "STATUS_OPEN",
+    "run_kernel",
+]
+
+KIND_MARKET = 0
+KIND_STOP_LOSS = 1
+KIND_TAKE_PROFIT = 2
+STATUS_OPEN = 0
+STATUS_FILLED = 1
+STATUS_CANCELED = 2
+STATUS_DENIED = 3
+
+SIZE_UNITS = 0
+SIZE_EQUITY_FRACTION = 1
+
+_THIS_CLOSE = int(FillModel.THIS_CLOSE)
+_STATE = int(StateField.STATE)
+_REASON = int(StateField.REASON)
+
+
+@njit(cache=True)
+def _exposures(
+    sym_pos: np.ndarray,
+    mark: np.ndarray,
+    multiplier: np.ndarray,
+    symbol_market: np.ndarray,
+    n_markets: int,
+) -> tuple[float, np.ndarray, int, np.ndarray]:
+    gross = 0.0
+    market_gross = np.zeros(n_markets)
+    open_market = np.zeros(n_markets, dtype=np.int64)
+    open_global = 0
+    for n in range(sym_pos.shape[0]):
+        if sym_pos[n] != 0.0:
+            value = abs(sym_pos[n] * mark[n] * multiplier[n])
+            if np.isfinite(value):
+                gross += value
+                market_gross[symbol_market[n]] += value
+            open_global += 1
+            open_market[symbol_market[n]] += 1
+    return gross, market_gross, open_global, open_market
+
+
+@njit(cache=True)
+def run_kernel(
+    open_: np.ndarray,
+    high: np.ndarray,
+    low: np.ndarray,
+    close: np.ndarray,
+    mark: np.ndarray,
+    fresh: np.ndarray,
+    tradable: np.ndarray,
+    day_id: np.ndarray,
+    symbol_market: np.ndarray,
+    lot: np.ndarray,
+    multiplier: np.ndarray,
+    min_notional: np.ndarray,
+    commission_model: np.ndarray,
+    commission_params: np.ndarray,
+    slippage_bps: np.ndarray,
+    book_symbol: np.ndarray,
+    book_strategy: np.ndarray,
+    target: np.ndarray,
+    edge: np.ndarray,
+    contributors: np.ndarray,
+    signal_stop: np.ndarray,
+    signal_take: np.ndarray,
+    size_mode: np.ndarray,
+    size_value: np.ndarray,
+    stop_pct: np.ndarray,
+    take_pct: np.ndarray,
+    fill_model: int,
+    initial_cash: float,
+    market_alloc: np.ndarray,
+    n_strategies: int,
+    limits_global: np.ndarray,
+    limits_market: np.ndarray,
+    limits_strategy: np.ndarray,
+    risk_state: np.ndarray,
+    capacity: int,
+) -> tuple[Any, ...]:
+    """Run the loop over all rows; returns the order log, the fill log, per-row equity
+    and exposure, risk events and the final book positions (see `engine.backtest`)."""
+    n_rows, n_symbols = close.shape
+    n_books = book_symbol.shape[0]
+    n_markets = limits_market.shape[0]
+
+    # Order log.
+    o_row = np.empty(capacity, dtype=np.int64)
+    o_book = np.empty(capacity, dtype=np.int64)
+    o_side = np.empty(capacity, dtype=np.int64)
+    o_kind = np.empty(capacity, dtype=np.int64)
+    o_req = np.empty(capacity)
+    o_ok = np.empty(capacity)
+    o_reason = np.empty(capacity, dtype=np.int64)
+    o_status = np.empty(capacity, dtype=np.int64)
+    o_price = np.empty(capacity)
+    o_contrib = np.empty(capacity, dtype=np.int64)
+    n_orders = 0
+    # Fill log.
+    f_order = np.empty(capacity, dtype=np.int64)
+    f_row = np.empty(capacity, dtype=np.int64)
+    f_qty = np.empty(capacity)
+    f_price = np.empty(capacity)
+    f_fee = np.empty(capacity)
+    f_realized = np.empty(capacity)
+    f_entry = np.empty(capacity, dtype=np.bool_)
+    n_fills = 0
+    # Per-row series and risk events.
+    equity_out = np.empty(n_rows)
+    gross_out = np.empty(n_rows)
+    event_row = np.empty(n_rows, dtype=np.int64)
+    event_bits = np.empty(n_rows, dtype=np.int64)
+    n_events = 0
+
+    # Book state.
+    pos = np.zeros(n_books)
+    avg_px = np.zeros(n_books)
+    pending = np.full(n_books, -1, dtype=np.int64)  # order index of a resting market order
+    stop_order = np.full(n_books, -1, dtype=np.int64)
+    take_order = np.full(n_books, -1, dtype=np.int64)
+    entry_row = np.full(n_books, -1, dtype=np.int64)
+    entry_stop = np.full(n_books, np.nan)
+    entry_take = np.full(n_books, np.nan)
+    sym_pos = np.zeros(n_symbols)
+    last_mark = np.full(n_symbols, np.nan)
+    cash = initial_cash
+    equity = initial_cash
+    overflow = False
+
+    for t in range(n_rows):
+        for n in range(n_symbols):
+            if not np.isnan(mark[t, n]):
+                last_mark[n] = mark[t, n]
+
+        # 1. Resting market orders fill at this bar's open.
+        for k in range(n_books):
+            i = pending[k]
+            if i < 0:
+                continue
+            n = book_symbol[k]
+            if not fresh[t, n]:
+                continue
+            side = o_side[i]
+            price = apply_slippage(side, open_[t, n], slippage_bps[n])
+            qty = side * o_ok[i]
+            if n_fills >= capacity:
+                overflow = True
+                break
+            fee = commission(commission_model[n], qty, price, multiplier[n], commission_params[n])
+            realized, opened = _apply(k, qty, price, multiplier[n], pos, avg_px)
+            cash -= qty * price * multiplier[n] + fee
+            sym_pos[n] += qty
+            o_status[i] = STATUS_FILLED
+            f_order[n_fills], f_row[n_fills], f_qty[n_fills] = i, t, qty
+            f_price[n_fills], f_fee[n_fills] = price, fee
+            f_realized[n_fills], f_entry[n_fills] = realized, opened
+            n_fills += 1
+            pending[k] = -1
+            n_orders = _after_fill(
+                k, t, price, opened, pos, stop_order, take_order, entry_row, entry_stop,
+                entry_take, stop_pct, take_pct, o_row, o_book, o_side, o_kind, o_req, o_ok,
+                o_reason, o_status, o_price, o_contrib, n_orders, capacity, i, True,
+            )  # fmt: skip
+
+        # 2. Protective exits on the bar.
+        for k in range(n_books):
+            if pos[k] == 0.0 or (stop_order[k] < 0 and take_order[k] < 0):
+                continue
+            n = book_symbol[k]
+            if not fresh[t, n]:
+                continue
+            stop = o_price[stop_order[k]] if stop_order[k] >= 0 else np.nan
+            take = o_price[take_order[k]] if take_order[k] >= 0 else np.nan
+            sign = 1 if pos[k] > 0 else -1
+            code, px = exit_on_bar(
+                sign, stop, take, open_[t, n], high[t, n], low[t, n], entry_row[k] == t
+            )
+            if code == EXIT_NONE:
+                continue
+            if n_fills >= capacity:
+                overflow = True
+                break
+            i = stop_order[k] if code == EXIT_STOP_LOSS else take_order[k]
+            other = take_order[k] if code == EXIT_STOP_LOSS else stop_order[k]
+            qty = -pos[k]
+            price = apply_slippage(-sign, px, slippage_bps[n])
+            fee = commission(commission_model[n], qty, price, multiplier[n], commission_params[n])
+            realized, opened = _apply(k, qty, price, multiplier[n], pos, avg_px)
+            cash -= qty * price * multiplier[n] + fee
+            sym_pos[n] += qty
+            o_status[i] = STATUS_FILLED
+            o_ok[i] = abs(qty)
+            o_req[i] = abs(qty)
+            if other >= 0:
+                o_status[other] = STATUS_CANCELED
+            stop_order[k] = -1
+            take_order[k] = -1
+            f_order[n_fills], f_row[n_fills], f_qty[n_fills] = i, t, qty
+            f_price[n_fills], f_fee[n_fills] = price, fee
+            f_realized[n_fills], f_entry[n_fills] = realized, opened
+            n_fills += 1
+
+        # 3. Mark to market and update the risk state.
+        equity = cash
+        for n in range(n_symbols):
+            if sym_pos[n] != 0.0 and not np.isnan(last_mark[n]):
+                equity += sym_pos[n] * last_mark[n] * multiplier[n]
+        bits = update_on_equity(risk_state, equity, day_id[t], limits_global)
+        if bits != 0:
+            event_row[n_events] = t
+            event_bits[n_events] = bits
+            n_events += 1
+
+        # 4. Signal edges at this row's close become orders.
+        for k in range(n_books):
+            if not edge[k, t]:
+                continue
+            n = book_symbol[k]
+            ref = close[t, n] if not np.isnan(close[t, n]) else last_mark[n]
+            if np.isnan(ref) or ref <= 0.0:
+                continue
+            if size_mode[k] == SIZE_EQUITY_FRACTION:
+                units = round_down_to_lot(size_value[k] * equity / (ref * multiplier[n]), lot[n])
+            else:
+                units = size_value[k]
+            wanted = target[k, t] * units
+            if pending[k] >= 0:  # an unfilled order is replaced by the new decision
+                o_status[pending[k]] = STATUS_CANCELED
+                pending[k] = -1
+            delta = wanted - pos[k]
+            if delta == 0.0:
+                continue
+            if n_orders >= capacity:
+                overflow = True
+                break
+            side = 1 if delta > 0 else -1
+            gross, market_gross, open_global, open_market = _exposures(
+                sym_pos, last_mark, multiplier, symbol_market, n_markets
+            )
+            strategy = book_strategy[k]
+            open_strategy = np.zeros(max(n_strategies, 1), dtype=np.int64)
+            strategy_gross = np.zeros(max(n_strategies, 1))
+            if strategy >= 0:
+                for j in range(n_books):
+                    s = book_strategy[j]
+                    if s >= 0 and pos[j] != 0.0:
+                        open_strategy[s] += 1
+                        strategy_gross[s] += abs(
+                            pos[j] * last_mark[book_symbol[j]] * multiplier[book_symbol[j]]
+                        )
+            market = symbol_market[n]
+            budget = market_alloc * equity
+            approved, reason = check_order(
+                side, abs(delta), ref, multiplier[n], pos[k], equity, gross, market,
+                market_gross, budget, open_global, open_market, open_strategy, strategy,
+                strategy_gross, pos[k] == 0.0, tradable[t, n],
+                int(risk_state[_STATE]), int(risk_state[_REASON]), lot[n], min_notional[n],
+                limits_global, limits_market, limits_strategy, np.nan,
+            )  # fmt: skip
+            i = n_orders
+            o_row[i], o_book[i], o_side[i], o_kind[i] = t, k, side, KIND_MARKET
+            o_req[i], o_ok[i], o_reason[i], o_price[i] = abs(delta), approved, reason, ref
+            o_contrib[i] = contributors[k, t]
+            o_status[i] = STATUS_OPEN if approved > 0.0 else STATUS_DENIED
+            n_orders += 1
+            entry_stop[k] = signal_stop[k, t]
+            entry_take[k] = signal_take[k, t]
+            if approved <= 0.0:
+                continue
+            if fill_model != _THIS_CLOSE:
+                pending[k] = i
+                continue
+            if n_fills >= capacity:
+                overflow = True
+                break
+            price = apply_slippage(side, ref, slippage_bps[n])
+            qty = side * approved
+            fee = commission(commission_model[n], qty, price, multiplier[n], commission_params[n])
+            realized, opened = _apply(k, qty, price, multiplier[n], pos, avg_px)
+            cash -= qty * price * multiplier[n] + fee
+            sym_pos[n] += qty
+            o_status[i] = STATUS_FILLED
+            f_order[n_fills], f_row[n_fills], f_qty[n_fills] = i, t, qty
+            f_price[n_fills], f_fee[n_fills] = price, fee
+            f_realized[n_fills], f_entry[n_fills] = realized, opened
+            n_fills += 1
+            n_orders = _after_fill(
+                k, -1, price, opened, pos, stop_order, take_order, entry_row, entry_stop,
+                entry_take, stop_pct, take_pct, o_row, o_book, o_side, o_kind, o_req, o_ok,
+                o_reason, o_status, o_price, o_contrib, n_orders, capacity, i, False,
+            )  # fmt: skip
+            if fill_model == _THIS_CLOSE:
+                # Equity after a fill at the close equals equity before, less costs.
+                equity -= fee
+
+        equity_out[t] = equity
+        gross_out[t], _, _, _ = _exposures(sym_pos, last_mark, multiplier, symbol_market, n_markets)
+        if overflow:
+            break
+
+    return (
+        n_orders, o_row, o_book, o_side, o_kind, o_req, o_ok, o_reason, o_status, o_price,
+        o_contrib, n_fills, f_order, f_row, f_qty, f_price, f_fee, f_realized, f_entry,
+        equity_out, gross_out, n_events, event_row, event_bits, pos, avg_px, cash, overflow,
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def _apply(
+    k: int, qty: float, price: float, multiplier: float, pos: np.ndarray, avg_px: np.ndarray
+) -> tuple[float, bool]:
+    """Apply a signed fill to book k; returns (realized P&L, opened-or-increased)."""
+    old = pos[k]
+    new = old + qty
+    realized = 0.0
+    opened = False
+    if old == 0.0 or old * qty > 0.0:  # open or add
+        avg_px[k] = (avg_px[k] * abs(old) + price * abs(qty)) / abs(new)
+        opened = True
+    else:  # reduce, close or flip
+        closed = min(abs(qty), abs(old))
+        realized = closed * (price - avg_px[k]) * (1.0 if old > 0 else -1.0) * multiplier
+        if new == 0.0:
+            avg_px[k] = 0.0
+        elif new * old < 0.0:  # flipped: the remainder opens at this price
+            avg_px[k] = price
+            opened = True
+    pos[k] = new
+    return realized, opened
+
+
+@njit(cache=True)
+def _after_fill(
+    k: int,
+    row: int,
+    price: float,
+    opened: bool,
+    pos: np.ndarray,
+    stop_order: np.ndarray,
+    take_order: np.ndarray,
+    entry_row: np.ndarray,
+    entry_stop: np.ndarray,
+    entry_take: np.ndarray,
+    stop_pct: np.ndarray,
+    take_pct: np.ndarray,
+    o_row: np.ndarray,
+    o_book: np.ndarray,
+    o_side: np.ndarray,
+    o_kind: np.ndarray,
+    o_req: np.ndarray,
+    o_ok: np.ndarray,
+    o_reason: np.ndarray,
+    o_status: np.ndarray,
+    o_price: np.ndarray,
+    o_contrib: np.ndarray,
+    n_orders: int,
+    capacity: int,
+    parent: int,
+    at_open: bool,
+) -> int:
+    """Cancel the old protective orders; after an entry, place new ones (resting from
+    the fill bar on when the fill was at the open)."""
+    for j in (stop_order[k], take_order[k]):
+        if j >= 0:
+            o_status[j] = STATUS_CANCELED
+    stop_order[k] = -1
+    take_order[k] = -1
+    entry_row[k] = -1
+    if not opened or pos[k] == 0.0:
+        return n_orders
+    sign = 1.0 if pos[k] > 0 else -1.0
+    stop = entry_stop[k]
+    if np.isnan(stop) and not np.isnan(stop_pct[k]):
+        stop = price * (1.0 - sign * stop_pct[k])
+    take = entry_take[k]
+    if np.isnan(take) and not np.isnan(take_pct[k]):
+        take = price * (1.0 + sign * take_pct[k])
+    entry_row[k] = row if at_open else -1
+    for kind, level in ((KIND_STOP_LOSS, stop), (KIND_TAKE_PROFIT, take)):
+        if np.isnan(level) or n_orders >= capacity:
+            continue
+        i = n_orders
+        o_row[i], o_book[i], o_side[i], o_kind[i] = o_row[parent], k, -int(sign), kind
+        o_req[i], o_ok[i], o_reason[i], o_price[i] = abs(pos[k]), abs(pos[k]), 0, level
+        o_contrib[i], o_status[i] = o_contrib[parent], STATUS_OPEN
+        if kind == KIND_STOP_LOSS:
+            stop_order[k] = i
+        else:
+            take_order[k] = i
+        n_orders += 1
+    return n_orders

@@ -1,0 +1,84 @@
+"""What a backtest runs: markets, their strategies, aggregation, sizing, costs and risk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tradewind.execution.models import CommissionModel, FillModel
+from tradewind.risk.limits import RiskLimits
+from tradewind.signals.aggregate import AggregationRule
+from tradewind.strategies.api import StrategyConfig, StrategySpec
+
+__all__ = ["Costs", "EngineSpec", "MarketRun", "Sizing", "StrategyRun"]
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyRun:
+    """One strategy with its parameters, as it runs on every symbol of its market."""
+
+    spec: StrategySpec  # type: ignore[type-arg]
+    config: StrategyConfig
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+@dataclass(frozen=True, slots=True)
+class Sizing:
+    """How large a position a target asks for: `units` of the instrument, or a
+    `fraction` of equity at the signal's close (rounded down to the lot)."""
+
+    mode: str = "units"
+    value: float = 1.0
+
+    @property
+    def code(self) -> int:
+        return 1 if self.mode == "fraction" else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Costs:
+    """Instrument grid and trading costs of a market's symbols (quote currency)."""
+
+    lot: float = 0.0
+    multiplier: float = 1.0
+    min_notional: float = 0.0
+    commission_model: CommissionModel = CommissionModel.NONE
+    commission_bps: float = 0.0
+    commission_per_unit: float = 0.0
+    commission_min: float = 0.0
+    spread: float = 0.0
+    slippage_bps: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class MarketRun:
+    """A market in a run: its symbols, strategies and how their signals combine.
+
+    `allocation` is the market's share of equity risk enforces (NaN = none);
+    `stop_loss_pct` / `take_profit_pct` are fractions of the entry price (NaN = none)
+    applied when a strategy's signal carries no stop or target of its own.
+    """
+
+    name: str
+    symbols: tuple[str, ...]
+    strategies: tuple[StrategyRun, ...]
+    rule: AggregationRule = field(default_factory=AggregationRule)
+    allocation: float = np.nan
+    sizing: Sizing = field(default_factory=Sizing)
+    stop_loss_pct: float = np.nan
+    take_profit_pct: float = np.nan
+    costs: Costs = field(default_factory=Costs)
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSpec:
+    """Everything the engine needs besides the data."""
+
+    markets: tuple[MarketRun, ...]
+    limits: RiskLimits
+    initial_cash: float = 1_000_000.0
+    fill_model: FillModel = FillModel.NEXT_OPEN

@@ -1,0 +1,101 @@
+"""Round trips (trades) from the fill log: open -> back to flat, per book."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numba import njit
+
+__all__ = ["round_trips"]
+
+
+@njit(cache=True)
+def _pair(
+    book: np.ndarray,
+    qty: np.ndarray,
+    price: np.ndarray,
+    fee: np.ndarray,
+    realized: np.ndarray,
+    n_books: int,
+) -> tuple[Any, ...]:
+    n = book.shape[0]
+    start = np.empty(n, dtype=np.int64)
+    end = np.empty(n, dtype=np.int64)
+    pnl = np.empty(n)
+    size = np.empty(n)
+    entry_px = np.empty(n)
+    exit_px = np.empty(n)
+    trade_book = np.empty(n, dtype=np.int64)
+    pos = np.zeros(n_books)
+    open_at = np.full(n_books, -1, dtype=np.int64)
+    acc = np.zeros(n_books)
+    first_px = np.zeros(n_books)
+    peak = np.zeros(n_books)
+    count = 0
+    for i in range(n):
+        k = book[i]
+        before = pos[k]
+        pos[k] += qty[i]
+        if before == 0.0:
+            open_at[k] = i
+            acc[k] = 0.0
+            first_px[k] = price[i]
+            peak[k] = 0.0
+        acc[k] += realized[i] - fee[i]
+        peak[k] = max(peak[k], abs(pos[k]))
+        flat = pos[k] == 0.0
+        flipped = before * pos[k] < 0.0
+        if flat or flipped:
+            start[count], end[count], trade_book[count] = open_at[k], i, k
+            pnl[count], size[count] = acc[k], max(peak[k], abs(before))
+            entry_px[count], exit_px[count] = first_px[k], price[i]
+            count += 1
+            if flipped:
+                open_at[k], acc[k], first_px[k], peak[k] = i, 0.0, price[i], abs(pos[k])
+    return count, start, end, trade_book, pnl, size, entry_px, exit_px
+
+
+def round_trips(fills: pd.DataFrame, timestamps: np.ndarray) -> pd.DataFrame:
+    """One row per closed trade: book, entry/exit fill index and time, size, prices and
+    net P&L (realized minus both sides' commissions). Open positions are not trades."""
+    if len(fills) == 0:
+        return pd.DataFrame(
+            columns=[
+                "book",
+                "symbol",
+                "entry_fill",
+                "exit_fill",
+                "entry_ts",
+                "exit_ts",
+                "size",
+                "entry_price",
+                "exit_price",
+                "pnl",
+            ]
+        )
+    book = fills["book"].to_numpy(np.int64)
+    count, start, end, trade_book, pnl, size, entry_px, exit_px = _pair(
+        book,
+        fills["qty"].to_numpy(np.float64),
+        fills["price"].to_numpy(np.float64),
+        fills["commission"].to_numpy(np.float64),
+        fills["realized_pnl"].to_numpy(np.float64),
+        int(book.max()) + 1,
+    )
+    rows = fills["row"].to_numpy(np.int64)
+    return pd.DataFrame(
+        {
+            "book": trade_book[:count],
+            "symbol": fills["symbol"].to_numpy()[start[:count]],
+            "entry_fill": start[:count],
+            "exit_fill": end[:count],
+            "entry_ts": pd.to_datetime(timestamps[rows[start[:count]]], utc=True),
+            "exit_ts": pd.to_datetime(timestamps[rows[end[:count]]], utc=True),
+            "size": size[:count],
+            "entry_price": entry_px[:count],
+            "exit_price": exit_px[:count],
+            "pnl": pnl[:count],
+        }
+    )
