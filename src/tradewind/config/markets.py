@@ -16,6 +16,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails
 
+from tradewind.config.execution import ExecutionConfig, StrategyParams
 from tradewind.config.fieldtypes import (
     ConfigModel,
     PositivePercent,
@@ -88,6 +89,12 @@ class MarketConfig(ConfigModel):
     timeframe: TimeframeField = Field(default_factory=lambda: Timeframe.parse("1d"))
     risk_allocation_pct: PositivePercent = Field(
         description="Share of total capital this market may use, in percent (0 < x <= 100)."
+    )
+    strategy_params: StrategyParams = Field(
+        default_factory=dict, description="Parameters per strategy, e.g. {sma_cross: {fast: 20}}."
+    )
+    execution: ExecutionConfig | None = Field(
+        None, description="Replaces the top-level execution section for this market."
     )
 
     @field_validator("symbols")

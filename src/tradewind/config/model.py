@@ -9,6 +9,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from tradewind.config.aggregation import SignalAggregationConfig
 from tradewind.config.capital import CapitalConfig
 from tradewind.config.data import DataConfig
+from tradewind.config.execution import BacktestConfig, ExecutionConfig
 from tradewind.config.fieldtypes import ConfigModel, CurrencyCode
 from tradewind.config.markets import MarketConfig, MarketName, infer_market_classes
 from tradewind.config.mmin import MMINConfig
@@ -43,6 +44,8 @@ class TradewindConfig(ConfigModel):
     capital: CapitalConfig = Field(default_factory=CapitalConfig)
     mmin: MMINConfig = Field(default_factory=MMINConfig)
     autonomous_scaling: AutonomousScalingConfig = Field(default_factory=AutonomousScalingConfig)
+    execution: ExecutionConfig = Field(default_factory=ExecutionConfig)
+    backtest: BacktestConfig = Field(default_factory=BacktestConfig)
 
     @field_validator("markets", mode="before")
     @classmethod
