@@ -31,6 +31,7 @@ class SeriesSummary:
     market: str
     market_class: str
     symbol: str
+    key: str
     timeframe: str
     calendar: str
     source: str
@@ -46,6 +47,8 @@ class PreparedData:
 
     series: tuple[SeriesSummary, ...]
     panel: AlignedPanel
+    frames: dict[str, pd.DataFrame]
+    """Each symbol's bars as put on the timeline (resampled where needed), by panel key."""
 
     def write_panel(self, path: Path) -> Path:
         """Write the aligned panel in long form (row, symbol, fields, bar time, age)."""
@@ -105,6 +108,7 @@ def prepare_market_data(
                     market=name,
                     market_class=entry.market.value,
                     symbol=entry.symbol,
+                    key=key,
                     timeframe=entry.timeframe,
                     calendar=entry.calendar,
                     source=entry.source,
@@ -123,7 +127,7 @@ def prepare_market_data(
         start=config.data.start,
         end=config.data.end,
     )
-    return PreparedData(series=tuple(summaries), panel=panel)
+    return PreparedData(series=tuple(summaries), panel=panel, frames=frames)
 
 
 def _is_finer(source: Timeframe, target: Timeframe) -> bool:

@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from tradewind.cli import config_cmd, data_cmd, prepare_cmd, strategy_cmd, synth_cmd
+from tradewind.cli import (
+    backtest_cmd,
+    config_cmd,
+    data_cmd,
+    prepare_cmd,
+    strategy_cmd,
+    synth_cmd,
+)
 from tradewind.domain.errors import TradewindError
 
 app = typer.Typer(
@@ -25,6 +32,7 @@ app.add_typer(data_cmd.app, name="data")
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(strategy_cmd.app, name="strategy")
 app.command("init")(config_cmd.init_command)
+app.command("backtest")(backtest_cmd.backtest_command)
 
 _err = Console(stderr=True)
 

@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 from rich import box
 from rich.console import Console
-from rich.measure import Measurement
 from rich.table import Table
 
 from tradewind.app.market_data import PreparedData, catalog_for, prepare_market_data
+from tradewind.cli.tables import print_table
 from tradewind.config import load_config
 
 _out = Console()
@@ -79,9 +79,7 @@ def _print_series(prepared: PreparedData) -> None:
             on_timeline,
         )
     classes = sorted({s.market_class for s in prepared.series})
-    # Never truncate figures to fit a narrow terminal: let long lines wrap instead.
-    natural = Measurement.get(_out, _out.options.update(width=1000), table).maximum
-    Console(width=max(_out.width, natural)).print(table)
+    print_table(_out, table)
     _out.print(f"{len(prepared.series)} series in {len(classes)} classes: {', '.join(classes)}")
 
 

@@ -37,6 +37,15 @@ class MarketPanel:
     mark: np.ndarray
     fresh: np.ndarray
     bar_rows: Mapping[str, np.ndarray]
+    bar_times: Mapping[str, np.ndarray]
+    """int64 ns timestamp of each of the symbol's bars that appears, in row order."""
+
+    def window_frame(self, symbol: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows of `frame` whose bars appear on the panel, in order: what the
+        strategies see, one bar per entry of `bar_rows[symbol]`."""
+        stamps = pd.DatetimeIndex(frame["timestamp"]).as_unit("ns").asi8
+        keep = np.isin(stamps, self.bar_times[symbol])
+        return frame.loc[keep].reset_index(drop=True)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -62,6 +71,7 @@ def panel_from_frames_single(symbol: str, frame: pd.DataFrame) -> MarketPanel:
         mark=column["close"].copy(),
         fresh=np.ones((n, 1), dtype=bool),
         bar_rows={symbol: np.arange(n, dtype=np.int64)},
+        bar_times={symbol: pd.DatetimeIndex(frame["timestamp"]).as_unit("ns").asi8.copy()},
     )
 
 
@@ -76,6 +86,9 @@ def panel_from_aligned(panel: AlignedPanel) -> MarketPanel:
         symbol: np.flatnonzero(fresh[:, i]).astype(np.int64)
         for i, symbol in enumerate(panel.symbols)
     }
+    bar_times = {
+        symbol: bar_time[bar_rows[symbol], i].copy() for i, symbol in enumerate(panel.symbols)
+    }
     return MarketPanel(
         timestamps=panel.decision_times.asi8.copy(),
         symbols=panel.symbols,
@@ -86,6 +99,7 @@ def panel_from_aligned(panel: AlignedPanel) -> MarketPanel:
         mark=mark,
         fresh=fresh,
         bar_rows=bar_rows,
+        bar_times=bar_times,
     )
 
 

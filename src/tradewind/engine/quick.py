@@ -44,7 +44,10 @@ def run_single_strategy(
 ) -> EngineRun:
     """Run one strategy over every frame in one portfolio, with no risk limits."""
     panel = panel_for_frames(frames, timeframe)
-    windows = {symbol: BarWindow.from_frame(frame) for symbol, frame in frames.items()}
+    windows = {
+        symbol: BarWindow.from_frame(panel.window_frame(symbol, frame))
+        for symbol, frame in frames.items()
+    }
     run = MarketRun(
         name=market,
         symbols=tuple(frames),

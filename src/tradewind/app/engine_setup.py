@@ -1,0 +1,123 @@
+"""Config -> engine spec: markets, strategies with parameters, aggregation, costs, risk."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from tradewind.config import TradewindConfig
+from tradewind.config.execution import CommissionKind, ExecutionConfig, SizingMode
+from tradewind.engine.setup import Costs, EngineSpec, MarketRun, Sizing, StrategyRun
+from tradewind.execution.models import CommissionModel, FillModel
+from tradewind.risk.limits import build_limits
+from tradewind.signals.aggregate import AggregationMethod, AggregationRule
+from tradewind.strategies.registry import get_strategy
+
+__all__ = ["engine_spec_from_config"]
+
+_COMMISSION = {
+    CommissionKind.NONE: CommissionModel.NONE,
+    CommissionKind.BPS: CommissionModel.BPS,
+    CommissionKind.PER_SHARE: CommissionModel.PER_SHARE,
+    CommissionKind.FX_SPREAD: CommissionModel.FX_SPREAD,
+}
+
+
+def engine_spec_from_config(
+    config: TradewindConfig, symbol_keys: Mapping[tuple[str, str], str] | None = None
+) -> EngineSpec:
+    """The engine spec of the config's enabled markets.
+
+    `symbol_keys` maps (market name, symbol) to the panel key when they differ (the
+    same symbol in two markets).
+
+    Raises:
+        StrategyError: a strategy parameter that does not fit its strategy.
+        RiskConfigError: risk settings that cannot be enforced.
+    """
+    markets = []
+    for name, market in config.enabled_markets.items():
+        execution = market.execution or config.execution
+        strategies = tuple(
+            StrategyRun(spec, spec.config_from_params(market.strategy_params.get(s, {})))
+            for s in market.strategies
+            for spec in (get_strategy(s),)
+        )
+        symbols = tuple(
+            (symbol_keys or {}).get((name, symbol), symbol) for symbol in market.symbols
+        )
+        markets.append(
+            MarketRun(
+                name=name,
+                symbols=symbols,
+                strategies=strategies,
+                rule=_rule(config, name),
+                allocation=market.risk_allocation_pct / 100.0,
+                sizing=Sizing(
+                    "fraction" if execution.sizing.mode is SizingMode.FRACTION else "units",
+                    execution.sizing.value,
+                ),
+                stop_loss_pct=_fraction(execution.stop_loss_pct),
+                take_profit_pct=_fraction(execution.take_profit_pct),
+                costs=_costs(execution),
+            )
+        )
+    strategy_names = tuple(dict.fromkeys(s.name for m in markets for s in m.strategies))
+    limits = build_limits(
+        config.risk.global_,
+        [m.name for m in markets],
+        strategy_names,
+        markets={k: v for k, v in config.risk.markets.items() if k in config.enabled_markets},
+        strategies={k: v for k, v in config.risk.strategies.items() if k in strategy_names},
+    )
+    fill = (
+        FillModel.THIS_CLOSE
+        if config.backtest.fill_model.value == "this_close"
+        else FillModel.NEXT_OPEN
+    )
+    return EngineSpec(
+        markets=tuple(markets),
+        limits=limits,
+        initial_cash=config.backtest.initial_cash,
+        fill_model=fill,
+    )
+
+
+def _rule(config: TradewindConfig, market: str) -> AggregationRule:
+    section = config.signal_aggregation
+    override = section.markets.get(market)
+    method = (override.method if override and override.method else section.method).value
+    threshold = (
+        override.consensus_threshold
+        if override and override.consensus_threshold is not None
+        else section.consensus_threshold
+    )
+    weights = override.weights if override and override.weights is not None else section.weights
+    priorities = (
+        override.priorities if override and override.priorities is not None else section.priorities
+    )
+    return AggregationRule(
+        method=AggregationMethod(method),
+        threshold=threshold,
+        weights=dict(weights) or None,
+        priorities=dict(priorities) or None,
+    )
+
+
+def _costs(execution: ExecutionConfig) -> Costs:
+    c = execution.commission
+    return Costs(
+        lot=execution.lot_size,
+        min_notional=execution.min_notional,
+        commission_model=_COMMISSION[c.model],
+        commission_bps=c.bps,
+        commission_per_unit=c.per_unit,
+        commission_min=c.min_per_order,
+        spread=c.spread,
+        slippage_bps=execution.slippage_bps,
+    )
+
+
+def _fraction(percent: float | None) -> float:
+    return np.nan if percent is None else percent / 100.0

@@ -1,0 +1,70 @@
+"""`tradewind signals export`: signals and aggregation decisions from the journal."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="Export logged signals (advisory suggestions included).", no_args_is_help=True
+)
+
+DEFAULT_JOURNAL = Path("tradewind-data/journal.db")
+
+
+class _Format(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+
+
+@app.callback()
+def _group() -> None:
+    """Export logged signals (advisory suggestions included)."""
+
+
+@app.command("export")
+def export_command(
+    journal: Annotated[
+        str,
+        typer.Option(
+            "--journal",
+            envvar="TRADEWIND_JOURNAL",
+            help="Journal: a SQLite file or a postgresql:// URL "
+            f"(default: $TRADEWIND_JOURNAL or ./{DEFAULT_JOURNAL}).",
+            show_default=False,
+        ),
+    ] = str(DEFAULT_JOURNAL),
+    run: Annotated[
+        str, typer.Option("--run", help="Run id, or 'latest' for the most recent run.")
+    ] = "latest",
+    fmt: Annotated[_Format, typer.Option("--format", help="Output format.")] = _Format.CSV,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Write to this file instead of standard output.", show_default=False
+        ),
+    ] = None,
+    advisory_only: Annotated[
+        bool,
+        typer.Option(
+            "--advisory-only",
+            help="Only advisory signals (with --run latest: the latest advisory run).",
+        ),
+    ] = False,
+) -> None:
+    """Write a run's signals as CSV or JSON; advisory rows are marked advisory=true."""
+    from tradewind.store import Journal
+    from tradewind.store.export import export_signals, resolve_run
+
+    with Journal.open(journal, create=False) as opened:
+        info = resolve_run(opened, run, advisory_only=advisory_only)
+        if out is None:
+            export_signals(opened, info, sys.stdout, fmt=fmt.value, advisory_only=advisory_only)
+            return
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            count = export_signals(opened, info, handle, fmt=fmt.value, advisory_only=advisory_only)
+    typer.echo(f"wrote {count} signals of run {info.run_id} ({info.mode.value}) to {out}", err=True)
