@@ -18,8 +18,6 @@ is the same code paper and advisory runs drive row by row.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numba import njit
 
@@ -37,7 +35,7 @@ __all__ = [
     "STATUS_DENIED",
     "STATUS_FILLED",
     "STATUS_OPEN",
-    "run_kernel",
+    "step_rows",
 ]
 
 KIND_MARKET = 0
@@ -80,7 +78,9 @@ def _exposures(
 
 
 @njit(cache=True)
-def run_kernel(
+def step_rows(
+    t0: int,
+    t1: int,
     open_: np.ndarray,
     high: np.ndarray,
     low: np.ndarray,
@@ -108,65 +108,62 @@ def run_kernel(
     stop_pct: np.ndarray,
     take_pct: np.ndarray,
     fill_model: int,
-    initial_cash: float,
     market_alloc: np.ndarray,
     n_strategies: int,
     limits_global: np.ndarray,
     limits_market: np.ndarray,
     limits_strategy: np.ndarray,
     risk_state: np.ndarray,
-    capacity: int,
-) -> tuple[Any, ...]:
-    """Run the loop over all rows; returns the order log, the fill log, per-row equity
-    and exposure, risk events and the final book positions (see `engine.backtest`)."""
-    n_rows, n_symbols = close.shape
+    o_row: np.ndarray,
+    o_book: np.ndarray,
+    o_side: np.ndarray,
+    o_kind: np.ndarray,
+    o_req: np.ndarray,
+    o_ok: np.ndarray,
+    o_reason: np.ndarray,
+    o_status: np.ndarray,
+    o_price: np.ndarray,
+    o_contrib: np.ndarray,
+    f_order: np.ndarray,
+    f_row: np.ndarray,
+    f_qty: np.ndarray,
+    f_price: np.ndarray,
+    f_fee: np.ndarray,
+    f_realized: np.ndarray,
+    f_entry: np.ndarray,
+    equity_out: np.ndarray,
+    gross_out: np.ndarray,
+    event_row: np.ndarray,
+    event_bits: np.ndarray,
+    pos: np.ndarray,
+    avg_px: np.ndarray,
+    pending: np.ndarray,
+    stop_order: np.ndarray,
+    take_order: np.ndarray,
+    entry_row: np.ndarray,
+    entry_stop: np.ndarray,
+    entry_take: np.ndarray,
+    sym_pos: np.ndarray,
+    last_mark: np.ndarray,
+    counters: np.ndarray,
+    money: np.ndarray,
+) -> None:
+    """Process rows `t0 <= t < t1`, continuing from the state arrays (see `KernelState`)
+    and updating them in place. `counters` holds [orders, fills, events, overflow] and
+    `money` [cash, equity]; on overflow (logs full) it stops early with counters[3] = 1."""
+    n_symbols = close.shape[1]
     n_books = book_symbol.shape[0]
     n_markets = limits_market.shape[0]
+    capacity = o_row.shape[0]
 
-    # Order log.
-    o_row = np.empty(capacity, dtype=np.int64)
-    o_book = np.empty(capacity, dtype=np.int64)
-    o_side = np.empty(capacity, dtype=np.int64)
-    o_kind = np.empty(capacity, dtype=np.int64)
-    o_req = np.empty(capacity)
-    o_ok = np.empty(capacity)
-    o_reason = np.empty(capacity, dtype=np.int64)
-    o_status = np.empty(capacity, dtype=np.int64)
-    o_price = np.empty(capacity)
-    o_contrib = np.empty(capacity, dtype=np.int64)
-    n_orders = 0
-    # Fill log.
-    f_order = np.empty(capacity, dtype=np.int64)
-    f_row = np.empty(capacity, dtype=np.int64)
-    f_qty = np.empty(capacity)
-    f_price = np.empty(capacity)
-    f_fee = np.empty(capacity)
-    f_realized = np.empty(capacity)
-    f_entry = np.empty(capacity, dtype=np.bool_)
-    n_fills = 0
-    # Per-row series and risk events.
-    equity_out = np.empty(n_rows)
-    gross_out = np.empty(n_rows)
-    event_row = np.empty(n_rows, dtype=np.int64)
-    event_bits = np.empty(n_rows, dtype=np.int64)
-    n_events = 0
-
-    # Book state.
-    pos = np.zeros(n_books)
-    avg_px = np.zeros(n_books)
-    pending = np.full(n_books, -1, dtype=np.int64)  # order index of a resting market order
-    stop_order = np.full(n_books, -1, dtype=np.int64)
-    take_order = np.full(n_books, -1, dtype=np.int64)
-    entry_row = np.full(n_books, -1, dtype=np.int64)
-    entry_stop = np.full(n_books, np.nan)
-    entry_take = np.full(n_books, np.nan)
-    sym_pos = np.zeros(n_symbols)
-    last_mark = np.full(n_symbols, np.nan)
-    cash = initial_cash
-    equity = initial_cash
+    n_orders = counters[0]
+    n_fills = counters[1]
+    n_events = counters[2]
+    cash = money[0]
+    equity = money[1]
     overflow = False
 
-    for t in range(n_rows):
+    for t in range(t0, t1):
         for n in range(n_symbols):
             if not np.isnan(mark[t, n]):
                 last_mark[n] = mark[t, n]
@@ -337,11 +334,12 @@ def run_kernel(
         if overflow:
             break
 
-    return (
-        n_orders, o_row, o_book, o_side, o_kind, o_req, o_ok, o_reason, o_status, o_price,
-        o_contrib, n_fills, f_order, f_row, f_qty, f_price, f_fee, f_realized, f_entry,
-        equity_out, gross_out, n_events, event_row, event_bits, pos, avg_px, cash, overflow,
-    )  # fmt: skip
+    counters[0] = n_orders
+    counters[1] = n_fills
+    counters[2] = n_events
+    counters[3] = 1 if overflow else 0
+    money[0] = cash
+    money[1] = equity
 
 
 @njit(cache=True)

@@ -1,0 +1,110 @@
+"""The fixed inputs of the engine loop: per-symbol costs and grid, hours, limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tradewind.engine.books import BookSet
+from tradewind.engine.kernel import step_rows
+from tradewind.engine.panel import MarketPanel
+from tradewind.engine.setup import EngineSpec
+from tradewind.engine.state import KernelState
+from tradewind.execution.costs import commission_params
+from tradewind.risk.hours import trading_hours_mask
+
+__all__ = ["KernelInputs", "kernel_inputs", "run_rows"]
+
+
+@dataclass(frozen=True, slots=True)
+class KernelInputs:
+    """Per-symbol arrays (N), per-row masks (T x N) and per-market values (M)."""
+
+    symbol_market: np.ndarray
+    lot: np.ndarray
+    multiplier: np.ndarray
+    min_notional: np.ndarray
+    commission_model: np.ndarray
+    commission_params: np.ndarray
+    slippage_bps: np.ndarray
+    tradable: np.ndarray
+    day_id: np.ndarray
+    allocation: np.ndarray
+
+
+def kernel_inputs(panel: MarketPanel, spec: EngineSpec) -> KernelInputs:
+    """Costs, lot grid, trading-hours mask and day ids for every symbol of `spec`."""
+    n_rows, n_symbols = panel.shape
+    symbol_index = {s: i for i, s in enumerate(panel.symbols)}
+    symbol_market = np.zeros(n_symbols, dtype=np.int64)
+    lot, mult, min_notional, slip = (np.zeros(n_symbols) for _ in range(4))
+    model = np.zeros(n_symbols, dtype=np.int64)
+    params = np.zeros((n_symbols, 4))
+    tradable = np.ones((n_rows, n_symbols), dtype=bool)
+    for m, market in enumerate(spec.markets):
+        costs = market.costs
+        hours = (
+            trading_hours_mask(panel.timestamps, market.name, spec.limits.trading_hours)
+            if spec.limits.trading_hours
+            else None
+        )
+        for symbol in market.symbols:
+            n = symbol_index[symbol]
+            symbol_market[n] = m
+            lot[n], mult[n] = costs.lot, costs.multiplier
+            min_notional[n], slip[n] = costs.min_notional, costs.slippage_bps
+            model[n] = int(costs.commission_model)
+            params[n] = commission_params(
+                bps=costs.commission_bps,
+                per_unit=costs.commission_per_unit,
+                min_per_order=costs.commission_min,
+                spread=costs.spread,
+            )
+            if hours is not None:
+                tradable[:, n] = hours
+    return KernelInputs(
+        symbol_market=symbol_market,
+        lot=lot,
+        multiplier=mult,
+        min_notional=min_notional,
+        commission_model=model,
+        commission_params=params,
+        slippage_bps=slip,
+        tradable=tradable,
+        day_id=spec.limits.daily_reset.day_ids(panel.timestamps),
+        allocation=np.array([m.allocation for m in spec.markets], dtype=np.float64),
+    )
+
+
+def run_rows(
+    t0: int,
+    t1: int,
+    panel: MarketPanel,
+    spec: EngineSpec,
+    inputs: KernelInputs,
+    books: BookSet,
+    n_strategies: int,
+    market_limits: np.ndarray,
+    risk_state: np.ndarray,
+    state: KernelState,
+) -> None:
+    """Run the loop over rows `t0 <= t < t1`, continuing `state` and `risk_state`.
+
+    `market_limits` is the per-market limits array in force (a disabled market has
+    its DISABLED field set); it may change between calls.
+
+    Raises:
+        RuntimeError: the order log overflowed (callers size it; this is a bug).
+    """
+    p, b, i = panel, books, inputs
+    step_rows(
+        t0, t1, p.open, p.high, p.low, p.close, p.mark, p.fresh, i.tradable, i.day_id,
+        i.symbol_market, i.lot, i.multiplier, i.min_notional, i.commission_model,
+        i.commission_params, i.slippage_bps, b.symbol, b.strategy, b.target, b.edge,
+        b.contributors, b.stop, b.take, b.size_mode, b.size_value, b.stop_pct, b.take_pct,
+        int(spec.fill_model), i.allocation, n_strategies, spec.limits.global_, market_limits,
+        spec.limits.strategies, risk_state, *state.arrays(),
+    )  # fmt: skip
+    if state.overflowed:
+        raise RuntimeError("engine order log overflowed its capacity; this is a bug")
