@@ -14,6 +14,7 @@ from tradewind.cli import (
     config_cmd,
     data_cmd,
     prepare_cmd,
+    signals_cmd,
     strategy_cmd,
     synth_cmd,
 )
@@ -31,6 +32,7 @@ data_cmd.app.command("synth")(synth_cmd.synth_command)
 app.add_typer(data_cmd.app, name="data")
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(strategy_cmd.app, name="strategy")
+app.add_typer(signals_cmd.app, name="signals")
 app.command("init")(config_cmd.init_command)
 app.command("backtest")(backtest_cmd.backtest_command)
 

@@ -1,0 +1,343 @@
+"""`Journal`: the durable record of runs, signals, risk decisions, orders, fills and state.
+
+Guarantees:
+- `record_order` commits before it returns (SQLite: WAL with `synchronous=FULL`, so the
+  commit is on disk; PostgreSQL: a committed transaction). Callers send an order to a
+  venue only after `record_order` returned, so an order a venue saw is always journaled.
+- Client order ids are `{run_id}-{seq:08d}`; a sequence number is stored once per run
+  (`DuplicateOrderError` otherwise) and `next_order_seq` continues after a restart.
+- `apply_fill` stores a fill at most once per `(venue, trade_id)` (a unique constraint,
+  so this holds across processes too) and updates its order's filled quantity and status
+  in the same transaction.
+- One process writes a run at a time; readers may open the journal concurrently.
+
+Bulk writers (`record_orders`, `record_fills`, ...) validate in Python and insert with
+one driver executemany per call; backtests use them to journal a whole run at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from tradewind.domain.order_enums import OrderStatus
+from tradewind.store.digest import journal_digest
+from tradewind.store.errors import DuplicateOrderError, JournalError, UnknownRunError
+from tradewind.store.models import (
+    EquityRow,
+    FillRow,
+    OrderEventRow,
+    OrderRow,
+    PositionRow,
+    RiskDecisionRow,
+    RiskStateRow,
+    RunRow,
+    SignalRow,
+)
+from tradewind.store.records import (
+    EquityRecord,
+    FillRecord,
+    InstantLike,
+    OrderRecord,
+    PositionRecord,
+    RiskDecisionRecord,
+    Rows,
+    SignalRecord,
+    client_order_id,
+)
+from tradewind.store.rows import INSTANT, ORDER_STATUS, build_rows, coerce_record, converter
+from tradewind.store.runs import RunLedger, canonical_json
+from tradewind.store.schema import create_journal_engine, migrate
+from tradewind.store.values import Converter, to_instant, to_optional_text
+from tradewind.store.writes import apply_fill_to_order, convert_value, insert_rows
+
+__all__ = ["Journal"]
+
+_EVENT_COLUMNS = ("run_id", "client_order_id", "ts", "status", "detail")
+
+
+class Journal(RunLedger):
+    """The journal of one database (SQLite file, in-memory SQLite or PostgreSQL)."""
+
+    def __init__(self, engine: Engine) -> None:
+        """Wrap an engine whose schema is already migrated; use `Journal.open` instead."""
+        super().__init__(engine)
+        self._text_storage = engine.dialect.name == "sqlite"
+
+    @classmethod
+    def open(cls, target: str | Path, *, create: bool = True) -> Journal:
+        """Open (with `create`, create if needed) a journal and migrate its schema to head.
+
+        `target` is a SQLite file path, `:memory:`, a `sqlite:///` URL or a
+        `postgresql://` URL. With `create=False` a missing SQLite file or an empty
+        database is an error instead of a new journal.
+
+        Raises:
+            JournalError: unsupported URL, missing journal, unreachable database, or a
+                schema newer than this version of Tradewind.
+        """
+        engine = create_journal_engine(target, create=create)
+        try:
+            migrate(engine, create=create)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine)
+
+    def close(self) -> None:
+        """Release every pooled connection (the journal must not be used afterwards)."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- signals and risk decisions ------------------------------------------------------
+
+    def record_signals(self, run_id: str, rows: Rows[SignalRecord]) -> int:
+        """Append signals (and aggregation decisions) in order; returns how many."""
+        return self._append_sequenced(SignalRow, SignalRecord, run_id, rows)
+
+    def record_risk_decisions(self, run_id: str, rows: Rows[RiskDecisionRecord]) -> int:
+        """Append pre-trade risk decisions in order; returns how many."""
+        return self._append_sequenced(RiskDecisionRow, RiskDecisionRecord, run_id, rows)
+
+    def _append_sequenced(
+        self,
+        model: type[SignalRow] | type[RiskDecisionRow],
+        record_type: type[Any],
+        run_id: str,
+        rows: Rows[Any],
+    ) -> int:
+        with self._writing(model, run_id) as connection:
+            last = connection.scalar(select(func.max(model.seq)).where(model.run_id == run_id))
+            names, built = build_rows(
+                record_type,
+                rows,
+                text_storage=self._text_storage,
+                run_id=run_id,
+                seq_from=int(last or 0) + 1,
+            )
+            if built:
+                insert_rows(connection, model, names, built)
+        return len(built)
+
+    # -- orders and fills ----------------------------------------------------------------
+
+    def record_order(self, run_id: str, order: OrderRecord | Mapping[str, Any]) -> str:
+        """Store one order durably and return its client order id.
+
+        The transaction is committed (on disk for SQLite) before this returns: send the
+        order to a venue only afterwards. Also appends the order's first status event.
+
+        Raises:
+            DuplicateOrderError: this run already has an order with this `seq`.
+            UnknownRunError: no such run.
+            JournalError: an invalid value (named with its column).
+        """
+        columns, (row,) = self._order_rows(run_id, [order])
+        values = dict(zip(columns, row, strict=True))
+        order_id = values["client_order_id"]
+        event = (run_id, order_id, values["ts_created"], values["status"], values["reason"])
+        with self._writing(OrderRow, run_id) as connection:
+            insert_rows(connection, OrderRow, columns, [row])
+            insert_rows(connection, OrderEventRow, _EVENT_COLUMNS, [event])
+        return str(order_id)
+
+    def record_orders(self, run_id: str, orders: Rows[OrderRecord]) -> int:
+        """Bulk-store orders with their final status and filled quantity (backtests);
+        returns how many. No status events are written for bulk orders.
+
+        Raises:
+            DuplicateOrderError: a `seq` repeats or is already stored for this run.
+        """
+        columns, rows = self._order_rows(run_id, orders)
+        if rows:
+            with self._writing(OrderRow, run_id) as connection:
+                insert_rows(connection, OrderRow, columns, rows)
+        return len(rows)
+
+    def _order_rows(
+        self, run_id: str, orders: Rows[Any]
+    ) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+        names, built = build_rows(
+            OrderRecord, orders, text_storage=self._text_storage, run_id=run_id
+        )
+        # Rows start with run_id, seq, ts_created: the id and first updated_at derive from them.
+        rows = [(*row, client_order_id(run_id, row[1]), row[2], None) for row in built]
+        return (*names, "client_order_id", "updated_at", "venue_order_id"), rows
+
+    def update_order_status(
+        self,
+        client_order_id: str,
+        status: OrderStatus | str,
+        ts: InstantLike,
+        *,
+        detail: str = "",
+        venue_order_id: str | None = None,
+    ) -> None:
+        """Set an order's status (and venue order id) and append the status event.
+
+        Transition rules are the domain `Order`'s job; the journal records what it is told.
+
+        Raises:
+            JournalError: unknown order, or an invalid status or timestamp.
+        """
+        values: dict[str, Any] = {
+            "status": convert_value(ORDER_STATUS, status, "orders.status"),
+            "updated_at": convert_value(to_instant, ts, "orders.updated_at"),
+        }
+        if venue_order_id is not None:
+            values["venue_order_id"] = convert_value(
+                to_optional_text(128), venue_order_id, "orders.venue_order_id"
+            )
+        with self._engine.begin() as connection:
+            run_id = connection.scalar(
+                select(OrderRow.run_id).where(OrderRow.client_order_id == client_order_id)
+            )
+            if run_id is None:
+                raise JournalError(f"unknown order {client_order_id!r}")
+            connection.execute(
+                update(OrderRow).where(OrderRow.client_order_id == client_order_id).values(values)
+            )
+            connection.execute(
+                insert(OrderEventRow).values(
+                    run_id=run_id,
+                    client_order_id=client_order_id,
+                    ts=values["updated_at"],
+                    status=values["status"],
+                    detail=detail,
+                )
+            )
+
+    def apply_fill(self, run_id: str, fill: FillRecord | Mapping[str, Any]) -> bool:
+        """Store a fill exactly once; False (and nothing changed) if it is already stored.
+
+        In the same transaction the fill's order (if any) gets its filled quantity raised
+        and its status set to partially filled or filled (a canceled, expired or rejected
+        order keeps its status), with a status event.
+
+        Raises:
+            UnknownRunError: no such run.
+            JournalError: the fill names an unknown order, or a value is invalid.
+        """
+        record = coerce_record(FillRecord, fill, where="fill")
+        columns, rows = build_rows(
+            FillRecord, [record], text_storage=self._text_storage, run_id=run_id
+        )
+        try:
+            with self._writing(FillRow, run_id) as connection:
+                insert_rows(connection, FillRow, columns, rows)
+                if record.client_order_id is not None:
+                    apply_fill_to_order(connection, run_id, record)
+        except JournalError:
+            if self._fill_exists(record.venue, record.trade_id):
+                return False
+            raise
+        return True
+
+    def record_fills(self, run_id: str, fills: Rows[FillRecord]) -> int:
+        """Bulk-store the fills of bulk-stored orders (backtests); orders are not updated.
+
+        Raises:
+            JournalError: a `(venue, trade_id)` repeats or is already stored, or a fill
+                refers to an unknown order (use `apply_fill` for fills that may repeat).
+        """
+        return self._append(FillRow, FillRecord, run_id, fills)
+
+    def _fill_exists(self, venue: str, trade_id: str) -> bool:
+        with self._engine.connect() as connection:
+            found = connection.scalar(
+                select(FillRow.fill_id).where(FillRow.venue == venue, FillRow.trade_id == trade_id)
+            )
+        return found is not None
+
+    # -- portfolio and risk state --------------------------------------------------------
+
+    def record_positions(self, run_id: str, rows: Rows[PositionRecord]) -> int:
+        """Append position snapshots; returns how many."""
+        return self._append(PositionRow, PositionRecord, run_id, rows)
+
+    def record_equity(self, run_id: str, rows: Rows[EquityRecord]) -> int:
+        """Append equity curve points; returns how many."""
+        return self._append(EquityRow, EquityRecord, run_id, rows)
+
+    def save_risk_state(self, run_id: str, ts: InstantLike, state: Mapping[str, Any]) -> None:
+        """Durably save the risk state as of `ts` (high-water mark, day start equity,
+        day, trading state, frozen flag, ...); `load_risk_state` returns the latest.
+
+        Raises:
+            JournalError: unknown run, invalid `ts`, or a state that is not JSON-compatible.
+        """
+        to_stored: Converter = converter(INSTANT, text_storage=self._text_storage)
+        row = (
+            run_id,
+            convert_value(to_stored, ts, "risk_state.ts"),
+            canonical_json(dict(state), what="risk state"),
+        )
+        with self._writing(RiskStateRow, run_id) as connection:
+            insert_rows(connection, RiskStateRow, ("run_id", "ts", "state_json"), [row])
+
+    # -- digest --------------------------------------------------------------------------
+
+    def digest(self, run_id: str) -> str:
+        """SHA-256 (hex) of a canonical dump of every stored row of the run.
+
+        Wall-clock fields (`created_at`, `finished_at`), the code version, surrogate ids
+        and the run id itself (also inside client order ids and trade ids) are left out,
+        so two runs of the same inputs have the same digest, on SQLite or PostgreSQL.
+
+        Raises:
+            UnknownRunError: no such run.
+        """
+        self.run(run_id)
+        with self._engine.connect() as connection:
+            return journal_digest(connection, run_id)
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _append(self, model: type[Any], record_type: type[Any], run_id: str, rows: Any) -> int:
+        columns, built = build_rows(
+            record_type, rows, text_storage=self._text_storage, run_id=run_id
+        )
+        if built:
+            with self._writing(model, run_id) as connection:
+                insert_rows(connection, model, columns, built)
+        return len(built)
+
+    @contextmanager
+    def _writing(self, model: type[Any], run_id: str) -> Iterator[Connection]:
+        """A write transaction whose integrity errors become journal errors (explained
+        after the rollback, when the database can be asked what was wrong)."""
+        try:
+            with self._engine.begin() as connection:
+                yield connection
+        except IntegrityError as exc:
+            raise self._explain(exc, model, run_id) from None
+
+    def _explain(self, exc: IntegrityError, model: type[Any], run_id: str) -> JournalError:
+        if self._run_missing(run_id):
+            return UnknownRunError(f"unknown run {run_id!r}: start it with start_run first")
+        reason = str(exc.orig).splitlines()[0]
+        message = f"cannot store {model.__tablename__} of run {run_id}: {reason}"
+        if model is OrderRow:
+            return DuplicateOrderError(f"{message} (an order sequence number was already used)")
+        return JournalError(message)
+
+    def _run_missing(self, run_id: str) -> bool:
+        with self._engine.connect() as connection:
+            found = connection.scalar(select(RunRow.run_id).where(RunRow.run_id == run_id))
+        return found is None

@@ -1,0 +1,1 @@
+"""Alembic migrations of the journal schema (run by `tradewind.store.schema.migrate`)."""

@@ -1,0 +1,236 @@
+"""The journal's tables (SQLAlchemy 2 typed declarative).
+
+The schema is created and changed only by the Alembic migrations in
+`tradewind/store/migrations`; `tests/store` checks that these models and the migrated
+schema agree. Every table carries `run_id`; wall-clock columns (`runs.created_at`,
+`runs.finished_at`) are the only ones a journal digest leaves out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from tradewind.store.column_types import Amount, Instant
+
+__all__ = [
+    "Base",
+    "EquityRow",
+    "FillRow",
+    "OrderEventRow",
+    "OrderRow",
+    "PositionRow",
+    "RiskDecisionRow",
+    "RiskStateRow",
+    "RunRow",
+    "SignalRow",
+]
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
+_SERIAL = BigInteger().with_variant(Integer, "sqlite")
+_RUN_FK = "runs.run_id"
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the journal tables."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class RunRow(Base):
+    """One backtest, paper, advisory or live run and its effective configuration."""
+
+    __tablename__ = "runs"
+    __table_args__ = (Index(None, "mode", "created_at"),)
+
+    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(Instant())
+    config_json: Mapped[str] = mapped_column(Text)
+    config_hash: Mapped[str] = mapped_column(String(64), index=True)
+    code_version: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    finished_at: Mapped[datetime | None] = mapped_column(Instant())
+    summary_json: Mapped[str | None] = mapped_column(Text)
+
+
+class SignalRow(Base):
+    """A strategy signal or an aggregation decision, in emission order (`seq`)."""
+
+    __tablename__ = "signals"
+    __table_args__ = (Index(None, "run_id", "symbol", "ts"),)
+
+    run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    ts: Mapped[datetime] = mapped_column(Instant())
+    market: Mapped[str] = mapped_column(String(32))
+    symbol: Mapped[str] = mapped_column(String(64))
+    strategy: Mapped[str] = mapped_column(String(128))
+    direction: Mapped[str] = mapped_column(String(8))
+    strength: Mapped[float] = mapped_column(Float)
+    confidence: Mapped[float] = mapped_column(Float)
+    stop: Mapped[Decimal | None] = mapped_column(Amount())
+    target: Mapped[Decimal | None] = mapped_column(Amount())
+    advisory: Mapped[bool]
+    aggregated: Mapped[bool]
+    decision: Mapped[str] = mapped_column(Text)
+    contributors: Mapped[str] = mapped_column(Text)
+
+
+class RiskDecisionRow(Base):
+    """A pre-trade risk verdict, in decision order (`seq`)."""
+
+    __tablename__ = "risk_decisions"
+    __table_args__ = (Index(None, "run_id", "symbol", "ts"),)
+
+    run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    ts: Mapped[datetime] = mapped_column(Instant())
+    market: Mapped[str] = mapped_column(String(32))
+    symbol: Mapped[str] = mapped_column(String(64))
+    strategies: Mapped[str] = mapped_column(Text)
+    requested_qty: Mapped[Decimal] = mapped_column(Amount())
+    approved_qty: Mapped[Decimal] = mapped_column(Amount())
+    action: Mapped[str] = mapped_column(String(8))
+    reason_code: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    client_order_id: Mapped[str | None] = mapped_column(String(96))
+
+
+class OrderRow(Base):
+    """An order, written before it is sent; `status` and `filled_qty` are current."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("run_id", "seq"),
+        Index(None, "run_id", "status"),
+    )
+
+    client_order_id: Mapped[str] = mapped_column(String(96), primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK))
+    seq: Mapped[int] = mapped_column(Integer)
+    ts_created: Mapped[datetime] = mapped_column(Instant())
+    market: Mapped[str] = mapped_column(String(32))
+    symbol: Mapped[str] = mapped_column(String(64))
+    side: Mapped[str] = mapped_column(String(8))
+    order_type: Mapped[str] = mapped_column(String(16))
+    quantity: Mapped[Decimal] = mapped_column(Amount())
+    price: Mapped[Decimal | None] = mapped_column(Amount())
+    trigger_price: Mapped[Decimal | None] = mapped_column(Amount())
+    status: Mapped[str] = mapped_column(String(24))
+    filled_qty: Mapped[Decimal] = mapped_column(Amount())
+    strategies: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    venue: Mapped[str | None] = mapped_column(String(32))
+    venue_order_id: Mapped[str | None] = mapped_column(String(128))
+    updated_at: Mapped[datetime] = mapped_column(Instant())
+
+
+class OrderEventRow(Base):
+    """Append-only history of order status changes (the first is the order's creation)."""
+
+    __tablename__ = "order_events"
+    __table_args__ = (Index(None, "run_id", "event_id"),)
+
+    event_id: Mapped[int] = mapped_column(_SERIAL, primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK))
+    client_order_id: Mapped[str] = mapped_column(
+        String(96), ForeignKey("orders.client_order_id"), index=True
+    )
+    ts: Mapped[datetime] = mapped_column(Instant())
+    status: Mapped[str] = mapped_column(String(24))
+    detail: Mapped[str] = mapped_column(Text)
+
+
+class FillRow(Base):
+    """An execution, stored once per `(venue, trade_id)`."""
+
+    __tablename__ = "fills"
+    __table_args__ = (
+        UniqueConstraint("venue", "trade_id"),
+        Index(None, "run_id", "ts"),
+    )
+
+    fill_id: Mapped[int] = mapped_column(_SERIAL, primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK))
+    venue: Mapped[str] = mapped_column(String(32))
+    trade_id: Mapped[str] = mapped_column(String(128))
+    client_order_id: Mapped[str | None] = mapped_column(
+        String(96), ForeignKey("orders.client_order_id"), index=True
+    )
+    ts: Mapped[datetime] = mapped_column(Instant())
+    market: Mapped[str] = mapped_column(String(32))
+    symbol: Mapped[str] = mapped_column(String(64))
+    side: Mapped[str] = mapped_column(String(8))
+    qty: Mapped[Decimal] = mapped_column(Amount())
+    price: Mapped[Decimal] = mapped_column(Amount())
+    commission: Mapped[Decimal] = mapped_column(Amount())
+    strategies: Mapped[str] = mapped_column(Text)
+
+
+class PositionRow(Base):
+    """A position snapshot."""
+
+    __tablename__ = "positions"
+    __table_args__ = (Index(None, "run_id", "symbol", "ts"),)
+
+    snapshot_id: Mapped[int] = mapped_column(_SERIAL, primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK))
+    ts: Mapped[datetime] = mapped_column(Instant())
+    market: Mapped[str] = mapped_column(String(32))
+    symbol: Mapped[str] = mapped_column(String(64))
+    qty: Mapped[Decimal] = mapped_column(Amount())
+    avg_price: Mapped[Decimal] = mapped_column(Amount())
+    realized_pnl: Mapped[Decimal] = mapped_column(Amount())
+    unrealized_pnl: Mapped[Decimal] = mapped_column(Amount())
+
+
+class EquityRow(Base):
+    """A point of the equity curve."""
+
+    __tablename__ = "equity"
+    __table_args__ = (Index(None, "run_id", "ts"),)
+
+    point_id: Mapped[int] = mapped_column(_SERIAL, primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK))
+    ts: Mapped[datetime] = mapped_column(Instant())
+    equity: Mapped[Decimal] = mapped_column(Amount())
+    cash: Mapped[Decimal] = mapped_column(Amount())
+    gross_exposure: Mapped[Decimal] = mapped_column(Amount())
+    net_exposure: Mapped[Decimal] = mapped_column(Amount())
+    leverage: Mapped[float] = mapped_column(Float)
+    drawdown: Mapped[float] = mapped_column(Float)
+
+
+class RiskStateRow(Base):
+    """Saved risk state (high-water mark, day start equity, trading state, ...) as
+    canonical JSON; the latest row of a run is what a restart loads."""
+
+    __tablename__ = "risk_state"
+    __table_args__ = (Index(None, "run_id", "state_id"),)
+
+    state_id: Mapped[int] = mapped_column(_SERIAL, primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK))
+    ts: Mapped[datetime] = mapped_column(Instant())
+    state_json: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,288 @@
+"""Read side of the journal: runs, records, open orders, restart state."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from tradewind.domain.order_enums import OrderStatus
+from tradewind.store.errors import UnknownRunError
+from tradewind.store.models import (
+    EquityRow,
+    FillRow,
+    OrderEventRow,
+    OrderRow,
+    PositionRow,
+    RiskDecisionRow,
+    RiskStateRow,
+    RunRow,
+    SignalRow,
+)
+from tradewind.store.records import (
+    EquityRecord,
+    FillRecord,
+    PositionRecord,
+    RiskAction,
+    RiskDecisionRecord,
+    RunInfo,
+    RunMode,
+    RunStatus,
+    SignalRecord,
+    StoredOrder,
+)
+
+__all__ = ["JournalReader"]
+
+_TERMINAL = tuple(status.value for status in OrderStatus if status.is_terminal)
+
+
+class JournalReader:
+    """Queries over a migrated journal database (the base of `Journal`)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (for tools and tests; prefer the journal's methods)."""
+        return self._engine
+
+    @property
+    def backend(self) -> str:
+        """`sqlite` or `postgresql`."""
+        return self._engine.dialect.name
+
+    # -- runs ----------------------------------------------------------------------------
+
+    def run(self, run_id: str) -> RunInfo:
+        """The stored run `run_id`.
+
+        Raises:
+            UnknownRunError: no such run.
+        """
+        with self._engine.connect() as connection:
+            row = connection.execute(select(RunRow).where(RunRow.run_id == run_id)).one_or_none()
+        if row is None:
+            raise UnknownRunError(f"unknown run {run_id!r}")
+        return _run_info(row)
+
+    def runs(self, mode: RunMode | str | None = None) -> list[RunInfo]:
+        """Every run (of `mode`, if given), oldest first."""
+        query = select(RunRow).order_by(RunRow.created_at, RunRow.run_id)
+        if mode is not None:
+            query = query.where(RunRow.mode == str(mode).lower())
+        with self._engine.connect() as connection:
+            return [_run_info(row) for row in connection.execute(query)]
+
+    def latest_run(self, mode: RunMode | str | None = None) -> RunInfo | None:
+        """The most recently started run (of `mode`, if given), or None."""
+        query = select(RunRow).order_by(RunRow.created_at.desc(), RunRow.run_id.desc()).limit(1)
+        if mode is not None:
+            query = query.where(RunRow.mode == str(mode).lower())
+        with self._engine.connect() as connection:
+            row = connection.execute(query).one_or_none()
+        return None if row is None else _run_info(row)
+
+    # -- records -------------------------------------------------------------------------
+
+    def signals(self, run_id: str, *, advisory_only: bool = False) -> list[SignalRecord]:
+        """The run's signals and aggregation decisions in emission order."""
+        query = select(SignalRow).where(SignalRow.run_id == run_id).order_by(SignalRow.seq)
+        if advisory_only:
+            query = query.where(SignalRow.advisory.is_(True))
+        with self._engine.connect() as connection:
+            return [
+                SignalRecord(
+                    ts=row.ts,
+                    market=row.market,
+                    symbol=row.symbol,
+                    strategy=row.strategy,
+                    direction=row.direction,
+                    strength=row.strength,
+                    confidence=row.confidence,
+                    stop=row.stop,
+                    target=row.target,
+                    advisory=bool(row.advisory),
+                    aggregated=bool(row.aggregated),
+                    decision=row.decision,
+                    contributors=row.contributors,
+                )
+                for row in connection.execute(query)
+            ]
+
+    def risk_decisions(self, run_id: str) -> list[RiskDecisionRecord]:
+        """The run's pre-trade risk decisions in order."""
+        query = (
+            select(RiskDecisionRow)
+            .where(RiskDecisionRow.run_id == run_id)
+            .order_by(RiskDecisionRow.seq)
+        )
+        with self._engine.connect() as connection:
+            return [
+                RiskDecisionRecord(
+                    ts=row.ts,
+                    market=row.market,
+                    symbol=row.symbol,
+                    strategies=row.strategies,
+                    requested_qty=row.requested_qty,
+                    approved_qty=row.approved_qty,
+                    action=RiskAction(row.action),
+                    reason_code=row.reason_code,
+                    reason=row.reason,
+                    client_order_id=row.client_order_id,
+                )
+                for row in connection.execute(query)
+            ]
+
+    def orders(self, run_id: str) -> list[StoredOrder]:
+        """The run's orders by sequence number, with their current status."""
+        return self._orders(select(OrderRow).where(OrderRow.run_id == run_id))
+
+    def open_orders(self, run_id: str) -> list[StoredOrder]:
+        """Orders not yet in a terminal state, including INITIALIZED ones (journaled but
+        perhaps never sent): a restart reconciles each with the venue."""
+        query = select(OrderRow).where(OrderRow.run_id == run_id, OrderRow.status.not_in(_TERMINAL))
+        return self._orders(query)
+
+    def order(self, client_order_id: str) -> StoredOrder | None:
+        """The order with this client order id, or None."""
+        found = self._orders(select(OrderRow).where(OrderRow.client_order_id == client_order_id))
+        return found[0] if found else None
+
+    def _orders(self, query: Any) -> list[StoredOrder]:
+        with self._engine.connect() as connection:
+            return [
+                StoredOrder(
+                    client_order_id=row.client_order_id,
+                    seq=row.seq,
+                    ts_created=row.ts_created,
+                    market=row.market,
+                    symbol=row.symbol,
+                    side=row.side,
+                    order_type=row.order_type,
+                    quantity=row.quantity,
+                    price=row.price,
+                    trigger_price=row.trigger_price,
+                    status=OrderStatus(row.status),
+                    filled_qty=row.filled_qty,
+                    strategies=row.strategies,
+                    reason=row.reason,
+                    venue=row.venue,
+                    venue_order_id=row.venue_order_id,
+                    updated_at=row.updated_at,
+                )
+                for row in connection.execute(query.order_by(OrderRow.run_id, OrderRow.seq))
+            ]
+
+    def order_history(self, client_order_id: str) -> list[tuple[datetime, OrderStatus, str]]:
+        """The order's status events `(ts, status, detail)`, oldest first."""
+        query = (
+            select(OrderEventRow.ts, OrderEventRow.status, OrderEventRow.detail)
+            .where(OrderEventRow.client_order_id == client_order_id)
+            .order_by(OrderEventRow.event_id)
+        )
+        with self._engine.connect() as connection:
+            return [
+                (ts, OrderStatus(status), detail)
+                for ts, status, detail in connection.execute(query)
+            ]
+
+    def next_order_seq(self, run_id: str) -> int:
+        """The sequence number for the run's next order (1 for the first; continues after
+        a restart, so no client order id is ever reused)."""
+        with self._engine.connect() as connection:
+            last = connection.scalar(
+                select(func.max(OrderRow.seq)).where(OrderRow.run_id == run_id)
+            )
+        return int(last or 0) + 1
+
+    def fills(self, run_id: str) -> list[FillRecord]:
+        """The run's fills in the order they were stored."""
+        query = select(FillRow).where(FillRow.run_id == run_id).order_by(FillRow.fill_id)
+        with self._engine.connect() as connection:
+            return [
+                FillRecord(
+                    trade_id=row.trade_id,
+                    venue=row.venue,
+                    client_order_id=row.client_order_id,
+                    ts=row.ts,
+                    market=row.market,
+                    symbol=row.symbol,
+                    side=row.side,
+                    qty=row.qty,
+                    price=row.price,
+                    commission=row.commission,
+                    strategies=row.strategies,
+                )
+                for row in connection.execute(query)
+            ]
+
+    def positions(self, run_id: str) -> list[PositionRecord]:
+        """The run's position snapshots in the order they were stored."""
+        query = (
+            select(PositionRow)
+            .where(PositionRow.run_id == run_id)
+            .order_by(PositionRow.snapshot_id)
+        )
+        with self._engine.connect() as connection:
+            return [
+                PositionRecord(
+                    ts=row.ts,
+                    market=row.market,
+                    symbol=row.symbol,
+                    qty=row.qty,
+                    avg_price=row.avg_price,
+                    realized_pnl=row.realized_pnl,
+                    unrealized_pnl=row.unrealized_pnl,
+                )
+                for row in connection.execute(query)
+            ]
+
+    def equity(self, run_id: str) -> list[EquityRecord]:
+        """The run's equity curve in the order it was stored."""
+        query = select(EquityRow).where(EquityRow.run_id == run_id).order_by(EquityRow.point_id)
+        with self._engine.connect() as connection:
+            return [
+                EquityRecord(
+                    ts=row.ts,
+                    equity=row.equity,
+                    cash=row.cash,
+                    gross_exposure=row.gross_exposure,
+                    net_exposure=row.net_exposure,
+                    leverage=row.leverage,
+                    drawdown=row.drawdown,
+                )
+                for row in connection.execute(query)
+            ]
+
+    def load_risk_state(self, run_id: str) -> dict[str, Any] | None:
+        """The latest risk state saved for the run, or None if none was saved."""
+        query = (
+            select(RiskStateRow.state_json)
+            .where(RiskStateRow.run_id == run_id)
+            .order_by(RiskStateRow.state_id.desc())
+            .limit(1)
+        )
+        with self._engine.connect() as connection:
+            state_json = connection.scalar(query)
+        if state_json is None:
+            return None
+        state: dict[str, Any] = json.loads(state_json)
+        return state
+
+
+def _run_info(run: Any) -> RunInfo:
+    return RunInfo(
+        run_id=run.run_id,
+        mode=RunMode(run.mode),
+        status=RunStatus(run.status),
+        created_at=run.created_at,
+        finished_at=run.finished_at,
+        config_json=run.config_json,
+        config_hash=run.config_hash,
+        code_version=run.code_version,
+        summary=None if run.summary_json is None else json.loads(run.summary_json),
+    )
