@@ -80,3 +80,34 @@ def test_backtest_without_a_source_is_a_clean_usage_error(tmp_path):
     assert done.returncode == 2
     assert "give exactly one of --config FILE or --data FILE" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_same_inputs_give_a_byte_identical_journal_digest(golden, tmp_path):
+    from tradewind.app.journaling import journal_run
+
+    first = journal_run(golden.run, golden.results, ":memory:", config_json="{}")
+    config = load_config(EXAMPLE, apply_env=False)
+    again = backtest_config(config, Catalog(tmp_path / "catalog"))
+    second = journal_run(again.run, again.results, ":memory:", config_json="{}")
+    assert first.run_id == second.run_id
+    assert first.digest == second.digest
+
+
+def test_journal_holds_orders_fills_and_risk_decisions_of_the_run(golden, tmp_path):
+    from tradewind.app.journaling import journal_run
+    from tradewind.store import Journal
+
+    path = tmp_path / "journal.sqlite"
+    stored = journal_run(golden.run, golden.results, path, config_json="{}")
+    journal = Journal.open(path)
+    try:
+        orders = journal.orders(stored.run_id)
+        fills = journal.fills(stored.run_id)
+        assert len(orders) == len(golden.run.orders)
+        assert len(fills) == len(golden.run.fills)
+        # Every fill points at an order that was recorded, with a deterministic id.
+        ids = {o.client_order_id for o in orders}
+        assert all(f.client_order_id in ids for f in fills)
+        assert all(o.client_order_id == f"{stored.run_id}-{o.seq:08d}" for o in orders)
+    finally:
+        journal.close()

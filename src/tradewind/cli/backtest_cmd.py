@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tradewind.app.backtest import BacktestOutcome, backtest_config, backtest_data_file
+from tradewind.app.journaling import journal_run
 from tradewind.app.market_data import catalog_for
 from tradewind.cli.tables import print_table
 from tradewind.config import load_config
@@ -55,6 +57,13 @@ def backtest_command(
     json_out: Annotated[Path | None, typer.Option("--json", help="Write results JSON.")] = None,
     report: Annotated[Path | None, typer.Option(help="Write the HTML report here.")] = None,
     catalog: Annotated[Path | None, typer.Option(help="Catalog directory (--config).")] = None,
+    journal: Annotated[
+        str | None,
+        typer.Option(
+            help="Journal (SQLite path or database URL); default: the config's "
+            "backtest.journal, none for --data."
+        ),
+    ] = None,
 ) -> None:
     """Backtest a multi-market config, or one strategy over one data file."""
     if (config is None) == (data is None):
@@ -67,6 +76,8 @@ def backtest_command(
             )
         title = f"Tradewind backtest: {config.name}"
         report = report or cfg.backtest.report_dir / f"{config.stem}.html"
+        journal = journal or cfg.backtest.journal
+        config_json = cfg.model_dump_json()
     else:
         assert data is not None
         if strategy is None:
@@ -87,7 +98,13 @@ def backtest_command(
             fill_model=fill_model,
         )
         title = f"Tradewind backtest: {strategy} on {data.name}"
+        config_json = json.dumps(
+            {"data": str(data), "strategy": strategy, "params": param or [], "size": size}
+        )
     _print_summary(outcome)
+    if journal is not None and journal != ":memory:":
+        stored = journal_run(outcome.run, outcome.results, journal, config_json=config_json)
+        _out.print(f"journal: run {stored.run_id} in {journal} (digest {stored.digest[:16]})")
     if json_out is not None:
         _out.print(f"results JSON: {outcome.results.write_json(json_out)}")
     if report is not None:

@@ -33,9 +33,11 @@ class EngineRun:
     fills: pd.DataFrame
     trades: pd.DataFrame
     equity: np.ndarray
+    cash: np.ndarray
     gross_exposure: np.ndarray
     risk_events: pd.DataFrame
     final_positions: np.ndarray
+    final_avg_price: np.ndarray
     final_cash: float
     risk_state: np.ndarray
 
@@ -84,11 +86,13 @@ def run_engine(panel: MarketPanel, windows: Mapping[str, BarWindow], spec: Engin
         fills=fills,
         trades=round_trips(fills, panel.timestamps),
         equity=state.equity_out,
+        cash=state.cash_out,
         gross_exposure=state.gross_out,
         risk_events=pd.DataFrame(
             {"row": state.event_row[:n_events], "bits": state.event_bits[:n_events]}
         ),
         final_positions=state.pos,
+        final_avg_price=state.avg_px,
         final_cash=float(state.money[0]),
         risk_state=risk_state,
     )

@@ -133,6 +133,7 @@ def step_rows(
     f_entry: np.ndarray,
     equity_out: np.ndarray,
     gross_out: np.ndarray,
+    cash_out: np.ndarray,
     event_row: np.ndarray,
     event_bits: np.ndarray,
     pos: np.ndarray,
@@ -330,6 +331,7 @@ def step_rows(
                 equity -= fee
 
         equity_out[t] = equity
+        cash_out[t] = cash
         gross_out[t], _, _, _ = _exposures(sym_pos, last_mark, multiplier, symbol_market, n_markets)
         if overflow:
             break

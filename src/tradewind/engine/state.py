@@ -40,6 +40,7 @@ class KernelState:
     f_entry: np.ndarray
     equity_out: np.ndarray
     gross_out: np.ndarray
+    cash_out: np.ndarray
     event_row: np.ndarray
     event_bits: np.ndarray
     pos: np.ndarray
@@ -80,6 +81,7 @@ class KernelState:
             **logs,
             equity_out=np.full(n_rows, np.nan),
             gross_out=np.full(n_rows, np.nan),
+            cash_out=np.full(n_rows, np.nan),
             event_row=np.zeros(n_rows, dtype=i64),
             event_bits=np.zeros(n_rows, dtype=i64),
             pos=np.zeros(n_books),

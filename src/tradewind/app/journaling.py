@@ -1,0 +1,215 @@
+"""Write an engine run into the journal: run, signals, risk decisions, orders, fills,
+equity, final positions and risk state. Backtests write in bulk after the loop, in the
+order the loop produced them (orders before their fills)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tradewind.engine.backtest import EngineRun
+from tradewind.research.run_results import RunResults
+from tradewind.risk.reasons import RiskReason
+from tradewind.risk.state import RiskState
+from tradewind.store import Journal
+from tradewind.store.records import client_order_id
+
+__all__ = ["SIM_VENUE", "JournaledRun", "journal_run"]
+
+SIM_VENUE = "SIM"
+_ORDER_STATUS = {"open": "accepted", "filled": "filled", "canceled": "canceled",
+                 "denied": "rejected"}  # fmt: skip
+_ORDER_TYPE = {"market": "market", "stop_loss": "stop", "take_profit": "limit"}
+_APPROVED = RiskReason.APPROVED.name
+
+
+@dataclass(frozen=True, slots=True)
+class JournaledRun:
+    run_id: str
+    digest: str
+
+
+def journal_run(
+    run: EngineRun,
+    results: RunResults,
+    target: str | Path,
+    *,
+    config_json: str,
+    mode: str = "backtest",
+    run_id: str | None = None,
+) -> JournaledRun:
+    """Store `run` in the journal at `target` (path, URL or ':memory:'); returns the run
+    id and the digest of everything stored for it.
+
+    Raises:
+        JournalError: the journal cannot be opened or written.
+    """
+    journal = Journal.open(target)
+    try:
+        rid = journal.start_run(mode, config_json, run_id=run_id)
+        advisory = mode == "advisory"
+        journal.record_signals(rid, _signal_rows(run, advisory))
+        orders = run.orders
+        coids = [client_order_id(rid, int(seq)) for seq in orders["seq"]]
+        journal.record_orders(rid, _order_rows(orders))
+        journal.record_risk_decisions(rid, _risk_rows(orders, coids))
+        journal.record_fills(rid, _fill_rows(run, coids))
+        journal.record_equity(rid, _equity_rows(run))
+        journal.record_positions(rid, _position_rows(run))
+        state = RiskState.from_vector(run.risk_state).to_dict()
+        journal.save_risk_state(rid, int(run.panel.timestamps[-1]), state)
+        summary = json.loads(json.dumps(results.as_dict(), default=str))
+        journal.finish_run(rid, "finished", summary)
+        return JournaledRun(rid, journal.digest(rid))
+    finally:
+        journal.close()
+
+
+def _signal_rows(run: EngineRun, advisory: bool) -> dict[str, Any]:
+    s = run.books.signals
+    ts = run.panel.timestamps
+    markets = np.array([m.name for m in run.spec.markets], dtype=object)
+    symbols = np.array(run.panel.symbols, dtype=object)
+    names = np.array(run.strategy_names, dtype=object)
+    direction = np.array(["flat", "long", "short"], dtype=object)[s.direction.astype(np.int64)]
+    return {
+        "ts": ts[s.row],
+        "market": markets[s.market],
+        "symbol": symbols[s.symbol],
+        "strategy": names[s.strategy],
+        "direction": direction,
+        "strength": s.strength,
+        "confidence": s.confidence,
+        "stop": _optional(s.stop_price),
+        "target": _optional(s.target_price),
+        "advisory": advisory,
+        "aggregated": False,
+    }
+
+
+def _order_rows(orders: pd.DataFrame) -> dict[str, Any]:
+    filled = np.where(orders["status"] == "filled", orders["approved_qty"], 0.0)
+    kind = orders["kind"].to_numpy()
+    return {
+        "seq": orders["seq"].to_numpy(),
+        "ts_created": orders["ts"].to_numpy(),
+        "market": orders["market"].to_numpy(),
+        "symbol": orders["symbol"].to_numpy(),
+        "side": orders["side"].to_numpy(),
+        "order_type": np.array([_ORDER_TYPE[k] for k in kind], dtype=object),
+        "quantity": orders["requested_qty"].to_numpy(),
+        "price": _optional(np.where(kind == "take_profit", orders["price"], np.nan)),
+        "trigger_price": _optional(np.where(kind == "stop_loss", orders["price"], np.nan)),
+        "status": np.array([_ORDER_STATUS[s] for s in orders["status"]], dtype=object),
+        "filled_qty": filled,
+        "strategies": orders["strategies"].to_numpy(),
+        "reason": orders["reason"].to_numpy(),
+        "venue": SIM_VENUE,
+    }
+
+
+def _risk_rows(orders: pd.DataFrame, coids: list[str]) -> dict[str, Any]:
+    decided = (orders["kind"] == "market").to_numpy()
+    req = orders["requested_qty"].to_numpy()[decided]
+    ok = orders["approved_qty"].to_numpy()[decided]
+    action = np.where(ok <= 0, "deny", np.where(ok < req, "reduce", "approve"))
+    reasons = orders["reason"].to_numpy()[decided]
+    return {
+        "ts": orders["ts"].to_numpy()[decided],
+        "market": orders["market"].to_numpy()[decided],
+        "symbol": orders["symbol"].to_numpy()[decided],
+        "strategies": orders["strategies"].to_numpy()[decided],
+        "requested_qty": req,
+        "approved_qty": ok,
+        "action": action,
+        "reason_code": np.array([RiskReason[r].value for r in reasons], dtype=np.int64),
+        "reason": np.array(
+            [RiskReason[r].text if r != _APPROVED else "" for r in reasons], dtype=object
+        ),
+        "client_order_id": np.array(coids, dtype=object)[decided],
+    }
+
+
+def _fill_rows(run: EngineRun, coids: list[str]) -> dict[str, Any]:
+    fills = run.fills
+    orders = run.orders
+    seq = fills["order_seq"].to_numpy()
+    fill_coids = np.array(coids, dtype=object)[seq] if len(seq) else np.array([], dtype=object)
+    return {
+        "trade_id": np.array([f"{c}-F1" for c in fill_coids], dtype=object),
+        "venue": SIM_VENUE,
+        "client_order_id": fill_coids,
+        "ts": fills["ts"].to_numpy(),
+        "market": orders["market"].to_numpy()[seq],
+        "symbol": fills["symbol"].to_numpy(),
+        "side": np.where(fills["qty"].to_numpy() > 0, "buy", "sell"),
+        "qty": np.abs(fills["qty"].to_numpy()),
+        "price": fills["price"].to_numpy(),
+        "commission": fills["commission"].to_numpy(),
+        "strategies": orders["strategies"].to_numpy()[seq],
+    }
+
+
+def _equity_rows(run: EngineRun) -> dict[str, Any]:
+    """Equity at every row with a fill, at each day's last row and at the end: the
+    curve's shape without one row per minute bar."""
+    ts = run.panel.timestamps
+    day = ts // 86_400_000_000_000
+    keep = np.zeros(len(ts), dtype=bool)
+    keep[-1] = True
+    keep[:-1] |= day[1:] != day[:-1]
+    if len(run.fills):
+        keep[run.fills["row"].to_numpy()] = True
+    equity = run.equity[keep]
+    gross = run.gross_exposure[keep]
+    peak = np.maximum.accumulate(run.equity)[keep]
+    cash = run.cash[keep]
+    return {
+        "ts": ts[keep],
+        "equity": equity,
+        "cash": cash,
+        "gross_exposure": gross,
+        "net_exposure": equity - cash,
+        "leverage": gross / equity,
+        "drawdown": equity / peak - 1.0,
+    }
+
+
+def _position_rows(run: EngineRun) -> dict[str, Any]:
+    books = run.books
+    held = np.flatnonzero(run.final_positions != 0)
+    symbols = np.array(run.panel.symbols, dtype=object)
+    markets = np.array([m.name for m in run.spec.markets], dtype=object)
+    n = books.symbol[held]
+    qty = run.final_positions[held]
+    avg = run.final_avg_price[held]
+    mark = run.panel.mark[-1][n]
+    multiplier = np.array([_multiplier(run, int(b)) for b in held])
+    realized = np.zeros(len(books.symbol))
+    if len(run.fills):
+        np.add.at(realized, run.fills["book"].to_numpy(), run.fills["realized_pnl"].to_numpy())
+    return {
+        "ts": int(run.panel.timestamps[-1]),
+        "market": markets[books.market[held]],
+        "symbol": symbols[n],
+        "qty": qty,
+        "avg_price": avg,
+        "realized_pnl": realized[held],
+        "unrealized_pnl": np.nan_to_num(qty * (mark - avg) * multiplier),
+    }
+
+
+def _multiplier(run: EngineRun, book: int) -> float:
+    return run.spec.markets[int(run.books.market[book])].costs.multiplier
+
+
+def _optional(values: np.ndarray) -> np.ndarray:
+    """Floats with NaN as None (an absent price), as an object array."""
+    out = np.asarray(values, dtype=object)
+    out[np.isnan(np.asarray(values, dtype=np.float64))] = None
+    return out
