@@ -42,9 +42,10 @@ def journal_run(
     config_json: str,
     mode: str = "backtest",
     run_id: str | None = None,
+    digest: bool = True,
 ) -> JournaledRun:
     """Store `run` in the journal at `target` (path, URL or ':memory:'); returns the run
-    id and the digest of everything stored for it.
+    id and (with `digest`) the sha256 digest of everything stored for it, else "".
 
     Raises:
         JournalError: the journal cannot be opened or written.
@@ -65,7 +66,7 @@ def journal_run(
         journal.save_risk_state(rid, int(run.panel.timestamps[-1]), state)
         summary = json.loads(json.dumps(results.as_dict(), default=str))
         journal.finish_run(rid, "finished", summary)
-        return JournaledRun(rid, journal.digest(rid))
+        return JournaledRun(rid, journal.digest(rid) if digest else "")
     finally:
         journal.close()
 

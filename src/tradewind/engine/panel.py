@@ -44,7 +44,12 @@ class MarketPanel:
         """The rows of `frame` whose bars appear on the panel, in order: what the
         strategies see, one bar per entry of `bar_rows[symbol]`."""
         stamps = pd.DatetimeIndex(frame["timestamp"]).as_unit("ns").asi8
-        keep = np.isin(stamps, self.bar_times[symbol])
+        shown = self.bar_times[symbol]
+        if len(shown) == len(stamps) and np.array_equal(shown, stamps):
+            return frame
+        # Both are sorted: membership by binary search, not hashing.
+        at = np.clip(np.searchsorted(shown, stamps), 0, max(len(shown) - 1, 0))
+        keep = (shown[at] == stamps) if len(shown) else np.zeros(len(stamps), dtype=bool)
         return frame.loc[keep].reset_index(drop=True)
 
     @property
