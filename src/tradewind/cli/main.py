@@ -14,6 +14,7 @@ from tradewind.cli import (
     config_cmd,
     data_cmd,
     prepare_cmd,
+    session_cmd,
     signals_cmd,
     strategy_cmd,
     synth_cmd,
@@ -35,6 +36,8 @@ app.add_typer(strategy_cmd.app, name="strategy")
 app.add_typer(signals_cmd.app, name="signals")
 app.command("init")(config_cmd.init_command)
 app.command("backtest")(backtest_cmd.backtest_command)
+app.command("paper")(session_cmd.paper_command)
+app.command("advisory")(session_cmd.advisory_command)
 
 _err = Console(stderr=True)
 

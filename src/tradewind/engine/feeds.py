@@ -1,0 +1,69 @@
+"""Row feeds: where a stepping (paper or advisory) run gets each market's next bars.
+
+A feed answers, for one market's symbols, which of them have a new bar at row `t` and
+its prices. `ReplayFeed` replays recorded bars; a live feed (a later venue adapter)
+implements the same two methods. A feed that raises, or stops delivering, affects only
+its own market: the session pauses that market and the others carry on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from tradewind.engine.panel import MarketPanel
+
+__all__ = ["FeedRow", "ReplayFeed", "RowFeed"]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRow:
+    """New bars of a feed's symbols at one row (prices NaN where `fresh` is False)."""
+
+    fresh: np.ndarray
+    open: np.ndarray
+    high: np.ndarray
+    low: np.ndarray
+    close: np.ndarray
+
+
+class RowFeed(Protocol):
+    """Bars of one market's symbols, one timeline row at a time."""
+
+    @property
+    def symbols(self) -> Sequence[int]:
+        """Panel column of each symbol the feed delivers."""
+        ...
+
+    def poll(self, row: int) -> FeedRow:
+        """The bars that closed by row `row`'s decision instant.
+
+        Raises:
+            Exception: any failure of the source; the session isolates the market.
+        """
+        ...
+
+
+class ReplayFeed:
+    """Replays a recorded panel's bars for some of its symbols."""
+
+    def __init__(self, recording: MarketPanel, symbols: Sequence[int]) -> None:
+        self._recording = recording
+        self._symbols = tuple(int(n) for n in symbols)
+
+    @property
+    def symbols(self) -> Sequence[int]:
+        return self._symbols
+
+    def poll(self, row: int) -> FeedRow:
+        r, cols = self._recording, list(self._symbols)
+        return FeedRow(
+            fresh=r.fresh[row, cols],
+            open=r.open[row, cols],
+            high=r.high[row, cols],
+            low=r.low[row, cols],
+            close=r.close[row, cols],
+        )
