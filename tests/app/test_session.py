@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from tradewind.app.backtest import backtest_config
@@ -15,6 +16,7 @@ from tradewind.app.session import TradingSession
 from tradewind.config import load_config
 from tradewind.data.catalog import Catalog
 from tradewind.engine.feeds import FeedRow
+from tradewind.risk.reasons import RiskReason
 from tradewind.store import Journal
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,3 +151,46 @@ def test_a_failing_and_a_silent_feed_pause_only_their_markets(config, tmp_path):
     last_crypto = max(o.ts_created for o in orders if o.market == "crypto")
     row_150 = faulty.live.timestamps[150]
     assert last_crypto.timestamp() * 1e9 < row_150
+
+
+def _tight_drawdown_config(tmp_path: Path):
+    import yaml
+
+    data = yaml.safe_load(EXAMPLE.read_text())
+    data["risk"]["global"]["max_drawdown_pct"] = 2.0
+    data["risk"]["global"].pop("daily_loss_limit_pct", None)
+    path = tmp_path / "tight.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return load_config(path, apply_env=False)
+
+
+def test_halted_state_survives_a_restart(tmp_path):
+    config = _tight_drawdown_config(tmp_path)
+    journal_path = tmp_path / "halt.sqlite"
+    first = TradingSession(config, Catalog(tmp_path / "c"), journal_path)
+    report = first.run(until_row=400)
+    journal = Journal.open(journal_path)
+    try:
+        saved = journal.load_risk_state(report.run_id)
+    finally:
+        journal.close()
+    assert saved is not None
+    assert saved["drawdown_state"] == "HALTED", saved
+    # A new process: the run resumes HALTED, and no entry is approved afterwards.
+    second = TradingSession(config, Catalog(tmp_path / "c"), journal_path)
+    resumed = second.run()
+    assert resumed.resumed_from_row == 400
+    journal = Journal.open(journal_path)
+    try:
+        final = journal.load_risk_state(report.run_id)
+        decisions = journal.risk_decisions(report.run_id)
+    finally:
+        journal.close()
+    assert final is not None
+    assert final["drawdown_state"] == "HALTED"
+    denied = [d for d in decisions if d.action == "deny"]
+    assert denied, "the tight drawdown limit should have denied entries"
+    assert {d.reason_code for d in denied} == {RiskReason.DRAWDOWN_HALT.value}
+    # Entries are still denied in the resumed process (after row 400).
+    restart_ns = int(first.live.timestamps[400])
+    assert any(pd.Timestamp(d.ts).value > restart_ns for d in denied)

@@ -206,10 +206,16 @@ class TradingSession:
     ) -> np.ndarray:
         ts = int(self.live.timestamps[t])
         advisory = self.mode == "advisory"
+        decisions = []
         for i in range(counts[0], state.n_orders):
             # A crash may have cut this row short after the order was journaled.
             with contextlib.suppress(DuplicateOrderError):
-                journal.record_order(run_id, self._order_record(state, i))
+                record = self._order_record(state, i)
+                journal.record_order(run_id, record)
+                if state.o_kind[i] == 0:
+                    decisions.append(_decision(record, state, i, run_id))
+        if decisions:
+            journal.record_risk_decisions(run_id, decisions)
         for j in range(counts[1], state.n_fills):
             journal.apply_fill(run_id, self._fill_record(run_id, state, j))
         statuses = state.o_status[: state.n_orders]
@@ -348,6 +354,27 @@ class TradingSession:
             if state.sym_pos[n] != 0.0:
                 held[symbol] = float(state.sym_pos[n])
         return held
+
+
+def _decision(
+    order: Mapping[str, object], state: KernelState, i: int, run_id: str
+) -> dict[str, object]:
+    """The risk decision behind market order `i` (approve, reduce or deny, and why)."""
+    requested, approved = float(state.o_req[i]), float(state.o_ok[i])
+    reason = RiskReason(int(state.o_reason[i]))
+    action = "deny" if approved <= 0 else "reduce" if approved < requested else "approve"
+    return {
+        "ts": order["ts_created"],
+        "market": order["market"],
+        "symbol": order["symbol"],
+        "strategies": order["strategies"],
+        "requested_qty": requested,
+        "approved_qty": approved,
+        "action": action,
+        "reason_code": int(reason),
+        "reason": "" if reason is RiskReason.APPROVED else reason.text,
+        "client_order_id": client_order_id(run_id, i),
+    }
 
 
 def _empty_like(recording: MarketPanel) -> MarketPanel:
