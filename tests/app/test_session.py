@@ -194,3 +194,28 @@ def test_halted_state_survives_a_restart(tmp_path):
     # Entries are still denied in the resumed process (after row 400).
     restart_ns = int(first.live.timestamps[400])
     assert any(pd.Timestamp(d.ts).value > restart_ns for d in denied)
+
+
+def test_disabling_a_market_while_running_stops_entries_but_manages_positions(config, tmp_path):
+    path = tmp_path / "toggle.sqlite"
+    session = TradingSession(config, Catalog(tmp_path / "c"), path)
+
+    def toggle(t: int) -> None:
+        if t == 200:
+            session.disable_market("equities", "operator disabled it")
+
+    report = session.run(on_row=toggle)
+    assert report.paused == {"equities": "operator disabled it"}
+    journal = Journal.open(path)
+    try:
+        decisions = [d for d in journal.risk_decisions(report.run_id) if d.market == "equities"]
+    finally:
+        journal.close()
+    cut = int(session.live.timestamps[200])
+    later = [d for d in decisions if pd.Timestamp(d.ts).value > cut]
+    assert later, "equities kept producing decisions after it was disabled"
+    denied = [d for d in later if d.action == "deny"]
+    assert denied
+    assert {d.reason_code for d in denied} == {RiskReason.MARKET_DISABLED.value}
+    # Exits of positions held when the market was disabled still went through.
+    assert any(d.action == "approve" for d in later)
