@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tradewind.engine.books import BookSet
+from tradewind.engine.fx import value_scale
 from tradewind.engine.kernel import step_rows
 from tradewind.engine.panel import MarketPanel
 from tradewind.engine.setup import EngineSpec
@@ -24,6 +25,7 @@ class KernelInputs:
     symbol_market: np.ndarray
     lot: np.ndarray
     multiplier: np.ndarray
+    value_scale: np.ndarray
     min_notional: np.ndarray
     commission_model: np.ndarray
     commission_params: np.ndarray
@@ -67,6 +69,7 @@ def kernel_inputs(panel: MarketPanel, spec: EngineSpec) -> KernelInputs:
         symbol_market=symbol_market,
         lot=lot,
         multiplier=mult,
+        value_scale=value_scale(panel, mult, spec.quote_currencies, spec.base_currency),
         min_notional=min_notional,
         commission_model=model,
         commission_params=params,
@@ -100,7 +103,7 @@ def run_rows(
     p, b, i = panel, books, inputs
     step_rows(
         t0, t1, p.open, p.high, p.low, p.close, p.mark, p.fresh, i.tradable, i.day_id,
-        i.symbol_market, i.lot, i.multiplier, i.min_notional, i.commission_model,
+        i.symbol_market, i.lot, i.value_scale, i.min_notional, i.commission_model,
         i.commission_params, i.slippage_bps, b.symbol, b.strategy, b.target, b.edge,
         b.contributors, b.stop, b.take, b.size_mode, b.size_value, b.stop_pct, b.take_pct,
         int(spec.fill_model), i.allocation, n_strategies, spec.limits.global_, market_limits,

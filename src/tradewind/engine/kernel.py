@@ -50,6 +50,8 @@ SIZE_UNITS = 0
 SIZE_EQUITY_FRACTION = 1
 
 _THIS_CLOSE = int(FillModel.THIS_CLOSE)
+# Orders worth less than this fraction of equity are denied rather than filled as dust.
+_DUST = 1e-9
 _STATE = int(StateField.STATE)
 _REASON = int(StateField.REASON)
 
@@ -91,7 +93,7 @@ def step_rows(
     day_id: np.ndarray,
     symbol_market: np.ndarray,
     lot: np.ndarray,
-    multiplier: np.ndarray,
+    value_scale: np.ndarray,
     min_notional: np.ndarray,
     commission_model: np.ndarray,
     commission_params: np.ndarray,
@@ -151,7 +153,9 @@ def step_rows(
 ) -> None:
     """Process rows `t0 <= t < t1`, continuing from the state arrays (see `KernelState`)
     and updating them in place. `counters` holds [orders, fills, events, overflow] and
-    `money` [cash, equity]; on overflow (logs full) it stops early with counters[3] = 1."""
+    `money` [cash, equity]. `value_scale` (T x N) turns price x quantity into account
+    currency (contract multiplier times the FX rate of the quote currency). On
+    overflow (logs full) it stops early with counters[3] = 1."""
     n_symbols = close.shape[1]
     n_books = book_symbol.shape[0]
     n_markets = limits_market.shape[0]
@@ -165,6 +169,7 @@ def step_rows(
     overflow = False
 
     for t in range(t0, t1):
+        scale = value_scale[t]  # contract multiplier x FX rate to the account currency
         for n in range(n_symbols):
             if not np.isnan(mark[t, n]):
                 last_mark[n] = mark[t, n]
@@ -183,9 +188,9 @@ def step_rows(
             if n_fills >= capacity:
                 overflow = True
                 break
-            fee = commission(commission_model[n], qty, price, multiplier[n], commission_params[n])
-            realized, opened = _apply(k, qty, price, multiplier[n], pos, avg_px)
-            cash -= qty * price * multiplier[n] + fee
+            fee = commission(commission_model[n], qty, price, scale[n], commission_params[n])
+            realized, opened = _apply(k, qty, price, scale[n], pos, avg_px)
+            cash -= qty * price * scale[n] + fee
             sym_pos[n] = _net(sym_pos[n] + qty)
             o_status[i] = STATUS_FILLED
             f_order[n_fills], f_row[n_fills], f_qty[n_fills] = i, t, qty
@@ -221,9 +226,9 @@ def step_rows(
             other = take_order[k] if code == EXIT_STOP_LOSS else stop_order[k]
             qty = -pos[k]
             price = apply_slippage(-sign, px, slippage_bps[n])
-            fee = commission(commission_model[n], qty, price, multiplier[n], commission_params[n])
-            realized, opened = _apply(k, qty, price, multiplier[n], pos, avg_px)
-            cash -= qty * price * multiplier[n] + fee
+            fee = commission(commission_model[n], qty, price, scale[n], commission_params[n])
+            realized, opened = _apply(k, qty, price, scale[n], pos, avg_px)
+            cash -= qty * price * scale[n] + fee
             sym_pos[n] = _net(sym_pos[n] + qty)
             o_status[i] = STATUS_FILLED
             o_ok[i] = abs(qty)
@@ -241,7 +246,7 @@ def step_rows(
         equity = cash
         for n in range(n_symbols):
             if sym_pos[n] != 0.0 and not np.isnan(last_mark[n]):
-                equity += sym_pos[n] * last_mark[n] * multiplier[n]
+                equity += sym_pos[n] * last_mark[n] * scale[n]
         bits = update_on_equity(risk_state, equity, day_id[t], limits_global)
         if bits != 0:
             event_row[n_events] = t
@@ -257,7 +262,7 @@ def step_rows(
             if np.isnan(ref) or ref <= 0.0:
                 continue
             if size_mode[k] == SIZE_EQUITY_FRACTION:
-                units = round_down_to_lot(size_value[k] * equity / (ref * multiplier[n]), lot[n])
+                units = round_down_to_lot(size_value[k] * equity / (ref * scale[n]), lot[n])
             else:
                 units = size_value[k]
             wanted = target[k, t] * units
@@ -272,7 +277,7 @@ def step_rows(
                 break
             side = 1 if delta > 0 else -1
             gross, market_gross, open_global, open_market = _exposures(
-                sym_pos, last_mark, multiplier, symbol_market, n_markets
+                sym_pos, last_mark, scale, symbol_market, n_markets
             )
             strategy = book_strategy[k]
             open_strategy = np.zeros(max(n_strategies, 1), dtype=np.int64)
@@ -283,17 +288,19 @@ def step_rows(
                     if s >= 0 and pos[j] != 0.0:
                         open_strategy[s] += 1
                         strategy_gross[s] += abs(
-                            pos[j] * last_mark[book_symbol[j]] * multiplier[book_symbol[j]]
+                            pos[j] * last_mark[book_symbol[j]] * scale[book_symbol[j]]
                         )
             market = symbol_market[n]
             budget = market_alloc * equity
             approved, reason = check_order(
-                side, abs(delta), ref, multiplier[n], pos[k], equity, gross, market,
+                side, abs(delta), ref, scale[n], pos[k], equity, gross, market,
                 market_gross, budget, open_global, open_market, open_strategy, strategy,
                 strategy_gross, pos[k] == 0.0, tradable[t, n],
                 int(risk_state[_STATE]), int(risk_state[_REASON]), lot[n], min_notional[n],
                 limits_global, limits_market, limits_strategy, np.nan,
             )  # fmt: skip
+            if approved * ref * scale[n] < _DUST * max(equity, 1.0):
+                approved = 0.0  # a sliver left by float rounding at a limit is no order
             i = n_orders
             o_row[i], o_book[i], o_side[i], o_kind[i] = t, k, side, KIND_MARKET
             o_req[i], o_ok[i], o_reason[i], o_price[i] = abs(delta), approved, reason, ref
@@ -312,9 +319,9 @@ def step_rows(
                 break
             price = apply_slippage(side, ref, slippage_bps[n])
             qty = side * approved
-            fee = commission(commission_model[n], qty, price, multiplier[n], commission_params[n])
-            realized, opened = _apply(k, qty, price, multiplier[n], pos, avg_px)
-            cash -= qty * price * multiplier[n] + fee
+            fee = commission(commission_model[n], qty, price, scale[n], commission_params[n])
+            realized, opened = _apply(k, qty, price, scale[n], pos, avg_px)
+            cash -= qty * price * scale[n] + fee
             sym_pos[n] = _net(sym_pos[n] + qty)
             o_status[i] = STATUS_FILLED
             f_order[n_fills], f_row[n_fills], f_qty[n_fills] = i, t, qty
@@ -332,7 +339,7 @@ def step_rows(
 
         equity_out[t] = equity
         cash_out[t] = cash
-        gross_out[t], _, _, _ = _exposures(sym_pos, last_mark, multiplier, symbol_market, n_markets)
+        gross_out[t], _, _, _ = _exposures(sym_pos, last_mark, scale, symbol_market, n_markets)
         if overflow:
             break
 
@@ -371,7 +378,7 @@ def _apply(
         elif new * old < 0.0:  # flipped: the remainder opens at this price
             avg_px[k] = price
             opened = True
-    pos[k] = new
+    pos[k] = _net(new)
     return realized, opened
 
 

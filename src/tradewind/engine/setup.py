@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -82,3 +83,6 @@ class EngineSpec:
     limits: RiskLimits
     initial_cash: float = 1_000_000.0
     fill_model: FillModel = FillModel.NEXT_OPEN
+    base_currency: str = "USD"
+    quote_currencies: Mapping[str, str] = field(default_factory=dict)
+    """Quote currency per symbol when it is not `base_currency`."""
