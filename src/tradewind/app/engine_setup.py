@@ -8,6 +8,7 @@ import numpy as np
 
 from tradewind.config import TradewindConfig
 from tradewind.config.execution import CommissionKind, ExecutionConfig, SizingMode
+from tradewind.domain.market import MarketClass
 from tradewind.engine.setup import Costs, EngineSpec, MarketRun, Sizing, StrategyRun
 from tradewind.execution.models import CommissionModel, FillModel
 from tradewind.risk.limits import build_limits
@@ -37,6 +38,7 @@ def engine_spec_from_config(
         RiskConfigError: risk settings that cannot be enforced.
     """
     markets = []
+    quotes: dict[str, str] = {}
     for name, market in config.enabled_markets.items():
         execution = market.execution or config.execution
         strategies = tuple(
@@ -47,6 +49,10 @@ def engine_spec_from_config(
         symbols = tuple(
             (symbol_keys or {}).get((name, symbol), symbol) for symbol in market.symbols
         )
+        for key, symbol in zip(symbols, market.symbols, strict=True):
+            quotes[key] = market.quote_currency or _quote_currency(
+                symbol, market.market_class, config.base_currency
+            )
         markets.append(
             MarketRun(
                 name=name,
@@ -81,7 +87,16 @@ def engine_spec_from_config(
         limits=limits,
         initial_cash=config.backtest.initial_cash,
         fill_model=fill,
+        base_currency=config.base_currency,
+        quote_currencies=quotes,
     )
+
+
+def _quote_currency(symbol: str, market_class: MarketClass, base: str) -> str:
+    """`BTC-USD` -> USD for pairs (crypto, forex); other instruments: the base currency."""
+    if market_class in (MarketClass.CRYPTO, MarketClass.FOREX) and "-" in symbol:
+        return symbol.rsplit("-", 1)[1]
+    return base
 
 
 def _rule(config: TradewindConfig, market: str) -> AggregationRule:

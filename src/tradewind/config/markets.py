@@ -19,6 +19,7 @@ from pydantic_core import InitErrorDetails
 from tradewind.config.execution import ExecutionConfig, StrategyParams
 from tradewind.config.fieldtypes import (
     ConfigModel,
+    CurrencyCode,
     PositivePercent,
     StrategyName,
     TimeframeField,
@@ -89,6 +90,11 @@ class MarketConfig(ConfigModel):
     timeframe: TimeframeField = Field(default_factory=lambda: Timeframe.parse("1d"))
     risk_allocation_pct: PositivePercent = Field(
         description="Share of total capital this market may use, in percent (0 < x <= 100)."
+    )
+    quote_currency: CurrencyCode | None = Field(
+        None,
+        description="Currency prices are quoted in; default: the pair's quote currency "
+        "(BTC-USD -> USD) for crypto and forex, else the base currency.",
     )
     strategy_params: StrategyParams = Field(
         default_factory=dict, description="Parameters per strategy, e.g. {sma_cross: {fast: 20}}."
