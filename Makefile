@@ -16,6 +16,7 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/tradewind data prepare --config examples/multi_market.yaml
+	$(BIN)/tradewind backtest --config examples/backtest.yaml
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -28,6 +29,7 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/data_bench.py
+	for w in w1 w2 w3; do $(BIN)/python bench/engine_bench.py $$w --warm 2; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
