@@ -1,32 +1,29 @@
-"""The peer-benchmark reference, copied from the project's shared bench harness
-(`shared/bench/gen_data.py` walk and `shared/bench/ref_numpy.py` run_symbol) so that the
-engine's parity tests run without that folder. Not product code."""
+"""The peer-benchmark reference: the data generator (bench/bench_data_gen.py, the shared
+harness's gen_data walk) and `run_symbol` copied from the shared harness's ref_numpy.py, so
+that the engine's parity tests run without that folder. Not product code."""
 
 from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
 
-SIGMA, JUMP_P, JUMP_SIGMA, P0 = 0.001, 0.001, 0.03, 100.0
+
+def _load_generator() -> ModuleType:
+    # The repo's copy of the peer benchmark's generator (bench/bench_data_gen.py).
+    path = Path(__file__).resolve().parents[2] / "bench" / "bench_data_gen.py"
+    spec = importlib.util.spec_from_file_location("bench_data_gen", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def walk(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
-    r = rng.normal(0.0, SIGMA, n) + (rng.random(n) < JUMP_P) * rng.normal(0.0, JUMP_SIGMA, n)
-    close = P0 * np.exp(np.cumsum(r))
-    open_ = np.empty(n)
-    open_[0] = P0
-    open_[1:] = close[:-1]
-    hi_ext = np.exp(np.abs(rng.normal(0.0, SIGMA / 2, n)))
-    lo_ext = np.exp(-np.abs(rng.normal(0.0, SIGMA / 2, n)))
-    vol = rng.integers(100, 10_000, n).astype(np.float64)
-    open_ = np.round(open_, 4)
-    close = np.round(close, 4)
-    open_[1:] = close[:-1]
-    high = np.round(np.maximum(open_, close) * hi_ext, 4)
-    low = np.round(np.minimum(open_, close) * lo_ext, 4)
-    high = np.maximum(high, np.maximum(open_, close))
-    low = np.minimum(low, np.minimum(open_, close))
-    return {"open": open_, "high": high, "low": low, "close": close, "volume": vol}
+walk = _load_generator().walk
 
 
 def bench_frame(seed: int, n: int, start: str = "2020-01-01") -> pd.DataFrame:
