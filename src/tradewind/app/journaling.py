@@ -5,6 +5,7 @@ order the loop produced them (orders before their fills)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from tradewind.research.run_results import RunResults
 from tradewind.risk.reasons import RiskReason
 from tradewind.risk.state import RiskState
 from tradewind.store import Journal
-from tradewind.store.records import client_order_id
+from tradewind.store.records import client_order_ids
 
 __all__ = ["SIM_VENUE", "JournaledRun", "journal_run"]
 
@@ -56,7 +57,7 @@ def journal_run(
         advisory = mode == "advisory"
         journal.record_signals(rid, _signal_rows(run, advisory))
         orders = run.orders
-        coids = [client_order_id(rid, int(seq)) for seq in orders["seq"]]
+        coids = client_order_ids(rid, orders["seq"].to_numpy().tolist())
         journal.record_orders(rid, _order_rows(orders))
         journal.record_risk_decisions(rid, _risk_rows(orders, coids))
         journal.record_fills(rid, _fill_rows(run, coids))
@@ -86,8 +87,8 @@ def _signal_rows(run: EngineRun, advisory: bool) -> dict[str, Any]:
         "direction": direction,
         "strength": s.strength,
         "confidence": s.confidence,
-        "stop": _optional(s.stop_price),
-        "target": _optional(s.target_price),
+        "stop": s.stop_price,  # NaN: none
+        "target": s.target_price,
         "advisory": advisory,
         "aggregated": False,
     }
@@ -98,15 +99,15 @@ def _order_rows(orders: pd.DataFrame) -> dict[str, Any]:
     kind = orders["kind"].to_numpy()
     return {
         "seq": orders["seq"].to_numpy(),
-        "ts_created": orders["ts"].to_numpy(),
+        "ts_created": _instants(orders["ts"]),
         "market": orders["market"].to_numpy(),
         "symbol": orders["symbol"].to_numpy(),
         "side": orders["side"].to_numpy(),
-        "order_type": np.array([_ORDER_TYPE[k] for k in kind], dtype=object),
+        "order_type": _mapped(kind, _ORDER_TYPE.__getitem__),
         "quantity": orders["requested_qty"].to_numpy(),
-        "price": _optional(np.where(kind == "take_profit", orders["price"], np.nan)),
-        "trigger_price": _optional(np.where(kind == "stop_loss", orders["price"], np.nan)),
-        "status": np.array([_ORDER_STATUS[s] for s in orders["status"]], dtype=object),
+        "price": np.where(kind == "take_profit", orders["price"], np.nan),  # NaN: none
+        "trigger_price": np.where(kind == "stop_loss", orders["price"], np.nan),
+        "status": _mapped(orders["status"].to_numpy(), _ORDER_STATUS.__getitem__),
         "filled_qty": filled,
         "strategies": orders["strategies"].to_numpy(),
         "reason": orders["reason"].to_numpy(),
@@ -121,17 +122,15 @@ def _risk_rows(orders: pd.DataFrame, coids: list[str]) -> dict[str, Any]:
     action = np.where(ok <= 0, "deny", np.where(ok < req, "reduce", "approve"))
     reasons = orders["reason"].to_numpy()[decided]
     return {
-        "ts": orders["ts"].to_numpy()[decided],
+        "ts": _instants(orders["ts"])[decided],
         "market": orders["market"].to_numpy()[decided],
         "symbol": orders["symbol"].to_numpy()[decided],
         "strategies": orders["strategies"].to_numpy()[decided],
         "requested_qty": req,
         "approved_qty": ok,
         "action": action,
-        "reason_code": np.array([RiskReason[r].value for r in reasons], dtype=np.int64),
-        "reason": np.array(
-            [RiskReason[r].text if r != _APPROVED else "" for r in reasons], dtype=object
-        ),
+        "reason_code": _mapped(reasons, lambda r: RiskReason[r].value).astype(np.int64),
+        "reason": _mapped(reasons, lambda r: RiskReason[r].text if r != _APPROVED else ""),
         "client_order_id": np.array(coids, dtype=object)[decided],
     }
 
@@ -145,7 +144,7 @@ def _fill_rows(run: EngineRun, coids: list[str]) -> dict[str, Any]:
         "trade_id": np.array([f"{c}-F1" for c in fill_coids], dtype=object),
         "venue": SIM_VENUE,
         "client_order_id": fill_coids,
-        "ts": fills["ts"].to_numpy(),
+        "ts": _instants(fills["ts"]),
         "market": orders["market"].to_numpy()[seq],
         "symbol": fills["symbol"].to_numpy(),
         "side": np.where(fills["qty"].to_numpy() > 0, "buy", "sell"),
@@ -209,8 +208,13 @@ def _multiplier(run: EngineRun, book: int) -> float:
     return run.spec.markets[int(run.books.market[book])].costs.multiplier
 
 
-def _optional(values: np.ndarray) -> np.ndarray:
-    """Floats with NaN as None (an absent price), as an object array."""
-    out = np.asarray(values, dtype=object)
-    out[np.isnan(np.asarray(values, dtype=np.float64))] = None
-    return out
+def _instants(stamps: pd.Series) -> np.ndarray:
+    """Aware timestamps as UTC datetime64[ns] (not an object array of Timestamps)."""
+    return stamps.to_numpy("datetime64[ns]")
+
+
+def _mapped(values: np.ndarray, mapping: Callable[[Any], Any]) -> np.ndarray:
+    """`mapping(value)` for every element, as an object array, called once per distinct
+    value."""
+    codes, distinct = pd.factorize(values)
+    return np.array([mapping(value) for value in distinct] + [None], dtype=object)[codes]

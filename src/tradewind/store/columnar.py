@@ -1,9 +1,11 @@
 """Column-wise conversion for bulk writes: arrays in, stored values out.
 
 A backtest hands the journal whole columns (numpy arrays, lists or a pandas DataFrame)
-instead of one record object per row. Timestamps (integer nanoseconds or datetime64) and
-float amounts are converted vectorized; other columns go through the same per-value
-converters as records. A scalar in place of a column is repeated for every row.
+instead of one record object per row. Timestamps (integer nanoseconds or datetime64),
+float amounts, and booleans, integers and ratios of a matching dtype are converted and
+checked array-wise; columns of plain strings convert each distinct value once; anything
+else goes through the same per-value converters as records. A scalar in place of a
+column, or an array holding one value in every row, becomes one `Repeated` value.
 """
 
 from __future__ import annotations
@@ -13,14 +15,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, fields
 from datetime import UTC, datetime
 from decimal import Decimal
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 
+from tradewind.store.batch import Column, Repeated
 from tradewind.store.errors import JournalError
-from tradewind.store.values import AMOUNT_SCALE, Converter
+from tradewind.store.values import (
+    AMOUNT_SCALE,
+    Converter,
+    Text,
+    to_flag,
+    to_int,
+    to_ratio,
+    to_unit,
+)
 
-__all__ = ["convert_column", "is_columnar", "take_columns"]
+__all__ = ["convert_column", "is_columnar", "stored_column", "take_columns"]
 
 _FLOAT_LIMIT = float(10 ** (38 - AMOUNT_SCALE))
 _MIN_US = (
@@ -93,14 +105,34 @@ def convert_column(
     *,
     text_storage: bool,
 ) -> list[Any]:
-    """`count` stored values of one column (see the module doc).
+    """`count` stored values of one column (`stored_column`, repeated values expanded).
+
+    Raises:
+        JournalError: a value is invalid; names the table, column, row and value.
+    """
+    column = stored_column(table, name, kind, convert, values, count, text_storage=text_storage)
+    return [column.value] * count if isinstance(column, Repeated) else column
+
+
+def stored_column(
+    table: str,
+    name: str,
+    kind: str,
+    convert: Converter,
+    values: Any,
+    count: int,
+    *,
+    text_storage: bool,
+) -> Column:
+    """The stored values of one column of `count` rows (see the module doc); `kind` is
+    "instant", "amount", "optional amount" or "" (use `convert` value by value).
 
     Raises:
         JournalError: a value is invalid; names the table, column, row and value.
     """
     if _is_scalar(values):
         item = values.item() if isinstance(values, np.ndarray | np.generic) else values
-        return [_convert_one(table, name, convert, item, "every row")] * count
+        return Repeated(_convert_one(table, name, convert, item, "every row"))
     if isinstance(values, np.ndarray):
         if kind == "instant" and values.dtype.kind in "iuM":
             return _instants(table, name, values, text_storage=text_storage)
@@ -108,9 +140,15 @@ def convert_column(
             return _amounts(
                 table, name, values, kind == "optional amount", text_storage=text_storage
             )
+        typed = _typed(table, name, convert, values)
+        if typed is not None:
+            return typed
         items = values.tolist()
     else:
         items = list(values)
+    kinds = set(map(type, items))
+    if items and kinds <= {str, type(None)}:
+        return _texts(table, name, convert, items, type(None) in kinds)
     try:
         return list(map(convert, items))
     except ValueError:
@@ -126,7 +164,71 @@ def _convert_one(table: str, name: str, convert: Converter, value: Any, where: s
         raise JournalError(f"invalid {table}.{name} {value!r} in {where}: {exc}") from None
 
 
-def _instants(table: str, name: str, values: np.ndarray, *, text_storage: bool) -> list[Any]:
+def _same(values: np.ndarray) -> bool:
+    """Whether every element has the bits of the first (so -0.0 and 0.0 differ)."""
+    if len(values) == 0:
+        return False
+    bits = np.ascontiguousarray(values).view(np.uint8).reshape(len(values), -1)
+    return bool((bits == bits[0]).all())
+
+
+def _typed(table: str, name: str, convert: Converter, values: np.ndarray) -> Column | None:
+    """Booleans, integers and ratios whose array dtype already makes them valid (or that
+    numpy can check at once); None for anything else."""
+    valid = (
+        (convert is to_flag and values.dtype.kind == "b")
+        or (convert is to_int and values.dtype.kind in "iu")
+        or (convert in (to_ratio, to_unit) and values.dtype.kind == "f")
+    )
+    if not valid:
+        return None
+    if values.dtype.kind == "f":
+        bad = ~np.isfinite(values)
+        if convert is to_unit:
+            bad |= (values < 0.0) | (values > 1.0)
+        if bad.any():
+            index = int(np.flatnonzero(bad)[0])
+            _convert_one(table, name, convert, values[index].item(), f"row {index}")
+    if _same(values):
+        return Repeated(values[0].item())
+    items: list[Any] = values.tolist()
+    return items
+
+
+def _texts(table: str, name: str, convert: Converter, items: list[Any], nones: bool) -> Column:
+    """Plain strings (and None, if `nones`): text columns are checked at once, others
+    convert each distinct value once."""
+    if isinstance(convert, Text) and (convert.optional or not nones):
+        strings = [item for item in items if item is not None] if nones else items
+        if not strings or max(map(len, strings)) <= convert.max_length:
+            return Repeated(items[0]) if items.count(items[0]) == len(items) else items
+    stored: dict[Any, Any] = {}
+    bad: dict[Any, ValueError] = {}
+    for value in set(items):
+        try:
+            stored[value] = convert(value)
+        except ValueError as exc:
+            bad[value] = exc
+    if bad:
+        index = min(items.index(value) for value in bad)
+        value = items[index]
+        raise JournalError(f"invalid {table}.{name} {value!r} in row {index}: {bad[value]}")
+    if len(stored) == 1:
+        return Repeated(next(iter(stored.values())))
+    if all(stored[value] is value for value in stored):
+        return items
+    return list(map(stored.__getitem__, items))
+
+
+def _formatting() -> ModuleType:
+    # Imported on first use: it loads numba (a fraction of a second), which opening a
+    # journal to read it does not need.
+    from tradewind.store import formatting
+
+    return formatting
+
+
+def _instants(table: str, name: str, values: np.ndarray, *, text_storage: bool) -> Column:
     if values.dtype.kind == "M":
         if np.isnat(values).any():
             index = int(np.flatnonzero(np.isnat(values))[0])
@@ -142,18 +244,21 @@ def _instants(table: str, name: str, values: np.ndarray, *, text_storage: bool) 
             f"invalid {table}.{name} {int(nanos[index])} in row {index}: "
             "expected nanoseconds since the epoch within years 1 to 9999"
         )
-    stamps = micros.astype("datetime64[us]")
+    repeated = _same(micros)
+    if repeated:
+        micros = micros[:1]
+    stored: list[Any]
     if text_storage:
-        texts: list[Any] = np.strings.add(
-            np.datetime_as_string(stamps, unit="us"), "+00:00"
-        ).tolist()
-        return texts
-    return [stamp.replace(tzinfo=UTC) for stamp in stamps.astype(object).tolist()]
+        stored = _formatting().instant_texts(micros)
+    else:
+        stamps = micros.astype("datetime64[us]").astype(object).tolist()
+        stored = [stamp.replace(tzinfo=UTC) for stamp in stamps]
+    return Repeated(stored[0]) if repeated else stored
 
 
 def _amounts(
     table: str, name: str, values: np.ndarray, optional: bool, *, text_storage: bool
-) -> list[Any]:
+) -> Column:
     numbers = values.astype(np.float64)
     missing = np.isnan(numbers)
     bad = ~(np.abs(numbers) < _FLOAT_LIMIT)  # True for NaN and infinities too
@@ -164,15 +269,20 @@ def _amounts(
         value = float(numbers[index])
         expected = "a finite number" if not math.isfinite(value) else "an absolute value below 1e26"
         raise JournalError(f"invalid {table}.{name} {value!r} in row {index}: expected {expected}")
+    if optional and missing.all():
+        return Repeated(None)
+    repeated = _same(numbers)
+    if repeated:
+        numbers = numbers[:1]
+    elif optional:
+        numbers = np.where(missing, 0.0, numbers)
     out: list[Any]
     if text_storage:
-        texts = [f"{number:.12f}".rstrip("0") for number in numbers.tolist()]
-        out = [
-            text if text != "-0" else "0"
-            for text in (text[:-1] if text[-1] == "." else text for text in texts)
-        ]
+        out = _formatting().amount_texts(numbers)
     else:
-        out = [Decimal(f"{number:.12f}") for number in numbers.tolist()]
+        out = list(map(Decimal, _formatting().fixed_point_texts(numbers)))
+    if repeated:
+        return Repeated(out[0])
     if optional and missing.any():
         for index in np.flatnonzero(missing).tolist():
             out[index] = None

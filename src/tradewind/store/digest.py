@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, String, select
+from sqlalchemy import Boolean, Connection, String, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from tradewind.store.column_types import Amount, Instant
@@ -69,43 +70,62 @@ def journal_digest(connection: Connection, run_id: str) -> str:
     """The hex SHA-256 digest of everything stored for `run_id` (see the module doc)."""
     digest = hashlib.sha256()
     dialect = connection.dialect.name
-    for model, order_by in _TABLES:
-        table = model.__table__
-        columns = [column for column in table.columns if column.name not in DIGEST_EXCLUDED_COLUMNS]
-        digest.update(f"#{table.name} {','.join(c.name for c in columns)}\n".encode())
-        query = select(*columns).where(table.c.run_id == run_id).order_by(order_by)
-        # Raw driver values, canonicalized column by column: per-value type processing
-        # would dominate the time of a large backtest.
-        sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
-        stored = connection.exec_driver_sql(sql).fetchall()
-        if not stored:
-            continue
-        canonical = [
-            _canonical_column(column.type, values, dialect, run_id)
-            for column, values in zip(columns, zip(*stored, strict=True), strict=True)
-        ]
-        rows = list(zip(*canonical, strict=True))
-        for start in range(0, len(rows), _CHUNK_ROWS):
-            text = json.dumps(
-                rows[start : start + _CHUNK_ROWS], ensure_ascii=False, separators=(",", ":")
-            )
-            digest.update(text[1:-1].replace("],[", "]\n[").encode())
-            digest.update(b"\n")
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for model, order_by in _TABLES:
+            table = model.__table__
+            columns = [c for c in table.columns if c.name not in DIGEST_EXCLUDED_COLUMNS]
+            digest.update(f"#{table.name} {','.join(c.name for c in columns)}\n".encode())
+            # The run id is replaced in SQL and the raw driver rows are read with a plain
+            # cursor: per-value work in Python would dominate the time of a large backtest.
+            selected = [
+                func.replace(c, run_id, "{run}").label(c.name) if isinstance(c.type, String) else c
+                for c in columns
+            ]
+            query = select(*selected).where(table.c.run_id == run_id).order_by(order_by)
+            cursor.execute(str(query.compile(connection, compile_kwargs={"literal_binds": True})))
+            stored = list(cursor.fetchall())
+            if not stored:
+                continue
+            rows = _canonical_rows([c.type for c in columns], stored, dialect)
+            for start in range(0, len(rows), _CHUNK_ROWS):
+                text = json.dumps(
+                    rows[start : start + _CHUNK_ROWS], ensure_ascii=False, separators=(",", ":")
+                )
+                digest.update(text[1:-1].replace("],[", "]\n[").encode())
+                digest.update(b"\n")
+    finally:
+        cursor.close()
     return digest.hexdigest()
 
 
-def _canonical_column(column_type: Any, values: tuple[Any, ...], dialect: str, run_id: str) -> Any:
+def _canonical_rows(types: list[Any], rows: list[Any], dialect: str) -> list[Any]:
+    """`rows` with every value in canonical form (the rows themselves when they already are)."""
+    canonical = [_canonical_column(column_type, dialect) for column_type in types]
+    if not any(canonical):
+        return rows
+    columns = list(zip(*rows, strict=True))
+    for index, convert in enumerate(canonical):
+        if convert is not None:
+            columns[index] = tuple(
+                None if value is None else convert(value) for value in columns[index]
+            )
+    return list(zip(*columns, strict=True))
+
+
+def _canonical_column(column_type: Any, dialect: str) -> Callable[[Any], Any] | None:
+    """How a column's driver values become canonical; None when they already are (SQLite
+    stores amounts and instants as canonical text; JSON writes floats by repr)."""
     if isinstance(column_type, Amount | Instant) and dialect == "sqlite":
-        return values  # SQLite stores amounts and instants as canonical text already
+        return None
     if isinstance(column_type, Amount):
-        return [None if value is None else amount_text(value) for value in values]
+        return amount_text
     if isinstance(column_type, Instant):
-        return [
-            None if value is None else value.astimezone(UTC).isoformat(timespec="microseconds")
-            for value in values
-        ]
+        return _instant_text
     if isinstance(column_type, Boolean):
-        return [None if value is None else bool(value) for value in values]
-    if isinstance(column_type, String):  # Text is a String
-        return [None if value is None else value.replace(run_id, "{run}") for value in values]
-    return values  # integers and floats (JSON writes floats by repr)
+        return bool
+    return None
+
+
+def _instant_text(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="microseconds")

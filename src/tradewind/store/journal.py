@@ -11,8 +11,9 @@ Guarantees:
   in the same transaction.
 - One process writes a run at a time; readers may open the journal concurrently.
 
-Bulk writers (`record_orders`, `record_fills`, ...) validate in Python and insert with
-one driver executemany per call; backtests use them to journal a whole run at the end.
+Bulk writers (`record_orders`, `record_fills`, ...) validate in Python (array-wise for
+columns) and insert in bulk (multi-row INSERTs on SQLite, COPY on PostgreSQL); backtests
+use them to journal a whole run at the end.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tradewind.domain.order_enums import OrderStatus
+from tradewind.store.batch import Batch, Repeated
 from tradewind.store.digest import journal_digest
 from tradewind.store.errors import DuplicateOrderError, JournalError, UnknownRunError
 from tradewind.store.models import (
@@ -49,13 +51,13 @@ from tradewind.store.records import (
     RiskDecisionRecord,
     Rows,
     SignalRecord,
-    client_order_id,
+    client_order_ids,
 )
 from tradewind.store.rows import INSTANT, ORDER_STATUS, build_rows, coerce_record, converter
 from tradewind.store.runs import RunLedger, canonical_json
 from tradewind.store.schema import create_journal_engine, migrate
 from tradewind.store.values import Converter, to_instant, to_optional_text
-from tradewind.store.writes import apply_fill_to_order, convert_value, insert_rows
+from tradewind.store.writes import apply_fill_to_order, convert_value, insert_batch, insert_rows
 
 __all__ = ["Journal"]
 
@@ -124,16 +126,15 @@ class Journal(RunLedger):
     ) -> int:
         with self._writing(model, run_id) as connection:
             last = connection.scalar(select(func.max(model.seq)).where(model.run_id == run_id))
-            names, built = build_rows(
+            batch = build_rows(
                 record_type,
                 rows,
                 text_storage=self._text_storage,
                 run_id=run_id,
                 seq_from=int(last or 0) + 1,
             )
-            if built:
-                insert_rows(connection, model, names, built)
-        return len(built)
+            insert_batch(connection, model, batch)
+        return batch.count
 
     # -- orders and fills ----------------------------------------------------------------
 
@@ -148,12 +149,13 @@ class Journal(RunLedger):
             UnknownRunError: no such run.
             JournalError: an invalid value (named with its column).
         """
-        columns, (row,) = self._order_rows(run_id, [order])
-        values = dict(zip(columns, row, strict=True))
+        batch = self._order_batch(run_id, [order])
+        (row,) = batch.rows()
+        values = dict(zip(batch.names, row, strict=True))
         order_id = values["client_order_id"]
         event = (run_id, order_id, values["ts_created"], values["status"], values["reason"])
         with self._writing(OrderRow, run_id) as connection:
-            insert_rows(connection, OrderRow, columns, [row])
+            insert_rows(connection, OrderRow, batch.names, [row])
             insert_rows(connection, OrderEventRow, _EVENT_COLUMNS, [event])
         return str(order_id)
 
@@ -164,21 +166,20 @@ class Journal(RunLedger):
         Raises:
             DuplicateOrderError: a `seq` repeats or is already stored for this run.
         """
-        columns, rows = self._order_rows(run_id, orders)
-        if rows:
+        batch = self._order_batch(run_id, orders)
+        if batch.count:
             with self._writing(OrderRow, run_id) as connection:
-                insert_rows(connection, OrderRow, columns, rows)
-        return len(rows)
+                insert_batch(connection, OrderRow, batch)
+        return batch.count
 
-    def _order_rows(
-        self, run_id: str, orders: Rows[Any]
-    ) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
-        names, built = build_rows(
-            OrderRecord, orders, text_storage=self._text_storage, run_id=run_id
+    def _order_batch(self, run_id: str, orders: Rows[Any]) -> Batch:
+        batch = build_rows(OrderRecord, orders, text_storage=self._text_storage, run_id=run_id)
+        # The id and the first updated_at derive from seq and ts_created.
+        ids = client_order_ids(run_id, batch.values("seq"))
+        return batch.extended(
+            ("client_order_id", "updated_at", "venue_order_id"),
+            (ids, batch.column("ts_created"), Repeated(None)),
         )
-        # Rows start with run_id, seq, ts_created: the id and first updated_at derive from them.
-        rows = [(*row, client_order_id(run_id, row[1]), row[2], None) for row in built]
-        return (*names, "client_order_id", "updated_at", "venue_order_id"), rows
 
     def update_order_status(
         self,
@@ -235,12 +236,10 @@ class Journal(RunLedger):
             JournalError: the fill names an unknown order, or a value is invalid.
         """
         record = coerce_record(FillRecord, fill, where="fill")
-        columns, rows = build_rows(
-            FillRecord, [record], text_storage=self._text_storage, run_id=run_id
-        )
+        batch = build_rows(FillRecord, [record], text_storage=self._text_storage, run_id=run_id)
         try:
             with self._writing(FillRow, run_id) as connection:
-                insert_rows(connection, FillRow, columns, rows)
+                insert_batch(connection, FillRow, batch)
                 if record.client_order_id is not None:
                     apply_fill_to_order(connection, run_id, record)
         except JournalError:
@@ -310,13 +309,11 @@ class Journal(RunLedger):
     # -- helpers -------------------------------------------------------------------------
 
     def _append(self, model: type[Any], record_type: type[Any], run_id: str, rows: Any) -> int:
-        columns, built = build_rows(
-            record_type, rows, text_storage=self._text_storage, run_id=run_id
-        )
-        if built:
+        batch = build_rows(record_type, rows, text_storage=self._text_storage, run_id=run_id)
+        if batch.count:
             with self._writing(model, run_id) as connection:
-                insert_rows(connection, model, columns, built)
-        return len(built)
+                insert_batch(connection, model, batch)
+        return batch.count
 
     @contextmanager
     def _writing(self, model: type[Any], run_id: str) -> Iterator[Connection]:

@@ -35,6 +35,7 @@ __all__ = [
     "SignalRecord",
     "StoredOrder",
     "client_order_id",
+    "client_order_ids",
 ]
 
 InstantLike: TypeAlias = datetime | int
@@ -87,6 +88,12 @@ class RiskAction(StrEnum):
 def client_order_id(run_id: str, seq: int) -> str:
     """The deterministic client order id of order `seq` of a run: `{run_id}-{seq:08d}`."""
     return f"{run_id}-{seq:08d}"
+
+
+def client_order_ids(run_id: str, seqs: Iterable[int]) -> list[str]:
+    """`client_order_id(run_id, seq)` of every seq (for bulk writes)."""
+    prefix = f"{run_id}-"
+    return [f"{prefix}{seq:08d}" for seq in seqs]
 
 
 @dataclass(frozen=True, slots=True)

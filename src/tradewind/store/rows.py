@@ -1,20 +1,21 @@
-"""Turning records (or plain mappings) into validated rows of storage-ready values.
+"""Turning records, plain mappings or columns into a validated batch of storage-ready values.
 
 Values are converted once, in Python, into the form the backend stores (on SQLite,
 amounts and instants are canonical text; on PostgreSQL, `Decimal` and aware datetimes),
-so bulk inserts go straight to the driver's executemany.
+so bulk inserts go straight to the driver (multi-row inserts on SQLite, COPY on
+PostgreSQL).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import fields
-from itertools import repeat
 from operator import attrgetter
 from typing import Any, TypeVar
 
 from tradewind.domain.order_enums import OrderStatus, OrderType
-from tradewind.store.columnar import convert_column, is_columnar, take_columns
+from tradewind.store.batch import Batch, Column, Repeated
+from tradewind.store.columnar import is_columnar, stored_column, take_columns
 from tradewind.store.errors import JournalError
 from tradewind.store.records import (
     EquityRecord,
@@ -192,11 +193,11 @@ def build_rows(
     text_storage: bool,
     run_id: str,
     seq_from: int | None = None,
-) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
-    """Column names and storage-ready value tuples for `rows` of `record_type`.
+) -> Batch:
+    """The storage-ready batch of `rows` of `record_type`.
 
     `rows` is an iterable of records or mappings, or columns (a mapping of arrays or a
-    pandas DataFrame; see `tradewind.store.columnar`). Every tuple starts with `run_id`,
+    pandas DataFrame; see `tradewind.store.columnar`). The batch's columns are `run_id`,
     then (with `seq_from`) a sequence number counting up from `seq_from`, then the
     record's columns in spec order.
 
@@ -210,8 +211,8 @@ def build_rows(
     converters = [converter(kind, text_storage=text_storage) for _, kind in spec]
     if is_columnar(rows):
         count, columns = take_columns(record_type, table, rows)
-        lists = [
-            convert_column(
+        converted = tuple(
+            stored_column(
                 table,
                 column,
                 kind if isinstance(kind, str) else "",
@@ -221,11 +222,11 @@ def build_rows(
                 text_storage=text_storage,
             )
             for (column, kind), convert in zip(spec, converters, strict=True)
-        ]
-        firsts: list[Any] = [repeat(run_id, count)]
+        )
+        firsts: tuple[Column, ...] = (Repeated(run_id),)
         if seq_from is not None:
-            firsts.append(range(seq_from, seq_from + count))
-        return (*leading, *names), list(zip(*firsts, *lists, strict=False))
+            firsts += (list(range(seq_from, seq_from + count)),)
+        return Batch((*leading, *names), (*firsts, *converted), count)
     get_values = attrgetter(*names)
     built: list[tuple[Any, ...]] = []
     for index, raw in enumerate(rows):
@@ -236,14 +237,14 @@ def build_rows(
         )
         values = get_values(record)
         try:
-            converted = [convert(value) for convert, value in zip(converters, values, strict=True)]
+            stored = [convert(value) for convert, value in zip(converters, values, strict=True)]
         except ValueError:
             raise _invalid_value(table, names, converters, values, index) from None
         if seq_from is None:
-            built.append((run_id, *converted))
+            built.append((run_id, *stored))
         else:
-            built.append((run_id, seq_from + index, *converted))
-    return (*leading, *names), built
+            built.append((run_id, seq_from + index, *stored))
+    return Batch.from_rows((*leading, *names), built)
 
 
 def _invalid_value(

@@ -11,12 +11,14 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 
 __all__ = [
     "AMOUNT_SCALE",
     "Converter",
+    "Text",
     "amount_storage_text",
     "amount_text",
     "choice",
@@ -190,25 +192,35 @@ def to_flag(value: object) -> bool:
     raise ValueError(f"expected a bool, found {type(value).__name__}")
 
 
-def to_text(max_length: int) -> Converter:
-    """A converter to a string of at most `max_length` characters (enums give their value)."""
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A converter to a string of at most `max_length` characters (enums give their
+    value); with `optional`, None stays None. Bulk writes check whole columns of plain
+    strings against `max_length` at once."""
 
-    def convert(value: object) -> str:
+    max_length: int
+    optional: bool = False
+
+    def __call__(self, value: object) -> str | None:
         if type(value) is not str:
+            if value is None and self.optional:
+                return None
             if not isinstance(value, str):
                 raise ValueError(f"expected a string, found {type(value).__name__}")
             value = str(value)  # a StrEnum member becomes its plain value
-        if len(value) > max_length:
-            raise ValueError(f"expected at most {max_length} characters, found {len(value)}")
+        if len(value) > self.max_length:
+            raise ValueError(f"expected at most {self.max_length} characters, found {len(value)}")
         return value
 
-    return convert
+
+def to_text(max_length: int) -> Text:
+    """A converter to a string of at most `max_length` characters (enums give their value)."""
+    return Text(max_length)
 
 
-def to_optional_text(max_length: int) -> Converter:
+def to_optional_text(max_length: int) -> Text:
     """Like `to_text`, but None stays None."""
-    convert = to_text(max_length)
-    return lambda value: None if value is None else convert(value)
+    return Text(max_length, optional=True)
 
 
 def choice(allowed: tuple[str, ...], aliases: dict[object, str] | None = None) -> Converter:

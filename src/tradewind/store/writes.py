@@ -4,21 +4,36 @@ order."""
 from __future__ import annotations
 
 import functools
+import sqlite3
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tradewind.domain.order_enums import OrderStatus
+from tradewind.store.batch import Batch, Repeated
 from tradewind.store.errors import JournalError
 from tradewind.store.models import OrderEventRow, OrderRow
 from tradewind.store.records import FillRecord
 from tradewind.store.values import Converter, amount_text, to_amount, to_instant
 
-__all__ = ["COPY_MIN_ROWS", "apply_fill_to_order", "convert_value", "insert_rows"]
+__all__ = [
+    "COPY_MIN_ROWS",
+    "apply_fill_to_order",
+    "convert_value",
+    "insert_batch",
+    "insert_rows",
+]
 
 COPY_MIN_ROWS = 64
 """From this many rows a PostgreSQL bulk insert uses COPY (several times faster)."""
+
+SQLITE_ROWS_PER_INSERT = 200
+"""Rows per multi-row INSERT statement on SQLite (fewer if the parameters would not fit;
+much longer statements get slower to prepare than they save)."""
+
+_SQLITE_MAX_PARAMETERS = 32_766  # SQLite's default since 3.32; a build may allow fewer
 
 _KEEP_STATUS_ON_FILL = (OrderStatus.CANCELED, OrderStatus.EXPIRED, OrderStatus.REJECTED)
 
@@ -77,6 +92,88 @@ def insert_rows(
         _copy_rows(connection, table, columns, rows)
         return
     connection.exec_driver_sql(_insert_sql(connection.dialect, table, columns), rows)
+
+
+def insert_batch(connection: Connection, model: type[Any], batch: Batch) -> None:
+    """Insert every row of `batch` (values already in stored form): on SQLite with
+    multi-row INSERTs that bind each `Repeated` value once per statement, on PostgreSQL
+    with COPY from `COPY_MIN_ROWS` rows on, else with one driver executemany.
+
+    Raises:
+        sqlalchemy.exc.IntegrityError: a constraint refused a row.
+    """
+    if batch.count == 0:
+        return
+    if connection.dialect.name == "sqlite":
+        _insert_sqlite(connection, model.__tablename__, batch)
+    else:
+        insert_rows(connection, model, batch.names, list(batch.rows()))
+
+
+def _insert_sqlite(connection: Connection, table: str, batch: Batch) -> None:
+    fixed: list[Any] = []  # the repeated values, bound once per statement
+    varying: list[list[Any]] = []  # other columns, each distinct list bound once per row
+    layout: list[tuple[bool, int]] = []  # per column: (repeated, index in fixed or varying)
+    for column in batch.columns:
+        if isinstance(column, Repeated):
+            layout.append((True, len(fixed)))
+            fixed.append(column.value)
+            continue
+        index = next((i for i, seen in enumerate(varying) if seen is column), len(varying))
+        if index == len(varying):
+            varying.append(column)
+        layout.append((False, index))
+    width = len(varying)
+    room = _sqlite_max_parameters(connection) - len(fixed)
+    per_statement = max(1, min(SQLITE_ROWS_PER_INSERT, room // width if width else batch.count))
+    values = list(chain.from_iterable(zip(*varying, strict=True)))
+    full, rest = divmod(batch.count, per_statement)
+    step = per_statement * width
+    shape = (table, batch.names, tuple(layout), len(fixed), width)
+    first = tuple(fixed)
+    if full:
+        sql = _multi_row_sql(connection.dialect, *shape, per_statement)
+        if width:
+            chunks = [first + tuple(values[at : at + step]) for at in range(0, full * step, step)]
+        else:
+            chunks = [first] * full
+        connection.exec_driver_sql(sql, chunks)
+    if rest:
+        sql = _multi_row_sql(connection.dialect, *shape, rest)
+        connection.exec_driver_sql(sql, first + tuple(values[full * step :]))
+
+
+def _sqlite_max_parameters(connection: Connection) -> int:
+    dbapi: Any = connection.connection.dbapi_connection
+    return min(_SQLITE_MAX_PARAMETERS, int(dbapi.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)))
+
+
+@functools.lru_cache(maxsize=64)
+def _multi_row_sql(
+    dialect: Dialect,
+    table: str,
+    columns: tuple[str, ...],
+    layout: tuple[tuple[bool, int], ...],
+    fixed: int,
+    width: int,
+    rows: int,
+) -> str:
+    """INSERT of `rows` rows with numbered parameters: the `fixed` repeated values first
+    (?1, ?2, ... shared by every row), then `width` values per row."""
+    quote = dialect.identifier_preparer.quote
+    tuples = [
+        "("
+        + ",".join(
+            f"?{index + 1}" if repeated else f"?{fixed + row * width + index + 1}"
+            for repeated, index in layout
+        )
+        + ")"
+        for row in range(rows)
+    ]
+    return (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(column) for column in columns)}) "
+        f"VALUES {','.join(tuples)}"
+    )
 
 
 def _copy_rows(
