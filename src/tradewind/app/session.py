@@ -30,6 +30,7 @@ from tradewind.app.engine_setup import engine_spec_from_config
 from tradewind.app.market_data import prepare_market_data
 from tradewind.config import TradewindConfig
 from tradewind.data.catalog import Catalog
+from tradewind.domain.errors import TradewindError
 from tradewind.engine.books import BookSet, build_books
 from tradewind.engine.feeds import ReplayFeed, RowFeed
 from tradewind.engine.inputs import kernel_inputs, run_rows
@@ -42,8 +43,8 @@ from tradewind.risk.limits import LimitField
 from tradewind.risk.reasons import RiskReason
 from tradewind.risk.state import RiskState
 from tradewind.store import Journal
-from tradewind.store.errors import DuplicateOrderError
-from tradewind.store.records import client_order_id
+from tradewind.store.errors import DuplicateOrderError, UnknownRunError
+from tradewind.store.records import RunInfo, client_order_id
 from tradewind.strategies.api import BarWindow
 from tradewind.strategies.lookahead import require_causal
 
@@ -84,7 +85,7 @@ class TradingSession:
         run_id: str | None = None,
     ) -> None:
         if mode not in ("paper", "advisory"):
-            raise ValueError(f"session mode {mode!r}: expected paper or advisory")
+            raise TradewindError(f"session mode {mode!r}: expected paper or advisory")
         self.mode = mode
         self._config = config
         prepared = prepare_market_data(config, catalog)
@@ -391,10 +392,10 @@ def _empty_like(recording: MarketPanel) -> MarketPanel:
     )
 
 
-def _maybe_run(journal: Journal, run_id: str):  # type: ignore[no-untyped-def]
+def _maybe_run(journal: Journal, run_id: str) -> RunInfo | None:
     try:
         return journal.run(run_id)
-    except Exception:  # UnknownRunError: a new run with this id
+    except UnknownRunError:  # a new run with this id
         return None
 
 
