@@ -20,12 +20,13 @@ from tradewind.risk.state import RiskState
 from tradewind.store import Journal
 from tradewind.store.records import client_order_ids
 
-__all__ = ["SIM_VENUE", "JournaledRun", "journal_run"]
+__all__ = ["JOURNAL_ORDER_STATUS", "JOURNAL_ORDER_TYPE", "SIM_VENUE", "JournaledRun", "journal_run"]
 
 SIM_VENUE = "SIM"
-_ORDER_STATUS = {"open": "accepted", "filled": "filled", "canceled": "canceled",
+# How the engine's order states and kinds are named in the journal.
+JOURNAL_ORDER_STATUS = {"open": "accepted", "filled": "filled", "canceled": "canceled",
                  "denied": "rejected"}  # fmt: skip
-_ORDER_TYPE = {"market": "market", "stop_loss": "stop", "take_profit": "limit"}
+JOURNAL_ORDER_TYPE = {"market": "market", "stop_loss": "stop", "take_profit": "limit"}
 _APPROVED = RiskReason.APPROVED.name
 
 
@@ -103,11 +104,11 @@ def _order_rows(orders: pd.DataFrame) -> dict[str, Any]:
         "market": orders["market"].to_numpy(),
         "symbol": orders["symbol"].to_numpy(),
         "side": orders["side"].to_numpy(),
-        "order_type": _mapped(kind, _ORDER_TYPE.__getitem__),
+        "order_type": _mapped(kind, JOURNAL_ORDER_TYPE.__getitem__),
         "quantity": orders["requested_qty"].to_numpy(),
         "price": np.where(kind == "take_profit", orders["price"], np.nan),  # NaN: none
         "trigger_price": np.where(kind == "stop_loss", orders["price"], np.nan),
-        "status": _mapped(orders["status"].to_numpy(), _ORDER_STATUS.__getitem__),
+        "status": _mapped(orders["status"].to_numpy(), JOURNAL_ORDER_STATUS.__getitem__),
         "filled_qty": filled,
         "strategies": orders["strategies"].to_numpy(),
         "reason": orders["reason"].to_numpy(),

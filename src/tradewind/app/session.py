@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from tradewind.app.engine_setup import engine_spec_from_config
+from tradewind.app.journaling import JOURNAL_ORDER_STATUS, JOURNAL_ORDER_TYPE, SIM_VENUE
 from tradewind.app.market_data import prepare_market_data
 from tradewind.config import TradewindConfig
 from tradewind.data.catalog import Catalog
@@ -50,10 +51,6 @@ from tradewind.strategies.lookahead import require_causal
 
 __all__ = ["SessionReport", "TradingSession"]
 
-SIM_VENUE = "SIM"
-_JOURNAL_STATUS = {"open": "accepted", "filled": "filled", "canceled": "canceled",
-                   "denied": "rejected"}  # fmt: skip
-_ORDER_TYPE = {"market": "market", "stop_loss": "stop", "take_profit": "limit"}
 _DIRECTION = np.array(["flat", "long", "short"], dtype=object)
 
 
@@ -229,7 +226,7 @@ class TradingSession:
             status = STATUSES[statuses[changed]]
             if status != "open":
                 journal.update_order_status(client_order_id(run_id, changed),
-                                            _JOURNAL_STATUS[status], ts)  # fmt: skip
+                                            JOURNAL_ORDER_STATUS[status], ts)  # fmt: skip
         self._journal_signals(journal, run_id, t, advisory)
         if write_equity:
             equity, cash = float(state.money[1]), float(state.money[0])
@@ -279,7 +276,7 @@ class TradingSession:
             "market": self.spec.markets[int(self.books.market[book])].name,
             "symbol": self.live.symbols[int(self.books.symbol[book])],
             "side": "buy" if state.o_side[i] > 0 else "sell",
-            "order_type": _ORDER_TYPE[kind],
+            "order_type": JOURNAL_ORDER_TYPE[kind],
             "quantity": float(state.o_req[i]),
             "price": price if kind == "take_profit" else None,
             "trigger_price": price if kind == "stop_loss" else None,
