@@ -188,14 +188,12 @@ def step_rows(
             if n_fills >= capacity:
                 overflow = True
                 break
-            fee = commission(commission_model[n], qty, price, scale[n], commission_params[n])
-            realized, opened = _apply(k, qty, price, scale[n], pos, avg_px)
+            fee, opened = _fill(
+                k, n, i, t, qty, price, scale[n], commission_model[n], commission_params[n],
+                pos, avg_px, sym_pos, o_status, f_order, f_row, f_qty, f_price, f_fee,
+                f_realized, f_entry, n_fills,
+            )  # fmt: skip
             cash -= qty * price * scale[n] + fee
-            sym_pos[n] = _net(sym_pos[n] + qty)
-            o_status[i] = STATUS_FILLED
-            f_order[n_fills], f_row[n_fills], f_qty[n_fills] = i, t, qty
-            f_price[n_fills], f_fee[n_fills] = price, fee
-            f_realized[n_fills], f_entry[n_fills] = realized, opened
             n_fills += 1
             pending[k] = -1
             n_orders = _after_fill(
@@ -226,20 +224,18 @@ def step_rows(
             other = take_order[k] if code == EXIT_STOP_LOSS else stop_order[k]
             qty = -pos[k]
             price = apply_slippage(-sign, px, slippage_bps[n])
-            fee = commission(commission_model[n], qty, price, scale[n], commission_params[n])
-            realized, opened = _apply(k, qty, price, scale[n], pos, avg_px)
-            cash -= qty * price * scale[n] + fee
-            sym_pos[n] = _net(sym_pos[n] + qty)
-            o_status[i] = STATUS_FILLED
             o_ok[i] = abs(qty)
             o_req[i] = abs(qty)
             if other >= 0:
                 o_status[other] = STATUS_CANCELED
             stop_order[k] = -1
             take_order[k] = -1
-            f_order[n_fills], f_row[n_fills], f_qty[n_fills] = i, t, qty
-            f_price[n_fills], f_fee[n_fills] = price, fee
-            f_realized[n_fills], f_entry[n_fills] = realized, opened
+            fee, opened = _fill(
+                k, n, i, t, qty, price, scale[n], commission_model[n], commission_params[n],
+                pos, avg_px, sym_pos, o_status, f_order, f_row, f_qty, f_price, f_fee,
+                f_realized, f_entry, n_fills,
+            )  # fmt: skip
+            cash -= qty * price * scale[n] + fee
             n_fills += 1
 
         # 3. Mark to market and update the risk state.
@@ -319,23 +315,20 @@ def step_rows(
                 break
             price = apply_slippage(side, ref, slippage_bps[n])
             qty = side * approved
-            fee = commission(commission_model[n], qty, price, scale[n], commission_params[n])
-            realized, opened = _apply(k, qty, price, scale[n], pos, avg_px)
+            fee, opened = _fill(
+                k, n, i, t, qty, price, scale[n], commission_model[n], commission_params[n],
+                pos, avg_px, sym_pos, o_status, f_order, f_row, f_qty, f_price, f_fee,
+                f_realized, f_entry, n_fills,
+            )  # fmt: skip
             cash -= qty * price * scale[n] + fee
-            sym_pos[n] = _net(sym_pos[n] + qty)
-            o_status[i] = STATUS_FILLED
-            f_order[n_fills], f_row[n_fills], f_qty[n_fills] = i, t, qty
-            f_price[n_fills], f_fee[n_fills] = price, fee
-            f_realized[n_fills], f_entry[n_fills] = realized, opened
             n_fills += 1
             n_orders = _after_fill(
                 k, -1, price, opened, pos, stop_order, take_order, entry_row, entry_stop,
                 entry_take, stop_pct, take_pct, o_row, o_book, o_side, o_kind, o_req, o_ok,
                 o_reason, o_status, o_price, o_contrib, n_orders, capacity, i, False,
             )  # fmt: skip
-            if fill_model == _THIS_CLOSE:
-                # Equity after a fill at the close equals equity before, less costs.
-                equity -= fee
+            # Equity after a fill at the close equals equity before, less costs.
+            equity -= fee
 
         equity_out[t] = equity
         cash_out[t] = cash
@@ -349,6 +342,43 @@ def step_rows(
     counters[3] = 1 if overflow else 0
     money[0] = cash
     money[1] = equity
+
+
+@njit(cache=True)
+def _fill(
+    k: int,
+    n: int,
+    i: int,
+    t: int,
+    qty: float,
+    price: float,
+    scale: float,
+    commission_model: int,
+    commission_params: np.ndarray,
+    pos: np.ndarray,
+    avg_px: np.ndarray,
+    sym_pos: np.ndarray,
+    o_status: np.ndarray,
+    f_order: np.ndarray,
+    f_row: np.ndarray,
+    f_qty: np.ndarray,
+    f_price: np.ndarray,
+    f_fee: np.ndarray,
+    f_realized: np.ndarray,
+    f_entry: np.ndarray,
+    j: int,
+) -> tuple[float, bool]:
+    """Fill order i of book k (symbol n) at row t: positions, order status and fill log
+    entry j; returns the commission (account currency) and whether it opened exposure.
+    The caller moves cash and advances the fill count."""
+    fee = commission(commission_model, qty, price, scale, commission_params)
+    realized, opened = _apply(k, qty, price, scale, pos, avg_px)
+    sym_pos[n] = _net(sym_pos[n] + qty)
+    o_status[i] = STATUS_FILLED
+    f_order[j], f_row[j], f_qty[j] = i, t, qty
+    f_price[j], f_fee[j] = price, fee
+    f_realized[j], f_entry[j] = realized, opened
+    return fee, opened
 
 
 @njit(cache=True)
