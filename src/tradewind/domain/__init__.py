@@ -44,6 +44,13 @@ from tradewind.domain.order_events import (
     OrderSubmitted,
 )
 from tradewind.domain.position import Position, PositionSide
+from tradewind.domain.regimes import (
+    MacroRegime,
+    MarketConditions,
+    MarketRegime,
+    VolatilityState,
+    volatility_state_for,
+)
 from tradewind.domain.signal import MetadataValue, Signal, SignalDirection
 from tradewind.domain.timeframe import Timeframe, TimeUnit
 from tradewind.domain.timestamps import ensure_utc
@@ -66,7 +73,10 @@ __all__ = [
     "Instrument",
     "InstrumentId",
     "InvalidTransitionError",
+    "MacroRegime",
     "MarketClass",
+    "MarketConditions",
+    "MarketRegime",
     "MetadataValue",
     "Order",
     "OrderAccepted",
@@ -100,10 +110,12 @@ __all__ = [
     "TradingState",
     "Venue",
     "VenueOrderId",
+    "VolatilityState",
     "check_order_terms",
     "decimal_places",
     "default_calendar_for",
     "ensure_utc",
     "to_decimal",
     "validate_calendar_code",
+    "volatility_state_for",
 ]

@@ -1,0 +1,1 @@
+"""Multi-market intelligence: correlation, lead-lag, regimes, market conditions, transfer."""

@@ -1,0 +1,1 @@
+"""The MMIN orchestrator: collects multi-market data and runs the intelligence analyses."""

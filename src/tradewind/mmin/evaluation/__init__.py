@@ -1,0 +1,1 @@
+"""Out-of-sample measurements of each intelligence feature against plain baselines."""
