@@ -9,7 +9,14 @@ import numpy as np
 from tradewind.config import TradewindConfig
 from tradewind.config.execution import CommissionKind, ExecutionConfig, SizingMode
 from tradewind.domain.market import MarketClass
-from tradewind.engine.setup import Costs, EngineSpec, MarketRun, Sizing, StrategyRun
+from tradewind.engine.setup import (
+    Correlation,
+    Costs,
+    EngineSpec,
+    MarketRun,
+    Sizing,
+    StrategyRun,
+)
 from tradewind.execution.models import CommissionModel, FillModel
 from tradewind.risk.limits import build_limits
 from tradewind.signals.aggregate import AggregationMethod, AggregationRule
@@ -89,6 +96,18 @@ def engine_spec_from_config(
         fill_model=fill,
         base_currency=config.base_currency,
         quote_currencies=quotes,
+        correlation=_correlation(config),
+    )
+
+
+def _correlation(config: TradewindConfig) -> Correlation:
+    mmin = config.mmin
+    return Correlation(
+        window_rows=mmin.confirmation_window_bars,
+        step_rows=mmin.correlation_refresh_bars,
+        risk_threshold=config.risk.global_.correlation_threshold,
+        confirm_required=mmin.cross_market_signals_required if mmin.enabled else 0,
+        confirm_threshold=mmin.correlation_threshold,
     )
 
 

@@ -33,6 +33,7 @@ from tradewind.config import TradewindConfig
 from tradewind.data.catalog import Catalog
 from tradewind.domain.errors import TradewindError
 from tradewind.engine.books import BookSet, build_books
+from tradewind.engine.correlation import confirm_books, panel_correlations
 from tradewind.engine.feeds import ReplayFeed, RowFeed
 from tradewind.engine.inputs import kernel_inputs, run_rows
 from tradewind.engine.logs import KINDS, STATUSES
@@ -97,11 +98,17 @@ class TradingSession:
         self.strategy_names = tuple(
             dict.fromkeys(s.name for m in self.spec.markets for s in m.strategies)
         )
-        self.books: BookSet = build_books(
-            self.recording, windows, self.spec.markets, self.strategy_names
-        )
+        # Both use only rows before each decision, so computing them over the recording
+        # gives the decisions a live feed would give.
+        correlations = panel_correlations(self.recording, self.spec)
+        self.books: BookSet = confirm_books(
+            build_books(self.recording, windows, self.spec.markets, self.strategy_names),
+            self.recording,
+            self.spec,
+            correlations,
+        )[0]
         self.live = _empty_like(self.recording)
-        self.inputs = kernel_inputs(self.live, self.spec)
+        self.inputs = kernel_inputs(self.live, self.spec, correlations)
         self.market_limits = self.spec.limits.markets.copy()
         self.feeds = dict(feeds) if feeds is not None else self._replay_feeds()
         self._journal_target = journal

@@ -41,6 +41,12 @@ class MMINConfig(ConfigModel):
         default_factory=lambda: [20, 50, 100, 200], min_length=1
     )
     correlation_threshold: Fraction = 0.7
+    confirmation_window_bars: int = Field(
+        50, ge=5, description="Trailing bars of the correlations that confirmation and risk use."
+    )
+    correlation_refresh_bars: int = Field(
+        5, ge=1, description="How often (bars) the engine refreshes those correlations."
+    )
 
     @field_validator("correlation_windows")
     @classmethod

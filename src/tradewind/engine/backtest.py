@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from tradewind.engine.books import BookSet, build_books
+from tradewind.engine.correlation import confirm_books, panel_correlations
 from tradewind.engine.inputs import kernel_inputs, run_rows
 from tradewind.engine.logs import fills_frame, orders_frame
 from tradewind.engine.panel import MarketPanel
@@ -16,6 +17,7 @@ from tradewind.engine.setup import EngineSpec
 from tradewind.engine.state import KernelState
 from tradewind.engine.trades import round_trips
 from tradewind.risk.ladder import initial_state_vector
+from tradewind.signals.confirmation import ConfirmationResult
 from tradewind.strategies.api import BarWindow
 
 __all__ = ["EngineRun", "run_engine"]
@@ -40,6 +42,8 @@ class EngineRun:
     final_avg_price: np.ndarray
     final_cash: float
     risk_state: np.ndarray
+    confirmation: ConfirmationResult | None = None
+    """Cross-market confirmation counts (None when it is off)."""
 
     @property
     def final_equity(self) -> float:
@@ -59,9 +63,12 @@ def run_engine(panel: MarketPanel, windows: Mapping[str, BarWindow], spec: Engin
         TradewindError: from strategies, aggregation or risk set-up on bad input.
     """
     strategy_names = tuple(dict.fromkeys(s.name for m in spec.markets for s in m.strategies))
-    books = build_books(panel, windows, spec.markets, strategy_names)
+    correlations = panel_correlations(panel, spec)
+    books, confirmation = confirm_books(
+        build_books(panel, windows, spec.markets, strategy_names), panel, spec, correlations
+    )
     n_rows, n_symbols = panel.shape
-    inputs = kernel_inputs(panel, spec)
+    inputs = kernel_inputs(panel, spec, correlations)
     risk_state = initial_state_vector()
     state = KernelState.allocate(
         n_rows=n_rows,
@@ -95,4 +102,5 @@ def run_engine(panel: MarketPanel, windows: Mapping[str, BarWindow], spec: Engin
         final_avg_price=state.avg_px,
         final_cash=float(state.money[0]),
         risk_state=risk_state,
+        confirmation=confirmation,
     )

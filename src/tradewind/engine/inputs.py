@@ -13,6 +13,7 @@ from tradewind.engine.panel import MarketPanel
 from tradewind.engine.setup import EngineSpec
 from tradewind.engine.state import KernelState
 from tradewind.execution.costs import commission_params
+from tradewind.intelligence.trailing import TrailingCorrelations
 from tradewind.risk.hours import trading_hours_mask
 
 __all__ = ["KernelInputs", "kernel_inputs", "run_rows"]
@@ -33,11 +34,19 @@ class KernelInputs:
     tradable: np.ndarray
     day_id: np.ndarray
     allocation: np.ndarray
+    corr_block: np.ndarray
+    """Index into `corr_matrices` of the correlations in force at each row (-1 = none)."""
+    corr_matrices: np.ndarray
+    corr_threshold: float
 
 
-def kernel_inputs(panel: MarketPanel, spec: EngineSpec) -> KernelInputs:
-    """Costs, lot grid, trading-hours mask and day ids for every symbol of `spec`."""
+def kernel_inputs(
+    panel: MarketPanel, spec: EngineSpec, correlations: TrailingCorrelations | None = None
+) -> KernelInputs:
+    """Costs, lot grid, trading-hours mask, day ids and correlations for `spec`."""
     n_rows, n_symbols = panel.shape
+    if correlations is None:
+        correlations = TrailingCorrelations.empty(n_symbols)
     symbol_index = {s: i for i, s in enumerate(panel.symbols)}
     symbol_market = np.zeros(n_symbols, dtype=np.int64)
     lot, mult, min_notional, slip = (np.zeros(n_symbols) for _ in range(4))
@@ -77,6 +86,9 @@ def kernel_inputs(panel: MarketPanel, spec: EngineSpec) -> KernelInputs:
         tradable=tradable,
         day_id=spec.limits.daily_reset.day_ids(panel.timestamps),
         allocation=np.array([m.allocation for m in spec.markets], dtype=np.float64),
+        corr_block=correlations.block_of_row(n_rows).astype(np.int64),
+        corr_matrices=np.ascontiguousarray(correlations.matrices, dtype=np.float64),
+        corr_threshold=float(spec.correlation.risk_threshold),
     )
 
 
@@ -107,7 +119,8 @@ def run_rows(
         i.commission_params, i.slippage_bps, b.symbol, b.strategy, b.target, b.edge,
         b.contributors, b.stop, b.take, b.size_mode, b.size_value, b.stop_pct, b.take_pct,
         int(spec.fill_model), i.allocation, n_strategies, spec.limits.global_, market_limits,
-        spec.limits.strategies, risk_state, *state.arrays(),
+        spec.limits.strategies, risk_state, i.corr_block, i.corr_matrices, i.corr_threshold,
+        *state.arrays(),
     )  # fmt: skip
     if state.overflowed:
         raise RuntimeError("engine order log overflowed its capacity; this is a bug")

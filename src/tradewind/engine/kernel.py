@@ -25,6 +25,7 @@ from tradewind.execution.costs import apply_slippage, commission, round_down_to_
 from tradewind.execution.fills import EXIT_NONE, EXIT_STOP_LOSS, exit_on_bar
 from tradewind.execution.models import FillModel
 from tradewind.risk.check import check_order
+from tradewind.risk.correlated import correlated_exposure
 from tradewind.risk.ladder import StateField, update_on_equity
 
 __all__ = [
@@ -116,6 +117,9 @@ def step_rows(
     limits_market: np.ndarray,
     limits_strategy: np.ndarray,
     risk_state: np.ndarray,
+    corr_block: np.ndarray,
+    corr_matrices: np.ndarray,
+    corr_threshold: float,
     o_row: np.ndarray,
     o_book: np.ndarray,
     o_side: np.ndarray,
@@ -288,12 +292,18 @@ def step_rows(
                         )
             market = symbol_market[n]
             budget = market_alloc * equity
+            corr_exposure = np.nan  # no correlations yet: the rule cannot bind
+            if corr_block[t] >= 0:
+                corr_exposure = correlated_exposure(
+                    n, side, sym_pos, last_mark, scale, corr_matrices[corr_block[t], n],
+                    corr_threshold,
+                )  # fmt: skip
             approved, reason = check_order(
                 side, abs(delta), ref, scale[n], pos[k], equity, gross, market,
                 market_gross, budget, open_global, open_market, open_strategy, strategy,
                 strategy_gross, pos[k] == 0.0, tradable[t, n],
                 int(risk_state[_STATE]), int(risk_state[_REASON]), lot[n], min_notional[n],
-                limits_global, limits_market, limits_strategy, np.nan,
+                limits_global, limits_market, limits_strategy, corr_exposure,
             )  # fmt: skip
             if approved * ref * scale[n] < _DUST * max(equity, 1.0):
                 approved = 0.0  # a sliver left by float rounding at a limit is no order

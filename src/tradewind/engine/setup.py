@@ -12,7 +12,7 @@ from tradewind.risk.limits import RiskLimits
 from tradewind.signals.aggregate import AggregationRule
 from tradewind.strategies.api import StrategyConfig, StrategySpec
 
-__all__ = ["Costs", "EngineSpec", "MarketRun", "Sizing", "StrategyRun"]
+__all__ = ["Correlation", "Costs", "EngineSpec", "MarketRun", "Sizing", "StrategyRun"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +76,24 @@ class MarketRun:
 
 
 @dataclass(frozen=True, slots=True)
+class Correlation:
+    """The trailing correlations the engine keeps between symbols, and their two uses.
+
+    Matrices come from each symbol's bar-to-bar log returns over the `window_rows` rows
+    before a refresh, refreshed every `step_rows` rows. `risk_threshold` decides which
+    positions count toward the correlation-concentration limit; with
+    `confirm_required` > 0 an entry needs that many other markets, correlated at least
+    `confirm_threshold`, to agree (see `tradewind.signals.confirmation`).
+    """
+
+    window_rows: int = 50
+    step_rows: int = 5
+    risk_threshold: float = 0.7
+    confirm_required: int = 0
+    confirm_threshold: float = 0.7
+
+
+@dataclass(frozen=True, slots=True)
 class EngineSpec:
     """Everything the engine needs besides the data."""
 
@@ -86,3 +104,4 @@ class EngineSpec:
     base_currency: str = "USD"
     quote_currencies: Mapping[str, str] = field(default_factory=dict)
     """Quote currency per symbol when it is not `base_currency`."""
+    correlation: Correlation = field(default_factory=Correlation)
