@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from tradewind.domain.errors import TradewindError
 
-__all__ = ["IntelligenceInputError", "log_returns", "standardized_returns"]
+__all__ = [
+    "YIELD_PROXY_DURATION_YEARS",
+    "IntelligenceInputError",
+    "log_returns",
+    "price_like",
+    "standardized_returns",
+]
 
 
 class IntelligenceInputError(TradewindError, ValueError):
@@ -55,3 +63,25 @@ def _numeric(frame: pd.DataFrame) -> np.ndarray:
         return frame.to_numpy(dtype=np.float64, na_value=np.nan)
     except (TypeError, ValueError) as exc:
         raise IntelligenceInputError(f"closes: expected numeric columns ({exc})") from exc
+
+
+YIELD_PROXY_DURATION_YEARS = 10.0
+"""Duration of the bond-price proxy that stands in for a yield series (see `price_like`)."""
+
+
+def price_like(closes: pd.DataFrame, yield_columns: Sequence[str] = ()) -> pd.DataFrame:
+    """Closes with each yield column replaced by a bond-price proxy `exp(-D * yield)`.
+
+    Yields (fractions, e.g. 0.0239) may be zero or negative, so they have no log return;
+    the proxy's log return is `-D * change in yield`, which has the sign and, up to the
+    scale that standardization removes anyway, the size of a bond's price move.
+    """
+    unknown = [c for c in yield_columns if c not in closes.columns]
+    if unknown:
+        raise IntelligenceInputError(f"yield columns {unknown}: not in the closes frame")
+    if not yield_columns:
+        return closes
+    out = closes.copy()
+    for column in yield_columns:
+        out[column] = np.exp(-YIELD_PROXY_DURATION_YEARS * closes[column].astype("float64"))
+    return out
