@@ -58,7 +58,7 @@ class MultiMarketDataCollector:
             data covers weekends and holidays).
     """
 
-    def __init__(self, catalog: Catalog | None = None, *, max_staleness: str = "4d") -> None:
+    def __init__(self, catalog: Catalog | None = None, *, max_staleness: str = "4D") -> None:
         self.catalog = catalog if catalog is not None else Catalog()
         self.max_staleness = pd.Timedelta(max_staleness)
         self._quality: dict[str, dict[str, Any]] = {}
@@ -149,7 +149,14 @@ class MultiMarketDataCollector:
                 self._record_quality(entry, frame)
         if not frames:
             raise DataError("synchronize: expected at least one symbol, found none")
-        panel = align(frames, timeframe=timeframe, policy="ffill", max_staleness=self.max_staleness)
+        panel = align(
+            frames,
+            timeframe=timeframe,
+            policy="ffill",
+            max_staleness=self.max_staleness,
+            start=start,
+            end=end,
+        )
         columns = list(panel.symbols)
         closes = pd.DataFrame(panel.close, index=panel.timeline, columns=columns)
         volumes = pd.DataFrame(panel.volume, index=panel.timeline, columns=columns)
