@@ -10,9 +10,11 @@ import typer
 from rich.console import Console
 
 from tradewind.cli import (
+    analyze_cmd,
     backtest_cmd,
     config_cmd,
     data_cmd,
+    evaluate_cmd,
     prepare_cmd,
     session_cmd,
     signals_cmd,
@@ -34,10 +36,12 @@ app.add_typer(data_cmd.app, name="data")
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(strategy_cmd.app, name="strategy")
 app.add_typer(signals_cmd.app, name="signals")
+app.add_typer(evaluate_cmd.app, name="evaluate")
 app.command("init")(config_cmd.init_command)
 app.command("backtest")(backtest_cmd.backtest_command)
 app.command("paper")(session_cmd.paper_command)
 app.command("advisory")(session_cmd.advisory_command)
+app.command("analyze")(analyze_cmd.analyze_command)
 
 _err = Console(stderr=True)
 
