@@ -249,6 +249,17 @@ def test_panel_of_1000_symbols_gives_a_regime_for_every_symbol() -> None:
     assert panel["regime"].notna().all()
 
 
+@pytest.mark.parametrize(
+    ("seconds", "calendar", "expected"),
+    [
+        (86_400, "24/7", 365.0),
+        (86_400, "XNYS", 252.0),
+        (3_600, "24/7", 365.0 * 24),
+        (3_600, "FX", 252.0 * 24),
+        (3_600, "XNYS", 252.0 * 6.5),
+        (604_800, "XNYS", 365.0 / 7),
+    ],
+)
 def test_periods_per_year_by_timeframe_and_calendar(
     seconds: int, calendar: str, expected: float
 ) -> None:

@@ -14,6 +14,7 @@ from rich.table import Table
 from tradewind.cli.tables import print_table
 from tradewind.config import IntelligenceLevel, load_config
 from tradewind.data.catalog import Catalog
+from tradewind.domain.errors import TradewindError
 from tradewind.mmin.engine import MMINEngine
 from tradewind.mmin.report import write_analysis_report
 from tradewind.mmin.serialize import result_to_json
@@ -44,6 +45,9 @@ def analyze_command(
     loaded = load_config(config) if config is not None else None
     engine = MMINEngine(config=loaded, catalog=Catalog(catalog) if catalog else None)
     if level is not None:
+        choices = [lv.value for lv in IntelligenceLevel]
+        if level.lower() not in choices:
+            raise TradewindError(f"--level {level!r}: expected one of {', '.join(choices)}")
         engine.settings = engine.settings.model_copy(
             update={"intelligence_level": IntelligenceLevel(level.lower())}
         )
