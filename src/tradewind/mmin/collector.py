@@ -62,6 +62,7 @@ class MultiMarketDataCollector:
         self.catalog = catalog if catalog is not None else Catalog()
         self.max_staleness = pd.Timedelta(max_staleness)
         self._quality: dict[str, dict[str, Any]] = {}
+        self._unchecked: dict[str, tuple[CatalogEntry, pd.DataFrame]] = {}
 
     def available(self, timeframe: str = "1d") -> dict[MarketClass, list[str]]:
         """Symbols per market class that have bars at `timeframe`."""
@@ -139,9 +140,13 @@ class MultiMarketDataCollector:
         yields: list[str] = []
         for market_type, symbols in symbols_map.items():
             market = MarketClass.parse(market_type) if isinstance(market_type, str) else market_type
-            for symbol in symbols:
-                entry = self.catalog.entry(symbol, market=market, timeframe=timeframe)
-                frame = self.catalog.load_bars(entry.symbol, market=market, timeframe=timeframe)
+            entries = [self.catalog.entry(s, market=market, timeframe=timeframe) for s in symbols]
+            # One DuckDB query per market class instead of one per symbol.
+            loaded = self.catalog.load_many(
+                [e.symbol for e in entries], market=market, timeframe=timeframe
+            )
+            for entry in entries:
+                frame = loaded[entry.symbol]
                 frames[entry.symbol] = frame
                 classes[entry.symbol] = market
                 if entry.quote_type is QuoteType.YIELD:
@@ -181,26 +186,41 @@ class MultiMarketDataCollector:
     def get_quality_metrics(self) -> dict[str, dict[str, Any]]:
         """Per symbol collected so far: rows, first/last bar, coverage of the calendar's
         expected bars (percent), missing bars, gaps, stale runs, outliers, and after
-        synchronization the rows it filled on the common timeline."""
+        synchronization the rows it filled on the common timeline. The calendar checks
+        run here, on request, not while collecting."""
+        for symbol, (entry, frame) in list(self._unchecked.items()):
+            report = quality_report(
+                frame,
+                calendar=entry.calendar,
+                timeframe=entry.timeframe,
+                quote_type=entry.quote_type,
+            )
+            coverage = report.coverage_pct
+            self._quality[symbol].update(
+                coverage_pct=None if coverage is None else round(float(coverage), 2),
+                missing_bars=report.missing_bars,
+                gaps=report.gap_count,
+                stale_runs=report.stale_runs,
+                outliers=report.outliers,
+            )
+            del self._unchecked[symbol]
+        return {symbol: dict(values) for symbol, values in self._quality.items()}
+
+    def collected_metrics(self) -> dict[str, dict[str, Any]]:
+        """What `get_quality_metrics` gives without running the calendar checks again
+        for symbols not yet checked (rows, first/last, fields, alignment counts)."""
         return {symbol: dict(values) for symbol, values in self._quality.items()}
 
     def _record_quality(self, entry: CatalogEntry, frame: pd.DataFrame) -> None:
-        report = quality_report(
-            frame, calendar=entry.calendar, timeframe=entry.timeframe, quote_type=entry.quote_type
-        )
-        coverage = report.coverage_pct
+        stamps = frame["timestamp"]
         self._quality[entry.symbol] = {
             "market": entry.market.value,
-            "rows": report.rows,
-            "first": report.first,
-            "last": report.last,
-            "coverage_pct": None if coverage is None else round(float(coverage), 2),
-            "missing_bars": report.missing_bars,
-            "gaps": report.gap_count,
-            "stale_runs": report.stale_runs,
-            "outliers": report.outliers,
+            "rows": len(frame),
+            "first": stamps.iloc[0] if len(frame) else None,
+            "last": stamps.iloc[-1] if len(frame) else None,
             "fields": "".join(f[0].upper() for f in entry.fields),
         }
+        self._unchecked[entry.symbol] = (entry, frame)
 
 
 def symbols_by_class(

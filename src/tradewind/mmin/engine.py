@@ -53,6 +53,11 @@ MIN_COVERAGE = 0.5
 """Share of the window's rows a symbol must have a close in to be analysed."""
 MAX_LEAD_LAG_ROWS = 50
 """Lead-lag pairs kept in the result (strongest first); the scan covers all pairs."""
+MAX_TIMELINE_SYMBOLS = 200
+"""The average-correlation timeline uses at most this many symbols, evenly spread over
+the columns (an estimate for larger universes; the matrices use every symbol)."""
+MACRO_TIMELINE_MONTHS = 36
+"""Months of walk-forward regime probabilities in the result's timeline."""
 
 
 class MMINError(TradewindError):
@@ -148,7 +153,8 @@ class MMINEngine:
         data = self._collect(timeframe, limit, universe, end)
         timings["collect"] = time.perf_counter() - clock
         result = self.analyze(data, timeframe=timeframe, timings=timings)
-        result["data_quality"] = self._quality_summary()
+        # Calendar checks (coverage, gaps) are on request: get_status() runs them.
+        result["data_quality"] = self._quality_summary(calendar_checks=False)
         return result
 
     def analyze(
@@ -323,7 +329,9 @@ class MMINEngine:
             "diversification": self.analyzer.get_diversification_score(
                 list(closes.columns), matrices[longest]
             ),
-            "average_correlation": self.analyzer.average_correlation_series(closes, short),
+            "average_correlation": self.analyzer.average_correlation_series(
+                _spread_columns(closes, MAX_TIMELINE_SYMBOLS), short
+            ),
         }
 
     def _clusters(self, correlations: dict[str, Any]) -> dict[str, Any]:
@@ -339,7 +347,10 @@ class MMINEngine:
         """The forecast at the last row and the walk-forward path over the window."""
         if self._macro is None:
             self._macro = load_fred_monthly()
-        first = pd.Timestamp(closes.index[0])
+        first = max(
+            pd.Timestamp(closes.index[0]),
+            pd.Timestamp(closes.index[-1]) - pd.DateOffset(months=MACRO_TIMELINE_MONTHS),
+        )
         labels = recession_months("1850-01", pd.Timestamp(closes.index[-1]))
         forecaster = MacroRegimeForecaster(
             macro=self._macro,
@@ -357,8 +368,12 @@ class MMINEngine:
             return 5.0, 50.0
         return capital.min_allocation_pct, capital.max_allocation_pct
 
-    def _quality_summary(self) -> dict[str, Any]:
-        metrics = self.collector.get_quality_metrics()
+    def _quality_summary(self, *, calendar_checks: bool = True) -> dict[str, Any]:
+        metrics = (
+            self.collector.get_quality_metrics()
+            if calendar_checks
+            else self.collector.collected_metrics()
+        )
         coverage = [m["coverage_pct"] for m in metrics.values() if m.get("coverage_pct")]
         return {
             "symbols": len(metrics),
@@ -455,3 +470,10 @@ def _route_row(route: Mapping[str, Any]) -> dict[str, Any]:
         "significant": route["significant"],
         "confidence": route["confidence"],
     }
+
+
+def _spread_columns(closes: pd.DataFrame, most: int) -> pd.DataFrame:
+    if closes.shape[1] <= most:
+        return closes
+    picks = np.linspace(0, closes.shape[1] - 1, most).round().astype(int)
+    return closes.iloc[:, np.unique(picks)]
