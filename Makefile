@@ -17,6 +17,7 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/tradewind data prepare --config examples/multi_market.yaml
 	$(BIN)/tradewind backtest --config examples/backtest.yaml
+	$(BIN)/tradewind analyze
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -30,6 +31,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python bench/data_bench.py
 	for w in w1 w2 w3; do $(BIN)/python bench/engine_bench.py $$w --warm 2; done
+	$(BIN)/python bench/intel_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
