@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -16,22 +15,16 @@ import pandas as pd
 
 from tradewind.__about__ import __version__
 from tradewind.research.report import chart_library_js
+from tradewind.research.report import template_environment as research_environment
 
 __all__ = ["heat_color", "template_environment", "write_analysis_report"]
 
 MAX_HEATMAP_SYMBOLS = 60
 
 
-@cache
 def template_environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("tradewind.mmin", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.policies["json.dumps_kwargs"] = {"allow_nan": False, "separators": (",", ":")}
+    """The report templates of this package, with the `num` filter."""
+    env = research_environment("tradewind.mmin")
     env.filters["num"] = _num
     return env
 

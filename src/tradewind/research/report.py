@@ -31,7 +31,13 @@ from tradewind.research.report_format import (
 from tradewind.research.stats import PerformanceStats
 from tradewind.research.trades import TradeArrays
 
-__all__ = ["CHART_LIBRARY", "Series", "write_html_report"]
+__all__ = [
+    "CHART_LIBRARY",
+    "Series",
+    "chart_library_js",
+    "template_environment",
+    "write_html_report",
+]
 
 Series = tuple[npt.ArrayLike, npt.ArrayLike]
 """(int64 ns UTC timestamps, float values) of one chart line."""
@@ -41,9 +47,11 @@ _TEMPLATE = "backtest.html.j2"
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def template_environment(package: str) -> jinja2.Environment:
+    """The Jinja environment for the `templates` folder of `package` (autoescaped,
+    strict, JSON without NaN); one per package."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("tradewind.research", "templates"),
+        loader=jinja2.PackageLoader(package, "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -51,6 +59,10 @@ def _environment() -> jinja2.Environment:
     )
     env.policies["json.dumps_kwargs"] = {"allow_nan": False, "separators": (",", ":")}
     return env
+
+
+def _environment() -> jinja2.Environment:
+    return template_environment("tradewind.research")
 
 
 @cache
