@@ -28,6 +28,10 @@ def intelligence_command(
         typer.Option(help=f"Run only these (repeatable): {', '.join(EVALUATIONS)}."),
     ] = None,
     catalog: Annotated[Path | None, typer.Option(help="Catalog directory.")] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="Portfolio for the confirmation backtests."),
+    ] = None,
 ) -> None:
     """Planted-truth recovery, walk-forward recession forecasting vs baselines, transfer
     learning vs no transfer, and the backtest with and without cross-market confirmation."""
@@ -39,6 +43,7 @@ def intelligence_command(
         Catalog(catalog) if catalog else None,
         chosen,
         on_start=lambda name: _out.print(f"measuring {name} ...", highlight=False),
+        backtest_config=config,
     )
     for section in sections:
         verdict = {None: "measured", True: "helps", False: "does not help"}[section.helps]

@@ -19,6 +19,7 @@ import yaml
 from tradewind.app.backtest import backtest_config
 from tradewind.config import load_config_text
 from tradewind.data.catalog import Catalog
+from tradewind.domain.errors import TradewindError
 
 __all__ = ["ConfirmationEvaluation", "ConfirmationVariant", "evaluate_confirmation"]
 
@@ -65,7 +66,13 @@ def evaluate_confirmation(
     grid: Sequence[tuple[int, float]] = GRID,
 ) -> ConfirmationEvaluation:
     """Run the example portfolio (or `config_path`) once per window and grid point."""
-    source = (config_path or EXAMPLE_CONFIG).read_text()
+    path = config_path or EXAMPLE_CONFIG
+    if not path.is_file():
+        raise TradewindError(
+            f"confirmation evaluation: config {path} not found; pass the multi-market "
+            "backtest config to measure (e.g. examples/backtest.yaml of a source checkout)"
+        )
+    source = path.read_text()
     raw = yaml.safe_load(source)
     catalog = catalog if catalog is not None else Catalog()
     variants = []

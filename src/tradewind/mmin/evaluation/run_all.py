@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from tradewind.data.catalog import Catalog
 from tradewind.mmin.evaluation.confirmation_eval import evaluate_confirmation
@@ -29,9 +30,11 @@ def evaluate_intelligence(
     catalog: Catalog | None = None,
     only: tuple[str, ...] = EVALUATIONS,
     on_start: Callable[[str], None] | None = None,
+    backtest_config: Path | None = None,
 ) -> list[Section]:
     """Every measurement named in `only`, in the order of `EVALUATIONS`; each section
-    records its own run time in its notes."""
+    records its own run time in its notes. `backtest_config` is the portfolio the
+    confirmation measurement backtests (default: examples/backtest.yaml)."""
     catalog = catalog if catalog is not None else Catalog()
     runners: dict[str, Callable[[], Section]] = {
         "planted": lambda: planted_section(measure_planted()),
@@ -40,7 +43,9 @@ def evaluate_intelligence(
         ),
         "macro": lambda: macro_section(evaluate_recession_forecasts(catalog=catalog)),
         "transfer": lambda: transfer_section(evaluate_transfer(catalog=catalog)),
-        "confirmation": lambda: confirmation_section(evaluate_confirmation(catalog=catalog)),
+        "confirmation": lambda: confirmation_section(
+            evaluate_confirmation(backtest_config, catalog=catalog)
+        ),
     }
     sections = []
     for name in EVALUATIONS:
