@@ -20,13 +20,16 @@ from tradewind.signals.confirmation import ConfirmationResult, confirm_targets
 
 __all__ = [
     "MAX_CORRELATION_BLOCKS",
+    "MAX_CORRELATION_CELLS",
     "confirm_books",
     "correlations_needed",
     "panel_correlations",
 ]
 
 MAX_CORRELATION_BLOCKS = 2_000
-"""Refreshes are spread out further on long panels so matrices stay within memory."""
+MAX_CORRELATION_CELLS = 25_000_000
+"""Refreshes are spread out further on long or wide panels so that the stored matrices
+(blocks x symbols x symbols float64) stay within about 200 MB."""
 
 
 def correlations_needed(spec: EngineSpec) -> bool:
@@ -41,7 +44,8 @@ def panel_correlations(panel: MarketPanel, spec: EngineSpec) -> TrailingCorrelat
     if not correlations_needed(spec) or n_symbols < 2:
         return TrailingCorrelations.empty(n_symbols)
     settings = spec.correlation
-    step = max(settings.step_rows, -(-n_rows // MAX_CORRELATION_BLOCKS))
+    blocks = max(1, min(MAX_CORRELATION_BLOCKS, MAX_CORRELATION_CELLS // (n_symbols * n_symbols)))
+    step = max(settings.step_rows, -(-n_rows // blocks))
     return trailing_correlations(fresh_log_returns(panel.close), settings.window_rows, step)
 
 
