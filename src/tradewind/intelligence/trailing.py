@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tradewind.intelligence.correlation import pairwise_correlation
 from tradewind.intelligence.returns import IntelligenceInputError
 
 __all__ = [
@@ -54,32 +55,6 @@ def fresh_log_returns(close: np.ndarray) -> np.ndarray:
         if len(rows) > 1:
             out[rows[1:], n] = np.diff(logs[rows, n])
     return out
-
-
-def pairwise_correlation(returns: np.ndarray, min_periods: int) -> np.ndarray:
-    """Pearson correlation of every column pair over the rows where both are present.
-
-    Vectorized with matrix products (no loop over pairs); NaN where fewer than
-    `min_periods` rows overlap or a column is constant there. The diagonal is 1 where
-    the column has enough data.
-    """
-    present = ~np.isnan(returns)
-    x = np.where(present, returns, 0.0)
-    m = present.astype(np.float64)
-    count = m.T @ m
-    sum_x = x.T @ m  # [i, j]: sum of x_i over rows where j is present too
-    sum_xx = (x * x).T @ m
-    sum_xy = x.T @ x
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_i = sum_x / count
-        mean_j = sum_x.T / count
-        cov = sum_xy / count - mean_i * mean_j
-        var_i = sum_xx / count - mean_i**2
-        var_j = sum_xx.T / count - mean_j**2
-        corr = cov / np.sqrt(var_i * var_j)
-    corr[(count < min_periods) | ~(var_i > 1e-18) | ~(var_j > 1e-18)] = np.nan
-    clipped: np.ndarray = np.clip(corr, -1.0, 1.0)
-    return clipped
 
 
 def trailing_correlations(

@@ -36,14 +36,25 @@ class SynchronizedData:
     def trading_rows(self, min_fresh_share: float = 0.5) -> SynchronizedData:
         """Only rows where at least `min_fresh_share` of the symbols have a new bar, so
         that weekends (crypto only) do not enter as zero returns for everything else."""
-        keep = self.fresh.mean(axis=1) >= min_fresh_share
+        return self.select(rows=self.fresh.mean(axis=1).to_numpy() >= min_fresh_share)
+
+    def select(
+        self, *, rows: slice | np.ndarray | None = None, columns: list[str] | None = None
+    ) -> SynchronizedData:
+        """A subset of rows (positions or a boolean mask) and/or symbols."""
+        keep = list(self.closes.columns) if columns is None else columns
+        at = slice(None) if rows is None else rows
+
+        def cut(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame.iloc[at][keep]
+
         return SynchronizedData(
-            self.closes.loc[keep],
-            self.volumes.loc[keep],
-            self.classes,
-            self.yield_columns,
+            cut(self.closes),
+            cut(self.volumes),
+            {s: self.classes[s] for s in keep},
+            tuple(s for s in self.yield_columns if s in keep),
             self.panel,
-            self.fresh.loc[keep],
+            cut(self.fresh),
         )
 
 

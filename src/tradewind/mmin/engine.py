@@ -35,7 +35,11 @@ from tradewind.intelligence.macro import MacroRegimeForecaster
 from tradewind.intelligence.returns import price_like
 from tradewind.intelligence.transfer import TransferLearningEngine
 from tradewind.mmin.allocation import equal_weight_allocation
-from tradewind.mmin.collector import MultiMarketDataCollector, SynchronizedData
+from tradewind.mmin.collector import (
+    MultiMarketDataCollector,
+    SynchronizedData,
+    symbols_by_class,
+)
 from tradewind.mmin.evaluation.transfer_eval import evaluate_transfer
 from tradewind.mmin.patterns import current_patterns
 from tradewind.mmin.signals import cross_market_signals
@@ -175,7 +179,9 @@ class MMINEngine:
             "rows": len(closes),
             "intelligence_level": level.value,
             "mode": self.settings.mode.value,
-            "universe": {m.value: s for m, s in _by_class(classes, list(closes.columns)).items()},
+            "universe": {
+                m.value: s for m, s in symbols_by_class(classes, list(closes.columns)).items()
+            },
         }
         with _Timed(timings, "correlations"):
             result["correlations"] = self._correlations(closes)
@@ -267,7 +273,7 @@ class MMINEngine:
         if not chosen:
             raise MMINError(f"no {timeframe} series in the catalog to analyse")
         data = self.collector.synchronize(chosen, None, timeframe, end=end).trading_rows()
-        data = _last_rows(data, limit)
+        data = data.select(rows=slice(-limit, None))
         coverage = data.closes.notna().mean()
         self._dropped = {
             str(s): f"closes in {coverage[s]:.0%} of the rows (< {MIN_COVERAGE:.0%})"
@@ -279,7 +285,7 @@ class MMINEngine:
                 f"fewer than 2 symbols have data in {MIN_COVERAGE:.0%} of the last {limit} "
                 f"rows ending {data.closes.index[-1]:%Y-%m-%d}; dropped: {self._dropped}"
             )
-        return _columns(data, keep)
+        return data.select(columns=keep)
 
     def _universe(
         self,
@@ -394,40 +400,9 @@ class _Timed:
         self.timings[self.name] = time.perf_counter() - self.start
 
 
-def _by_class(
-    classes: Mapping[str, MarketClass], symbols: Sequence[str]
-) -> dict[MarketClass, list[str]]:
-    out: dict[MarketClass, list[str]] = {}
-    for symbol in symbols:
-        out.setdefault(classes[symbol], []).append(str(symbol))
-    return out
-
-
 def _has_weekends(closes: pd.DataFrame) -> bool:
     index = pd.DatetimeIndex(closes.index)
     return bool((index.day_of_week >= 5).any())
-
-
-def _last_rows(data: SynchronizedData, limit: int) -> SynchronizedData:
-    return SynchronizedData(
-        data.closes.iloc[-limit:],
-        data.volumes.iloc[-limit:],
-        data.classes,
-        data.yield_columns,
-        data.panel,
-        data.fresh.iloc[-limit:],
-    )
-
-
-def _columns(data: SynchronizedData, keep: list[str]) -> SynchronizedData:
-    return SynchronizedData(
-        data.closes[keep],
-        data.volumes[keep],
-        {s: data.classes[s] for s in keep},
-        tuple(s for s in data.yield_columns if s in keep),
-        data.panel,
-        data.fresh[keep],
-    )
 
 
 def _lead_lag_rows(table: pd.DataFrame, classes: Mapping[str, MarketClass]) -> list[dict[str, Any]]:
