@@ -11,21 +11,9 @@ from tradewind.config.fieldtypes import (
     PositivePercent,
     raise_field_error,
 )
-from tradewind.config.vocabulary import CaseInsensitiveEnum
+from tradewind.domain.capital import AllocationStrategy
 
 __all__ = ["AllocationStrategy", "CapitalConfig", "FactorWeights"]
-
-
-class AllocationStrategy(CaseInsensitiveEnum):
-    """FIXED uses each market's `risk_allocation_pct`; the others score markets and
-    move allocations between `min_allocation_pct` and `max_allocation_pct`."""
-
-    FIXED = "FIXED"
-    BALANCED = "BALANCED"
-    ADAPTIVE = "ADAPTIVE"
-    AGGRESSIVE = "AGGRESSIVE"
-    RISK_PARITY = "RISK_PARITY"
-    HRP = "HRP"
 
 
 class FactorWeights(ConfigModel):

@@ -7,15 +7,9 @@ import itertools
 from pydantic import Field, model_validator
 
 from tradewind.config.fieldtypes import ConfigModel, Fraction, PositivePercent, raise_field_error
-from tradewind.config.vocabulary import CaseInsensitiveEnum
+from tradewind.domain.capital import CompoundingStrategy
 
 __all__ = ["AutonomousScalingConfig", "CompoundingStrategy", "RegimeAllocations"]
-
-
-class CompoundingStrategy(CaseInsensitiveEnum):
-    CONSERVATIVE = "conservative"
-    MODERATE = "moderate"
-    AGGRESSIVE = "aggressive"
 
 
 class RegimeAllocations(ConfigModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
@@ -87,25 +88,28 @@ def volatility_state_for(volatility_pct: float, normal_volatility_pct: float) ->
 class MarketConditions:
     """One market's state at an instant, as used for sizing and allocation.
 
-    Fields: `volatility_pct` annualised volatility in percent; `trend_strength` in [0, 1]
-    (0 no trend, 1 a clean trend); `momentum_score` in [-1, 1] (sign = direction);
-    `liquidity_score` in [0, 1] (1 = as liquid as the market's own recent history allows);
-    `regime` and `volatility_state` derived from the above.
+    Fields (positional order as in the scaling document): `volatility_pct` annualised
+    volatility in percent; `trend_strength` in [-1, 1] (the intelligence layer reports
+    the unsigned strength in [0, 1]; callers may sign it); `regime`; `volatility_state`;
+    `momentum_score` in [-1, 1] (sign = direction); `liquidity_score` in [0, 1];
+    optional `timestamp`; `market`; `normal_volatility_pct`, the market's normal
+    volatility in percent (30 = the middle of the document's 20-40% "normal" band).
     """
 
     volatility_pct: float
     trend_strength: float
-    momentum_score: float
-    liquidity_score: float
     regime: MarketRegime
     volatility_state: VolatilityState
+    momentum_score: float
+    liquidity_score: float
+    timestamp: datetime | None = None
     market: str = ""
-    normal_volatility_pct: float = 20.0
+    normal_volatility_pct: float = 30.0
 
     def __post_init__(self) -> None:
         checks = (
             ("volatility_pct", self.volatility_pct, 0.0, math.inf),
-            ("trend_strength", self.trend_strength, 0.0, 1.0),
+            ("trend_strength", self.trend_strength, -1.0, 1.0),
             ("momentum_score", self.momentum_score, -1.0, 1.0),
             ("liquidity_score", self.liquidity_score, 0.0, 1.0),
             ("normal_volatility_pct", self.normal_volatility_pct, 1e-12, math.inf),
@@ -113,3 +117,10 @@ class MarketConditions:
         for name, value, low, high in checks:
             if not (math.isfinite(value) and low <= value <= high):
                 raise ValueError(f"MarketConditions.{name} {value!r}: expected in [{low}, {high}]")
+        if not isinstance(self.regime, MarketRegime):
+            raise ValueError(f"MarketConditions.regime {self.regime!r}: expected a MarketRegime")
+        if not isinstance(self.volatility_state, VolatilityState):
+            raise ValueError(
+                f"MarketConditions.volatility_state {self.volatility_state!r}: "
+                "expected a VolatilityState"
+            )

@@ -1,0 +1,43 @@
+"""Capital vocabulary shared by config, the capital router and the scaling engine."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["AllocationStrategy", "CompoundingStrategy"]
+
+
+class _AnyCaseEnum(StrEnum):
+    @classmethod
+    def _missing_(cls, value: object) -> _AnyCaseEnum | None:
+        if isinstance(value, str):
+            wanted = value.strip().lower()
+            for member in cls:
+                if member.value.lower() == wanted:
+                    return member
+        return None
+
+
+class AllocationStrategy(_AnyCaseEnum):
+    """How the global capital router splits capital across markets (any letter case).
+
+    FIXED uses each market's configured share; BALANCED splits equally; ADAPTIVE scores
+    markets on performance, macro regime and correlation; AGGRESSIVE concentrates in the
+    top three; RISK_PARITY and HRP are skfolio portfolio constructions on market returns.
+    """
+
+    FIXED = "FIXED"
+    BALANCED = "BALANCED"
+    ADAPTIVE = "ADAPTIVE"
+    AGGRESSIVE = "AGGRESSIVE"
+    RISK_PARITY = "RISK_PARITY"
+    HRP = "HRP"
+
+
+class CompoundingStrategy(_AnyCaseEnum):
+    """How much of realised profit is reinvested (any letter case)."""
+
+    CONSERVATIVE = "conservative"
+    MODERATE = "moderate"
+    AGGRESSIVE = "aggressive"
+    FULL_COMPOUND = "full_compound"
