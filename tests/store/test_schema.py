@@ -27,6 +27,10 @@ TABLES = {
     "positions",
     "equity",
     "risk_state",
+    "sizing_decisions",
+    "allocations",
+    "capital_events",
+    "capital_status",
 }
 
 

@@ -6,14 +6,19 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from tradewind.app.scaling_setup import scaling_configs
+from tradewind.capital.router import RouterConfig
 from tradewind.config import TradewindConfig
 from tradewind.config.execution import CommissionKind, ExecutionConfig, SizingMode
+from tradewind.domain.capital import AllocationStrategy
 from tradewind.domain.market import MarketClass
 from tradewind.engine.setup import (
+    CapitalPlan,
     Correlation,
     Costs,
     EngineSpec,
     MarketRun,
+    ScalingPlan,
     Sizing,
     StrategyRun,
 )
@@ -22,7 +27,7 @@ from tradewind.risk.limits import build_limits
 from tradewind.signals.aggregate import AggregationMethod, AggregationRule
 from tradewind.strategies.registry import get_strategy
 
-__all__ = ["engine_spec_from_config"]
+__all__ = ["capital_plan", "engine_spec_from_config"]
 
 _COMMISSION = {
     CommissionKind.NONE: CommissionModel.NONE,
@@ -97,6 +102,32 @@ def engine_spec_from_config(
         base_currency=config.base_currency,
         quote_currencies=quotes,
         correlation=_correlation(config),
+        capital=capital_plan(config, tuple(markets)),
+    )
+
+
+def capital_plan(config: TradewindConfig, markets: tuple[MarketRun, ...]) -> CapitalPlan | None:
+    """The run's capital plan: the router unless `capital.strategy` is FIXED, the scaling
+    engine when `autonomous_scaling.enabled`; None when neither (fixed as configured)."""
+    capital, scaling = config.capital, config.autonomous_scaling
+    router = None
+    if capital.strategy is not AllocationStrategy.FIXED:
+        router = RouterConfig(
+            strategy=capital.strategy,
+            min_allocation=capital.min_allocation_pct / 100.0,
+            max_allocation=capital.max_allocation_pct / 100.0,
+            fixed_allocation={m.name: m.allocation for m in markets},
+            factor_weights=capital.factor_weights.model_dump(),
+            rebalance_threshold=capital.rebalance_threshold_pct / 100.0,
+        )
+    plan = ScalingPlan(*scaling_configs(scaling), drift_bars=scaling.expected_return_bars)
+    if router is None and not scaling.enabled:
+        return None
+    return CapitalPlan(
+        router=router,
+        rebalance_every_rows=capital.rebalance_every_bars,
+        lookback_rows=capital.lookback_bars,
+        scaling=plan if scaling.enabled else None,
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tradewind.app.capital_journal import journal_capital
 from tradewind.engine.backtest import EngineRun
 from tradewind.research.run_results import RunResults
 from tradewind.risk.reasons import RiskReason
@@ -66,6 +67,8 @@ def journal_run(
         journal.record_positions(rid, _position_rows(run))
         state = RiskState.from_vector(run.risk_state).to_dict()
         journal.save_risk_state(rid, int(run.panel.timestamps[-1]), state)
+        if run.capital is not None:
+            journal_capital(journal, rid, run.capital, orders, coids, int(run.panel.timestamps[-1]))
         summary = json.loads(json.dumps(results.as_dict(), default=str))
         journal.finish_run(rid, "finished", summary)
         return JournaledRun(rid, journal.digest(rid) if digest else "")

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tradewind.app.capital_journal import CapitalJournalCursor
 from tradewind.app.engine_setup import engine_spec_from_config
 from tradewind.app.journaling import JOURNAL_ORDER_STATUS, JOURNAL_ORDER_TYPE, SIM_VENUE
 from tradewind.app.market_data import prepare_market_data
@@ -33,6 +34,7 @@ from tradewind.config import TradewindConfig
 from tradewind.data.catalog import Catalog
 from tradewind.domain.errors import TradewindError
 from tradewind.engine.books import BookSet, build_books
+from tradewind.engine.capital_driver import CapitalDriver
 from tradewind.engine.correlation import confirm_books, panel_correlations
 from tradewind.engine.feeds import ReplayFeed, RowFeed
 from tradewind.engine.inputs import kernel_inputs, run_rows
@@ -95,6 +97,7 @@ class TradingSession:
             for key, frame in prepared.frames.items()
         }
         self._check_causal(windows)
+        self._windows = windows
         self.strategy_names = tuple(
             dict.fromkeys(s.name for m in self.spec.markets for s in m.strategies)
         )
@@ -128,26 +131,44 @@ class TradingSession:
         try:
             run_id, done_row = self._open_run(journal)
             state, risk = self._fresh_state()
+            driver = self._capital_driver()
+            books = driver.books if driver is not None else self.books
+
+            def step(start: int, stop: int) -> None:
+                run_rows(start, stop, self.live, self.spec, self.inputs, books,
+                         len(self.strategy_names), self.market_limits, risk, state)  # fmt: skip
+
+            def advance(start: int, stop: int) -> None:
+                if driver is None:
+                    step(start, stop)
+                else:
+                    driver.run_span(start, stop, step, state, self.market_limits)
+
             journaled = np.zeros(0, dtype=np.int64)
             equity_through = -1
+            capital_seen = CapitalJournalCursor()
             if done_row >= 0:
                 for t in range(done_row + 1):
                     self._poll(t)
-                run_rows(0, done_row + 1, self.live, self.spec, self.inputs, self.books,
-                         len(self.strategy_names), self.market_limits, risk, state)  # fmt: skip
+                advance(0, done_row + 1)
                 journaled = state.o_status[: state.n_orders].copy()
                 equity_through = _last_equity_row(journal, run_id, self.live.timestamps)
+                if driver is not None:
+                    capital_seen = CapitalJournalCursor.resumed(journal, run_id)
             for t in range(done_row + 1, last + 1):
                 self._poll(t)
                 counts = (state.n_orders, state.n_fills)
                 state.ensure_free(3 * len(self.books.symbol) + 16)
-                run_rows(t, t + 1, self.live, self.spec, self.inputs, self.books,
-                         len(self.strategy_names), self.market_limits, risk, state)  # fmt: skip
+                advance(t, t + 1)
                 journaled = self._journal_row(
                     journal, run_id, t, state, risk, counts, journaled, t > equity_through
                 )
+                if driver is not None:
+                    capital_seen.write(journal, run_id, driver, state)
                 if on_row is not None:
                     on_row(t)
+            if driver is not None:
+                capital_seen.finish(journal, run_id, driver, state, int(self.live.timestamps[last]))
             if last == n_rows - 1:
                 journal.finish_run(run_id, "finished", {"paused": self.paused})
             return SessionReport(
@@ -168,14 +189,14 @@ class TradingSession:
         exits) and its allocation no longer counts as reserved."""
         m = [market.name for market in self.spec.markets].index(name)
         self.market_limits[m, LimitField.DISABLED] = 1.0
-        self.inputs.allocation[m] = 0.0
+        self.inputs.allocation[:, m] = 0.0
         self.paused.setdefault(name, reason)
 
     def enable_market(self, name: str) -> None:
         """Let a disabled market trade again."""
         m = [market.name for market in self.spec.markets].index(name)
         self.market_limits[m, LimitField.DISABLED] = 0.0
-        self.inputs.allocation[m] = self.spec.markets[m].allocation
+        self.inputs.allocation[:, m] = self.spec.markets[m].allocation
         self.paused.pop(name, None)
 
     # -- steps --------------------------------------------------------------------
@@ -327,6 +348,11 @@ class TradingSession:
                 return info.run_id, int(saved.get("row", -1))
         run_id = journal.start_run(self.mode, config_json, run_id=self._run_id)
         return run_id, -1
+
+    def _capital_driver(self) -> CapitalDriver | None:
+        if self.spec.capital is None:
+            return None
+        return CapitalDriver(self.spec, self.recording, self.books, self._windows, self.inputs)
 
     def _fresh_state(self) -> tuple[KernelState, np.ndarray]:
         n_rows, n_symbols = self.live.shape

@@ -12,6 +12,7 @@ from rich.console import Console
 from tradewind.cli import (
     analyze_cmd,
     backtest_cmd,
+    capital_cmd,
     config_cmd,
     data_cmd,
     evaluate_cmd,
@@ -37,6 +38,7 @@ app.add_typer(config_cmd.app, name="config")
 app.add_typer(strategy_cmd.app, name="strategy")
 app.add_typer(signals_cmd.app, name="signals")
 app.add_typer(evaluate_cmd.app, name="evaluate")
+app.add_typer(capital_cmd.app, name="capital")
 app.command("init")(config_cmd.init_command)
 app.command("backtest")(backtest_cmd.backtest_command)
 app.command("paper")(session_cmd.paper_command)

@@ -13,7 +13,7 @@ app = typer.Typer(
     help="Export logged signals (advisory suggestions included).", no_args_is_help=True
 )
 
-DEFAULT_JOURNAL = Path("tradewind-data/journal.db")
+DEFAULT_JOURNAL = Path("tradewind-data/journal.sqlite")  # where backtests journal
 
 
 class _Format(StrEnum):

@@ -43,7 +43,13 @@ class CapitalConfig(ConfigModel):
     max_allocation_pct: PositivePercent = 50.0
     factor_weights: FactorWeights = Field(default_factory=FactorWeights)
     rebalance_threshold_pct: PositivePercent = Field(
-        5.0, description="Drift (percentage points) from target that triggers a rebalance."
+        5.0, description="Relative drift (percent) from target that triggers a rebalance."
+    )
+    rebalance_every_bars: int = Field(
+        21, ge=1, description="Rows of the run's timeline between two router decisions."
+    )
+    lookback_bars: int = Field(
+        126, ge=2, description="Trailing rows the router measures markets over."
     )
 
     @model_validator(mode="after")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["AllocationStrategy", "CompoundingStrategy"]
+__all__ = ["AllocationStrategy", "CompoundingStrategy", "SizingMethod"]
 
 
 class _AnyCaseEnum(StrEnum):
@@ -41,3 +41,17 @@ class CompoundingStrategy(_AnyCaseEnum):
     MODERATE = "moderate"
     AGGRESSIVE = "aggressive"
     FULL_COMPOUND = "full_compound"
+
+
+class SizingMethod(_AnyCaseEnum):
+    """Where step 1 of sizing (the base position) comes from (any letter case).
+
+    AUTONOMOUS: `base_position_pct` of the sizing capital (the document's method);
+    KELLY: a fractional Kelly share of capital from the recorded trades;
+    ATR: the notional that risks `atr_risk_pct` of capital at a stop `atr_stop_multiple`
+    ATRs away. Steps 2-5 (leverage, regime, Sharpe, cap) apply to every method.
+    """
+
+    AUTONOMOUS = "autonomous"
+    KELLY = "kelly"
+    ATR = "atr"

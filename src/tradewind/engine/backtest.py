@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 
 from tradewind.engine.books import BookSet, build_books
+from tradewind.engine.capital_driver import CapitalDriver
+from tradewind.engine.capital_record import CapitalRecord
 from tradewind.engine.correlation import confirm_books, panel_correlations
 from tradewind.engine.inputs import kernel_inputs, run_rows
 from tradewind.engine.logs import fills_frame, orders_frame
@@ -44,6 +46,8 @@ class EngineRun:
     risk_state: np.ndarray
     confirmation: ConfirmationResult | None = None
     """Cross-market confirmation counts (None when it is off)."""
+    capital: CapitalRecord | None = None
+    """Sizing decisions, allocations and capital events (None without `spec.capital`)."""
 
     @property
     def final_equity(self) -> float:
@@ -78,10 +82,24 @@ def run_engine(panel: MarketPanel, windows: Mapping[str, BarWindow], spec: Engin
         capacity=3 * int(books.edge.sum()) + 3 * len(books.symbol) + 16,
         initial_cash=float(spec.initial_cash),
     )
-    run_rows(
-        0, n_rows, panel, spec, inputs, books, len(strategy_names), spec.limits.markets,
-        risk_state, state,
-    )  # fmt: skip
+    capital = None
+    if spec.capital is None:
+        run_rows(
+            0, n_rows, panel, spec, inputs, books, len(strategy_names), spec.limits.markets,
+            risk_state, state,
+        )  # fmt: skip
+    else:
+        driver = CapitalDriver(spec, panel, books, windows, inputs)
+        books = driver.books
+
+        def step(start: int, stop: int) -> None:
+            run_rows(
+                start, stop, panel, spec, inputs, books, len(strategy_names),
+                spec.limits.markets, risk_state, state,
+            )  # fmt: skip
+
+        driver.run_span(0, n_rows, step, state, spec.limits.markets)
+        capital = driver.finish(state)
     fills = fills_frame(state, panel, books)
     n_events = state.n_events
     return EngineRun(
@@ -103,4 +121,5 @@ def run_engine(panel: MarketPanel, windows: Mapping[str, BarWindow], spec: Engin
         final_cash=float(state.money[0]),
         risk_state=risk_state,
         confirmation=confirmation,
+        capital=capital,
     )

@@ -34,6 +34,8 @@ class KernelInputs:
     tradable: np.ndarray
     day_id: np.ndarray
     allocation: np.ndarray
+    """Each market's share of equity per row (T x M, NaN = no budget); the capital
+    router rewrites rows from a rebalance on."""
     corr_block: np.ndarray
     """Index into `corr_matrices` of the correlations in force at each row (-1 = none)."""
     corr_matrices: np.ndarray
@@ -85,7 +87,9 @@ def kernel_inputs(
         slippage_bps=slip,
         tradable=tradable,
         day_id=spec.limits.daily_reset.day_ids(panel.timestamps),
-        allocation=np.array([m.allocation for m in spec.markets], dtype=np.float64),
+        allocation=np.tile(
+            np.array([m.allocation for m in spec.markets], dtype=np.float64), (n_rows, 1)
+        ),
         corr_block=correlations.block_of_row(n_rows).astype(np.int64),
         corr_matrices=np.ascontiguousarray(correlations.matrices, dtype=np.float64),
         corr_threshold=float(spec.correlation.risk_threshold),

@@ -159,7 +159,9 @@ def step_rows(
     and updating them in place. `counters` holds [orders, fills, events, overflow] and
     `money` [cash, equity]. `value_scale` (T x N) turns price x quantity into account
     currency (contract multiplier times the FX rate of the quote currency). On
-    overflow (logs full) it stops early with counters[3] = 1."""
+    overflow (logs full) it stops early with counters[3] = 1. `market_alloc` (T x M)
+    is each market's share of equity at each row (NaN = no budget): the capital router's
+    allocation in force."""
     n_symbols = close.shape[1]
     n_books = book_symbol.shape[0]
     n_markets = limits_market.shape[0]
@@ -291,7 +293,7 @@ def step_rows(
                             pos[j] * last_mark[book_symbol[j]] * scale[book_symbol[j]]
                         )
             market = symbol_market[n]
-            budget = market_alloc * equity
+            budget = market_alloc[t] * equity  # the router's shares in force at row t
             corr_exposure = np.nan  # no correlations yet: the rule cannot bind
             if corr_block[t] >= 0:
                 corr_exposure = correlated_exposure(

@@ -7,12 +7,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tradewind.capital.router import RouterConfig
+from tradewind.capital.scaling import AutonomousScalingConfig, CapitalEngineConfig
 from tradewind.execution.models import CommissionModel, FillModel
 from tradewind.risk.limits import RiskLimits
 from tradewind.signals.aggregate import AggregationRule
 from tradewind.strategies.api import StrategyConfig, StrategySpec
 
-__all__ = ["Correlation", "Costs", "EngineSpec", "MarketRun", "Sizing", "StrategyRun"]
+__all__ = [
+    "CapitalPlan",
+    "Correlation",
+    "Costs",
+    "EngineSpec",
+    "MarketRun",
+    "ScalingPlan",
+    "Sizing",
+    "StrategyRun",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +105,36 @@ class Correlation:
 
 
 @dataclass(frozen=True, slots=True)
+class ScalingPlan:
+    """The autonomous scaling engine sizing every entry (its base capital is the run's
+    initial cash). `drift_bars` is the trailing window of the expected return fed to
+    the Sharpe step (0 = no expected return, the step is skipped)."""
+
+    base_config: CapitalEngineConfig
+    autonomous_config: AutonomousScalingConfig
+    drift_bars: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class CapitalPlan:
+    """How capital moves during a run: the router re-splits equity across markets every
+    `rebalance_every_rows` rows from the `lookback_rows` before (None = each market's
+    fixed allocation), and `scaling` sizes entries (None = each market's `Sizing`)."""
+
+    router: RouterConfig | None = None
+    rebalance_every_rows: int = 21
+    lookback_rows: int = 126
+    scaling: ScalingPlan | None = None
+
+    def __post_init__(self) -> None:
+        if self.rebalance_every_rows < 1 or self.lookback_rows < 2:
+            raise ValueError(
+                f"CapitalPlan: rebalance_every_rows {self.rebalance_every_rows} and "
+                f"lookback_rows {self.lookback_rows}: expected >= 1 and >= 2"
+            )
+
+
+@dataclass(frozen=True, slots=True)
 class EngineSpec:
     """Everything the engine needs besides the data."""
 
@@ -105,3 +146,5 @@ class EngineSpec:
     quote_currencies: Mapping[str, str] = field(default_factory=dict)
     """Quote currency per symbol when it is not `base_currency`."""
     correlation: Correlation = field(default_factory=Correlation)
+    capital: CapitalPlan | None = None
+    """Capital routing and autonomous sizing (None = fixed allocations and sizing)."""

@@ -93,6 +93,7 @@ def write_html_report(
     strategy_names: Sequence[str] | None = None,
     config_summary: Mapping[str, Any] | None = None,
     notes: Sequence[str] = (),
+    capital: Mapping[str, Any] | None = None,
     max_trade_rows: int = 500,
     max_chart_points: int = 5_000,
 ) -> Path:
@@ -109,6 +110,8 @@ def write_html_report(
             `*_names` translate the indices and strategy bits into names.
         config_summary: name -> value shown as a table (nested values as JSON).
         notes: alignment and data notes, one paragraph each.
+        capital: the capital section (`research.capital_report.capital_context`):
+            allocation over time, sizing factor breakdown, milestones and halts.
         max_chart_points: each chart line is reduced to about this many points
             (bucket lows and highs kept); tables always use the full data.
 
@@ -128,6 +131,8 @@ def write_html_report(
         "drawdown": chart_series(drawdown[0], drawdown[1], max_chart_points, scale=100.0),
         "markets": {name: chart_series(*s, max_chart_points) for name, s in markets.items()},
         "strategies": {name: chart_series(*s, max_chart_points) for name, s in strategies.items()},
+        "allocation": dict((capital or {}).get("allocation", {})),
+        "markers": list((capital or {}).get("markers", [])),
     }
     shown = trades if trades is not None else TradeArrays.empty()
     context = {
@@ -155,6 +160,7 @@ def write_html_report(
         "trade_count": len(shown),
         "config": _config_rows(config_summary or {}),
         "notes": list(notes),
+        "capital": capital,
         "chart_data": chart_data,
         "chart_library": chart_library_js(),
     }

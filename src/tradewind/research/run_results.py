@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from tradewind.engine.backtest import EngineRun
+from tradewind.research.capital_report import capital_context
 from tradewind.research.groups import GroupPerformance, stats_by_group
 from tradewind.research.metrics import drawdown_series
 from tradewind.research.report import write_html_report
@@ -84,6 +85,7 @@ class RunResults:
                 ),
             },
             notes=notes,
+            capital=capital_context(run.capital, ts) if run.capital is not None else None,
         )
 
 

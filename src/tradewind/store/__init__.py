@@ -1,10 +1,21 @@
-"""The durable journal: runs, signals, risk decisions, orders, fills, positions, equity
-and risk state in SQLite (default) or PostgreSQL, with Alembic migrations.
+"""The durable journal: runs, signals, risk decisions, orders, fills, positions, equity,
+risk state and capital decisions (sizing, allocations, capital events and status) in
+SQLite (default) or PostgreSQL, with Alembic migrations.
 
 Open with `Journal.open(path_or_url)`; see `tradewind.store.journal` for the durability
 and exactly-once guarantees.
 """
 
+from tradewind.store.capital_records import (
+    AllocationBound,
+    AllocationRecord,
+    CapitalEventKind,
+    CapitalEventRecord,
+    CapitalStatusView,
+    SizingDecisionRecord,
+    SizingMethod,
+)
+from tradewind.store.documents import json_document
 from tradewind.store.errors import DuplicateOrderError, JournalError, UnknownRunError
 from tradewind.store.journal import Journal
 from tradewind.store.records import (
@@ -25,6 +36,11 @@ from tradewind.store.records import (
 from tradewind.store.runs import canonical_json
 
 __all__ = [
+    "AllocationBound",
+    "AllocationRecord",
+    "CapitalEventKind",
+    "CapitalEventRecord",
+    "CapitalStatusView",
     "DuplicateOrderError",
     "EquityRecord",
     "FillRecord",
@@ -39,8 +55,11 @@ __all__ = [
     "RunMode",
     "RunStatus",
     "SignalRecord",
+    "SizingDecisionRecord",
+    "SizingMethod",
     "StoredOrder",
     "UnknownRunError",
     "canonical_json",
     "client_order_id",
+    "json_document",
 ]

@@ -22,6 +22,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from tradewind.store.column_types import Amount, Instant
 from tradewind.store.models import (
+    AllocationRow,
+    CapitalEventRow,
+    CapitalStatusRow,
     EquityRow,
     FillRow,
     OrderEventRow,
@@ -31,6 +34,7 @@ from tradewind.store.models import (
     RiskStateRow,
     RunRow,
     SignalRow,
+    SizingDecisionRow,
 )
 from tradewind.store.values import amount_text
 
@@ -63,6 +67,10 @@ _TABLES: tuple[tuple[type[Any], InstrumentedAttribute[Any]], ...] = (
     (PositionRow, PositionRow.snapshot_id),
     (EquityRow, EquityRow.point_id),
     (RiskStateRow, RiskStateRow.state_id),
+    (SizingDecisionRow, SizingDecisionRow.seq),
+    (AllocationRow, AllocationRow.seq),
+    (CapitalEventRow, CapitalEventRow.seq),
+    (CapitalStatusRow, CapitalStatusRow.run_id),
 )
 
 

@@ -1,4 +1,5 @@
-"""`Journal`: the durable record of runs, signals, risk decisions, orders, fills and state.
+"""`Journal`: the durable record of runs, signals, risk decisions, orders, fills, state and
+capital decisions (position sizing, allocations, capital events and status).
 
 Guarantees:
 - `record_order` commits before it returns (SQLite: WAL with `synchronous=FULL`, so the
@@ -29,9 +30,18 @@ from sqlalchemy.exc import IntegrityError
 
 from tradewind.domain.order_enums import OrderStatus
 from tradewind.store.batch import Batch, Repeated
+from tradewind.store.capital_records import (
+    AllocationRecord,
+    CapitalEventRecord,
+    SizingDecisionRecord,
+)
 from tradewind.store.digest import journal_digest
+from tradewind.store.documents import json_document
 from tradewind.store.errors import DuplicateOrderError, JournalError, UnknownRunError
 from tradewind.store.models import (
+    AllocationRow,
+    CapitalEventRow,
+    CapitalStatusRow,
     EquityRow,
     FillRow,
     OrderEventRow,
@@ -41,6 +51,7 @@ from tradewind.store.models import (
     RiskStateRow,
     RunRow,
     SignalRow,
+    SizingDecisionRow,
 )
 from tradewind.store.records import (
     EquityRecord,
@@ -56,12 +67,19 @@ from tradewind.store.records import (
 from tradewind.store.rows import INSTANT, ORDER_STATUS, build_rows, coerce_record, converter
 from tradewind.store.runs import RunLedger, canonical_json
 from tradewind.store.schema import create_journal_engine, migrate
-from tradewind.store.values import Converter, to_instant, to_optional_text
-from tradewind.store.writes import apply_fill_to_order, convert_value, insert_batch, insert_rows
+from tradewind.store.values import Converter, to_instant, to_optional_text, to_text
+from tradewind.store.writes import (
+    apply_fill_to_order,
+    convert_value,
+    insert_batch,
+    insert_rows,
+    upsert_capital_status,
+)
 
 __all__ = ["Journal"]
 
 _EVENT_COLUMNS = ("run_id", "client_order_id", "ts", "status", "detail")
+_SUMMARY = to_text(100_000)
 
 
 class Journal(RunLedger):
@@ -119,7 +137,7 @@ class Journal(RunLedger):
 
     def _append_sequenced(
         self,
-        model: type[SignalRow] | type[RiskDecisionRow],
+        model: type[Any],
         record_type: type[Any],
         run_id: str,
         rows: Rows[Any],
@@ -289,6 +307,59 @@ class Journal(RunLedger):
         )
         with self._writing(RiskStateRow, run_id) as connection:
             insert_rows(connection, RiskStateRow, ("run_id", "ts", "state_json"), [row])
+
+    # -- capital -------------------------------------------------------------------------
+
+    def record_sizing_decisions(self, run_id: str, rows: Rows[SizingDecisionRecord]) -> int:
+        """Append position-sizing decisions in decision order; returns how many.
+
+        Raises:
+            UnknownRunError: no such run.
+            JournalError: an invalid value (NaN in a required figure, an unknown method,
+                a factor that is not a finite multiplier), named with its column and row.
+        """
+        return self._append_sequenced(SizingDecisionRow, SizingDecisionRecord, run_id, rows)
+
+    def record_allocations(self, run_id: str, rows: Rows[AllocationRecord]) -> int:
+        """Append capital router allocations (one row per market and decision) in order;
+        returns how many.
+
+        Raises:
+            UnknownRunError: no such run.
+            JournalError: an invalid value, named with its column and row.
+        """
+        return self._append_sequenced(AllocationRow, AllocationRecord, run_id, rows)
+
+    def record_capital_events(self, run_id: str, rows: Rows[CapitalEventRecord]) -> int:
+        """Append capital events (milestones, halts, parameter changes, ...) in order;
+        returns how many.
+
+        Raises:
+            UnknownRunError: no such run.
+            JournalError: an unknown kind or another invalid value.
+        """
+        return self._append_sequenced(CapitalEventRow, CapitalEventRecord, run_id, rows)
+
+    def save_capital_status(
+        self, run_id: str, ts: InstantLike, summary: str, status: Mapping[Any, Any]
+    ) -> None:
+        """Replace the run's capital status with the one as of `ts`: the one-line
+        `summary` and the scaling engine's `status` document (stored as canonical JSON;
+        see `tradewind.store.documents` for how enums, datetimes and numpy values become
+        JSON). `capital_status(run_id)` reads it back.
+
+        Raises:
+            UnknownRunError: no such run.
+            JournalError: an invalid `ts` or summary, or a status with no JSON form.
+        """
+        values = {
+            "run_id": run_id,
+            "ts": convert_value(to_instant, ts, "capital_status.ts"),
+            "summary": convert_value(_SUMMARY, summary, "capital_status.summary"),
+            "status": json_document(status, what="capital status"),
+        }
+        with self._writing(CapitalStatusRow, run_id) as connection:
+            upsert_capital_status(connection, values)
 
     # -- digest --------------------------------------------------------------------------
 

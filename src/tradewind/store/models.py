@@ -1,9 +1,10 @@
 """The journal's tables (SQLAlchemy 2 typed declarative).
 
 The schema is created and changed only by the Alembic migrations in
-`tradewind/store/migrations`; `tests/store` checks that these models and the migrated
-schema agree. Every table carries `run_id`; wall-clock columns (`runs.created_at`,
-`runs.finished_at`) are the only ones a journal digest leaves out.
+`tradewind/store/migrations` (0001: trading tables; 0002: capital tables); `tests/store`
+checks that these models and the migrated schema agree. Every table carries `run_id`;
+wall-clock columns (`runs.created_at`, `runs.finished_at`) are the only ones a journal
+digest leaves out.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from tradewind.store.column_types import Amount, Instant
 
 __all__ = [
+    "AllocationRow",
     "Base",
+    "CapitalEventRow",
+    "CapitalStatusRow",
     "EquityRow",
     "FillRow",
     "OrderEventRow",
@@ -37,6 +41,7 @@ __all__ = [
     "RiskStateRow",
     "RunRow",
     "SignalRow",
+    "SizingDecisionRow",
 ]
 
 NAMING_CONVENTION = {
@@ -234,3 +239,74 @@ class RiskStateRow(Base):
     run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK))
     ts: Mapped[datetime] = mapped_column(Instant())
     state_json: Mapped[str] = mapped_column(Text)
+
+
+class SizingDecisionRow(Base):
+    """A position-sizing decision and its factors, in decision order (`seq`)."""
+
+    __tablename__ = "sizing_decisions"
+    __table_args__ = (Index(None, "run_id", "symbol", "ts"),)
+
+    run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    ts: Mapped[datetime] = mapped_column(Instant())
+    market: Mapped[str] = mapped_column(String(32))
+    symbol: Mapped[str] = mapped_column(String(64))
+    strategies: Mapped[str] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(16))
+    available_balance: Mapped[float] = mapped_column(Float)
+    capital: Mapped[float] = mapped_column(Float)
+    base_position: Mapped[float] = mapped_column(Float)
+    vol_leverage: Mapped[float] = mapped_column(Float)
+    regime: Mapped[str | None] = mapped_column(String(32))
+    regime_multiplier: Mapped[float] = mapped_column(Float)
+    sharpe: Mapped[float | None] = mapped_column(Float)
+    sharpe_factor: Mapped[float] = mapped_column(Float)
+    protection_level: Mapped[str] = mapped_column(String(32))
+    protection_multiplier: Mapped[float] = mapped_column(Float)
+    final_position: Mapped[float] = mapped_column(Float)
+    binding: Mapped[str] = mapped_column(String(32))
+    client_order_id: Mapped[str | None] = mapped_column(String(96))
+    factors: Mapped[str] = mapped_column(Text)
+
+
+class AllocationRow(Base):
+    """A capital router share for one market, in decision order (`seq`)."""
+
+    __tablename__ = "allocations"
+    __table_args__ = (Index(None, "run_id", "market", "ts"),)
+
+    run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    ts: Mapped[datetime] = mapped_column(Instant())
+    market: Mapped[str] = mapped_column(String(32))
+    strategy: Mapped[str] = mapped_column(String(128))
+    share: Mapped[float] = mapped_column(Float)
+    amount: Mapped[float] = mapped_column(Float)
+    bound: Mapped[str | None] = mapped_column(String(8))
+    explanation: Mapped[str] = mapped_column(Text)
+
+
+class CapitalEventRow(Base):
+    """A capital event (milestone, halt, parameter change, ...), in order (`seq`)."""
+
+    __tablename__ = "capital_events"
+    __table_args__ = (Index(None, "run_id", "kind"),)
+
+    run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    ts: Mapped[datetime] = mapped_column(Instant())
+    kind: Mapped[str] = mapped_column(String(24))
+    detail: Mapped[str] = mapped_column(Text)
+    data: Mapped[str] = mapped_column(Text)
+
+
+class CapitalStatusRow(Base):
+    """The scaling engine's latest status of a run (one row per run, replaced on save)."""
+
+    __tablename__ = "capital_status"
+
+    run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK), primary_key=True)
+    ts: Mapped[datetime] = mapped_column(Instant())
+    summary: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text)

@@ -1,4 +1,5 @@
-"""Read side of the journal: runs, records, open orders, restart state."""
+"""Read side of the journal: runs, records, open orders, restart state (and, through
+`CapitalReader`, the capital tables)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from tradewind.domain.order_enums import OrderStatus
+from tradewind.store.capital_reads import CapitalReader
 from tradewind.store.errors import UnknownRunError
 from tradewind.store.models import (
+    CapitalStatusRow,
     EquityRow,
     FillRow,
     OrderEventRow,
@@ -39,7 +42,7 @@ __all__ = ["JournalReader"]
 _TERMINAL = tuple(status.value for status in OrderStatus if status.is_terminal)
 
 
-class JournalReader:
+class JournalReader(CapitalReader):
     """Queries over a migrated journal database (the base of `Journal`)."""
 
     def __init__(self, engine: Engine) -> None:
@@ -80,6 +83,21 @@ class JournalReader:
     def latest_run(self, mode: RunMode | str | None = None) -> RunInfo | None:
         """The most recently started run (of `mode`, if given), or None."""
         query = select(RunRow).order_by(RunRow.created_at.desc(), RunRow.run_id.desc()).limit(1)
+        if mode is not None:
+            query = query.where(RunRow.mode == str(mode).lower())
+        with self._engine.connect() as connection:
+            row = connection.execute(query).one_or_none()
+        return None if row is None else _run_info(row)
+
+    def latest_capital_run(self, mode: RunMode | str | None = None) -> RunInfo | None:
+        """The most recently started run (of `mode`, if given) that has a saved capital
+        status, or None."""
+        query = (
+            select(RunRow)
+            .join(CapitalStatusRow, CapitalStatusRow.run_id == RunRow.run_id)
+            .order_by(RunRow.created_at.desc(), RunRow.run_id.desc())
+            .limit(1)
+        )
         if mode is not None:
             query = query.where(RunRow.mode == str(mode).lower())
         with self._engine.connect() as connection:

@@ -15,7 +15,16 @@ from typing import Any, TypeVar
 
 from tradewind.domain.order_enums import OrderStatus, OrderType
 from tradewind.store.batch import Batch, Column, Repeated
+from tradewind.store.capital_records import (
+    AllocationBound,
+    AllocationRecord,
+    CapitalEventKind,
+    CapitalEventRecord,
+    SizingDecisionRecord,
+    SizingMethod,
+)
 from tradewind.store.columnar import is_columnar, stored_column, take_columns
+from tradewind.store.documents import to_factors_json, to_json_object
 from tradewind.store.errors import JournalError
 from tradewind.store.records import (
     EquityRecord,
@@ -31,12 +40,15 @@ from tradewind.store.values import (
     amount_storage_text,
     choice,
     instant_storage_text,
+    is_missing,
     optional_amount_storage_text,
     to_amount,
     to_flag,
     to_instant,
     to_int,
     to_optional_amount,
+    to_optional_label,
+    to_optional_ratio,
     to_optional_text,
     to_ratio,
     to_text,
@@ -52,8 +64,15 @@ _SYMBOL = to_text(64)
 _NAME = to_text(128)
 _VENUE = to_text(32)
 _NOTE = to_text(100_000)
+_LABEL = to_text(32)
 _SIDE = choice(("buy", "sell"), {1: "buy", -1: "sell"})
 ORDER_STATUS = choice(tuple(status.value for status in OrderStatus))
+_BOUND = choice(tuple(bound.value for bound in AllocationBound))
+
+
+def _optional_bound(value: object) -> object:
+    return None if is_missing(value) else _BOUND(value)
+
 
 # Kinds whose stored form depends on the backend; any other converter is used as is.
 AMOUNT = "amount"
@@ -143,6 +162,43 @@ EQUITY_SPEC: RowSpec = (
     ("drawdown", to_ratio),
 )
 
+SIZING_DECISION_SPEC: RowSpec = (
+    ("ts", INSTANT),
+    ("market", _MARKET),
+    ("symbol", _SYMBOL),
+    ("strategies", _NOTE),
+    ("method", choice(tuple(method.value for method in SizingMethod))),
+    ("available_balance", to_ratio),
+    ("capital", to_ratio),
+    ("base_position", to_ratio),
+    ("vol_leverage", to_ratio),
+    ("regime", to_optional_label(32)),
+    ("regime_multiplier", to_ratio),
+    ("sharpe", to_optional_ratio),
+    ("sharpe_factor", to_ratio),
+    ("protection_level", _LABEL),
+    ("protection_multiplier", to_ratio),
+    ("final_position", to_ratio),
+    ("binding", _LABEL),
+    ("client_order_id", to_optional_label(96)),
+    ("factors", to_factors_json),
+)
+ALLOCATION_SPEC: RowSpec = (
+    ("ts", INSTANT),
+    ("market", _MARKET),
+    ("strategy", _NAME),
+    ("share", to_ratio),
+    ("amount", to_ratio),
+    ("bound", _optional_bound),
+    ("explanation", to_json_object),
+)
+CAPITAL_EVENT_SPEC: RowSpec = (
+    ("ts", INSTANT),
+    ("kind", choice(tuple(kind.value for kind in CapitalEventKind))),
+    ("detail", _NOTE),
+    ("data", to_json_object),
+)
+
 SPECS: dict[type, tuple[str, RowSpec]] = {
     SignalRecord: ("signals", SIGNAL_SPEC),
     RiskDecisionRecord: ("risk_decisions", RISK_DECISION_SPEC),
@@ -150,6 +206,9 @@ SPECS: dict[type, tuple[str, RowSpec]] = {
     FillRecord: ("fills", FILL_SPEC),
     PositionRecord: ("positions", POSITION_SPEC),
     EquityRecord: ("equity", EQUITY_SPEC),
+    SizingDecisionRecord: ("sizing_decisions", SIZING_DECISION_SPEC),
+    AllocationRecord: ("allocations", ALLOCATION_SPEC),
+    CapitalEventRecord: ("capital_events", CAPITAL_EVENT_SPEC),
 }
 
 

@@ -27,7 +27,7 @@ __all__ = [
     "migrate",
 ]
 
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 """The newest migration in `migrations/versions` (tests keep the two in sync); a journal
 at this revision is opened without loading Alembic at all."""
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 
+import numpy as np
+
 __all__ = [
     "AMOUNT_SCALE",
     "Converter",
@@ -23,6 +25,7 @@ __all__ = [
     "amount_text",
     "choice",
     "instant_storage_text",
+    "is_missing",
     "normalized",
     "optional_amount_storage_text",
     "to_amount",
@@ -30,6 +33,8 @@ __all__ = [
     "to_instant",
     "to_int",
     "to_optional_amount",
+    "to_optional_label",
+    "to_optional_ratio",
     "to_optional_text",
     "to_ratio",
     "to_text",
@@ -170,6 +175,20 @@ def to_ratio(value: object) -> float:
     return number
 
 
+def to_optional_ratio(value: object) -> float | None:
+    """Like `to_ratio`, but None, NaN and pandas NA (a column's "none") become None."""
+    return None if is_missing(value) else to_ratio(value)
+
+
+def is_missing(value: object) -> bool:
+    """Whether `value` is None, a NaN float (numpy's included) or pandas NA."""
+    if value is None:
+        return True
+    if isinstance(value, float | np.floating):
+        return math.isnan(value)
+    return type(value).__name__ == "NAType"
+
+
 def to_unit(value: object) -> float:
     """A float in [0, 1] (signal strength and confidence)."""
     number = to_ratio(value)
@@ -221,6 +240,17 @@ def to_text(max_length: int) -> Text:
 def to_optional_text(max_length: int) -> Text:
     """Like `to_text`, but None stays None."""
     return Text(max_length, optional=True)
+
+
+def to_optional_label(max_length: int) -> Converter:
+    """Like `to_optional_text`, but NaN and pandas NA (a DataFrame's missing string) also
+    become None."""
+    text = Text(max_length, optional=True)
+
+    def convert(value: object) -> str | None:
+        return None if is_missing(value) else text(value)
+
+    return convert
 
 
 def choice(allowed: tuple[str, ...], aliases: dict[object, str] | None = None) -> Converter:

@@ -9,12 +9,13 @@ from itertools import chain
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from tradewind.domain.order_enums import OrderStatus
 from tradewind.store.batch import Batch, Repeated
 from tradewind.store.errors import JournalError
-from tradewind.store.models import OrderEventRow, OrderRow
+from tradewind.store.models import CapitalStatusRow, OrderEventRow, OrderRow
 from tradewind.store.records import FillRecord
 from tradewind.store.values import Converter, amount_text, to_amount, to_instant
 
@@ -24,6 +25,7 @@ __all__ = [
     "convert_value",
     "insert_batch",
     "insert_rows",
+    "upsert_capital_status",
 ]
 
 COPY_MIN_ROWS = 64
@@ -75,6 +77,19 @@ def apply_fill_to_order(connection: Connection, run_id: str, fill: FillRecord) -
             f"{amount_text(qty)} @ {amount_text(to_amount(fill.price))}",
         )
     )
+
+
+def upsert_capital_status(connection: Connection, values: dict[str, Any]) -> None:
+    """Insert the run's capital status row, or replace it when the run already has one
+    (one atomic INSERT ... ON CONFLICT on both backends). `values` holds every column.
+
+    Raises:
+        sqlalchemy.exc.IntegrityError: the run does not exist.
+    """
+    dialect_insert = sqlite.insert if connection.dialect.name == "sqlite" else postgresql.insert
+    statement = dialect_insert(CapitalStatusRow).values(values)
+    replaced = {name: statement.excluded[name] for name in values if name != "run_id"}
+    connection.execute(statement.on_conflict_do_update(index_elements=["run_id"], set_=replaced))
 
 
 def insert_rows(

@@ -1,0 +1,289 @@
+"""Capital in the loop: the router's budgets and the scaling engine's sizes, per row.
+
+The compiled loop sizes orders from each book's `size_value`; this driver sets those
+values (as fractions of equity) and the per-market budgets before every row where a
+decision is due, from the state the loop left after the rows before. Backtests call
+`prepare` only on decision rows (entries and rebalances); paper runs call it on every
+row. Both see the same state, so both make the same decisions.
+
+Each closed trade (a fill that realises P&L) is reported to the scaling engine with the
+conditions in force when its position was sized, so compounding, drawdown protection,
+milestones and parameter optimisation follow the run as they would follow live trading.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from tradewind.capital.router import GlobalCapitalRouter
+from tradewind.capital.scaling import AutonomousScalingEngine, SizingDecision
+from tradewind.domain.regimes import MarketConditions
+from tradewind.engine.books import BookSet
+from tradewind.engine.capital_record import CapitalRecord, events_between
+from tradewind.engine.inputs import KernelInputs
+from tradewind.engine.kernel import SIZE_EQUITY_FRACTION
+from tradewind.engine.market_history import MarketHistory
+from tradewind.engine.panel import MarketPanel
+from tradewind.engine.setup import CapitalPlan, EngineSpec
+from tradewind.engine.state import KernelState
+from tradewind.engine.symbol_conditions import SymbolConditions, symbol_conditions
+from tradewind.risk.limits import LimitField
+from tradewind.strategies.api import BarWindow
+
+__all__ = ["CapitalDriver"]
+
+
+class CapitalDriver:
+    """Sets budgets and sizes for one run; collects every decision for the journal."""
+
+    def __init__(
+        self,
+        spec: EngineSpec,
+        panel: MarketPanel,
+        books: BookSet,
+        windows: Mapping[str, BarWindow],
+        inputs: KernelInputs,
+    ) -> None:
+        plan = spec.capital
+        if plan is None:
+            raise ValueError("CapitalDriver needs spec.capital")
+        self.plan: CapitalPlan = plan
+        self.panel = panel
+        self.inputs = inputs
+        self.markets = tuple(m.name for m in spec.markets)
+        # The loop reads sizes from these copies; the caller's books stay as built.
+        self.books = dataclasses.replace(
+            books, size_mode=books.size_mode.copy(), size_value=books.size_value.copy()
+        )
+        self.router = GlobalCapitalRouter(plan.router) if plan.router is not None else None
+        self.history = MarketHistory.build(panel, books, self.markets)
+        scaling = plan.scaling
+        self.scaler: AutonomousScalingEngine | None = None
+        self.conditions: SymbolConditions | None = None
+        if scaling is not None:
+            self.scaler = AutonomousScalingEngine(
+                base_capital=float(spec.initial_cash),
+                base_config=scaling.base_config,
+                autonomous_config=scaling.autonomous_config,
+            )
+            self.conditions = symbol_conditions(panel, windows, scaling.drift_bars)
+        self._entry_conditions: dict[int, MarketConditions | None] = {}
+        self._fills_seen = 0
+        self._next_rebalance = 0
+        self.decisions: list[dict[str, Any]] = []
+        self.allocations: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []
+        self._rows = self.decision_rows()
+
+    # -- the loop's hooks ------------------------------------------------------------
+
+    def run_span(
+        self,
+        t0: int,
+        t1: int,
+        step: Callable[[int, int], None],
+        state: KernelState,
+        market_limits: np.ndarray,
+    ) -> None:
+        """Run rows `t0 <= t < t1` with `step(start, stop)` (the compiled loop), calling
+        `prepare` before every decision row."""
+        rows = self._rows
+        done = t0
+        for t in rows[(rows >= t0) & (rows < t1)].tolist():
+            if t > done:
+                step(done, t)
+                done = t
+            self.prepare(t, state, market_limits)
+        if t1 > done:
+            step(done, t1)
+
+    def decision_rows(self) -> np.ndarray:
+        """Rows where `prepare` must run before the loop processes them."""
+        b = self.books
+        n_rows = self.panel.shape[0]
+        rows = np.zeros(n_rows, dtype=bool)
+        if self.scaler is not None and len(b.symbol):
+            fresh = self.panel.fresh[:, b.symbol].T
+            rows |= (b.edge & fresh & (b.target != 0)).any(axis=0)
+        if self.router is not None:
+            rows[:: self.plan.rebalance_every_rows] = True
+        return np.flatnonzero(rows)
+
+    def prepare(self, t: int, state: KernelState, market_limits: np.ndarray) -> None:
+        """Bring the capital state up to row `t` and decide budgets and sizes for it."""
+        equity = float(state.money[1])
+        when = self._instant(t)
+        self._ingest_fills(state)
+        if self.scaler is not None:
+            before = self.scaler.get_autonomous_status()
+            self.scaler.update_capital(equity, when)
+            self.events.extend(events_between(before, self.scaler.get_autonomous_status(), when))
+        if self.router is not None and t >= self._next_rebalance:
+            self._rebalance(self.router, t, equity, when, market_limits)
+            self._next_rebalance = t + self.plan.rebalance_every_rows
+        if self.scaler is not None and self.conditions is not None:
+            self._size(self.scaler, self.conditions, t, equity, when)
+
+    def finish(self, state: KernelState) -> CapitalRecord:
+        """Report the trades closed after the last decision and return the record."""
+        self._ingest_fills(state)
+        status = self.scaler.get_autonomous_status() if self.scaler is not None else {}
+        summary = self.scaler.get_quick_summary() if self.scaler is not None else ""
+        return CapitalRecord.from_lists(
+            self.decisions, self.allocations, self.events, status, summary
+        )
+
+    # -- steps -------------------------------------------------------------------------
+
+    def _instant(self, t: int) -> datetime:
+        return datetime.fromtimestamp(int(self.panel.timestamps[t]) / 1e9, tz=UTC)
+
+    def _ingest_fills(self, state: KernelState) -> None:
+        if self.scaler is None:
+            self._fills_seen = state.n_fills
+            return
+        for j in range(self._fills_seen, state.n_fills):
+            realized = float(state.f_realized[j])
+            if realized == 0.0:
+                continue
+            k = int(state.o_book[state.f_order[j]])
+            n = int(self.books.symbol[k])
+            row = int(state.f_row[j])
+            fee = float(state.f_fee[j])
+            entry = self._entry_conditions.get(k)
+            if entry is not None:
+                self.scaler.update_market_conditions(entry)
+            equity = float(state.equity_out[row]) if row < len(state.equity_out) else np.nan
+            before = self.scaler.get_autonomous_status()
+            when = self._instant(row)
+            self.scaler.record_trade(
+                profit=realized,
+                fees=fee,
+                is_win=realized - fee > 0.0,
+                new_capital=equity if np.isfinite(equity) else float(state.money[1]),
+                trade_data={
+                    "timestamp": when,
+                    "market": self.markets[int(self.books.market[k])],
+                    "symbol": self.panel.symbols[n],
+                    "regime": str(entry.regime) if entry is not None else None,
+                },
+            )
+            self.events.extend(events_between(before, self.scaler.get_autonomous_status(), when))
+        self._fills_seen = state.n_fills
+
+    def _rebalance(
+        self,
+        router: GlobalCapitalRouter,
+        t: int,
+        equity: float,
+        when: datetime,
+        market_limits: np.ndarray,
+    ) -> None:
+        metrics, correlations = self.history.metrics(t, self.plan.lookback_rows)
+        amounts = router.calculate_allocation(metrics, correlations, None, max(equity, 1.0))
+        shares = {m: amounts.get(m, 0.0) / max(equity, 1.0) for m in self.markets}
+        current = self.inputs.allocation[t]
+        if self.allocations:
+            held = {m: float(current[i]) * equity for i, m in enumerate(self.markets)}
+            moves = router.suggest_rebalance(
+                held,
+                {m: s * equity for m, s in shares.items()},
+                router.config.rebalance_threshold,
+            )
+            if not moves:
+                return
+        explanation = router.last_explanation
+        details = explanation.by_market() if explanation is not None else {}
+        for i, market in enumerate(self.markets):
+            if market_limits[i, LimitField.DISABLED]:
+                continue
+            self.inputs.allocation[t:, i] = shares[market]
+            detail = details.get(market, {})
+            self.allocations.append(
+                {
+                    "row": t,
+                    "ts": when,
+                    "market": market,
+                    "strategy": str(router.config.strategy),
+                    "share": shares[market],
+                    "amount": shares[market] * equity,
+                    "bound": detail.get("bound"),
+                    "explanation": detail,
+                }
+            )
+        turnover = float(np.nansum(np.abs(self.inputs.allocation[t] - current))) / 2.0
+        self.events.append(
+            {
+                "ts": when,
+                "kind": "rebalance",
+                "detail": f"router {router.config.strategy}: "
+                + ", ".join(f"{m} {shares[m]:.1%}" for m in self.markets),
+                "data": {"shares": shares, "turnover": turnover},
+            }
+        )
+
+    def _size(
+        self,
+        scaler: AutonomousScalingEngine,
+        conditions_now: SymbolConditions,
+        t: int,
+        equity: float,
+        when: datetime,
+    ) -> None:
+        b = self.books
+        # The account's equity is the balance the engine sizes from; the router's
+        # budget for the market is enforced by risk, which reduces an order that would
+        # overrun it and journals why.
+        available = max(equity, 0.0)
+        for k in np.flatnonzero(b.edge[:, t] & (b.target[:, t] != 0)):
+            n = int(b.symbol[k])
+            if not self.panel.fresh[t, n]:
+                continue
+            conditions = conditions_now.at(t, n, self.panel.symbols[n])
+            if conditions is not None:
+                scaler.update_market_conditions(conditions)
+            expected, volatility = self._expectation(
+                conditions_now, t, n, int(np.sign(b.target[k, t]))
+            )
+            atr = float(conditions_now.atr_fraction[t, n])
+            decision = scaler.size_position(
+                available,
+                expected,
+                volatility,
+                conditions=conditions,
+                atr_pct=atr if np.isfinite(atr) and atr > 0 else None,
+                fallback_to_current=False,
+            )
+            self._entry_conditions[int(k)] = conditions
+            b.size_mode[k] = SIZE_EQUITY_FRACTION
+            b.size_value[k] = decision.final_position / equity if equity > 0 else 0.0
+            self.decisions.append(self._decision_row(t, int(k), when, decision))
+
+    def _expectation(
+        self, conditions: SymbolConditions, t: int, n: int, direction: int
+    ) -> tuple[float | None, float | None]:
+        vol_pct = float(conditions.volatility_pct[t, n])
+        volatility = vol_pct / 100.0 if np.isfinite(vol_pct) and vol_pct > 0 else None
+        drift = float(conditions.drift[t, n])
+        if self.plan.scaling is None or self.plan.scaling.drift_bars <= 0 or volatility is None:
+            return None, volatility
+        return (direction * drift if np.isfinite(drift) else None), volatility
+
+    def _decision_row(
+        self, t: int, k: int, when: datetime, decision: SizingDecision
+    ) -> dict[str, Any]:
+        b = self.books
+        return {
+            "row": t,
+            "book": k,
+            "ts": when,
+            "market": self.markets[int(b.market[k])],
+            "symbol": self.panel.symbols[int(b.symbol[k])],
+            "strategies": ",".join(b.strategies[k]),
+            "decision": decision,
+        }
