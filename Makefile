@@ -18,6 +18,8 @@ run: $(STAMP)
 	$(BIN)/tradewind data prepare --config examples/multi_market.yaml
 	$(BIN)/tradewind backtest --config examples/backtest.yaml
 	$(BIN)/tradewind analyze
+	$(BIN)/tradewind backtest --config examples/capital.yaml
+	$(BIN)/tradewind capital status
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

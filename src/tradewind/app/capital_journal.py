@@ -88,10 +88,11 @@ class CapitalJournalCursor:
             self.events += len(events)
 
     def finish(
-        self, journal: Journal, run_id: str, driver: CapitalDriver, state: KernelState, ts: int
+        self, journal: Journal, run_id: str, driver: CapitalDriver, state: KernelState, row: int
     ) -> None:
-        """Journal the trades closed since the last decision and the final status."""
-        record = driver.finish(state)
+        """Journal the trades closed since the last decision and the status after `row`."""
+        record = driver.finish(state, row)
+        ts = int(driver.panel.timestamps[row])
         self.write(journal, run_id, driver, state)
         journal.save_capital_status(run_id, ts, record.summary, record.status)
 

@@ -168,7 +168,7 @@ class TradingSession:
                 if on_row is not None:
                     on_row(t)
             if driver is not None:
-                capital_seen.finish(journal, run_id, driver, state, int(self.live.timestamps[last]))
+                capital_seen.finish(journal, run_id, driver, state, last)
             if last == n_rows - 1:
                 journal.finish_run(run_id, "finished", {"paused": self.paused})
             return SessionReport(

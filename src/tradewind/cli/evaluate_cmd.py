@@ -1,4 +1,5 @@
-"""`tradewind evaluate intelligence`: measure every intelligence feature out of sample."""
+"""`tradewind evaluate intelligence|capital`: measure features out of sample against plain
+baselines."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from tradewind.cli.capital_tables import capital_table, capital_year_table
 from tradewind.data.catalog import Catalog
 from tradewind.domain.errors import TradewindError
 from tradewind.mmin.evaluation.report import write_evaluation_json, write_evaluation_report
@@ -51,3 +53,25 @@ def intelligence_command(
     _out.print(f"report: {write_evaluation_report(report, sections)}")
     if json_out is not None:
         _out.print(f"json: {write_evaluation_json(json_out, sections)}")
+
+
+@app.command("capital")
+def capital_command(
+    json_out: Annotated[Path, typer.Option("--json", help="Where to write every row.")] = Path(
+        "reports/capital-evaluation.json"
+    ),
+    catalog: Annotated[Path | None, typer.Option(help="Catalog directory.")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Portfolio to measure.")
+    ] = None,
+) -> None:
+    """Adaptive routing + autonomous scaling against fixed equal allocation with fixed
+    sizing (and ablations), on bundled data, whole windows and calendar years."""
+    from tradewind.mmin.evaluation.capital_eval import evaluate_capital, write_capital_json
+
+    _out.print("backtesting every variant on every window ...", highlight=False)
+    evaluation = evaluate_capital(config, Catalog(catalog) if catalog else None)
+    _out.print(capital_table(evaluation.whole()))
+    _out.print(capital_year_table(evaluation.rows))
+    _out.print(evaluation.method, highlight=False)
+    _out.print(f"json: {write_capital_json(json_out, evaluation)}")

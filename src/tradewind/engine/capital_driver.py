@@ -129,9 +129,16 @@ class CapitalDriver:
         if self.scaler is not None and self.conditions is not None:
             self._size(self.scaler, self.conditions, t, equity, when)
 
-    def finish(self, state: KernelState) -> CapitalRecord:
-        """Report the trades closed after the last decision and return the record."""
+    def finish(self, state: KernelState, last_row: int | None = None) -> CapitalRecord:
+        """Report the trades closed after the last decision and the equity after
+        `last_row` (default: the panel's last row); return the record."""
         self._ingest_fills(state)
+        if self.scaler is not None:
+            row = self.panel.shape[0] - 1 if last_row is None else last_row
+            before = self.scaler.get_autonomous_status()
+            self.scaler.update_capital(max(float(state.money[1]), 0.0), self._instant(row))
+            after = self.scaler.get_autonomous_status()
+            self.events.extend(events_between(before, after, self._instant(row)))
         status = self.scaler.get_autonomous_status() if self.scaler is not None else {}
         summary = self.scaler.get_quick_summary() if self.scaler is not None else ""
         return CapitalRecord.from_lists(
@@ -187,7 +194,7 @@ class CapitalDriver:
         metrics, correlations = self.history.metrics(t, self.plan.lookback_rows)
         amounts = router.calculate_allocation(metrics, correlations, None, max(equity, 1.0))
         shares = {m: amounts.get(m, 0.0) / max(equity, 1.0) for m in self.markets}
-        current = self.inputs.allocation[t]
+        current = self.inputs.allocation[t].copy()
         if self.allocations:
             held = {m: float(current[i]) * equity for i, m in enumerate(self.markets)}
             moves = router.suggest_rebalance(
@@ -236,14 +243,15 @@ class CapitalDriver:
         when: datetime,
     ) -> None:
         b = self.books
-        # The account's equity is the balance the engine sizes from; the router's
-        # budget for the market is enforced by risk, which reduces an order that would
-        # overrun it and journals why.
-        available = max(equity, 0.0)
+        # A book sizes from its market's budget (the router's share of equity, or the
+        # whole equity without one); risk enforces what is left of that budget when the
+        # order is checked, and journals a reduction.
         for k in np.flatnonzero(b.edge[:, t] & (b.target[:, t] != 0)):
-            n = int(b.symbol[k])
+            n, m = int(b.symbol[k]), int(b.market[k])
             if not self.panel.fresh[t, n]:
                 continue
+            share = float(self.inputs.allocation[t, m])
+            available = max(equity * share if np.isfinite(share) else equity, 0.0)
             conditions = conditions_now.at(t, n, self.panel.symbols[n])
             if conditions is not None:
                 scaler.update_market_conditions(conditions)

@@ -13,6 +13,8 @@ window is also split into calendar years so the result is not one lucky stretch.
 from __future__ import annotations
 
 import copy
+import dataclasses
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,17 +30,24 @@ from tradewind.data.catalog import Catalog
 from tradewind.domain.errors import TradewindError
 from tradewind.mmin.evaluation.confirmation_eval import EXAMPLE_CONFIG, WINDOWS
 
-__all__ = ["VARIANTS", "CapitalEvaluation", "CapitalVariant", "evaluate_capital"]
+__all__ = [
+    "VARIANTS",
+    "CapitalEvaluation",
+    "CapitalVariant",
+    "evaluate_capital",
+    "write_capital_json",
+]
 
-VARIANTS: dict[str, tuple[str, bool]] = {
-    "fixed equal + fixed sizing": ("FIXED", False),
-    "adaptive router + scaling": ("ADAPTIVE", True),
-    "adaptive router only": ("ADAPTIVE", False),
-    "equal + scaling only": ("FIXED", True),
-    "risk parity + scaling": ("RISK_PARITY", True),
-    "HRP + scaling": ("HRP", True),
+VARIANTS: dict[str, tuple[str, bool, dict[str, Any]]] = {
+    "fixed equal + fixed sizing": ("FIXED", False, {}),
+    "adaptive router + scaling": ("ADAPTIVE", True, {}),
+    "adaptive router only": ("ADAPTIVE", False, {}),
+    "equal + scaling only": ("FIXED", True, {}),
+    "equal + scaling, no Sharpe step": ("FIXED", True, {"expected_return_bars": 0}),
+    "risk parity + scaling": ("RISK_PARITY", True, {}),
+    "HRP + scaling": ("HRP", True, {}),
 }
-"""Variant name -> (capital.strategy, autonomous scaling on)."""
+"""Variant name -> (capital.strategy, autonomous scaling on, other scaling settings)."""
 BASELINE = "fixed equal + fixed sizing"
 
 
@@ -87,8 +96,8 @@ def evaluate_capital(
     rows: list[CapitalVariant] = []
     for label, (start, end, dropped) in WINDOWS.items():
         for name in variants:
-            strategy, scaling = VARIANTS[name]
-            outcome = _backtest(raw, catalog, start, end, dropped, strategy, scaling)
+            strategy, scaling, settings = VARIANTS[name]
+            outcome = _backtest(raw, catalog, start, end, dropped, strategy, scaling, settings)
             rows.extend(_rows(label, name, outcome))
     return CapitalEvaluation(tuple(rows), _method(raw))
 
@@ -101,6 +110,7 @@ def _backtest(
     dropped: tuple[str, ...],
     strategy: str,
     scaling: bool,
+    settings: dict[str, Any],
 ) -> Any:
     variant = copy.deepcopy(raw)
     variant["data"].update(start=start, end=end)
@@ -115,7 +125,10 @@ def _backtest(
     variant["autonomous_scaling"] = {
         **variant.get("autonomous_scaling", {}),
         "enabled": scaling,
-        "base_position_pct": fraction * 100.0,
+        # Base = the baseline's fraction of equity at an equal share: a percentage of
+        # the market's budget (share x equity), so equal shares size like the baseline.
+        "base_position_pct": min(fraction * len(variant["markets"]) * 100.0, 100.0),
+        **settings,
     }
     config = load_config_text(yaml.safe_dump(variant), source="capital-eval", apply_env=False)
     return backtest_config(config, catalog)
@@ -200,10 +213,22 @@ def _method(raw: dict[str, Any]) -> str:
         "factor 20%, opportunity count 15%, correlation diversity 15% of each market's "
         "strategy returns over the trailing 126 rows, re-decided every 21 rows, moved "
         "only past a 5% drift, shares within 5-50%) and the autonomous scaling engine "
-        f"(base {fraction:.0%} of capital x volatility leverage x regime multiplier x "
-        "Sharpe factor, capped by the market's remaining budget; drawdown protection, "
+        f"(base {fraction:.0%} x number of markets of the market's budget, i.e. "
+        f"{fraction:.0%} of equity at an equal share, x volatility leverage x regime "
+        "multiplier x Sharpe factor, never above the budget; drawdown protection, "
         "adaptive compounding and parameter optimisation on). Conditions, drift and "
         "correlations use bars up to each decision only; no parameter was tuned on these "
         "windows. Turnover: traded notional per year over mean equity; allocation "
         "turnover: sum over rebalances of half the absolute change in market shares."
     )
+
+
+def write_capital_json(path: Path, evaluation: CapitalEvaluation) -> Path:
+    """Every row (whole windows and years) and the method, as JSON."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "method": evaluation.method,
+        "rows": [dataclasses.asdict(row) for row in evaluation.rows],
+    }
+    path.write_text(json.dumps(payload, indent=2, default=float) + "\n")
+    return path

@@ -1,0 +1,43 @@
+"""Rich tables of the capital evaluation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from rich.table import Table
+
+from tradewind.mmin.evaluation.capital_eval import CapitalVariant
+
+__all__ = ["capital_table", "capital_year_table"]
+
+
+def capital_table(rows: Sequence[CapitalVariant]) -> Table:
+    """One row per window and variant: return, Sharpe, max drawdown, turnover."""
+    table = Table(title="capital: whole windows", title_justify="left")
+    for column in ("window", "variant", "return", "Sharpe", "max DD", "turnover/y",
+                   "alloc. turnover", "mean gross", "entries", "usual binding"):  # fmt: skip
+        table.add_column(column, justify="left" if column in ("window", "variant") else "right")
+    for r in rows:
+        table.add_row(
+            r.window, r.variant, f"{r.total_return:+.2%}", f"{r.sharpe:.2f}",
+            f"{r.max_drawdown:.2%}", f"{r.turnover_annual:.2f}", f"{r.allocation_turnover:.2f}",
+            f"{r.mean_gross_exposure:.0%}", str(r.entries), r.binding,
+        )  # fmt: skip
+    return table
+
+
+def capital_year_table(rows: Sequence[CapitalVariant]) -> Table:
+    """Sharpe per calendar year and variant (walk-forward periods)."""
+    years = sorted({r.period for r in rows if r.period != "all"})
+    by_variant: dict[str, dict[str, float]] = defaultdict(dict)
+    for r in rows:
+        if r.period != "all":
+            by_variant[r.variant][r.period] = r.sharpe
+    table = Table(title="capital: Sharpe per calendar year", title_justify="left")
+    table.add_column("variant")
+    for year in years:
+        table.add_column(year, justify="right")
+    for variant, values in by_variant.items():
+        table.add_row(variant, *(f"{values[y]:.2f}" if y in values else "" for y in years))
+    return table
