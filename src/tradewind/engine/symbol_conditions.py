@@ -108,7 +108,7 @@ def _per_bar(window: BarWindow, periods_per_year: float, drift_bars: int) -> dic
     values["volatility_state"] = _codes(frame["volatility_state"], _STATES)
     log_close = np.log(window.close)
     drift = np.full(len(log_close), np.nan)
-    if len(log_close) > drift_bars:
+    if 0 < drift_bars < len(log_close):
         drift[drift_bars:] = (log_close[drift_bars:] - log_close[:-drift_bars]) / drift_bars
     values["drift"] = drift * periods_per_year
     values["atr_fraction"] = _atr_fraction(window)
