@@ -90,10 +90,18 @@ class CapitalJournalCursor:
     def finish(
         self, journal: Journal, run_id: str, driver: CapitalDriver, state: KernelState, row: int
     ) -> None:
-        """Journal the trades closed since the last decision and the status after `row`."""
-        record = driver.finish(state, row)
-        ts = int(driver.panel.timestamps[row])
+        """Save the status after `row`; at the panel's last row also journal the trades
+        closed since the last decision and the events of the final equity.
+
+        A session stopped earlier journals neither: resumed, it replays the same rows
+        and meets those trades at its next decision, as an uninterrupted run does, and
+        events of the early stop would take the place of later ones in the cursor.
+        """
         self.write(journal, run_id, driver, state)
+        record = driver.finish(state, row)
+        if row == driver.panel.shape[0] - 1:
+            self.write(journal, run_id, driver, state)
+        ts = int(driver.panel.timestamps[row])
         journal.save_capital_status(run_id, ts, record.summary, record.status)
 
 

@@ -2,9 +2,9 @@
 
 The compiled loop sizes orders from each book's `size_value`; this driver sets those
 values (as fractions of equity) and the per-market budgets before every row where a
-decision is due, from the state the loop left after the rows before. Backtests call
-`prepare` only on decision rows (entries and rebalances); paper runs call it on every
-row. Both see the same state, so both make the same decisions.
+decision is due (an entry or a rebalance), from the state the loop left after the rows
+before. Backtests run all rows through `run_span`, paper runs one row at a time; both
+call `prepare` on the same rows with the same state, so both make the same decisions.
 
 Each closed trade (a fill that realises P&L) is reported to the scaling engine with the
 conditions in force when its position was sized, so compounding, drawdown protection,
