@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from tradewind.cli.signals_cmd import DEFAULT_JOURNAL
+from tradewind.cli.signals_cmd import DEFAULT_JOURNAL, JournalOption
 
 app = typer.Typer(help="Capital routing and autonomous scaling of journaled runs.",
                   no_args_is_help=True)  # fmt: skip
@@ -19,16 +19,7 @@ def _group() -> None:
 
 @app.command("status")
 def status_command(
-    journal: Annotated[
-        str,
-        typer.Option(
-            "--journal",
-            envvar="TRADEWIND_JOURNAL",
-            help="Journal: a SQLite file or a postgresql:// URL "
-            f"(default: $TRADEWIND_JOURNAL or ./{DEFAULT_JOURNAL}).",
-            show_default=False,
-        ),
-    ] = str(DEFAULT_JOURNAL),
+    journal: JournalOption = str(DEFAULT_JOURNAL),
     run: Annotated[
         str, typer.Option("--run", help="Run id, or 'latest' for the latest run with capital.")
     ] = "latest",

@@ -14,6 +14,16 @@ app = typer.Typer(
 )
 
 DEFAULT_JOURNAL = Path("tradewind-data/journal.sqlite")  # where backtests journal
+JournalOption = Annotated[
+    str,
+    typer.Option(
+        "--journal",
+        envvar="TRADEWIND_JOURNAL",
+        help="Journal: a SQLite file or a postgresql:// URL "
+        f"(default: $TRADEWIND_JOURNAL or ./{DEFAULT_JOURNAL}).",
+        show_default=False,
+    ),
+]
 
 
 class _Format(StrEnum):
@@ -28,16 +38,7 @@ def _group() -> None:
 
 @app.command("export")
 def export_command(
-    journal: Annotated[
-        str,
-        typer.Option(
-            "--journal",
-            envvar="TRADEWIND_JOURNAL",
-            help="Journal: a SQLite file or a postgresql:// URL "
-            f"(default: $TRADEWIND_JOURNAL or ./{DEFAULT_JOURNAL}).",
-            show_default=False,
-        ),
-    ] = str(DEFAULT_JOURNAL),
+    journal: JournalOption = str(DEFAULT_JOURNAL),
     run: Annotated[
         str, typer.Option("--run", help="Run id, or 'latest' for the most recent run.")
     ] = "latest",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
 from types import MappingProxyType
 
 from tradewind.domain.market import MarketClass
+from tradewind.domain.vocabulary import CaseInsensitiveEnum
 
 __all__ = [
     "BUILTIN_STRATEGIES",
@@ -16,19 +16,6 @@ __all__ = [
     "Provider",
     "RunMode",
 ]
-
-
-class CaseInsensitiveEnum(StrEnum):
-    """A string enum that also accepts its values in any letter case (`consensus`)."""
-
-    @classmethod
-    def _missing_(cls, value: object) -> CaseInsensitiveEnum | None:
-        if isinstance(value, str):
-            wanted = value.strip().lower()
-            for member in cls:
-                if member.value.lower() == wanted:
-                    return member
-        return None
 
 
 class RunMode(CaseInsensitiveEnum):

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from tradewind.domain.vocabulary import CaseInsensitiveEnum
 
 __all__ = ["AllocationStrategy", "CompoundingStrategy", "SizingMethod"]
 
 
-class _AnyCaseEnum(StrEnum):
-    @classmethod
-    def _missing_(cls, value: object) -> _AnyCaseEnum | None:
-        if isinstance(value, str):
-            wanted = value.strip().lower()
-            for member in cls:
-                if member.value.lower() == wanted:
-                    return member
-        return None
-
-
-class AllocationStrategy(_AnyCaseEnum):
+class AllocationStrategy(CaseInsensitiveEnum):
     """How the global capital router splits capital across markets (any letter case).
 
     FIXED uses each market's configured share; BALANCED splits equally; ADAPTIVE scores
@@ -34,7 +23,7 @@ class AllocationStrategy(_AnyCaseEnum):
     HRP = "HRP"
 
 
-class CompoundingStrategy(_AnyCaseEnum):
+class CompoundingStrategy(CaseInsensitiveEnum):
     """How much of realised profit is reinvested (any letter case)."""
 
     CONSERVATIVE = "conservative"
@@ -43,7 +32,7 @@ class CompoundingStrategy(_AnyCaseEnum):
     FULL_COMPOUND = "full_compound"
 
 
-class SizingMethod(_AnyCaseEnum):
+class SizingMethod(CaseInsensitiveEnum):
     """Where step 1 of sizing (the base position) comes from (any letter case).
 
     AUTONOMOUS: `base_position_pct` of the sizing capital (the document's method);

@@ -12,7 +12,6 @@ window is also split into calendar years so the result is not one lucky stretch.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import json
 from collections.abc import Sequence
@@ -28,7 +27,7 @@ from tradewind.app.backtest import backtest_config
 from tradewind.config import load_config_text
 from tradewind.data.catalog import Catalog
 from tradewind.domain.errors import TradewindError
-from tradewind.mmin.evaluation.confirmation_eval import EXAMPLE_CONFIG, WINDOWS
+from tradewind.mmin.evaluation.confirmation_eval import EXAMPLE_CONFIG, WINDOWS, windowed
 
 __all__ = [
     "VARIANTS",
@@ -112,11 +111,7 @@ def _backtest(
     scaling: bool,
     settings: dict[str, Any],
 ) -> Any:
-    variant = copy.deepcopy(raw)
-    variant["data"].update(start=start, end=end)
-    for market in dropped:
-        variant["markets"].pop(market, None)
-        variant.get("signal_aggregation", {}).get("markets", {}).pop(market, None)
+    variant = windowed(raw, start, end, dropped)
     equal = 100.0 / len(variant["markets"])
     for market in variant["markets"].values():
         market["risk_allocation_pct"] = equal

@@ -21,7 +21,12 @@ from tradewind.config import load_config_text
 from tradewind.data.catalog import Catalog
 from tradewind.domain.errors import TradewindError
 
-__all__ = ["ConfirmationEvaluation", "ConfirmationVariant", "evaluate_confirmation"]
+__all__ = [
+    "ConfirmationEvaluation",
+    "ConfirmationVariant",
+    "evaluate_confirmation",
+    "windowed",
+]
 
 EXAMPLE_CONFIG = Path(__file__).resolve().parents[4] / "examples" / "backtest.yaml"
 GRID: tuple[tuple[int, float], ...] = ((0, 0.0), (1, 0.3), (1, 0.5), (2, 0.3))
@@ -92,18 +97,23 @@ def _backtest(
     required: int,
     threshold: float,
 ) -> Any:
-    variant = copy.deepcopy(raw)
-    variant["data"].update(start=start, end=end)
-    for market in dropped:
-        variant["markets"].pop(market, None)
-        for section in ("markets",):
-            variant.get("signal_aggregation", {}).get(section, {}).pop(market, None)
+    variant = windowed(raw, start, end, dropped)
     mmin = variant.setdefault("mmin", {})
     mmin["cross_market_signals_required"] = required
     if required:
         mmin["correlation_threshold"] = threshold
     config = load_config_text(yaml.safe_dump(variant), source="confirmation-eval", apply_env=False)
     return backtest_config(config, catalog)
+
+
+def windowed(raw: dict[str, Any], start: str, end: str, dropped: tuple[str, ...]) -> dict[str, Any]:
+    """A copy of the raw config limited to `start..end` without the `dropped` markets."""
+    variant = copy.deepcopy(raw)
+    variant["data"].update(start=start, end=end)
+    for market in dropped:
+        variant["markets"].pop(market, None)
+        variant.get("signal_aggregation", {}).get("markets", {}).pop(market, None)
+    return variant
 
 
 def _variant(label: str, required: int, threshold: float, outcome: Any) -> ConfirmationVariant:
