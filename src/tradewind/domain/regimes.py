@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Final
+
+from tradewind.domain.vocabulary import CaseInsensitiveEnum
 
 __all__ = [
     "VOLATILITY_STATE_UPPER_RATIOS",
@@ -24,7 +25,7 @@ __all__ = [
 ]
 
 
-class MarketRegime(StrEnum):
+class MarketRegime(CaseInsensitiveEnum):
     """The regime of one market, from its trend, momentum and volatility."""
 
     BULL_TRENDING = "BULL_TRENDING"
@@ -34,7 +35,7 @@ class MarketRegime(StrEnum):
     CRISIS = "CRISIS"
 
 
-class VolatilityState(StrEnum):
+class VolatilityState(CaseInsensitiveEnum):
     """Current volatility relative to the market's normal volatility."""
 
     VERY_LOW = "VERY_LOW"
@@ -44,7 +45,7 @@ class VolatilityState(StrEnum):
     EXTREME = "EXTREME"
 
 
-class MacroRegime(StrEnum):
+class MacroRegime(CaseInsensitiveEnum):
     """Cross-asset macro regime (what the macro forecaster predicts)."""
 
     RISK_ON = "RISK_ON"

@@ -75,6 +75,7 @@ class CapitalDriver:
         self._entry_conditions: dict[int, MarketConditions | None] = {}
         self._fills_seen = 0
         self._next_rebalance = 0
+        self._shares: np.ndarray | None = None  # the router's shares in force
         self.decisions: list[dict[str, Any]] = []
         self.allocations: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
@@ -194,22 +195,27 @@ class CapitalDriver:
         metrics, correlations = self.history.metrics(t, self.plan.lookback_rows)
         amounts = router.calculate_allocation(metrics, correlations, None, max(equity, 1.0))
         shares = {m: amounts.get(m, 0.0) / max(equity, 1.0) for m in self.markets}
-        current = self.inputs.allocation[t].copy()
-        if self.allocations:
-            held = {m: float(current[i]) * equity for i, m in enumerate(self.markets)}
-            moves = router.suggest_rebalance(
-                held,
-                {m: s * equity for m, s in shares.items()},
-                router.config.rebalance_threshold,
-            )
-            if not moves:
-                return
+        held = self._shares
+        before = held if held is not None else self.inputs.allocation[t].copy()
+        target = np.array([shares[m] for m in self.markets])
+        if held is not None and not router.suggest_rebalance(
+            dict(zip(self.markets, held * equity, strict=True)),
+            dict(zip(self.markets, target * equity, strict=True)),
+            router.config.rebalance_threshold,
+        ):
+            target = held  # no market drifted past the threshold: keep the shares
+        # Budgets hold until the next rebalance row, where this runs again.
+        span = slice(t, t + self.plan.rebalance_every_rows)
+        enabled = market_limits[:, LimitField.DISABLED] == 0
+        self.inputs.allocation[span, enabled] = target[enabled]
+        self._shares = target
+        if target is held:
+            return
         explanation = router.last_explanation
         details = explanation.by_market() if explanation is not None else {}
         for i, market in enumerate(self.markets):
-            if market_limits[i, LimitField.DISABLED]:
+            if not enabled[i]:
                 continue
-            self.inputs.allocation[t:, i] = shares[market]
             detail = details.get(market, {})
             self.allocations.append(
                 {
@@ -223,7 +229,7 @@ class CapitalDriver:
                     "explanation": detail,
                 }
             )
-        turnover = float(np.nansum(np.abs(self.inputs.allocation[t] - current))) / 2.0
+        turnover = float(np.nansum(np.abs(target - before))) / 2.0
         self.events.append(
             {
                 "ts": when,

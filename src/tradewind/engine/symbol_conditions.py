@@ -116,8 +116,9 @@ def _per_bar(window: BarWindow, periods_per_year: float, drift_bars: int) -> dic
 
 
 def _codes(column: pd.Series, members: tuple[str, ...]) -> np.ndarray:
-    lookup = {str(member): i for i, member in enumerate(members)}
-    return np.array([lookup.get(str(v), -1) if pd.notna(v) else -1 for v in column], np.int8)
+    """Index of each value in `members` (-1 where missing)."""
+    codes = pd.Categorical(column.astype(object), categories=[str(m) for m in members]).codes
+    return codes.astype(np.int8)
 
 
 def _atr_fraction(window: BarWindow) -> np.ndarray:

@@ -103,13 +103,13 @@ def parse_macro_regime(value: MacroRegime | str | None) -> MacroRegime | None:
     """
     if value is None or isinstance(value, MacroRegime):
         return value
-    if isinstance(value, str):
-        wanted = value.strip().upper()
-        for regime in MacroRegime:
-            if regime.value == wanted:
-                return regime
-    expected = ", ".join(r.value for r in MacroRegime)
-    raise RouterInputError(f"macro_regime {value!r}: expected one of {expected} or None")
+    try:
+        return MacroRegime(value)
+    except ValueError:
+        expected = ", ".join(r.value for r in MacroRegime)
+        raise RouterInputError(
+            f"macro_regime {value!r}: expected one of {expected} or None"
+        ) from None
 
 
 def market_class_of(market: str) -> MarketClass | None:

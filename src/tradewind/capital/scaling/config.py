@@ -84,15 +84,11 @@ def _parse_strategy(value: CompoundingStrategy | str) -> CompoundingStrategy:
 
 def parse_regime(value: object, field: str) -> MarketRegime:
     """A MarketRegime from a member or its name in any case; ValueError naming `field`."""
-    if isinstance(value, MarketRegime):
-        return value
-    if isinstance(value, str):
-        wanted = value.strip().upper()
-        for regime in MarketRegime:
-            if regime.value == wanted:
-                return regime
-    choices = ", ".join(r.value for r in MarketRegime)
-    raise ValueError(f"{field} {value!r}: expected one of {choices}")
+    try:
+        return MarketRegime(str(value) if not isinstance(value, MarketRegime) else value)
+    except ValueError:
+        choices = ", ".join(r.value for r in MarketRegime)
+        raise ValueError(f"{field} {value!r}: expected one of {choices}") from None
 
 
 def _default_allocations() -> dict[MarketRegime | str, float]:
