@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich import box
-from rich.console import Console
-from rich.table import Table
 
-from tradewind.cli.tables import print_table
-from tradewind.config import IntelligenceLevel, load_config
-from tradewind.data.catalog import Catalog
-from tradewind.domain.errors import TradewindError
-from tradewind.mmin.engine import MMINEngine
-from tradewind.mmin.report import write_analysis_report
-from tradewind.mmin.serialize import result_to_json
+from tradewind.cli.tables import console
 
-_out = Console()
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def analyze_command(
@@ -42,6 +34,14 @@ def analyze_command(
 ) -> None:
     """Correlations, clusters, lead-lag, macro regime, conditions, patterns, signals and
     allocation across markets; prints a summary and writes an HTML report."""
+    from tradewind.config import IntelligenceLevel, load_config
+    from tradewind.data.catalog import Catalog
+    from tradewind.domain.errors import TradewindError
+    from tradewind.mmin.engine import MMINEngine
+    from tradewind.mmin.report import write_analysis_report
+    from tradewind.mmin.serialize import result_to_json
+
+    _out = console()
     loaded = load_config(config) if config is not None else None
     engine = MMINEngine(config=loaded, catalog=Catalog(catalog) if catalog else None)
     if level is not None:
@@ -52,7 +52,7 @@ def analyze_command(
             update={"intelligence_level": IntelligenceLevel(level.lower())}
         )
     result = engine.analyze_markets(timeframe=timeframe, limit=limit)
-    _print_summary(result)
+    _print_summary(_out, result)
     path = write_analysis_report(report, result)
     _out.print(f"report: {path}")
     if json_out is not None:
@@ -61,7 +61,12 @@ def analyze_command(
         _out.print(f"json: {json_out}")
 
 
-def _print_summary(result: dict[str, Any]) -> None:
+def _print_summary(_out: Console, result: dict[str, Any]) -> None:
+    from rich import box
+    from rich.table import Table
+
+    from tradewind.cli.tables import print_table
+
     universe = ", ".join(f"{m} {len(s)}" for m, s in result["universe"].items())
     _out.print(
         f"[bold]MMIN analysis[/] as of {result['as_of']:%Y-%m-%d} over {result['rows']} rows; "

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
-from rich.console import Console
-from rich.table import Table
 
-from tradewind.app.backtest import BacktestOutcome, backtest_config, backtest_data_file
-from tradewind.app.journaling import journal_run
-from tradewind.app.market_data import catalog_for
-from tradewind.cli.tables import print_table
-from tradewind.config import load_config
+from tradewind.cli.tables import console, print_table
 from tradewind.domain.errors import TradewindError
-from tradewind.research.stats import PerformanceStats
-from tradewind.strategies.config import parse_assignments
 
-_out = Console()
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from tradewind.app.backtest import BacktestOutcome
+    from tradewind.research.stats import PerformanceStats
 
 
 class BacktestUsageError(TradewindError):
@@ -66,6 +61,13 @@ def backtest_command(
     ] = None,
 ) -> None:
     """Backtest a multi-market config, or one strategy over one data file."""
+    from tradewind.app.backtest import backtest_config, backtest_data_file
+    from tradewind.app.journaling import journal_run
+    from tradewind.app.market_data import catalog_for
+    from tradewind.config import load_config
+    from tradewind.strategies.config import parse_assignments
+
+    _out = console()
     if (config is None) == (data is None):
         raise BacktestUsageError("give exactly one of --config FILE or --data FILE")
     if config is not None:
@@ -101,7 +103,7 @@ def backtest_command(
         config_json = json.dumps(
             {"data": str(data), "strategy": strategy, "params": param or [], "size": size}
         )
-    _print_summary(outcome)
+    _print_summary(_out, outcome)
     if journal is not None and journal != ":memory:":
         stored = journal_run(outcome.run, outcome.results, journal, config_json=config_json)
         _out.print(f"journal: run {stored.run_id} in {journal} (digest {stored.digest[:16]})")
@@ -111,7 +113,10 @@ def backtest_command(
         _out.print(f"report: {outcome.results.write_report(report, title=title)}")
 
 
-def _print_summary(outcome: BacktestOutcome) -> None:
+def _print_summary(_out: Console, outcome: BacktestOutcome) -> None:
+    from rich import box
+    from rich.table import Table
+
     results = outcome.results
     run = outcome.run
     _out.print(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from tradewind.mmin.evaluation.capital_eval import CapitalVariant
+if TYPE_CHECKING:
+    from tradewind.mmin.evaluation.capital_eval import CapitalVariant
 
 __all__ = ["capital_table", "capital_year_table"]
 

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
-from rich.console import Console
-from rich.table import Table
 
-from tradewind.config import (
-    TradewindConfig,
-    active_env_overrides,
-    dump_config,
-    load_config,
-    load_secrets,
-    write_default_config,
-)
+from tradewind.cli.tables import console as _console
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from tradewind.config import TradewindConfig
 
 app = typer.Typer(help="Check and show configuration files.", no_args_is_help=True)
 
@@ -35,6 +30,8 @@ def init_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented default configuration file."""
+    from tradewind.config import write_default_config
+
     written = write_default_config(path, force=force)
     typer.echo(f"wrote {written}; check it with: tradewind config check {written}")
 
@@ -42,10 +39,10 @@ def init_command(
 @app.command("check")
 def check_command(file: _ConfigFile, no_env: _NoEnv = False) -> None:
     """Validate a configuration file and summarize its markets."""
+    from tradewind.config import active_env_overrides, load_config, load_secrets
+
     config = load_config(file, apply_env=not no_env)
-    console = Console()
-    if not console.is_terminal:  # piped or captured: no terminal width to respect
-        console = Console(width=120)
+    console = _console()
     console.print(_markets_table(config))
     enabled = config.enabled_markets
     allocated = sum(m.risk_allocation_pct for m in enabled.values())
@@ -73,11 +70,16 @@ def check_command(file: _ConfigFile, no_env: _NoEnv = False) -> None:
 @app.command("show")
 def show_command(file: _ConfigFile, no_env: _NoEnv = False) -> None:
     """Print the effective configuration (defaults and environment overrides applied)."""
+    from tradewind.config import dump_config, load_config
+
     config = load_config(file, apply_env=not no_env)
     typer.echo(dump_config(config), nl=False)
 
 
 def _markets_table(config: TradewindConfig) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(title="markets", box=box.SIMPLE_HEAD)
     table.add_column("market (class)", no_wrap=True)
     table.add_column("provider", no_wrap=True)

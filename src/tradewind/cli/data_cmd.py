@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
-from rich import box
-from rich.console import Console
-from rich.table import Table
 
-from tradewind.data.schema import CatalogEntry, DataError, fields_label
-from tradewind.domain.market import QuoteType
+from tradewind.cli.tables import console as _console
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.table import Table
+
+    from tradewind.data.schema import CatalogEntry
+    from tradewind.domain.market import QuoteType
 
 app = typer.Typer(help="List, import, show and prepare market data.", no_args_is_help=True)
 
@@ -31,15 +33,14 @@ _Market = Annotated[
 _Timeframe = Annotated[str | None, typer.Option("--timeframe", help="Bar timeframe, e.g. 1d, 1h.")]
 
 
-def _console() -> Console:
-    console = Console()
-    return console if console.is_terminal else Console(width=120)
-
-
 @app.command("list")
 def list_command(market: _Market = None, catalog_dir: _Catalog = None) -> None:
     """Show the series available (bundled real data and your catalog) and the macro data."""
+    from rich import box
+    from rich.table import Table
+
     from tradewind.data.catalog import Catalog
+    from tradewind.data.schema import fields_label
 
     catalog = Catalog(catalog_dir)
     entries = catalog.entries(market)
@@ -84,6 +85,9 @@ def _adjusted(entry: CatalogEntry) -> bool:
 
 
 def _macro_table() -> Table:
+    from rich import box
+    from rich.table import Table
+
     from tradewind.data.macro import fred_catalog, load_nber_recessions
 
     table = Table(box=box.SIMPLE_HEAD, title="macro data")
@@ -195,6 +199,8 @@ def parse_column_mapping(text: str) -> dict[str, str]:
     Raises:
         DataError: an item is not `name=column`.
     """
+    from tradewind.data.schema import DataError
+
     mapping: dict[str, str] = {}
     for item in text.split(","):
         key, sep, value = item.partition("=")
@@ -208,6 +214,9 @@ def parse_column_mapping(text: str) -> dict[str, str]:
 
 
 def _quote_type(text: str) -> QuoteType:
+    from tradewind.data.schema import DataError
+    from tradewind.domain.market import QuoteType
+
     try:
         return QuoteType(text.strip().lower())
     except ValueError:
@@ -266,6 +275,10 @@ def _describe(entry: CatalogEntry, selected: int) -> str:
 
 
 def _bars_table(bars: pd.DataFrame, entry: CatalogEntry, rows: int) -> Table:
+    import pandas as pd
+    from rich import box
+    from rich.table import Table
+
     table = Table(box=box.SIMPLE_HEAD)
     columns = ["timestamp", "close_time", *entry.fields]
     for name in columns:

@@ -7,16 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from tradewind.cli.capital_tables import capital_table, capital_year_table
-from tradewind.data.catalog import Catalog
+from tradewind.cli.tables import console
 from tradewind.domain.errors import TradewindError
-from tradewind.mmin.evaluation.report import write_evaluation_json, write_evaluation_report
-from tradewind.mmin.evaluation.run_all import EVALUATIONS, evaluate_intelligence
+from tradewind.mmin.evaluation.names import EVALUATIONS
 
 app = typer.Typer(help="Measure features against plain baselines.", no_args_is_help=True)
-_out = Console()
 
 
 @app.command("intelligence")
@@ -37,6 +33,11 @@ def intelligence_command(
 ) -> None:
     """Planted-truth recovery, walk-forward recession forecasting vs baselines, transfer
     learning vs no transfer, and the backtest with and without cross-market confirmation."""
+    from tradewind.data.catalog import Catalog
+    from tradewind.mmin.evaluation.report import write_evaluation_json, write_evaluation_report
+    from tradewind.mmin.evaluation.run_all import evaluate_intelligence
+
+    _out = console()
     chosen = tuple(only) if only else EVALUATIONS
     unknown = [name for name in chosen if name not in EVALUATIONS]
     if unknown:
@@ -67,7 +68,11 @@ def capital_command(
 ) -> None:
     """Adaptive routing + autonomous scaling against fixed equal allocation with fixed
     sizing (and ablations), on bundled data, whole windows and calendar years."""
+    from tradewind.cli.capital_tables import capital_table, capital_year_table
+    from tradewind.data.catalog import Catalog
     from tradewind.mmin.evaluation.capital_eval import evaluate_capital, write_capital_json
+
+    _out = console()
 
     _out.print("backtesting every variant on every window ...", highlight=False)
     evaluation = evaluate_capital(config, Catalog(catalog) if catalog else None)

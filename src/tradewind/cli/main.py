@@ -7,7 +7,6 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from tradewind.cli import (
     analyze_cmd,
@@ -45,8 +44,6 @@ app.command("paper")(session_cmd.paper_command)
 app.command("advisory")(session_cmd.advisory_command)
 app.command("analyze")(analyze_cmd.analyze_command)
 
-_err = Console(stderr=True)
-
 
 def _version_callback(value: bool) -> None:
     if value:
@@ -77,14 +74,18 @@ def run() -> None:
     Usage errors, --help and explicit exit codes are handled by click (standalone mode)
     and leave through SystemExit; anything else escaping a command is a bug.
     """
+    from tradewind.cli.tables import console
+
     try:
         app()
     except TradewindError as exc:
+        _err = console(stderr=True)
         _err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except Exception as exc:
         if os.environ.get("TRADEWIND_DEBUG"):
             raise
+        _err = console(stderr=True)
         _err.print(
             f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
             "This is a bug in Tradewind; rerun with TRADEWIND_DEBUG=1 for the traceback.",

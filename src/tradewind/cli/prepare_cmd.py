@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
-from rich.console import Console
-from rich.table import Table
 
-from tradewind.app.market_data import PreparedData, catalog_for, prepare_market_data
-from tradewind.cli.tables import print_table
-from tradewind.config import load_config
+from tradewind.cli.tables import console, print_table
 
-_out = Console()
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from tradewind.app.market_data import PreparedData
 
 
 def prepare_command(
@@ -31,19 +29,26 @@ def prepare_command(
     ] = None,
 ) -> None:
     """Load every enabled market's symbols, check quality, resample and align them."""
+    from tradewind.app.market_data import catalog_for, prepare_market_data
+    from tradewind.config import load_config
+
+    _out = console()
     cfg = load_config(config)
     with _out.status("preparing market data") as status:
         prepared = prepare_market_data(
             cfg, catalog_for(cfg, catalog), on_series=lambda s: status.update(f"loading {s}")
         )
-    _print_series(prepared)
-    _print_alignment(prepared)
+    _print_series(_out, prepared)
+    _print_alignment(_out, prepared)
     if out is not None:
         written = prepared.write_panel(out)
         _out.print(f"aligned panel written to {written}")
 
 
-def _print_series(prepared: PreparedData) -> None:
+def _print_series(_out: Console, prepared: PreparedData) -> None:
+    from rich import box
+    from rich.table import Table
+
     table = Table(
         title="market data (quality against each trading calendar)",
         title_justify="left",
@@ -83,7 +88,7 @@ def _print_series(prepared: PreparedData) -> None:
     _out.print(f"{len(prepared.series)} series in {len(classes)} classes: {', '.join(classes)}")
 
 
-def _print_alignment(prepared: PreparedData) -> None:
+def _print_alignment(_out: Console, prepared: PreparedData) -> None:
     panel = prepared.panel
     _out.print(f"[bold]alignment[/] {panel.report.summary()}")
     rows, symbols = panel.shape

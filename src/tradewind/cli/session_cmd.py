@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from tradewind.app.market_data import catalog_for
-from tradewind.app.session import SessionReport, TradingSession
-from tradewind.config import load_config
+from tradewind.cli.tables import console
 
-_out = Console()
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from tradewind.app.session import SessionReport
 
 _Config = Annotated[Path, typer.Option("--config", "-c", help="Tradewind YAML config.")]
 _Journal = Annotated[
@@ -41,6 +41,11 @@ def advisory_command(
 def _run(
     mode: str, config: Path, journal: str | None, until_row: int | None, catalog: Path | None
 ) -> None:
+    from tradewind.app.market_data import catalog_for
+    from tradewind.app.session import TradingSession
+    from tradewind.config import load_config
+
+    _out = console()
     cfg = load_config(config)
     target = journal or cfg.backtest.journal
     session = TradingSession(cfg, catalog_for(cfg, catalog), target, mode=mode)
@@ -49,10 +54,10 @@ def _run(
             until_row=until_row,
             on_row=lambda t: status.update(f"{mode} run: row {t + 1}/{session.live.shape[0]}"),
         )
-    _print(report, mode, target)
+    _print(_out, report, mode, target)
 
 
-def _print(report: SessionReport, mode: str, target: str) -> None:
+def _print(_out: Console, report: SessionReport, mode: str, target: str) -> None:
     resumed = (
         f", resumed after row {report.resumed_from_row}"
         if report.resumed_from_row is not None

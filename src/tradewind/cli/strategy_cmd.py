@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
-from rich.console import Console
-from rich.table import Table
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(help="List strategies and check them for look-ahead.", no_args_is_help=True)
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     console = Console()
     return console if console.is_terminal else Console(width=140)
 
@@ -21,6 +23,9 @@ def _console() -> Console:
 @app.command("list")
 def list_command() -> None:
     """Show the built-in strategies with their parameters and defaults."""
+    from rich import box
+    from rich.table import Table
+
     from tradewind.strategies.registry import available
 
     table = Table(box=box.SIMPLE_HEAD, title="strategies", show_lines=True)

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from tradewind.data.catalog import Catalog
-from tradewind.data.synthetic import (
-    REGIME_LABELS,
-    SyntheticSpec,
-    SyntheticTruth,
-    truth_path,
-    write_to_catalog,
-)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from tradewind.data.synthetic import SyntheticTruth
 
 __all__ = ["synth_command"]
 
@@ -69,6 +62,18 @@ def synth_command(
 ) -> None:
     """Generate a synthetic market (regimes, lead-lag pairs, correlation breaks, GARCH
     volatility) into the catalog and record what was planted in `_synthetic/<name>/truth.json`."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from tradewind.data.catalog import Catalog
+    from tradewind.data.synthetic import SyntheticSpec, truth_path, write_to_catalog
+
     spec = SyntheticSpec(
         n_symbols=symbols,
         n_bars=bars,
@@ -100,6 +105,10 @@ def synth_command(
 
 
 def _print_summary(console: Console, truth: SyntheticTruth, path: Path) -> None:
+    from rich.table import Table
+
+    from tradewind.data.synthetic import REGIME_LABELS
+
     spec = truth.spec
     console.print(
         f"[bold]{spec.n_symbols}[/] symbols, master clock {spec.n_bars} x {spec.tf} bars "

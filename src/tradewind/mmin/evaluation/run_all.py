@@ -9,6 +9,7 @@ from pathlib import Path
 from tradewind.data.catalog import Catalog
 from tradewind.mmin.evaluation.confirmation_eval import evaluate_confirmation
 from tradewind.mmin.evaluation.macro_eval import evaluate_recession_forecasts
+from tradewind.mmin.evaluation.names import EVALUATIONS
 from tradewind.mmin.evaluation.planted import measure_planted
 from tradewind.mmin.evaluation.regime_eval import evaluate_planted_regimes
 from tradewind.mmin.evaluation.sections import (
@@ -22,8 +23,6 @@ from tradewind.mmin.evaluation.sections import (
 from tradewind.mmin.evaluation.transfer_eval import evaluate_transfer
 
 __all__ = ["EVALUATIONS", "evaluate_intelligence"]
-
-EVALUATIONS: tuple[str, ...] = ("planted", "regimes", "macro", "transfer", "confirmation")
 
 
 def evaluate_intelligence(
