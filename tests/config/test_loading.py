@@ -157,7 +157,10 @@ def test_env_override_wins_over_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("TRADEWIND_MARKETS__CRYPTO__SYMBOLS", '["SOL-USD", "btc/usd"]')
     monkeypatch.setenv("TRADEWIND_MODE", "paper")
     monkeypatch.setenv("TRADEWIND_CCXT_API_KEY", "not-a-config-field")
-    path = write(tmp_path, VALID + "mode: backtest\nrisk:\n  global:\n    max_leverage: 1\n")
+    path = write(
+        tmp_path,
+        VALID + "mode: backtest\nrisk:\n  global:\n    account: margin\n    max_leverage: 1\n",
+    )
     config = load_config(path)
     assert config.risk.global_.max_leverage == 3
     assert config.markets["equities"].enabled is False

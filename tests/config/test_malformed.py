@@ -290,7 +290,7 @@ risk:
         CRYPTO_OK
         + """\
 risk:
-  global: {max_leverage: 2}
+  global: {account: margin, max_leverage: 2}
   markets:
     crypto: {max_leverage: 3}
 """,
@@ -298,6 +298,17 @@ risk:
         9,
         ["max_leverage 3 for 'crypto' is above the global max_leverage 2"],
         id="market-leverage-above-global",
+    ),
+    pytest.param(
+        CRYPTO_OK
+        + """\
+risk:
+  global: {max_leverage: 2}
+""",
+        "risk.global.max_leverage",
+        7,
+        ["max_leverage 2 needs a margin account", "set risk.global.account: margin"],
+        id="leverage-needs-a-margin-account",
     ),
     pytest.param(
         CRYPTO_OK + "risk:\n  markets:\n    cryptoo: {max_open_positions: 2}\n",

@@ -73,6 +73,7 @@ class Book:
         min_notional: float = 0.0,
         in_trading_hours: bool = True,
         corr_exposure: float = np.nan,
+        cash_qty: float = np.nan,
     ) -> tuple[float, RiskReason]:
         n_open, open_market, open_strategy = self.open_counts()
         approved, reason = check_order(
@@ -101,6 +102,7 @@ class Book:
             limits_market,
             limits_strategy,
             corr_exposure,
+            cash_qty,
         )
         return approved, RiskReason(reason)
 

@@ -237,3 +237,27 @@ def test_risk_action_and_reason_texts() -> None:
     assert risk_action(10, 0) is RiskAction.DENY
     assert all(reason.text for reason in RiskReason)
     assert max(RiskReason) < 63  # event bitmasks are int64
+
+
+def test_a_cash_account_cuts_a_buy_to_the_cash_it_has_rounded_to_the_lot() -> None:
+    limits = limits_vector(cash_account=1.0)
+    assert check(book(), 0, 1, 50, limits_global=limits, cash_qty=37.5, lot_size=10) == (
+        30.0,
+        RiskReason.INSUFFICIENT_CASH,
+    )
+    assert check(book(), 0, 1, 20, limits_global=limits, cash_qty=37.5) == (
+        20.0,
+        RiskReason.APPROVED,
+    )
+
+
+def test_a_cash_account_refuses_to_open_a_short_but_sells_what_it_holds() -> None:
+    b = book()
+    b.apply(0, 1, 10)
+    limits = limits_vector(cash_account=1.0)
+    assert check(b, 0, -1, 25, limits_global=limits) == (10.0, RiskReason.SHORT_NOT_ALLOWED)
+    assert check(b, 0, -1, 10, limits_global=limits) == (10.0, RiskReason.APPROVED)
+    assert check(b, 0, -1, 25, limits_global=limits_vector(cash_account=0.0)) == (
+        25.0,
+        RiskReason.APPROVED,
+    )

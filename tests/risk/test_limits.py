@@ -17,6 +17,7 @@ def risk_config() -> RiskConfig:
     return RiskConfig.model_validate(
         {
             "global": {
+                "account": "margin",
                 "max_leverage": 2,
                 "max_exposure_pct": 150,
                 "max_position_size_pct": 10,
@@ -44,6 +45,7 @@ def test_config_sections_become_vectors_in_fractions() -> None:
     )  # fmt: skip
     g = limits.global_
     assert g[F.LEVERAGE] == 2.0
+    assert g[F.CASH_ACCOUNT] == 0.0
     assert g[F.EXPOSURE_PCT] == pytest.approx(1.5)
     assert g[F.POSITION_PCT] == pytest.approx(0.10)
     assert np.isnan(g[F.POSITION_ABS])

@@ -21,7 +21,7 @@ def _many(n: int, g: np.ndarray, m: np.ndarray, s: np.ndarray) -> float:
         qty, _ = check_order(
             1 if i % 2 else -1, 10.0 + (i % 7), 100.0 + (i % 13), 1.0, float(i % 5 - 2),
             100_000.0, 20_000.0 + i % 11, i % 3, gross_m, budget, 4, open_m, open_s, i % 2,
-            gross_s, False, True, 0, 0, 1.0, 10.0, g, m, s, 1_000.0,
+            gross_s, False, True, 0, 0, 1.0, 10.0, g, m, s, 1_000.0, np.nan,
         )  # fmt: skip
         total += qty
     return total

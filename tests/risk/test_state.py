@@ -170,7 +170,7 @@ def test_halted_state_survives_a_json_round_trip_and_still_denies_entries() -> N
         1, 10.0, 100.0, 1.0, 0.0, 78_000.0, 0.0, -1, np.zeros(1), np.zeros(1), 0,
         np.zeros(1, np.int64), np.zeros(1, np.int64), -1, np.zeros(1), True, True,
         int(vector[StateField.STATE]), int(vector[StateField.REASON]), 1.0, 0.0,
-        lim.global_, no_limits(1), no_limits(1), np.nan,
+        lim.global_, no_limits(1), no_limits(1), np.nan, np.nan,
     )  # fmt: skip
     assert (approved, reason) == (0.0, RiskReason.DRAWDOWN_HALT)
 

@@ -29,7 +29,7 @@ class TradewindConfig(ConfigModel):
 
     Build it with `tradewind.config.load_config(path)`, which reads the YAML file, applies
     `TRADEWIND_...` environment overrides (`ENV_PREFIX`, nested with `ENV_NESTED_DELIMITER`,
-    e.g. `TRADEWIND_RISK__GLOBAL__MAX_LEVERAGE=3`) and maps every error to its YAML line.
+    e.g. `TRADEWIND_RISK__GLOBAL__MAX_OPEN_POSITIONS=5`) and maps every error to its YAML line.
     Validating data directly (`model_validate`) reads no environment. Credentials are
     never part of it: see `tradewind.config.Secrets`.
     """

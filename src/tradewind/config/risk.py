@@ -20,6 +20,7 @@ from tradewind.config.vocabulary import CaseInsensitiveEnum
 from tradewind.domain.trading_state import ShutdownMode
 
 __all__ = [
+    "AccountType",
     "DrawdownLadder",
     "GlobalRiskConfig",
     "RiskConfig",
@@ -36,6 +37,14 @@ def _lower(value: object) -> object:
 
 # The domain's ShutdownMode, accepted in any letter case (`SOFT`, `soft`).
 ShutdownModeField = Annotated[ShutdownMode, BeforeValidator(_lower)]
+
+
+class AccountType(CaseInsensitiveEnum):
+    """`cash`: buys are paid from the cash on hand and nothing is sold short; `margin`:
+    the account may borrow up to `max_leverage` and sell short."""
+
+    CASH = "cash"
+    MARGIN = "margin"
 
 
 class Weekday(CaseInsensitiveEnum):
@@ -109,6 +118,7 @@ class TradingHoursRule(ConfigModel):
 class GlobalRiskConfig(ConfigModel):
     """Account-wide limits, applied on top of every per-market and per-strategy limit."""
 
+    account: AccountType = AccountType.CASH
     max_exposure_pct: float = Field(100.0, gt=0, le=1000)
     max_leverage: float = Field(1.0, gt=0, le=100)
     max_open_positions: int = Field(20, ge=1)
@@ -123,6 +133,19 @@ class GlobalRiskConfig(ConfigModel):
     correlation_threshold: Fraction = 0.7
     trading_hours: list[TradingHoursRule] = Field(default_factory=list)
     shutdown_mode: ShutdownModeField = ShutdownMode.SOFT
+
+    @model_validator(mode="after")
+    def _leverage_needs_margin(self) -> GlobalRiskConfig:
+        if self.account is AccountType.CASH and self.max_leverage > 1.0:
+            raise_field_error(
+                "leverage_needs_margin",
+                f"max_leverage {self.max_leverage:g} needs a margin account: expected at "
+                "most 1 with account: cash (a cash account cannot borrow), or set "
+                "risk.global.account: margin",
+                "max_leverage",
+                self.max_leverage,
+            )
+        return self
 
     @model_validator(mode="after")
     def _exposure_within_leverage(self) -> GlobalRiskConfig:

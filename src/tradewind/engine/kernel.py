@@ -12,6 +12,10 @@ strategy under INDEPENDENT aggregation). Per row, in this order:
    current one, checked by `risk.check_order` before anything is sent, recorded in the
    order log (the journal's source) and, under THIS_CLOSE, filled at once.
 
+A cash account (`LimitField.CASH_ACCOUNT`) pays for buys from its cash: orders are cut
+to the cash not promised to resting buys, and a fill at an open that gapped up is cut
+again (reason INSUFFICIENT_CASH), so cash never goes negative (see `engine.cash`).
+
 Everything is float64/int arrays so that the loop compiles with numba; the per-bar step
 is the same code paper and advisory runs drive row by row.
 """
@@ -21,12 +25,15 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from tradewind.engine.cash import affordable_qty, reserved_cash
 from tradewind.execution.costs import apply_slippage, commission, round_down_to_lot
 from tradewind.execution.fills import EXIT_NONE, EXIT_STOP_LOSS, exit_on_bar
 from tradewind.execution.models import FillModel
 from tradewind.risk.check import check_order
 from tradewind.risk.correlated import correlated_exposure
 from tradewind.risk.ladder import StateField, update_on_equity
+from tradewind.risk.limits import LimitField
+from tradewind.risk.reasons import RiskReason
 
 __all__ = [
     "KIND_MARKET",
@@ -55,6 +62,8 @@ _THIS_CLOSE = int(FillModel.THIS_CLOSE)
 _DUST = 1e-9
 _STATE = int(StateField.STATE)
 _REASON = int(StateField.REASON)
+_CASH_ACCOUNT = int(LimitField.CASH_ACCOUNT)
+_R_INSUFFICIENT_CASH = int(RiskReason.INSUFFICIENT_CASH)
 
 
 @njit(cache=True)
@@ -173,6 +182,7 @@ def step_rows(
     cash = money[0]
     equity = money[1]
     overflow = False
+    cash_only = limits_global[_CASH_ACCOUNT] > 0.0
 
     for t in range(t0, t1):
         scale = value_scale[t]  # contract multiplier x FX rate to the account currency
@@ -190,6 +200,18 @@ def step_rows(
                 continue
             side = o_side[i]
             price = apply_slippage(side, open_[t, n], slippage_bps[n])
+            if cash_only and side > 0:
+                fitted = affordable_qty(
+                    cash, o_ok[i], price, scale[n], lot[n], commission_model[n],
+                    commission_params[n],
+                )  # fmt: skip
+                if fitted < o_ok[i]:  # the open gapped above what the cash covers
+                    o_reason[i] = _R_INSUFFICIENT_CASH
+                    o_ok[i] = fitted if fitted * price * scale[n] >= min_notional[n] else 0.0
+                    if o_ok[i] <= 0.0:
+                        o_status[i] = STATUS_CANCELED
+                        pending[k] = -1
+                        continue
             qty = side * o_ok[i]
             if n_fills >= capacity:
                 overflow = True
@@ -300,12 +322,22 @@ def step_rows(
                     n, side, sym_pos, last_mark, scale, corr_matrices[corr_block[t], n],
                     corr_threshold,
                 )  # fmt: skip
+            cash_qty = np.nan  # a margin account: only the leverage limits bind
+            if cash_only and side > 0:
+                promised = reserved_cash(
+                    pending, o_side, o_ok, o_price, book_symbol, scale, slippage_bps,
+                    commission_model, commission_params,
+                )  # fmt: skip
+                cash_qty = affordable_qty(
+                    cash - promised, abs(delta), apply_slippage(1, ref, slippage_bps[n]),
+                    scale[n], 0.0, commission_model[n], commission_params[n],
+                )  # fmt: skip
             approved, reason = check_order(
                 side, abs(delta), ref, scale[n], pos[k], equity, gross, market,
                 market_gross, budget, open_global, open_market, open_strategy, strategy,
                 strategy_gross, pos[k] == 0.0, tradable[t, n],
                 int(risk_state[_STATE]), int(risk_state[_REASON]), lot[n], min_notional[n],
-                limits_global, limits_market, limits_strategy, corr_exposure,
+                limits_global, limits_market, limits_strategy, corr_exposure, cash_qty,
             )  # fmt: skip
             if approved * ref * scale[n] < _DUST * max(equity, 1.0):
                 approved = 0.0  # a sliver left by float rounding at a limit is no order

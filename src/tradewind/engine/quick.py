@@ -41,8 +41,11 @@ def run_single_strategy(
     take_profit_pct: float = np.nan,
     fill_model: FillModel = FillModel.NEXT_OPEN,
     market: str = "data",
+    cash_account: bool = True,
 ) -> EngineRun:
-    """Run one strategy over every frame in one portfolio, with no risk limits."""
+    """Run one strategy over every frame in one portfolio, with no risk limits but the
+    account's: a cash account (default) buys only with its cash and never sells short;
+    a margin account (`cash_account=False`) may borrow without limit."""
     panel = panel_for_frames(frames, timeframe)
     windows = {
         symbol: BarWindow.from_frame(panel.window_frame(symbol, frame))
@@ -59,7 +62,7 @@ def run_single_strategy(
         costs=costs or Costs(),
     )
     limits = RiskLimits(
-        global_=limits_vector(),
+        global_=limits_vector(cash_account=1.0 if cash_account else 0.0),
         markets=np.zeros((0, 0)),
         strategies=np.zeros((0, 0)),
         market_names=(market,),

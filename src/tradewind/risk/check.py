@@ -26,6 +26,7 @@ _LEVERAGE = int(_F.LEVERAGE)
 _EXPOSURE_PCT = int(_F.EXPOSURE_PCT)
 _OPEN = int(_F.OPEN_POSITIONS)
 _CORRELATED = int(_F.CORRELATED_PCT)
+_CASH_ACCOUNT = int(_F.CASH_ACCOUNT)
 _DISABLED = int(_F.DISABLED)
 _REDUCING = int(StateCode.REDUCING)
 _HALTED = int(StateCode.HALTED)
@@ -37,6 +38,7 @@ _R_CORRELATION_CONCENTRATION = int(_R.CORRELATION_CONCENTRATION)
 _R_EXPOSURE_CAP = int(_R.EXPOSURE_CAP)
 _R_FROZEN = int(_R.FROZEN)
 _R_HALTED = int(_R.HALTED)
+_R_INSUFFICIENT_CASH = int(_R.INSUFFICIENT_CASH)
 _R_INVALID_ORDER = int(_R.INVALID_ORDER)
 _R_MARKET_ALLOCATION = int(_R.MARKET_ALLOCATION)
 _R_MARKET_DISABLED = int(_R.MARKET_DISABLED)
@@ -51,6 +53,7 @@ _R_MAX_POSITION_ABS = int(_R.MAX_POSITION_ABS)
 _R_MAX_POSITION_PCT = int(_R.MAX_POSITION_PCT)
 _R_OUTSIDE_TRADING_HOURS = int(_R.OUTSIDE_TRADING_HOURS)
 _R_REDUCING = int(_R.REDUCING)
+_R_SHORT_NOT_ALLOWED = int(_R.SHORT_NOT_ALLOWED)
 _R_STRATEGY_EXPOSURE = int(_R.STRATEGY_EXPOSURE)
 # Tolerance for float noise when flooring to the lot grid (3.0 / 0.1 = 29.999...).
 _LOT_EPS = 1e-9
@@ -118,6 +121,7 @@ def check_order(
     limits_market: np.ndarray,
     limits_strategy: np.ndarray,
     corr_exposure: float,
+    cash_qty: float,
 ) -> tuple[float, int]:
     """Approve, cut or deny one order; returns `(approved_qty, reason)`.
 
@@ -145,6 +149,9 @@ def check_order(
         limits_global, limits_market, limits_strategy: `LimitField` vectors/rows.
         corr_exposure: gross exposure of other positions moving with this order's
             direction (correlation above the threshold), currency; NaN = no data.
+        cash_qty: the most a cash account can buy with the cash it has (expected fill
+            price and commission included); NaN = no cash limit (a margin account).
+            A cash account (`LimitField.CASH_ACCOUNT` set) never opens a short.
 
     Returns:
         approved_qty (unsigned, <= qty; the reducing part is never cut) and a
@@ -164,6 +171,8 @@ def check_order(
     if state >= _REDUCING:
         generic = _R_HALTED if state >= _HALTED else _R_REDUCING
         return reduce_qty, state_reason if state_reason != _APPROVED else generic
+    if sign < 0.0 and limits_global[_CASH_ACCOUNT] > 0.0:
+        return reduce_qty, _R_SHORT_NOT_ALLOWED
     has_market = market_index >= 0
     has_strategy = strategy_index >= 0
     if has_market and limits_market[market_index, _DISABLED] > 0.0:
@@ -212,6 +221,8 @@ def check_order(
         (limits_global[_CORRELATED] * equity - corr_exposure) / unit - base,
         _R_CORRELATION_CONCENTRATION,
     )
+    if sign > 0.0:
+        room, reason = _tighter(room, reason, cash_qty, _R_INSUFFICIENT_CASH)
 
     room = max(room, 0.0)
     if lot_size > 0.0:

@@ -66,6 +66,9 @@ class LimitField(IntEnum):
     """Fraction of DRAWDOWN_PCT at which trading halts (global)."""
     DISABLED = 11
     """1.0 = no new entries in this scope (a disabled market); NaN or 0 = enabled."""
+    CASH_ACCOUNT = 12
+    """1.0 = a cash account (global): buys only with the cash on hand, no short
+    positions; NaN or 0 = a margin account (borrowing within the leverage limits)."""
 
 
 N_LIMIT_FIELDS = len(LimitField)
@@ -156,6 +159,10 @@ class GlobalRiskSettings(Protocol):
     def max_correlated_exposure_pct(self) -> float: ...
     @property
     def trading_hours(self) -> Sequence[HoursSettings]: ...
+    @property
+    def account(self) -> object:
+        """`cash` or `margin` (a string or a string enum)."""
+        ...
 
 
 def limits_vector(**values: float | None) -> np.ndarray:
@@ -295,6 +302,7 @@ def build_limits(
     vector[LimitField.LADDER_WARN] = _checked(float(ladder.warn), "drawdown_ladder.warn")
     vector[LimitField.LADDER_REDUCE] = _checked(float(ladder.reduce), "drawdown_ladder.reduce")
     vector[LimitField.LADDER_PAUSE] = _checked(float(ladder.pause), "drawdown_ladder.pause")
+    vector[LimitField.CASH_ACCOUNT] = 1.0 if _is_cash(g.account) else 0.0
     market_rows = _rows("risk.markets", market_names, markets or {})
     disabled = set(disabled_markets)
     for index, name in enumerate(market_names):
@@ -318,6 +326,13 @@ def build_limits(
         daily_reset=DailyReset(g.daily_reset_time, g.timezone),
         trading_hours=rules,
     )
+
+
+def _is_cash(account: object) -> bool:
+    name = str(getattr(account, "value", account)).lower()
+    if name not in ("cash", "margin"):
+        raise RiskConfigError(f"invalid risk.global.account {account!r}: expected cash or margin")
+    return name == "cash"
 
 
 def _day(value: object) -> int | str:

@@ -50,6 +50,9 @@ class RiskReason(IntEnum):
     BELOW_LOT = 29
     BELOW_MIN_NOTIONAL = 30
     INVALID_ORDER = 31
+    # -- what the account can pay for ------------------------------------------------
+    INSUFFICIENT_CASH = 32
+    SHORT_NOT_ALLOWED = 33
 
     @property
     def text(self) -> str:
@@ -93,6 +96,10 @@ _TEXT: dict[RiskReason, str] = {
     _R.BELOW_LOT: "the quantity that fits is below one lot (or was rounded down to the lot)",
     _R.BELOW_MIN_NOTIONAL: "the order value is below the instrument's minimum notional",
     _R.INVALID_ORDER: "the order or the account values are not usable numbers",
+    _R.INSUFFICIENT_CASH: (
+        "a cash account cannot pay for more: the order was cut to the cash available"
+    ),
+    _R.SHORT_NOT_ALLOWED: "a cash account cannot sell short (configure a margin account)",
 }
 
 
