@@ -33,7 +33,9 @@ def test_golden_multi_market_backtest_reproduces_its_statistics(golden):
     assert summary["stops"] == 24
     assert summary["orders"] == 222
     assert summary["final_equity"] == pytest.approx(1_066_537.0002001335, abs=1e-6)
-    assert summary["trades"] == 74
+    assert summary["trades"] == 74  # closed round trips
+    assert summary["open_trades"] == 3
+    assert {p["symbol"] for p in summary["open_positions"]} == {"BTC-USD", "TLT", "IEF"}
     assert set(summary["per_market"]) == {"crypto", "equities", "commodities", "bonds"}
 
 
@@ -111,3 +113,29 @@ def test_journal_holds_orders_fills_and_risk_decisions_of_the_run(golden, tmp_pa
         assert all(o.client_order_id == f"{stored.run_id}-{o.seq:08d}" for o in orders)
     finally:
         journal.close()
+
+
+def test_open_positions_reported_are_the_ones_the_journal_holds(golden, tmp_path):
+    from tradewind.app.journaling import journal_run
+    from tradewind.store import Journal
+
+    path = tmp_path / "journal.sqlite"
+    stored = journal_run(golden.run, golden.results, path, config_json="{}")
+    with Journal.open(path) as journal:
+        held = {p.symbol: float(p.qty) for p in journal.positions(stored.run_id) if p.qty}
+    reported = {p["symbol"]: p["qty"] for p in golden.results.open_positions()}
+    assert reported == pytest.approx(held)
+
+
+def test_closed_and_open_trades_add_up_to_the_run_pnl(golden):
+    run, trades = golden.run, golden.results.trades
+    assert trades.is_open.sum() == 3
+    assert trades.pnl.sum() == pytest.approx(run.final_equity - run.spec.initial_cash, abs=1e-6)
+    # Per-market P&L includes the open positions marked to market (their commissions show
+    # when they close), so the markets add up to the whole but for those commissions.
+    by_market = sum(g.stats.final_equity - g.stats.start_equity
+                    for g in golden.results.by_market.values())  # fmt: skip
+    open_commissions = run.open_trades["realized_pnl"].sum()
+    assert by_market + open_commissions == pytest.approx(
+        run.final_equity - run.spec.initial_cash, rel=1e-9
+    )

@@ -43,7 +43,7 @@ def test_trade_counts_and_rates_come_from_closed_trades(
     trades = scenario.trades
     closed = trades.pnl[~trades.is_open]
 
-    assert stats.trades == len(trades)
+    assert stats.trades == len(trades) - 1  # closed trades only
     assert stats.open_trades == 1
     assert stats.entries == len(trades)
     assert stats.exits == len(trades) - 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +13,8 @@ from tradewind.app.engine_setup import engine_spec_from_config
 from tradewind.app.market_data import PreparedData, prepare_market_data
 from tradewind.config import TradewindConfig
 from tradewind.data.catalog import Catalog
+from tradewind.data.ingest import IngestReport, RejectedRowsError
+from tradewind.data.schema import DataError
 from tradewind.domain.market import MarketClass
 from tradewind.engine.backtest import EngineRun, run_engine
 from tradewind.engine.panel import panel_from_aligned
@@ -23,7 +25,7 @@ from tradewind.research.run_results import RunResults, summarize_run
 from tradewind.strategies.api import BarWindow
 from tradewind.strategies.registry import get_strategy
 
-__all__ = ["BacktestOutcome", "backtest_config", "backtest_data_file"]
+__all__ = ["BacktestOutcome", "DataFileRun", "backtest_config", "backtest_data_file"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,8 @@ class BacktestOutcome:
     run: EngineRun
     results: RunResults
     prepared: PreparedData | None = None
+    ingest: IngestReport | None = None
+    """How the bar file of a `--data` run was imported (None for config runs)."""
 
 
 def backtest_config(
@@ -58,48 +62,86 @@ def backtest_config(
     return BacktestOutcome(run=run, results=summarize_run(run), prepared=prepared)
 
 
-def backtest_data_file(
-    path: Path,
-    *,
-    strategy: str,
-    params: Mapping[str, str],
-    symbol: str | None = None,
-    market: str = "crypto",
-    timeframe: str = "1d",
-    initial_cash: float = 1_000_000.0,
-    size: float = 1.0,
-    size_mode: str = "units",
-    commission_bps: float = 0.0,
-    stop_loss_pct: float | None = None,
-    take_profit_pct: float | None = None,
-    fill_model: str = "next_open",
-) -> BacktestOutcome:
-    """Backtest one strategy over one bar file (CSV or Parquet), validated on import.
+@dataclass(frozen=True, slots=True)
+class DataFileRun:
+    """One strategy over one bar file: what `tradewind backtest --data` runs.
+
+    `stop_loss_pct` / `take_profit_pct` are percent of the entry price (2 = 2%, None =
+    none); `cash_account` False makes it a margin account; `strict` refuses a file with
+    any rejected row instead of running on the valid ones.
+    """
+
+    path: Path
+    strategy: str
+    params: Mapping[str, str]
+    symbol: str | None = None
+    market: str = "crypto"
+    timeframe: str = "1d"
+    initial_cash: float = 1_000_000.0
+    sizing: Sizing = field(default_factory=Sizing)
+    commission_bps: float = 0.0
+    stop_loss_pct: float | None = None
+    take_profit_pct: float | None = None
+    fill_model: str = "next_open"
+    cash_account: bool = True
+    strict: bool = False
+
+
+def backtest_data_file(request: DataFileRun) -> BacktestOutcome:
+    """Backtest one strategy over one bar file (CSV or Parquet), validated on import;
+    the outcome's `ingest` says which rows were rejected and why.
 
     Raises:
-        TradewindError: an unusable file, unknown strategy or bad parameter.
+        TradewindError: an unusable file, unknown strategy or bad parameter; with
+            `strict`, any rejected row.
     """
-    spec = get_strategy(strategy)
-    config = spec.config_from_params(params)
-    name = symbol or path.stem.split(".")[0].upper()
+    spec = get_strategy(request.strategy)
+    config = spec.config_from_params(request.params)
+    name = request.symbol or request.path.stem.split(".")[0].upper()
     with tempfile.TemporaryDirectory(prefix="tradewind-data-") as scratch:
         catalog = Catalog(scratch, include_bundled=False)
-        catalog.ingest(path, market=MarketClass.parse(market), symbol=name, timeframe=timeframe)
+        try:
+            ingest = catalog.ingest(
+                request.path,
+                market=MarketClass.parse(request.market),
+                symbol=name,
+                timeframe=request.timeframe,
+                strict=request.strict,
+            )
+        except RejectedRowsError as refused:
+            raise DataError(_refusal(refused.report)) from None
         frame = catalog.load_bars(name)
     run = run_single_strategy(
         {name: frame},
         spec,
         config,
-        timeframe=timeframe,
-        initial_cash=initial_cash,
-        sizing=Sizing(size_mode, size),
-        costs=Costs(
-            commission_model=CommissionModel.BPS if commission_bps else CommissionModel.NONE,
-            commission_bps=commission_bps,
-        ),
-        stop_loss_pct=np.nan if stop_loss_pct is None else stop_loss_pct,
-        take_profit_pct=np.nan if take_profit_pct is None else take_profit_pct,
-        fill_model=FillModel.parse(fill_model),
-        market=market,
+        timeframe=request.timeframe,
+        initial_cash=request.initial_cash,
+        sizing=request.sizing,
+        costs=_bps_costs(request.commission_bps),
+        stop_loss_pct=_fraction(request.stop_loss_pct),
+        take_profit_pct=_fraction(request.take_profit_pct),
+        fill_model=FillModel.parse(request.fill_model),
+        market=request.market,
+        cash_account=request.cash_account,
     )
-    return BacktestOutcome(run=run, results=summarize_run(run))
+    return BacktestOutcome(run=run, results=summarize_run(run), ingest=ingest)
+
+
+def _refusal(report: IngestReport) -> str:
+    rules = ", ".join(f"{rule} {count:,}" for rule, count in report.counts.items())
+    lines = "; ".join(f"line {r.row_number}: {r.reason}" for r in report.examples[:3])
+    return (
+        f"{report.source_name}: {report.rejected:,} of {report.rows_in:,} rows rejected "
+        f"({rules}; {lines}); nothing was run (--strict); `tradewind data import` keeps "
+        "the rejected rows in a quarantine file"
+    )
+
+
+def _bps_costs(bps: float) -> Costs:
+    model = CommissionModel.BPS if bps else CommissionModel.NONE
+    return Costs(commission_model=model, commission_bps=bps)
+
+
+def _fraction(percent: float | None) -> float:
+    return np.nan if percent is None else percent / 100.0

@@ -14,14 +14,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from tradewind.config import TradewindConfig
+from tradewind.config import DataConfig, MarketConfig, TradewindConfig
 from tradewind.data.align import AlignedPanel, align
 from tradewind.data.catalog import Catalog
 from tradewind.data.quality import QualityReport, quality_report
 from tradewind.data.resample import resample_bars
+from tradewind.data.schema import CatalogEntry, DataError
 from tradewind.domain.timeframe import Timeframe
 
-__all__ = ["PreparedData", "SeriesSummary", "catalog_for", "prepare_market_data"]
+# A series starting or ending this many timeline bars inside the run is reported.
+_COVERAGE_SLACK_BARS = 10
+
+__all__ = [
+    "PreparedData",
+    "SeriesSummary",
+    "catalog_for",
+    "prepare_market_data",
+    "series_entry",
+    "window_bars",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +60,9 @@ class PreparedData:
     panel: AlignedPanel
     frames: dict[str, pd.DataFrame]
     """Each symbol's bars as put on the timeline (resampled where needed), by panel key."""
+    warnings: tuple[str, ...] = ()
+    """What the user should know before trusting results: a window clipped to the data,
+    series without bars in the window, quality outliers such as splits."""
 
     def write_panel(self, path: Path) -> Path:
         """Write the aligned panel in long form (row, symbol, fields, bar time, age)."""
@@ -70,25 +84,27 @@ def prepare_market_data(
 ) -> PreparedData:
     """Load, check, resample and align every enabled market's symbols.
 
+    The window (`data.start`..`data.end`) ends at the last bar any series has: a window
+    past the data is clipped, with a warning, rather than padded with flat rows.
+
     Raises:
-        DataError: a configured symbol is not in the catalog.
+        DataError: a configured symbol is not in the catalog, or no series has a bar in
+            the window.
         AlignmentError / ResampleError: the data cannot be put on the timeline.
     """
     timeline = config.data.alignment.timeline
     frames: dict[str, pd.DataFrame] = {}
     summaries: list[SeriesSummary] = []
+    warnings: list[str] = []
     for name, market in config.enabled_markets.items():
         for symbol in market.symbols:
             if on_series is not None:
                 on_series(f"{name}:{symbol}")
-            entry = catalog.entry(symbol, market=market.market_class, timeframe=market.timeframe)
-            bars = catalog.load_bars(
-                symbol,
-                market=entry.market,
-                timeframe=entry.timeframe,
-                start=config.data.start,
-                end=_inclusive_end(config.data.end),
-            )
+            entry = series_entry(catalog, market, symbol)
+            bars = window_bars(catalog, entry, config.data)
+            if bars.empty:
+                warnings.append(_no_bars_warning(name, entry, config.data))
+                continue
             quality = quality_report(
                 bars,
                 calendar=entry.calendar,
@@ -118,6 +134,11 @@ def prepare_market_data(
                     rows_on_timeline=len(bars),
                 )
             )
+            warnings.extend(_outlier_warning(name, entry, quality))
+    if not frames:
+        raise DataError(_empty_window_message(config, catalog))
+    end, clipped = _window_end(config.data, frames)
+    warnings[:0] = [*clipped, *_coverage_warnings(summaries, frames, timeline)]
     alignment = config.data.alignment
     panel = align(
         frames,
@@ -125,9 +146,116 @@ def prepare_market_data(
         policy=alignment.policy.value,
         max_staleness=alignment.max_staleness if alignment.policy.value == "ffill" else None,
         start=config.data.start,
-        end=config.data.end,
+        end=end,
     )
-    return PreparedData(series=tuple(summaries), panel=panel, frames=frames)
+    return PreparedData(
+        series=tuple(summaries), panel=panel, frames=frames, warnings=tuple(warnings)
+    )
+
+
+def series_entry(catalog: Catalog, market: MarketConfig, symbol: str) -> CatalogEntry:
+    """The catalog series a market's symbol reads: the market's class at its timeframe.
+
+    Raises:
+        DataError: the symbol has no such series (close matches listed) or is ambiguous.
+    """
+    return catalog.entry(symbol, market=market.market_class, timeframe=market.timeframe)
+
+
+def window_bars(catalog: Catalog, entry: CatalogEntry, data: DataConfig) -> pd.DataFrame:
+    """The series' bars within `data.start`..`data.end` (both inclusive, whole days)."""
+    return catalog.load_bars(
+        entry.symbol,
+        market=entry.market,
+        timeframe=entry.timeframe,
+        start=data.start,
+        end=_inclusive_end(data.end),
+    )
+
+
+def _window_end(data: DataConfig, frames: dict[str, pd.DataFrame]) -> tuple[object, list[str]]:
+    """`data.end`, or the last bar's date when the window reaches past every series."""
+    last_symbol, last_bar = max(
+        ((key, frame["timestamp"].iloc[-1]) for key, frame in frames.items()),
+        key=lambda pair: pair[1],
+    )
+    if data.end is None or pd.Timestamp(str(data.end), tz="UTC") <= last_bar.normalize():
+        return data.end, []
+    last_day = last_bar.date()
+    return last_day, [
+        f"data.end {data.end} is after the last bar of every series: the window ends at "
+        f"the last bar, {_label(last_bar)} ({last_symbol})"
+    ]
+
+
+def _coverage_warnings(
+    summaries: list[SeriesSummary], frames: dict[str, pd.DataFrame], timeline: Timeframe
+) -> list[str]:
+    """Series that start well after the run's first bar or end well before its last."""
+    if timeline.unit == "M":
+        step = pd.Timedelta(days=31 * timeline.count)
+    else:
+        step = pd.Timedelta(seconds=timeline.seconds)
+    slack = _COVERAGE_SLACK_BARS * step
+    first = min(frame["timestamp"].iloc[0] for frame in frames.values())
+    last = max(frame["timestamp"].iloc[-1] for frame in frames.values())
+    found = []
+    for s in summaries:
+        bars = frames[s.key]["timestamp"]
+        where = f"markets.{s.market}: {s.symbol}"
+        if bars.iloc[0] - first > slack:
+            found.append(
+                f"{where} starts {_label(bars.iloc[0])}, after the run's first bar "
+                f"{_label(first)}: no bars, no trading before"
+            )
+        if last - bars.iloc[-1] > slack:
+            found.append(
+                f"{where} ends {_label(bars.iloc[-1])}, before the run's last bar "
+                f"{_label(last)}: no bars, no trading after"
+            )
+    return found
+
+
+def _no_bars_warning(market: str, entry: CatalogEntry, data: DataConfig) -> str:
+    return (
+        f"markets.{market}: {entry.symbol} has no bars in the window "
+        f"{data.start or 'start'}..{data.end or 'end'} (its data: {_label(entry.first)}.."
+        f"{_label(entry.last)}); it is left out of this run"
+    )
+
+
+def _outlier_warning(market: str, entry: CatalogEntry, quality: QualityReport) -> list[str]:
+    if not quality.outliers or not quality.top_outliers:
+        return []
+    top = quality.top_outliers[0]
+    change = f"{top.change:+.1%}" if entry.quote_type.value == "price" else f"{top.change:+.4g}"
+    hint = ""
+    if "unadjusted" in (entry.price_adjustment or "").lower():
+        hint = "; this series is not split-adjusted, so a split shows as a crash"
+    return [
+        f"markets.{market}: {entry.symbol} has {quality.outliers} outlier bar(s) in the "
+        f"window, the largest {change} on {_label(top.timestamp)}: a split, a bad tick or a "
+        f"real move? (`tradewind data show {entry.symbol} --quality`){hint}"
+    ]
+
+
+def _empty_window_message(config: TradewindConfig, catalog: Catalog) -> str:
+    ranges = []
+    for market in config.enabled_markets.values():
+        for symbol in market.symbols:
+            entry = series_entry(catalog, market, symbol)
+            ranges.append(f"{entry.symbol} {_label(entry.first)}..{_label(entry.last)}")
+    return (
+        f"data window {config.data.start or 'start'}..{config.data.end or 'end'} holds no "
+        f"bar of any enabled series: expected a window overlapping their data "
+        f"({'; '.join(ranges)})"
+    )
+
+
+def _label(value: pd.Timestamp | None) -> str:
+    if value is None:
+        return "-"
+    return str(value.date()) if value == value.normalize() else value.strftime("%Y-%m-%d %H:%M")
 
 
 def _is_finer(source: Timeframe, target: Timeframe) -> bool:

@@ -8,14 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tradewind.cli.tables import console, print_table
+from tradewind.cli.tables import console
 from tradewind.domain.errors import TradewindError
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
-    from tradewind.app.backtest import BacktestOutcome
-    from tradewind.research.stats import PerformanceStats
+    from tradewind.app.backtest import BacktestOutcome, DataFileRun
 
 
 class BacktestUsageError(TradewindError):
@@ -40,15 +37,24 @@ def backtest_command(
     timeframe: Annotated[str, typer.Option(help="Bar timeframe of --data.")] = "1d",
     cash: Annotated[float, typer.Option(help="Initial cash for --data.")] = 1_000_000.0,
     size: Annotated[float, typer.Option(help="Position size for --data (see --size-mode).")] = 1.0,
-    size_mode: Annotated[str, typer.Option(help="units or fraction (of equity).")] = "units",
+    size_mode: Annotated[
+        str, typer.Option(help="units, or fraction of equity (0.5 = half).")
+    ] = "units",
+    account: Annotated[
+        str,
+        typer.Option(help="cash (buys only with cash, no shorts) or margin, for --data."),
+    ] = "cash",
     commission_bps: Annotated[float, typer.Option(help="Commission, bps of notional.")] = 0.0,
     stop_loss_pct: Annotated[
-        float | None, typer.Option(help="Protective stop as a fraction (0.02 = 2%).")
+        float | None, typer.Option(help="Protective stop, percent of the entry (2 = 2%).")
     ] = None,
     take_profit_pct: Annotated[
-        float | None, typer.Option(help="Take-profit as a fraction (0.05 = 5%).")
+        float | None, typer.Option(help="Take-profit, percent of the entry (5 = 5%).")
     ] = None,
     fill_model: Annotated[str, typer.Option(help="next_open or this_close.")] = "next_open",
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse a --data file with any invalid row.")
+    ] = False,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write results JSON.")] = None,
     report: Annotated[Path | None, typer.Option(help="Write the HTML report here.")] = None,
     catalog: Annotated[Path | None, typer.Option(help="Catalog directory (--config).")] = None,
@@ -60,91 +66,116 @@ def backtest_command(
         ),
     ] = None,
 ) -> None:
-    """Backtest a multi-market config, or one strategy over one data file."""
-    from tradewind.app.backtest import backtest_config, backtest_data_file
-    from tradewind.app.journaling import journal_run
-    from tradewind.app.market_data import catalog_for
-    from tradewind.config import load_config
+    """Backtest a multi-market config, or one strategy over one data file.
+
+    Prints results overall, per market and per strategy (trade statistics count closed
+    trades; positions still open at the end are listed with their unrealized P&L),
+    journals the run and writes the HTML report.
+    """
+    from tradewind.app.backtest import DataFileRun
+    from tradewind.engine.setup import Sizing
     from tradewind.strategies.config import parse_assignments
 
-    _out = console()
     if (config is None) == (data is None):
         raise BacktestUsageError("give exactly one of --config FILE or --data FILE")
     if config is not None:
-        cfg = load_config(config)
-        with _out.status("backtesting") as status:
-            outcome = backtest_config(
-                cfg, catalog_for(cfg, catalog), on_series=lambda s: status.update(f"loading {s}")
-            )
-        title = f"Tradewind backtest: {config.name}"
-        report = report or cfg.backtest.report_dir / f"{config.stem}.html"
-        journal = journal or cfg.backtest.journal
-        config_json = cfg.model_dump_json()
-    else:
-        assert data is not None
-        if strategy is None:
-            raise BacktestUsageError("--data needs --strategy NAME (see `tradewind strategy list`)")
-        outcome = backtest_data_file(
-            data,
-            strategy=strategy,
-            params=parse_assignments(param or []),
-            symbol=symbol,
-            market=market,
-            timeframe=timeframe,
-            initial_cash=cash,
-            size=size,
-            size_mode=size_mode,
-            commission_bps=commission_bps,
-            stop_loss_pct=stop_loss_pct,
-            take_profit_pct=take_profit_pct,
-            fill_model=fill_model,
+        _run_config(config, catalog, report, journal, json_out)
+        return
+    assert data is not None
+    if strategy is None:
+        raise BacktestUsageError("--data needs --strategy NAME (see `tradewind strategy list`)")
+    request = DataFileRun(
+        path=data,
+        strategy=strategy,
+        params=parse_assignments(param or []),
+        symbol=symbol,
+        market=market,
+        timeframe=timeframe,
+        initial_cash=cash,
+        sizing=Sizing(_size_mode(size_mode), size),
+        commission_bps=commission_bps,
+        stop_loss_pct=_percent_option("--stop-loss-pct", stop_loss_pct, high=100.0),
+        take_profit_pct=_percent_option("--take-profit-pct", take_profit_pct, high=1000.0),
+        fill_model=fill_model,
+        cash_account=_is_cash_account(account),
+        strict=strict,
+    )
+    _run_data_file(request, param or [], report, journal, json_out)
+
+
+def _run_config(
+    config: Path, catalog: Path | None, report: Path | None, journal: str | None,
+    json_out: Path | None,
+) -> None:  # fmt: skip
+    from tradewind.app.backtest import backtest_config
+    from tradewind.app.market_data import catalog_for
+    from tradewind.config import load_config
+
+    out = console()
+    cfg = load_config(config)
+    with out.status("backtesting") as status:
+        outcome = backtest_config(
+            cfg, catalog_for(cfg, catalog), on_series=lambda s: status.update(f"loading {s}")
         )
-        title = f"Tradewind backtest: {strategy} on {data.name}"
-        config_json = json.dumps(
-            {"data": str(data), "strategy": strategy, "params": param or [], "size": size}
-        )
-    _print_summary(_out, outcome)
+    title = f"Tradewind backtest: {config.name}"
+    _finish(outcome, title, report or cfg.backtest.report_dir / f"{config.stem}.html",
+            journal or cfg.backtest.journal, json_out, cfg.model_dump_json())  # fmt: skip
+
+
+def _run_data_file(
+    request: DataFileRun, params: list[str], report: Path | None, journal: str | None,
+    json_out: Path | None,
+) -> None:  # fmt: skip
+    from tradewind.app.backtest import backtest_data_file
+
+    outcome = backtest_data_file(request)
+    title = f"Tradewind backtest: {request.strategy} on {request.path.name}"
+    config_json = json.dumps({"data": str(request.path), "strategy": request.strategy,
+                              "params": params, "size": request.sizing.value,
+                              "size_mode": request.sizing.mode,
+                              "account": "cash" if request.cash_account else "margin"})  # fmt: skip
+    _finish(outcome, title, report, journal, json_out, config_json)
+
+
+def _finish(
+    outcome: BacktestOutcome, title: str, report: Path | None, journal: str | None,
+    json_out: Path | None, config_json: str,
+) -> None:  # fmt: skip
+    from tradewind.app.journaling import journal_run
+    from tradewind.cli.backtest_output import print_outcome
+
+    out = console()
+    print_outcome(out, outcome)
     if journal is not None and journal != ":memory:":
         stored = journal_run(outcome.run, outcome.results, journal, config_json=config_json)
-        _out.print(f"journal: run {stored.run_id} in {journal} (digest {stored.digest[:16]})")
+        out.print(f"journal: run {stored.run_id} in {journal} (digest {stored.digest[:16]})",
+                  highlight=False, soft_wrap=True)  # fmt: skip
     if json_out is not None:
-        _out.print(f"results JSON: {outcome.results.write_json(json_out)}")
+        out.print(f"results JSON: {outcome.results.write_json(json_out)}", highlight=False)
     if report is not None:
-        _out.print(f"report: {outcome.results.write_report(report, title=title)}")
+        notes = outcome.prepared.warnings if outcome.prepared is not None else ()
+        written = outcome.results.write_report(report, title=title, notes=notes)
+        out.print(f"report: {written}", highlight=False, soft_wrap=True)
 
 
-def _print_summary(_out: Console, outcome: BacktestOutcome) -> None:
-    from rich import box
-    from rich.table import Table
-
-    results = outcome.results
-    run = outcome.run
-    _out.print(
-        f"[bold]{run.entries}[/] entries, {len(run.fills)} fills, "
-        f"{int((run.orders['status'] == 'denied').sum()) if len(run.orders) else 0} orders "
-        f"denied by risk; final equity [bold]{run.final_equity:,.2f}[/]"
-    )
-    table = Table(box=box.SIMPLE_HEAD, title="results", title_justify="left")
-    for column in ("scope", "return", "CAGR", "Sharpe", "Sortino", "Calmar", "max DD",
-                   "win rate", "PF", "in market", "turnover/y", "trades"):  # fmt: skip
-        table.add_column(column, justify="left" if column == "scope" else "right")
-    table.add_row("all", *_stat_cells(results.overall))
-    for name, group in results.by_market.items():
-        table.add_row(f"market {name}", *_stat_cells(group.stats))
-    for name, group in results.by_strategy.items():
-        table.add_row(f"strategy {name}", *_stat_cells(group.stats))
-    print_table(_out, table)
+def _size_mode(text: str) -> str:
+    mode = text.strip().lower()
+    if mode not in ("units", "fraction"):
+        raise BacktestUsageError(f"--size-mode {text!r}: expected units or fraction")
+    return mode
 
 
-def _stat_cells(s: PerformanceStats) -> list[str]:
-    def pct(x: float) -> str:
-        return "-" if x != x else f"{100 * x:.2f}%"
+def _is_cash_account(text: str) -> bool:
+    kind = text.strip().lower()
+    if kind not in ("cash", "margin"):
+        raise BacktestUsageError(f"--account {text!r}: expected cash or margin")
+    return kind == "cash"
 
-    def num(x: float) -> str:
-        return "-" if x != x else f"{x:.2f}"
 
-    return [
-        pct(s.total_return), pct(s.cagr), num(s.sharpe), num(s.sortino), num(s.calmar),
-        pct(s.max_drawdown), pct(s.win_rate), num(s.profit_factor), pct(s.time_in_market),
-        num(s.turnover_annual), str(s.trades),
-    ]  # fmt: skip
+def _percent_option(name: str, value: float | None, *, high: float) -> float | None:
+    """A percent option, refused when it is clearly a fraction (0.02 for 2%)."""
+    from tradewind.config.fieldtypes import check_percent
+
+    if value is None:
+        return None
+    return check_percent(name, value, low=0.1, high=high)

@@ -38,6 +38,8 @@ def prepare_command(
         prepared = prepare_market_data(
             cfg, catalog_for(cfg, catalog), on_series=lambda s: status.update(f"loading {s}")
         )
+    for warning in prepared.warnings:
+        _out.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     _print_series(_out, prepared)
     _print_alignment(_out, prepared)
     if out is not None:

@@ -17,7 +17,7 @@ from tradewind.engine.logs import fills_frame, orders_frame
 from tradewind.engine.panel import MarketPanel
 from tradewind.engine.setup import EngineSpec
 from tradewind.engine.state import KernelState
-from tradewind.engine.trades import round_trips
+from tradewind.engine.trades import open_trades, round_trips
 from tradewind.risk.ladder import initial_state_vector
 from tradewind.signals.confirmation import ConfirmationResult
 from tradewind.strategies.api import BarWindow
@@ -36,6 +36,9 @@ class EngineRun:
     orders: pd.DataFrame
     fills: pd.DataFrame
     trades: pd.DataFrame
+    """Closed round trips (`round_trips`)."""
+    open_trades: pd.DataFrame
+    """Positions still open after the last row, marked at the last close (`open_trades`)."""
     equity: np.ndarray
     cash: np.ndarray
     gross_exposure: np.ndarray
@@ -101,6 +104,7 @@ def run_engine(panel: MarketPanel, windows: Mapping[str, BarWindow], spec: Engin
         driver.run_span(0, n_rows, step, state, spec.limits.markets)
         capital = driver.finish(state)
     fills = fills_frame(state, panel, books)
+    last_scale = inputs.value_scale[-1] if n_rows else np.ones(n_symbols)
     n_events = state.n_events
     return EngineRun(
         spec=spec,
@@ -110,6 +114,7 @@ def run_engine(panel: MarketPanel, windows: Mapping[str, BarWindow], spec: Engin
         orders=orders_frame(state, panel, books, [m.name for m in spec.markets]),
         fills=fills,
         trades=round_trips(fills, panel.timestamps),
+        open_trades=open_trades(fills, state, books, panel, last_scale),
         equity=state.equity_out,
         cash=state.cash_out,
         gross_exposure=state.gross_out,

@@ -1,4 +1,5 @@
-"""Round trips (trades) from the fill log: open -> back to flat, per book."""
+"""Round trips (trades) from the fill log: open -> back to flat, per book; and the
+positions still open at the end of a run, marked at the last close."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-__all__ = ["round_trips"]
+from tradewind.engine.books import BookSet
+from tradewind.engine.panel import MarketPanel
+from tradewind.engine.state import KernelState
+
+__all__ = ["OPEN_TRADE_COLUMNS", "open_trades", "round_trips"]
+
+OPEN_TRADE_COLUMNS = ("book", "symbol", "entry_fill", "entry_ts", "qty", "entry_price",
+                      "mark_price", "unrealized_pnl", "realized_pnl", "pnl")  # fmt: skip
 
 
 @njit(cache=True)
@@ -54,7 +62,7 @@ def _pair(
             count += 1
             if flipped:
                 open_at[k], acc[k], first_px[k], peak[k] = i, 0.0, price[i], abs(pos[k])
-    return count, start, end, trade_book, pnl, size, entry_px, exit_px
+    return count, start, end, trade_book, pnl, size, entry_px, exit_px, open_at, acc, pos
 
 
 def round_trips(fills: pd.DataFrame, timestamps: np.ndarray) -> pd.DataFrame:
@@ -75,15 +83,7 @@ def round_trips(fills: pd.DataFrame, timestamps: np.ndarray) -> pd.DataFrame:
                 "pnl",
             ]
         )
-    book = fills["book"].to_numpy(np.int64)
-    count, start, end, trade_book, pnl, size, entry_px, exit_px = _pair(
-        book,
-        fills["qty"].to_numpy(np.float64),
-        fills["price"].to_numpy(np.float64),
-        fills["commission"].to_numpy(np.float64),
-        fills["realized_pnl"].to_numpy(np.float64),
-        int(book.max()) + 1,
-    )
+    count, start, end, trade_book, pnl, size, entry_px, exit_px = _paired(fills)[:8]
     rows = fills["row"].to_numpy(np.int64)
     return pd.DataFrame(
         {
@@ -98,4 +98,57 @@ def round_trips(fills: pd.DataFrame, timestamps: np.ndarray) -> pd.DataFrame:
             "exit_price": exit_px[:count],
             "pnl": pnl[:count],
         }
+    )
+
+
+def open_trades(
+    fills: pd.DataFrame,
+    state: KernelState,
+    books: BookSet,
+    panel: MarketPanel,
+    value_scale: np.ndarray,
+) -> pd.DataFrame:
+    """One row per book still holding a position after the last row
+    (`OPEN_TRADE_COLUMNS`), marked at each symbol's last close.
+
+    `value_scale` is the contract multiplier x FX rate per symbol at the last row. P&L
+    is in account currency: `unrealized_pnl` = qty x (mark - average entry) x scale,
+    `realized_pnl` = what partial exits realized since the position opened, net of every
+    commission paid on it, and `pnl` their sum, so closed and open trades add up to the
+    run's P&L.
+    """
+    held = np.flatnonzero(state.pos != 0.0)
+    if not len(fills) or not len(held):
+        return pd.DataFrame({name: [] for name in OPEN_TRADE_COLUMNS})
+    open_at, acc = _paired(fills)[8:10]
+    column = books.symbol[held]
+    qty = state.pos[held]
+    mark = state.last_mark[column]
+    unrealized = qty * (mark - state.avg_px[held]) * value_scale[column]
+    rows = fills["row"].to_numpy(np.int64)
+    return pd.DataFrame(
+        {
+            "book": held,
+            "symbol": np.array(panel.symbols, dtype=object)[column],
+            "entry_fill": open_at[held],
+            "entry_ts": pd.to_datetime(panel.timestamps[rows[open_at[held]]], utc=True),
+            "qty": qty,
+            "entry_price": state.avg_px[held],
+            "mark_price": mark,
+            "unrealized_pnl": unrealized,
+            "realized_pnl": acc[held],
+            "pnl": unrealized + acc[held],
+        }
+    )
+
+
+def _paired(fills: pd.DataFrame) -> tuple[Any, ...]:
+    book = fills["book"].to_numpy(np.int64)
+    return _pair(
+        book,
+        fills["qty"].to_numpy(np.float64),
+        fills["price"].to_numpy(np.float64),
+        fills["commission"].to_numpy(np.float64),
+        fills["realized_pnl"].to_numpy(np.float64),
+        int(book.max()) + 1,
     )

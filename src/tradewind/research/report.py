@@ -25,6 +25,7 @@ from tradewind.research.report_format import (
     OVERALL_ROWS,
     chart_series,
     format_value,
+    open_position_rows,
     stat_cells,
     trade_rows,
 )
@@ -94,6 +95,7 @@ def write_html_report(
     config_summary: Mapping[str, Any] | None = None,
     notes: Sequence[str] = (),
     capital: Mapping[str, Any] | None = None,
+    open_positions: Sequence[Mapping[str, Any]] = (),
     max_trade_rows: int = 500,
     max_chart_points: int = 5_000,
 ) -> Path:
@@ -112,6 +114,7 @@ def write_html_report(
         notes: alignment and data notes, one paragraph each.
         capital: the capital section (`research.capital_report.capital_context`):
             allocation over time, sizing factor breakdown, milestones and halts.
+        open_positions: positions open at the end (`RunResults.open_positions`).
         max_chart_points: each chart line is reduced to about this many points
             (bucket lows and highs kept); tables always use the full data.
 
@@ -158,6 +161,7 @@ def write_html_report(
             strategy_names=strategy_names,
         ),
         "trade_count": len(shown),
+        "open_positions": open_position_rows(open_positions),
         "config": _config_rows(config_summary or {}),
         "notes": list(notes),
         "capital": capital,
@@ -178,7 +182,8 @@ def _headline(stats: PerformanceStats) -> list[tuple[str, str]]:
         ("Sharpe", format_value(stats.sharpe, "ratio")),
         ("Max drawdown", format_value(stats.max_drawdown, "pct")),
         ("Final equity", format_value(stats.final_equity, "money")),
-        ("Trades", format_value(stats.trades, "count")),
+        ("Closed trades", format_value(stats.trades, "count")),
+        ("Open at the end", format_value(stats.open_trades, "count")),
     )
     return list(picks)
 

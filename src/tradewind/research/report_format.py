@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -42,17 +42,17 @@ OVERALL_ROWS: tuple[tuple[str, str, Kind], ...] = (
     ("max_drawdown_recovery_ts", "Max drawdown recovery", "date"),
     ("max_drawdown_duration_bars", "Max drawdown length (points)", "count"),
     ("longest_drawdown_days", "Longest drawdown (days)", "days"),
-    ("trades", "Trades", "count"),
+    ("trades", "Closed trades", "count"),
+    ("open_trades", "Positions open at the end", "count"),
     ("entries", "Entry fills", "count"),
     ("exits", "Exit fills", "count"),
-    ("open_trades", "Open at end", "count"),
-    ("wins", "Wins", "count"),
-    ("losses", "Losses", "count"),
-    ("win_rate", "Win rate", "pct"),
-    ("profit_factor", "Profit factor", "ratio"),
-    ("gross_profit", "Gross profit", "money"),
-    ("gross_loss", "Gross loss", "money"),
-    ("average_trade_pnl", "Average trade P&L", "money"),
+    ("wins", "Wins (closed trades)", "count"),
+    ("losses", "Losses (closed trades)", "count"),
+    ("win_rate", "Win rate (closed trades)", "pct"),
+    ("profit_factor", "Profit factor (closed trades)", "ratio"),
+    ("gross_profit", "Gross profit (closed trades)", "money"),
+    ("gross_loss", "Gross loss (closed trades)", "money"),
+    ("average_trade_pnl", "Average P&L per closed trade", "money"),
     ("time_in_market", "Time in market", "pct"),
     ("average_gross_exposure", "Average gross exposure / equity", "ratio"),
     ("turnover_total", "Turnover (total, x equity)", "ratio"),
@@ -68,7 +68,8 @@ GROUP_COLUMNS: tuple[tuple[str, str, Kind], ...] = (
     ("sortino", "Sortino", "ratio"),
     ("calmar", "Calmar", "ratio"),
     ("max_drawdown", "Max DD", "pct"),
-    ("trades", "Trades", "count"),
+    ("trades", "Closed trades", "count"),
+    ("open_trades", "Open", "count"),
     ("win_rate", "Win rate", "pct"),
     ("profit_factor", "Profit factor", "ratio"),
     ("time_in_market", "In market", "pct"),
@@ -173,6 +174,29 @@ def trade_rows(
             }
         )
     return rows
+
+
+def open_position_rows(positions: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Positions open at the end (`RunResults.open_positions`) as display rows."""
+    return [
+        {
+            "symbol": str(p["symbol"]),
+            "market": str(p["market"]),
+            "strategies": ", ".join(p["strategies"]),
+            "side": str(p["side"]),
+            "qty": f"{abs(p['qty']):,.6g}",
+            "entry_time": str(p["entry_time"])[:19].replace("T", " ").removesuffix(" 00:00:00"),
+            "entry_price": f"{p['entry_price']:,.6g}",
+            "mark_price": f"{p['mark_price']:,.6g}",
+            "unrealized_pnl": f"{p['unrealized_pnl']:,.2f}",
+            "pnl_sign": _sign_class(p["unrealized_pnl"]),
+        }
+        for p in positions
+    ]
+
+
+def _sign_class(value: float) -> str:
+    return "pos" if value > 0 else "neg" if value < 0 else ""
 
 
 def _time(ts_ns: int) -> str:

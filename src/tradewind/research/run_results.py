@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from tradewind.engine.backtest import EngineRun
 from tradewind.research.capital_report import capital_context
@@ -16,7 +17,7 @@ from tradewind.research.groups import GroupPerformance, stats_by_group
 from tradewind.research.metrics import drawdown_series
 from tradewind.research.report import write_html_report
 from tradewind.research.stats import PerformanceStats, compute_stats
-from tradewind.research.trades import TradeArrays
+from tradewind.research.trades import OPEN_TS, TradeArrays
 
 __all__ = ["RunResults", "summarize_run"]
 
@@ -31,13 +32,39 @@ class RunResults:
     by_market: dict[str, GroupPerformance]
     by_strategy: dict[str, GroupPerformance]
 
+    def open_positions(self) -> list[dict[str, Any]]:
+        """The positions still open at the end, one dict each: symbol, market,
+        strategies, side, qty (signed), entry time (UTC ISO) and average entry price,
+        mark price (the last close), and P&L in account currency (unrealized, realized
+        by partial exits net of commission, and their sum)."""
+        run = self.run
+        held = run.open_trades
+        markets = [m.name for m in run.spec.markets]
+        money = ("qty", "entry_price", "mark_price", "unrealized_pnl", "realized_pnl", "pnl")
+        values = {name: held[name].to_numpy(np.float64).tolist() for name in money}
+        rows = []
+        for i, book in enumerate(held["book"].to_numpy(np.int64).tolist()):
+            rows.append(
+                {
+                    "symbol": str(held["symbol"].iloc[i]),
+                    "market": markets[int(run.books.market[book])],
+                    "strategies": list(run.books.strategies[book]),
+                    "side": "long" if values["qty"][i] > 0 else "short",
+                    "entry_time": pd.Timestamp(held["entry_ts"].iloc[i]).isoformat(),
+                    **{name: values[name][i] for name in money},
+                }
+            )
+        return rows
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready summary: `entries`, `final_equity`, the statistics overall, per
-        market and per strategy, and order/fill counts."""
+        market and per strategy, order/fill counts and `open_positions` (see
+        `open_positions`; `open_trades` is their count, `trades` counts closed trades)."""
         run = self.run
         orders = run.orders
         return {
             **self.overall.as_dict(),
+            "open_positions": self.open_positions(),
             "entries": run.entries,
             "final_equity": run.final_equity,
             "initial_cash": run.spec.initial_cash,
@@ -85,6 +112,7 @@ class RunResults:
                 ),
             },
             notes=notes,
+            open_positions=self.open_positions(),
             capital=capital_context(run.capital, ts) if run.capital is not None else None,
         )
 
@@ -127,36 +155,47 @@ def summarize_run(run: EngineRun) -> RunResults:
 
 
 def _trade_arrays(run: EngineRun) -> TradeArrays:
-    trades = run.trades
+    """Closed round trips, then the positions still open (exit OPEN_TS, P&L marked at
+    the last close)."""
+    trades, held = run.trades, run.open_trades
+    if not len(trades) and not len(held):
+        return TradeArrays.empty()
     fills = run.fills
-    books = run.books
-    if not len(trades):
-        empty_i = np.zeros(0, dtype=np.int64)
-        empty_f = np.zeros(0)
-        return TradeArrays(empty_i, empty_i, empty_i, empty_i, empty_i, empty_f, empty_f,
-                           empty_f, empty_f, empty_f)  # fmt: skip
-    entry = trades["entry_fill"].to_numpy()
-    exit_ = trades["exit_fill"].to_numpy()
-    book = trades["book"].to_numpy()
+    rows = fills["row"].to_numpy()
+    commission = fills["commission"].to_numpy()
+    qty = fills["qty"].to_numpy()
+    entry = np.concatenate(
+        [trades["entry_fill"].to_numpy(np.int64), held["entry_fill"].to_numpy(np.int64)]
+    )
+    exit_ = trades["exit_fill"].to_numpy(np.int64)
+    book = np.concatenate([trades["book"].to_numpy(np.int64), held["book"].to_numpy(np.int64)])
     order_seq = fills["order_seq"].to_numpy()[entry]
     local_mask = run.orders["strategies"].to_numpy()[order_seq]
     global_bits = np.array(
         [_global_mask(names, run.strategy_names) for names in local_mask], dtype=np.int64
     )
-    rows = fills["row"].to_numpy()
-    commission = fills["commission"].to_numpy()
-    qty = fills["qty"].to_numpy()
+    n_closed = len(trades)
+
+    def closed_then_open(closed: np.ndarray, still_open: np.ndarray) -> np.ndarray:
+        return np.concatenate([closed, still_open])
+
     return TradeArrays(
         entry_ts=run.panel.timestamps[rows[entry]],
-        exit_ts=run.panel.timestamps[rows[exit_]],
-        symbol=books.symbol[book],
-        market=books.market[book],
+        exit_ts=closed_then_open(run.panel.timestamps[rows[exit_]], np.full(len(held), OPEN_TS)),
+        symbol=run.books.symbol[book],
+        market=run.books.market[book],
         strategy=global_bits,
-        qty=trades["size"].to_numpy() * np.sign(qty[entry]),
-        entry_price=trades["entry_price"].to_numpy(),
-        exit_price=trades["exit_price"].to_numpy(),
-        pnl=trades["pnl"].to_numpy(),
-        commission=commission[entry] + commission[exit_],
+        qty=closed_then_open(
+            trades["size"].to_numpy() * np.sign(qty[entry[:n_closed]]), held["qty"].to_numpy()
+        ),
+        entry_price=closed_then_open(
+            trades["entry_price"].to_numpy(), held["entry_price"].to_numpy()
+        ),
+        exit_price=closed_then_open(trades["exit_price"].to_numpy(), np.full(len(held), np.nan)),
+        pnl=closed_then_open(trades["pnl"].to_numpy(), held["pnl"].to_numpy()),
+        commission=closed_then_open(
+            commission[entry[:n_closed]] + commission[exit_], commission[entry[n_closed:]]
+        ),
     )
 
 

@@ -35,6 +35,11 @@ class PerformanceStats:
     `periods_per_year`; timestamps are int64 ns UTC (None when undefined); durations of
     drawdowns are in equity points and days. Exposure and turnover are NaN when neither
     per-point arrays nor trades were given to compute them from.
+
+    Trade statistics are defined on closed trades: `trades` counts closed round trips,
+    and wins, losses, win rate, profit factor, gross profit/loss and average trade P&L
+    use only them; `open_trades` counts the positions still open at the end (their
+    mark-to-market P&L is in the equity curve, not in the trade statistics).
     """
 
     bars: int
@@ -173,7 +178,7 @@ def compute_stats(
         max_drawdown_duration_bars=drawdown.duration_bars,
         longest_drawdown_bars=drawdown.longest_underwater_bars,
         longest_drawdown_days=drawdown.longest_underwater_ns / m.NS_PER_DAY,
-        trades=len(trade_rows),
+        trades=int(closed_pnl.size),
         entries=len(trade_rows) if entries is None else int(entries),
         exits=int(closed_pnl.size) if exits is None else int(exits),
         open_trades=len(trade_rows) - int(closed_pnl.size),
