@@ -34,3 +34,26 @@ def test_help_exits_0_and_lists_the_command_groups():
     assert done.returncode == 0
     for group in ("data", "config", "init"):
         assert group in done.stdout
+
+
+def _commands(command, path=()):  # type: ignore[no-untyped-def]
+    if hasattr(command, "commands"):
+        for name, sub in command.commands.items():
+            yield from _commands(sub, (*path, name))
+    else:
+        yield " ".join(path), command
+
+
+def test_every_command_summary_is_one_unbroken_line():
+    # Command lists show a docstring's first paragraph with its source line breaks, so
+    # a summary wrapped in the source reads as a sentence broken in the middle.
+    import typer
+
+    from tradewind.cli.main import app
+
+    broken = [
+        name
+        for name, command in _commands(typer.main.get_command(app))
+        if "\n" in (command.help or "").strip().split("\n\n")[0]
+    ]
+    assert broken == []

@@ -15,7 +15,7 @@ from tradewind.capital.scaling import (
 )
 
 DOCUMENT_SUMMARY = (
-    "💰 $10145.00 (+1.5% ROI) | ✅ TRADING | 🛡️ NORMAL | 🎯 Next: $25K (41%) "
+    "💰 $10,145.00 (+1.5% ROI) | ✅ TRADING | 🛡️ NORMAL | 🎯 Next: $25K (41%) "
     "| 📈 BULL_TRENDING | 🟡 Vol:25%"
 )
 
@@ -193,5 +193,5 @@ def test_summary_without_conditions_says_no_market_data() -> None:
     engine = get_autonomous_engine(10000.0, current_capital=9900.0)
 
     assert engine.get_quick_summary() == (
-        "💰 $9900.00 (-1.0% ROI) | ✅ TRADING | 🛡️ NORMAL | 🎯 Next: $10K (99%) | ❓ No market data"
+        "💰 $9,900.00 (-1.0% ROI) | ✅ TRADING | 🛡️ NORMAL | 🎯 Next: $10K (99%) | ❓ No market data"
     )

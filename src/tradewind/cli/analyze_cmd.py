@@ -32,8 +32,11 @@ def analyze_command(
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write JSON.")] = None,
     catalog: Annotated[Path | None, typer.Option(help="Catalog directory.")] = None,
 ) -> None:
-    """Correlations, clusters, lead-lag, macro regime, conditions, patterns, signals and
-    allocation across markets; prints a summary and writes an HTML report."""
+    """Run the multi-market intelligence and write its HTML report.
+
+    Correlations, clusters, lead-lag, macro regime, market conditions, transfer
+    patterns, signals with cross-market confirmation, and the capital allocation.
+    """
     from tradewind.config import IntelligenceLevel, load_config
     from tradewind.data.catalog import Catalog
     from tradewind.domain.errors import TradewindError

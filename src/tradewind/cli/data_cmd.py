@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tradewind.cli.tables import console as _console
+from tradewind.cli.tables import print_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,7 +69,7 @@ def list_command(market: _Market = None, catalog_dir: _Catalog = None) -> None:
             fields_label(entry.fields) + (" adj" if _adjusted(entry) else ""),
             entry.source,
         )
-    console.print(table)
+    print_table(console, table)
     classes = sorted({e.market.value for e in entries})
     console.print(
         f"{len(entries)} series in {len(classes)} classes ({', '.join(classes)}); "
@@ -76,7 +77,7 @@ def list_command(market: _Market = None, catalog_dir: _Catalog = None) -> None:
         highlight=False,
     )
     if market is None:
-        console.print(_macro_table())
+        print_table(console, _macro_table())
 
 
 def _adjusted(entry: CatalogEntry) -> bool:
@@ -247,7 +248,7 @@ def show_command(
     )
     console = _console()
     console.print(_describe(entry, len(bars)), highlight=False, markup=False)
-    console.print(_bars_table(bars, entry, rows))
+    print_table(console, _bars_table(bars, entry, rows))
     if quality:
         from tradewind.data.quality import quality_report
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tradewind.cli.tables import console
+from tradewind.cli.tables import console, print_table
 from tradewind.domain.errors import TradewindError
 from tradewind.mmin.evaluation.names import EVALUATIONS
 
@@ -31,8 +31,11 @@ def intelligence_command(
         typer.Option("--config", "-c", help="Portfolio for the confirmation backtests."),
     ] = None,
 ) -> None:
-    """Planted-truth recovery, walk-forward recession forecasting vs baselines, transfer
-    learning vs no transfer, and the backtest with and without cross-market confirmation."""
+    """Measure each intelligence feature out of sample against a plain baseline.
+
+    Planted-truth recovery, walk-forward recession forecasting vs baselines, transfer
+    learning vs no transfer, and the backtest with and without cross-market confirmation.
+    """
     from tradewind.data.catalog import Catalog
     from tradewind.mmin.evaluation.report import write_evaluation_json, write_evaluation_report
     from tradewind.mmin.evaluation.run_all import evaluate_intelligence
@@ -66,8 +69,11 @@ def capital_command(
         Path | None, typer.Option("--config", "-c", help="Portfolio to measure.")
     ] = None,
 ) -> None:
-    """Adaptive routing + autonomous scaling against fixed equal allocation with fixed
-    sizing (and ablations), on bundled data, whole windows and calendar years."""
+    """Measure capital routing and autonomous scaling against fixed sizing.
+
+    Adaptive routing + autonomous scaling against fixed equal allocation with fixed
+    sizing (and ablations), on bundled data, whole windows and calendar years.
+    """
     from tradewind.cli.capital_tables import capital_table, capital_year_table
     from tradewind.data.catalog import Catalog
     from tradewind.mmin.evaluation.capital_eval import evaluate_capital, write_capital_json
@@ -76,7 +82,7 @@ def capital_command(
 
     _out.print("backtesting every variant on every window ...", highlight=False)
     evaluation = evaluate_capital(config, Catalog(catalog) if catalog else None)
-    _out.print(capital_table(evaluation.whole()))
-    _out.print(capital_year_table(evaluation.rows))
+    print_table(_out, capital_table(evaluation.whole()))
+    print_table(_out, capital_year_table(evaluation.rows))
     _out.print(evaluation.method, highlight=False)
     _out.print(f"json: {write_capital_json(json_out, evaluation)}")

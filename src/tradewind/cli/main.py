@@ -15,6 +15,7 @@ from tradewind.cli import (
     config_cmd,
     data_cmd,
     evaluate_cmd,
+    precompile_cmd,
     prepare_cmd,
     session_cmd,
     signals_cmd,
@@ -43,6 +44,7 @@ app.command("backtest")(backtest_cmd.backtest_command)
 app.command("paper")(session_cmd.paper_command)
 app.command("advisory")(session_cmd.advisory_command)
 app.command("analyze")(analyze_cmd.analyze_command)
+app.command("precompile")(precompile_cmd.precompile_command)
 
 
 def _version_callback(value: bool) -> None:

@@ -60,8 +60,11 @@ def synth_command(
         typer.Option("--validate/--no-validate", help="Ingest through full validation (slower)."),
     ] = False,
 ) -> None:
-    """Generate a synthetic market (regimes, lead-lag pairs, correlation breaks, GARCH
-    volatility) into the catalog and record what was planted in `_synthetic/<name>/truth.json`."""
+    """Generate a seeded synthetic market with planted truth into the catalog.
+
+    Regimes, lead-lag pairs, correlation breaks and GARCH volatility; what was planted
+    is recorded in `_synthetic/<name>/truth.json`.
+    """
     from rich.console import Console
     from rich.progress import (
         BarColumn,

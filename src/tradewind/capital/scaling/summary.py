@@ -1,6 +1,6 @@
 """The one-line summary of the scaling engine, in the scaling document's layout.
 
-    💰 $10145.00 (+1.5% ROI) | ✅ TRADING | 🛡️ NORMAL | 🎯 Next: $25K (41%)
+    💰 $10,145.00 (+1.5% ROI) | ✅ TRADING | 🛡️ NORMAL | 🎯 Next: $25K (41%)
     | 📈 BULL_TRENDING | 🟡 Vol:25%
 
 (one line; wrapped here).
@@ -56,7 +56,7 @@ def format_quick_summary(
     """The summary line; `protection_level` None = protection off (part omitted)."""
     roi = round(roi_pct, 1) + 0.0  # no "-0.0" for a tiny loss
     parts = [
-        f"💰 ${capital:.2f} ({roi:+.1f}% ROI)",
+        f"💰 ${capital:,.2f} ({roi:+.1f}% ROI)",
         "⛔ HALTED" if halted else "✅ TRADING",
     ]
     if protection_level is not None:
