@@ -66,8 +66,9 @@ def test_a_window_without_data_is_refused_and_nothing_is_written(tmp_path: Path)
     done = tradewind("backtest", "--config", str(config), "--journal", str(journal),
                      "--report", str(report), cwd=tmp_path)  # fmt: skip
     assert done.returncode == 2
-    assert "data window 2025-01-01..2025-12-31 holds no bar of any enabled series" in done.stderr
-    assert "SPY 2008-01-02..2016-07-01" in done.stderr
+    assert "no enabled series has a bar within data.start..data.end" in done.stderr
+    assert "(2025-01-01 to 2025-12-31)" in done.stderr
+    assert "SPY 2008-01-02 to 2016-07-01" in done.stderr
     assert "Traceback" not in done.stderr
     assert not journal.exists()
     assert not report.exists()
@@ -185,3 +186,21 @@ def test_open_positions_are_listed_with_their_unrealized_pnl(tmp_path: Path) -> 
     assert held["unrealized_pnl"] == pytest.approx(10 * (close[-1] - held["entry_price"]))
     assert result["final_equity"] == pytest.approx(1_000_000 + held["pnl"])
     assert "1 position(s) open at the end" in done.stdout
+
+
+def test_trading_a_series_across_a_split_warns_about_it(tmp_path: Path) -> None:
+    config = tmp_path / "aapl.yaml"
+    config.write_text(
+        "data: {start: 2004-06-01, end: 2005-12-30}\n"
+        "markets:\n"
+        "  equities: {provider: sim, symbols: [AAPL], strategies: [sma_cross],"
+        " risk_allocation_pct: 50}\n"
+    )
+    done = tradewind("backtest", "--config", str(config), "--journal", ":memory:",
+                     "--report", str(tmp_path / "r.html"), cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    # The 2:1 split of 2005-02-28 shows as a -50% bar in the unadjusted series.
+    assert "AAPL has 1 outlier bar(s) in the window, the largest -49.6% on 2005-02-28" in (
+        done.stdout
+    )
+    assert "not split-adjusted" in done.stdout

@@ -52,8 +52,11 @@ def test_template_loads_with_documented_defaults() -> None:
 def test_template_matches_model_defaults_for_every_section() -> None:
     config = load_config_text(default_template_text())
     defaults = TradewindConfig.model_validate({"markets": {"crypto": dict(_MINIMAL_MARKET)}})
-    for section in ("data", "risk", "capital", "mmin", "autonomous_scaling", "signal_aggregation"):
+    for section in ("risk", "capital", "mmin", "autonomous_scaling", "signal_aggregation"):
         assert getattr(config, section) == getattr(defaults, section), section
+    # the template pins a window where the bundled data of its markets overlaps
+    window = {"start": None, "end": None}
+    assert config.data.model_copy(update=window) == defaults.data
 
 
 _MINIMAL_MARKET = {"provider": "sim", "symbols": ["BTC-USD"], "risk_allocation_pct": 10}

@@ -81,7 +81,7 @@ CASES = [
         """,
         "markets.crypto.risk_allocation_pct",
         5,
-        ["expected a value greater than 0", "got -5"],
+        ["expected a percent from 1 to 100", "got -5"],
         id="negative-allocation",
     ),
     pytest.param(
@@ -94,7 +94,7 @@ CASES = [
         """,
         "markets.crypto.risk_allocation_pct",
         5,
-        ["expected a value at most 100", "got 150"],
+        ["expected a percent from 1 to 100", "got 150"],
         id="allocation-above-100",
     ),
     pytest.param(

@@ -8,6 +8,7 @@ sessions) and aligned with the configured, recorded policy.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -228,7 +229,9 @@ def _outlier_warning(market: str, entry: CatalogEntry, quality: QualityReport) -
     if not quality.outliers or not quality.top_outliers:
         return []
     top = quality.top_outliers[0]
-    change = f"{top.change:+.1%}" if entry.quote_type.value == "price" else f"{top.change:+.4g}"
+    # Outliers of prices are log returns; of yields and index levels plain differences.
+    is_price = entry.quote_type.value == "price"
+    change = f"{math.expm1(top.change):+.1%}" if is_price else f"{top.change:+.4g}"
     hint = ""
     if "unadjusted" in (entry.price_adjustment or "").lower():
         hint = "; this series is not split-adjusted, so a split shows as a crash"

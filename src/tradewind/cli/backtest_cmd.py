@@ -94,8 +94,8 @@ def backtest_command(
         initial_cash=cash,
         sizing=Sizing(_size_mode(size_mode), size),
         commission_bps=commission_bps,
-        stop_loss_pct=_percent_option("--stop-loss-pct", stop_loss_pct, high=100.0),
-        take_profit_pct=_percent_option("--take-profit-pct", take_profit_pct, high=1000.0),
+        stop_loss_pct=_percent_option("--stop-loss-pct", stop_loss_pct, stop=True),
+        take_profit_pct=_percent_option("--take-profit-pct", take_profit_pct, stop=False),
         fill_model=fill_model,
         cash_account=_is_cash_account(account),
         strict=strict,
@@ -107,16 +107,18 @@ def _run_config(
     config: Path, catalog: Path | None, report: Path | None, journal: str | None,
     json_out: Path | None,
 ) -> None:  # fmt: skip
-    from tradewind.app.backtest import backtest_config
-    from tradewind.app.market_data import catalog_for
     from tradewind.config import load_config
 
+    cfg = load_config(config)  # a bad file fails before the engine is imported
+    from tradewind.app.backtest import backtest_config
+    from tradewind.app.market_data import catalog_for
+    from tradewind.app.preflight import preflight
+
     out = console()
-    cfg = load_config(config)
+    source = catalog_for(cfg, catalog)
+    preflight(cfg, source, source=config)
     with out.status("backtesting") as status:
-        outcome = backtest_config(
-            cfg, catalog_for(cfg, catalog), on_series=lambda s: status.update(f"loading {s}")
-        )
+        outcome = backtest_config(cfg, source, on_series=lambda s: status.update(f"loading {s}"))
     title = f"Tradewind backtest: {config.name}"
     _finish(outcome, title, report or cfg.backtest.report_dir / f"{config.stem}.html",
             journal or cfg.backtest.journal, json_out, cfg.model_dump_json())  # fmt: skip
@@ -172,10 +174,12 @@ def _is_cash_account(text: str) -> bool:
     return kind == "cash"
 
 
-def _percent_option(name: str, value: float | None, *, high: float) -> float | None:
-    """A percent option, refused when it is clearly a fraction (0.02 for 2%)."""
-    from tradewind.config.fieldtypes import check_percent
+def _percent_option(name: str, value: float | None, *, stop: bool) -> float | None:
+    """A stop-loss or take-profit option in percent, with the bounds the config file
+    has; refused when it is clearly a fraction (0.02 for 2%)."""
+    from tradewind.config import fieldtypes as f
 
     if value is None:
         return None
-    return check_percent(name, value, low=0.1, high=high)
+    high = f.STOP_LOSS_PCT_HIGH if stop else f.TAKE_PROFIT_PCT_HIGH
+    return f.check_percent(name, value, low=f.EXIT_PCT_LOW, high=high)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from tradewind.config.fieldtypes import (
+    CoarsePercent,
     ConfigModel,
     Fraction,
     Percent,
@@ -40,7 +41,7 @@ class CapitalConfig(ConfigModel):
 
     strategy: AllocationStrategy = AllocationStrategy.FIXED
     min_allocation_pct: Percent = 5.0
-    max_allocation_pct: PositivePercent = 50.0
+    max_allocation_pct: CoarsePercent = 50.0
     factor_weights: FactorWeights = Field(default_factory=FactorWeights)
     rebalance_threshold_pct: PositivePercent = Field(
         5.0, description="Relative drift (percent) from target that triggers a rebalance."

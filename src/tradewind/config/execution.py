@@ -11,7 +11,12 @@ from typing import Any
 
 from pydantic import Field
 
-from tradewind.config.fieldtypes import ConfigModel, PositivePercent, StrategyName
+from tradewind.config.fieldtypes import (
+    ConfigModel,
+    StopLossPercent,
+    StrategyName,
+    TakeProfitPercent,
+)
 from tradewind.config.vocabulary import CaseInsensitiveEnum
 
 __all__ = [
@@ -70,10 +75,12 @@ class ExecutionConfig(ConfigModel):
     sizing: SizingConfig = Field(default_factory=SizingConfig)
     commission: CommissionConfig = Field(default_factory=CommissionConfig)
     slippage_bps: float = Field(0.0, ge=0, le=1000)
-    stop_loss_pct: PositivePercent | None = Field(
+    stop_loss_pct: StopLossPercent | None = Field(
         None, description="Protective stop, percent below (long) or above (short) the entry."
     )
-    take_profit_pct: PositivePercent | None = None
+    take_profit_pct: TakeProfitPercent | None = Field(
+        None, description="Take-profit, percent above (long) or below (short) the entry."
+    )
     lot_size: float = Field(0.0, ge=0, description="Smallest quantity step; 0 = fractional.")
     min_notional: float = Field(0.0, ge=0)
 

@@ -1,10 +1,15 @@
-"""Annotated field types shared by the configuration models (percentages, times, names)."""
+"""Annotated field types shared by the configuration models (percentages, times, names).
+
+One unit per name: a `*_pct` value is a percent everywhere (8 = 8%), in YAML and on the
+command line (`check_percent`); a name without `_pct` holding a share is a fraction.
+"""
 
 from __future__ import annotations
 
 import difflib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import time, timedelta
 from typing import Annotated, Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,7 +19,6 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    Field,
     PlainSerializer,
     PlainValidator,
     ValidationError,
@@ -22,27 +26,38 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from tradewind.config.errors import ConfigError, ConfigIssue
 from tradewind.config.symbols import ISO_4217_CODES
 from tradewind.config.vocabulary import BUILTIN_STRATEGIES
 from tradewind.domain.timeframe import Timeframe
 
 __all__ = [
+    "EXIT_PCT_LOW",
     "KNOWN_STRATEGIES_CONTEXT_KEY",
+    "STOP_LOSS_PCT_HIGH",
+    "TAKE_PROFIT_PCT_HIGH",
     "ClockTime",
+    "CoarsePercent",
     "ConfigModel",
     "CurrencyCode",
     "Duration",
+    "ExposurePercent",
     "Fraction",
     "Percent",
+    "PercentRange",
     "PositivePercent",
+    "StopLossPercent",
     "StrategyName",
+    "TakeProfitPercent",
     "TimeZoneName",
     "TimeframeField",
+    "check_percent",
     "config_error",
     "did_you_mean",
     "format_duration",
     "known_strategies",
     "parse_duration",
+    "percent_problem",
     "raise_field_error",
 ]
 
@@ -50,10 +65,15 @@ KNOWN_STRATEGIES_CONTEXT_KEY = "known_strategies"
 
 
 class ConfigModel(BaseModel):
-    """Base of every configuration section: immutable, unknown keys are errors."""
+    """Base of every configuration section: immutable, unknown keys are errors, and
+    every number is finite (`.inf` and `.nan` are refused in every float field)."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, validate_by_name=True, validate_by_alias=True
+        extra="forbid",
+        frozen=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+        allow_inf_nan=False,
     )
 
 
@@ -172,12 +192,90 @@ def _check_currency(code: str) -> str:
     return upper
 
 
-#: A percentage in [0, 100].
-Percent = Annotated[float, Field(ge=0, le=100)]
-#: A percentage in (0, 100].
-PositivePercent = Annotated[float, Field(gt=0, le=100)]
-#: A fraction in [0, 1].
-Fraction = Annotated[float, Field(ge=0, le=1)]
+#: Bounds of protective exits, percent of the entry price, in the file and on the command
+#: line (`--stop-loss-pct`): an exit closer than 0.1% is a fraction written by mistake
+#: (0.02 meant as 2%); a stop beyond 100% can never trigger on a long.
+EXIT_PCT_LOW = 0.1
+STOP_LOSS_PCT_HIGH = 100.0
+TAKE_PROFIT_PCT_HIGH = 1000.0
+
+
+def percent_problem(
+    value: float, *, low: float, high: float, zero_allowed: bool = False
+) -> str | None:
+    """What is wrong with `value` as a percent in [low, high] (or 0 when `zero_allowed`),
+    or None; a value that reads as a fraction (0.02 for 2%) is called one."""
+    if (low <= value <= high) or (zero_allowed and value == 0):
+        return None
+    expected = f"a percent from {low:g} to {high:g}"
+    if zero_allowed:
+        expected = f"0 or {expected}"
+    if 0 < value < 1 and low <= value * 100 <= high:
+        shown = f"{value * 100:g}"
+        return f"{value:g} looks like a fraction; write {shown} for {shown}%: expected {expected}"
+    return f"expected {expected}, got {value:g}"
+
+
+def check_percent(name: str, value: float, *, low: float, high: float) -> float:
+    """`value` if it is a percent in [low, high] (8 = 8%), for values outside a
+    configuration file such as CLI options (`name` = `--stop-loss-pct`).
+
+    Raises:
+        ConfigError: out of range, or clearly a fraction (0.02: "write 2 for 2%");
+            the message starts with `name`.
+    """
+    problem = percent_problem(value, low=low, high=high)
+    if problem is not None:
+        raise ConfigError(name, [ConfigIssue("", problem)])
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class PercentRange:
+    """Validator of a percent field: `low` <= value <= `high` (or 0 when
+    `zero_allowed`), naming a value that reads as a fraction."""
+
+    low: float
+    high: float = 100.0
+    zero_allowed: bool = False
+
+    def __call__(self, value: float) -> float:
+        problem = percent_problem(
+            value, low=self.low, high=self.high, zero_allowed=self.zero_allowed
+        )
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+
+def _check_fraction(value: float) -> float:
+    if 0 <= value <= 1:
+        return value
+    if 1 < value <= 100:
+        raise ValueError(
+            f"{value:g} looks like a percent; write {value / 100:g} for {value:g}%: "
+            "expected a fraction from 0 to 1"
+        )
+    raise ValueError(f"expected a fraction from 0 to 1, got {value:g}")
+
+
+#: A percent (8 = 8%): 0, or 0.1 to 100.
+Percent = Annotated[float, AfterValidator(PercentRange(0.1, zero_allowed=True))]
+#: A percent (8 = 8%) from 0.1 to 100; smaller values are fractions written by mistake.
+PositivePercent = Annotated[float, AfterValidator(PercentRange(0.1))]
+#: A percent from 1 to 100, for limits below 1% of which are never meant (shares of
+#: capital, drawdown limits): 0.3 is reported as a fraction (30%).
+CoarsePercent = Annotated[float, AfterValidator(PercentRange(1.0))]
+#: Gross exposure, percent of equity: 1 to 1000 (above 100 needs leverage).
+ExposurePercent = Annotated[float, AfterValidator(PercentRange(1.0, 1000.0))]
+#: A stop-loss distance, percent of the entry price (EXIT_PCT_LOW..STOP_LOSS_PCT_HIGH).
+StopLossPercent = Annotated[float, AfterValidator(PercentRange(EXIT_PCT_LOW, STOP_LOSS_PCT_HIGH))]
+#: A take-profit distance, percent of the entry price (EXIT_PCT_LOW..TAKE_PROFIT_PCT_HIGH).
+TakeProfitPercent = Annotated[
+    float, AfterValidator(PercentRange(EXIT_PCT_LOW, TAKE_PROFIT_PCT_HIGH))
+]
+#: A fraction in [0, 1] (0.8 = 80%); a percent such as 80 is named as one.
+Fraction = Annotated[float, AfterValidator(_check_fraction)]
 #: A bar length such as `1h` or `1d`; serialized back as text.
 TimeframeField = Annotated[
     Timeframe, PlainValidator(_parse_timeframe), PlainSerializer(str, return_type=str)

@@ -90,6 +90,9 @@ def describe_error(error: ErrorDetails, loc: Loc, root_model: type[BaseModel]) -
         return f"unknown field {name!r}{did_you_mean(name, allowed)}{expected}"
     if kind in ("value_error", "assertion_error"):
         return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind in _TYPE_WORDS and isinstance(value, str) and ctx.get("error"):
+        # a date-shaped string that is no date: say why (`month value is outside ...`)
+        return f"expected {_TYPE_WORDS[kind]}, got {_show(value)} ({ctx['error']})"
     if kind in _TYPE_WORDS:
         return f"expected {_TYPE_WORDS[kind]}, got {_show(value, with_type=True)}"
     if kind in _BOUNDS:

@@ -18,9 +18,9 @@ from pydantic_core import InitErrorDetails
 
 from tradewind.config.execution import ExecutionConfig, StrategyParams
 from tradewind.config.fieldtypes import (
+    CoarsePercent,
     ConfigModel,
     CurrencyCode,
-    PositivePercent,
     StrategyName,
     TimeframeField,
     config_error,
@@ -88,8 +88,8 @@ class MarketConfig(ConfigModel):
     )
     strategies: list[StrategyName] = Field(default_factory=list)
     timeframe: TimeframeField = Field(default_factory=lambda: Timeframe.parse("1d"))
-    risk_allocation_pct: PositivePercent = Field(
-        description="Share of total capital this market may use, in percent (0 < x <= 100)."
+    risk_allocation_pct: CoarsePercent = Field(
+        description="Share of total capital this market may use, in percent (1 to 100)."
     )
     quote_currency: CurrencyCode | None = Field(
         None,

@@ -9,7 +9,9 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from tradewind.config.fieldtypes import (
     ClockTime,
+    CoarsePercent,
     ConfigModel,
+    ExposurePercent,
     Fraction,
     PositivePercent,
     StrategyName,
@@ -60,12 +62,12 @@ class Weekday(CaseInsensitiveEnum):
 class RiskLimits(ConfigModel):
     """Limits for one market or one strategy; a missing value inherits the global one."""
 
-    max_exposure_pct: float | None = Field(None, gt=0, le=1000)
+    max_exposure_pct: ExposurePercent | None = None
     max_leverage: float | None = Field(None, gt=0, le=100)
     max_open_positions: int | None = Field(None, ge=1)
     max_position_size_pct: PositivePercent | None = None
     max_position_size_usd: float | None = Field(None, gt=0)
-    max_drawdown_pct: PositivePercent | None = None
+    max_drawdown_pct: CoarsePercent | None = None
     daily_loss_limit_pct: PositivePercent | None = None
 
 
@@ -119,17 +121,17 @@ class GlobalRiskConfig(ConfigModel):
     """Account-wide limits, applied on top of every per-market and per-strategy limit."""
 
     account: AccountType = AccountType.CASH
-    max_exposure_pct: float = Field(100.0, gt=0, le=1000)
+    max_exposure_pct: ExposurePercent = 100.0
     max_leverage: float = Field(1.0, gt=0, le=100)
     max_open_positions: int = Field(20, ge=1)
     max_position_size_pct: PositivePercent = 10.0
     max_position_size_usd: float | None = Field(None, gt=0)
-    max_drawdown_pct: PositivePercent = 20.0
+    max_drawdown_pct: CoarsePercent = 20.0
     drawdown_ladder: DrawdownLadder = Field(default_factory=DrawdownLadder)
     daily_loss_limit_pct: PositivePercent = 5.0
     daily_reset_time: ClockTime = time(0, 0)
     timezone: TimeZoneName = "UTC"
-    max_correlated_exposure_pct: PositivePercent = 50.0
+    max_correlated_exposure_pct: CoarsePercent = 50.0
     correlation_threshold: Fraction = 0.7
     trading_hours: list[TradingHoursRule] = Field(default_factory=list)
     shutdown_mode: ShutdownModeField = ShutdownMode.SOFT

@@ -5,9 +5,15 @@ from __future__ import annotations
 import itertools
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AfterValidator, AliasChoices, Field, model_validator
 
-from tradewind.config.fieldtypes import ConfigModel, Fraction, PositivePercent, raise_field_error
+from tradewind.config.fieldtypes import (
+    ConfigModel,
+    Fraction,
+    PercentRange,
+    PositivePercent,
+    raise_field_error,
+)
 from tradewind.domain.capital import CompoundingStrategy, SizingMethod
 
 __all__ = [
@@ -19,6 +25,8 @@ __all__ = [
 
 
 RegimeMultiplier = Annotated[float, Field(ge=0, le=3)]
+#: Annualised volatility, percent: 1 to 500 (0.2 is a fraction meant as 20%).
+VolatilityPercent = Annotated[float, AfterValidator(PercentRange(1.0, 500.0))]
 
 
 class RegimeAllocations(ConfigModel):
@@ -69,10 +77,8 @@ class AutonomousScalingConfig(ConfigModel):
         le=10,
         validation_alias=AliasChoices("volatility_leverage_sensitivity", "volatility_sensitivity"),
     )
-    normal_volatility_pct: float | None = Field(
+    normal_volatility_pct: VolatilityPercent | None = Field(
         None,
-        gt=0,
-        le=500,
         description="Normal annualised volatility (percent); none = each market's own history.",
     )
     enable_risk_adjustment: bool = True

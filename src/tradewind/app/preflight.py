@@ -1,0 +1,248 @@
+"""Preflight: what a run would refuse, found before it starts and reported at once.
+
+`tradewind config check` and the start of backtest, paper and advisory runs call
+`preflight`, which resolves every enabled market's symbols in the catalog and builds
+every strategy's parameters with the same code the run uses (`app.market_data`,
+`strategies.registry`), so that a configuration that passes the check also starts.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from tradewind.app.market_data import series_entry, window_bars
+from tradewind.config import ConfigIssue, MarketConfig, TradewindConfig
+from tradewind.config.fieldtypes import did_you_mean
+from tradewind.config.locate import FieldLocator
+from tradewind.data.catalog import Catalog
+from tradewind.data.schema import CatalogEntry, DataError
+from tradewind.strategies.api import StrategySpec
+from tradewind.strategies.errors import StrategyError
+from tradewind.strategies.registry import get_strategy
+
+__all__ = ["PreflightReport", "SeriesWindow", "preflight"]
+
+#: A series starting this much after `data.start` (or ending this much before
+#: `data.end`) gets a note: more than weekends, holidays and a missing day or two.
+_COVERAGE_SLACK = pd.Timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesWindow:
+    """One enabled series and the bars it has within `data.start`..`data.end`."""
+
+    market: str
+    symbol: str
+    timeframe: str
+    source: str
+    first_bar: pd.Timestamp | None
+    """Timestamp of the first bar within the window; None when there is none."""
+    last_bar: pd.Timestamp | None
+    bars: int
+    series_first: pd.Timestamp | None
+    """First bar of the whole stored series (outside the window too)."""
+    series_last: pd.Timestamp | None
+
+
+@dataclass(frozen=True, slots=True)
+class PreflightReport:
+    """What the preflight found besides problems: each series' data window, and notes
+    (partial coverage, parameters of strategies a market does not run)."""
+
+    windows: tuple[SeriesWindow, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def common_window(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """From the latest first bar to the earliest last bar over every series; None
+        when there are no series or that span is empty."""
+        firsts = [w.first_bar for w in self.windows if w.first_bar is not None]
+        lasts = [w.last_bar for w in self.windows if w.last_bar is not None]
+        if not self.windows or len(firsts) < len(self.windows):
+            return None
+        start, end = max(firsts), min(lasts)
+        return (start, end) if start <= end else None
+
+
+def preflight(
+    config: TradewindConfig,
+    catalog: Catalog | None,
+    *,
+    source: str | os.PathLike[str] | None = None,
+    apply_env: bool = True,
+) -> PreflightReport:
+    """Check every enabled market as a run would: strategies and their parameters, and
+    (with a catalog) each symbol's series and its bars within `data.start`..`data.end`.
+
+    Args:
+        config: the loaded configuration.
+        catalog: where the run reads bars; None skips the data checks.
+        source: the YAML file `config` was loaded from, for line numbers.
+        apply_env: whether `config` was loaded with `TRADEWIND_...` overrides (their
+            variables are then named instead of lines).
+
+    Raises:
+        ConfigError: every problem at once, each as
+            `markets.<name>.<field> (line N): what was expected`.
+    """
+    locator = (
+        FieldLocator.for_file(source, apply_env=apply_env) if source is not None else FieldLocator()
+    )
+    issues: list[ConfigIssue] = []
+    notes: list[str] = []
+    windows: list[SeriesWindow] = []
+    for name, market in config.enabled_markets.items():
+        issues.extend(_strategy_issues(name, market, locator))
+        issues.extend(_short_issues(config, name, market, locator))
+        notes.extend(_unused_params_notes(name, market))
+        if catalog is None:
+            continue
+        for index, symbol in enumerate(market.symbols):
+            loc = ("markets", name, "symbols", index)
+            try:
+                entry = series_entry(catalog, market, symbol)
+            except DataError as exc:
+                issues.append(locator.issue(loc, str(exc)))
+                continue
+            window = _window(name, entry, window_bars(catalog, entry, config.data))
+            windows.append(window)
+            notes.extend(_coverage_notes(window, config))
+    if windows and not any(window.bars for window in windows):
+        # a run leaves out a series without bars, but refuses a window where none has any
+        issues.append(locator.issue(("data",), _empty_window(windows, config)))
+    if issues:
+        raise locator.error(issues)
+    return PreflightReport(windows=tuple(windows), notes=tuple(notes))
+
+
+def _strategy_issues(name: str, market: MarketConfig, locator: FieldLocator) -> list[ConfigIssue]:
+    issues: list[ConfigIssue] = []
+    for index, strategy in enumerate(market.strategies):
+        try:
+            spec = get_strategy(strategy)
+        except StrategyError as exc:
+            issues.append(locator.issue(("markets", name, "strategies", index), str(exc)))
+            continue
+        params = market.strategy_params.get(strategy, {})
+        loc = ("markets", name, "strategy_params", strategy)
+        known = [parameter.name for parameter in spec.parameters()]
+        unknown = [key for key in params if key not in known]
+        for key in unknown:
+            issues.append(
+                locator.issue(
+                    (*loc, key),
+                    f"unknown parameter {key!r}{did_you_mean(key, known)}; expected one of "
+                    + (", ".join(known) or "(no parameters)"),
+                )
+            )
+        if unknown:
+            continue
+        try:
+            spec.config_from_params(params)  # what the run does with them
+        except StrategyError as exc:
+            issues.append(locator.issue((*loc, *_failing_parameter(spec, params)), str(exc)))
+    return issues
+
+
+def _short_issues(
+    config: TradewindConfig, name: str, market: MarketConfig, locator: FieldLocator
+) -> list[ConfigIssue]:
+    """A strategy told to sell short in a cash account would have every short denied."""
+    if config.risk.global_.account.value != "cash":
+        return []
+    return [
+        locator.issue(
+            ("markets", name, "strategy_params", strategy, "allow_short"),
+            "allow_short needs a margin account: a cash account cannot sell short "
+            "(expected allow_short false, or risk.global.account: margin)",
+        )
+        for strategy, params in market.strategy_params.items()
+        if strategy in market.strategies and params.get("allow_short") is True
+    ]
+
+
+def _failing_parameter(spec: StrategySpec[Any], params: dict[str, Any]) -> tuple[str, ...]:
+    # Locate the refusal at the parameter pydantic blames, if the file gives it; a
+    # rule between parameters (fast < slow) stays at the strategy's mapping.
+    try:
+        spec.config_cls.model_validate(params)
+    except ValidationError as exc:
+        errors = exc.errors()
+        if errors and errors[0]["loc"] and errors[0]["loc"][0] in params:
+            return (str(errors[0]["loc"][0]),)
+    return ()
+
+
+def _unused_params_notes(name: str, market: MarketConfig) -> list[str]:
+    return [
+        f"markets.{name}.strategy_params.{strategy}: the market does not run {strategy} "
+        f"(strategies: {', '.join(market.strategies) or 'none'}), so these parameters are unused"
+        for strategy in market.strategy_params
+        if strategy not in market.strategies
+    ]
+
+
+def _window(market: str, entry: CatalogEntry, bars: pd.DataFrame) -> SeriesWindow:
+    stamps = bars["timestamp"]
+    return SeriesWindow(
+        market=market,
+        symbol=entry.symbol,
+        timeframe=entry.timeframe,
+        source=entry.source,
+        first_bar=stamps.iloc[0] if len(stamps) else None,
+        last_bar=stamps.iloc[-1] if len(stamps) else None,
+        bars=len(stamps),
+        series_first=entry.first,
+        series_last=entry.last,
+    )
+
+
+def _empty_window(windows: list[SeriesWindow], config: TradewindConfig) -> str:
+    spans = "; ".join(f"{w.symbol} {_span(w)}" for w in windows)
+    return (
+        f"no enabled series has a bar within data.start..data.end ({_bound(config.data.start)} "
+        f"to {_bound(config.data.end)}): expected a window overlapping their data ({spans})"
+    )
+
+
+def _coverage_notes(window: SeriesWindow, config: TradewindConfig) -> list[str]:
+    start, end = config.data.start, config.data.end
+    if window.first_bar is None or window.last_bar is None:
+        return [
+            f"markets.{window.market}: {window.symbol} has no bars within the window "
+            f"{_bound(start)} to {_bound(end)} (its data: {_span(window)}); a run leaves "
+            "it out"
+        ]
+    late = start is not None and window.first_bar - _utc(start) > _COVERAGE_SLACK
+    early = end is not None and _utc(end) - window.last_bar > _COVERAGE_SLACK
+    if not (late or early):
+        return []
+    return [
+        f"markets.{window.market}: {window.symbol} has bars only from "
+        f"{_day(window.first_bar)} to {_day(window.last_bar)} of the window "
+        f"{_bound(start)} to {_bound(end)}"
+    ]
+
+
+def _span(window: SeriesWindow) -> str:
+    if window.series_first is None:
+        return "none"
+    return f"{_day(window.series_first)} to {_day(window.series_last)}"
+
+
+def _utc(day: date) -> pd.Timestamp:
+    return pd.Timestamp(day, tz="UTC")
+
+
+def _day(stamp: pd.Timestamp | None) -> str:
+    return "?" if stamp is None else str(stamp.date())
+
+
+def _bound(day: date | None) -> str:
+    return "open" if day is None else day.isoformat()
