@@ -204,3 +204,25 @@ def test_trading_a_series_across_a_split_warns_about_it(tmp_path: Path) -> None:
         done.stdout
     )
     assert "not split-adjusted" in done.stdout
+
+
+def test_an_unreachable_journal_fails_before_the_run_and_hides_its_password(tmp_path):
+    done = tradewind("backtest", "--config", str(EXAMPLE), "--journal",
+                     "postgresql://u:SECRET@127.0.0.1:1/x", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 2
+    assert "cannot open journal postgresql+psycopg://u:***@127.0.0.1:1/x" in done.stderr
+    assert "SECRET" not in done.stderr + done.stdout
+    assert "entries" not in done.stdout  # refused before backtesting
+
+
+def test_a_read_only_journal_directory_fails_before_the_run(tmp_path: Path) -> None:
+    from tests.store._read_only import read_only
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    with read_only(locked):
+        done = tradewind("backtest", "--config", str(EXAMPLE), "--journal",
+                         str(locked / "journal.sqlite"), cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 2
+    assert str(locked) in done.stderr
+    assert "entries" not in done.stdout

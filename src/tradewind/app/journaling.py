@@ -14,11 +14,13 @@ import numpy as np
 import pandas as pd
 
 from tradewind.app.capital_journal import journal_capital
+from tradewind.app.journal_access import open_journal
+from tradewind.app.signal_decisions import LoopLog, signal_decisions
+from tradewind.config.redact import redacted_config_json
 from tradewind.engine.backtest import EngineRun
 from tradewind.research.run_results import RunResults
 from tradewind.risk.reasons import RiskReason
 from tradewind.risk.state import RiskState
-from tradewind.store import Journal
 from tradewind.store.records import client_order_ids
 
 __all__ = ["JOURNAL_ORDER_STATUS", "JOURNAL_ORDER_TYPE", "SIM_VENUE", "JournaledRun", "journal_run"]
@@ -49,17 +51,20 @@ def journal_run(
 ) -> JournaledRun:
     """Store `run` in the journal at `target` (path, URL or ':memory:'); returns the run
     id and (with `digest`) the sha256 digest of everything stored for it, else "".
+    `config_json` is stored with every URL password masked; each signal is stored with
+    what the engine decided for it (see `tradewind.app.signal_decisions`).
 
     Raises:
-        JournalError: the journal cannot be opened or written.
+        JournalError: the journal cannot be opened or written (a full disk or a
+            read-only journal included; the message names the journal).
     """
-    journal = Journal.open(target)
+    journal = open_journal(target)
     try:
-        rid = journal.start_run(mode, config_json, run_id=run_id)
+        rid = journal.start_run(mode, redacted_config_json(config_json), run_id=run_id)
         advisory = mode == "advisory"
-        journal.record_signals(rid, _signal_rows(run, advisory))
         orders = run.orders
         coids = client_order_ids(rid, orders["seq"].to_numpy().tolist())
+        journal.record_signals(rid, _signal_rows(run, advisory, coids))
         journal.record_orders(rid, _order_rows(orders))
         journal.record_risk_decisions(rid, _risk_rows(orders, coids))
         journal.record_fills(rid, _fill_rows(run, coids))
@@ -76,8 +81,16 @@ def journal_run(
         journal.close()
 
 
-def _signal_rows(run: EngineRun, advisory: bool) -> dict[str, Any]:
+def _signal_rows(run: EngineRun, advisory: bool, coids: list[str]) -> dict[str, Any]:
     s = run.books.signals
+    decisions = signal_decisions(
+        run.books,
+        np.arange(len(s.row)),
+        LoopLog.from_frames(run.orders, run.fills),
+        coids.__getitem__,
+        run.confirmation,
+        run.spec.correlation.confirm_required,
+    )
     ts = run.panel.timestamps
     markets = np.array([m.name for m in run.spec.markets], dtype=object)
     symbols = np.array(run.panel.symbols, dtype=object)
@@ -95,6 +108,7 @@ def _signal_rows(run: EngineRun, advisory: bool) -> dict[str, Any]:
         "target": s.target_price,
         "advisory": advisory,
         "aggregated": False,
+        "decision": np.array(decisions, dtype=object),
     }
 
 

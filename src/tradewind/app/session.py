@@ -24,13 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from tradewind.app.capital_journal import CapitalJournalCursor
 from tradewind.app.engine_setup import engine_spec_from_config
+from tradewind.app.journal_access import open_journal
 from tradewind.app.journaling import JOURNAL_ORDER_STATUS, JOURNAL_ORDER_TYPE, SIM_VENUE
 from tradewind.app.market_data import prepare_market_data
+from tradewind.app.session_journal import SessionJournalCursor
+from tradewind.app.signal_decisions import LoopLog, outcome_counts, signal_decisions
 from tradewind.config import TradewindConfig
+from tradewind.config.redact import redacted_config_json
 from tradewind.data.catalog import Catalog
 from tradewind.domain.errors import TradewindError
 from tradewind.engine.books import BookSet, build_books
@@ -38,6 +41,7 @@ from tradewind.engine.capital_driver import CapitalDriver
 from tradewind.engine.correlation import confirm_books, panel_correlations
 from tradewind.engine.feeds import ReplayFeed, RowFeed
 from tradewind.engine.inputs import kernel_inputs, run_rows
+from tradewind.engine.kernel import KIND_MARKET, STATUS_DENIED
 from tradewind.engine.logs import KINDS, STATUSES
 from tradewind.engine.panel import MarketPanel, panel_from_aligned
 from tradewind.engine.setup import EngineSpec
@@ -69,6 +73,12 @@ class SessionReport:
     paused: dict[str, str] = field(default_factory=dict)
     positions: dict[str, float] = field(default_factory=dict)
     final_equity: float = float("nan")
+    market_orders: int = 0
+    """Orders the signals made (the rest are protective stop-loss and take-profit orders)."""
+    denied_orders: int = 0
+    """Orders risk refused (they are journaled as rejected, nothing filled)."""
+    signal_outcomes: dict[str, int] = field(default_factory=dict)
+    """How many journaled signals had each outcome (`tradewind.app.signal_decisions`)."""
 
 
 class TradingSession:
@@ -89,6 +99,7 @@ class TradingSession:
         self.mode = mode
         self._config = config
         prepared = prepare_market_data(config, catalog)
+        self.warnings = prepared.warnings
         keys = {(s.market, s.symbol): s.key for s in prepared.series}
         self.spec: EngineSpec = engine_spec_from_config(config, keys)
         self.recording = panel_from_aligned(prepared.panel)
@@ -104,12 +115,13 @@ class TradingSession:
         # Both use only rows before each decision, so computing them over the recording
         # gives the decisions a live feed would give.
         correlations = panel_correlations(self.recording, self.spec)
-        self.books: BookSet = confirm_books(
+        self.books: BookSet
+        self.books, self._confirmation = confirm_books(
             build_books(self.recording, windows, self.spec.markets, self.strategy_names),
             self.recording,
             self.spec,
             correlations,
-        )[0]
+        )
         self.live = _empty_like(self.recording)
         self.inputs = kernel_inputs(self.live, self.spec, correlations)
         self.market_limits = self.spec.limits.markets.copy()
@@ -127,7 +139,7 @@ class TradingSession:
         the end of the feeds; returns the report. Safe to call again after a crash."""
         n_rows = self.live.shape[0]
         last = n_rows - 1 if until_row is None else min(until_row, n_rows - 1)
-        journal = Journal.open(self._journal_target)
+        journal = open_journal(self._journal_target)
         try:
             run_id, done_row = self._open_run(journal)
             state, risk = self._fresh_state()
@@ -144,15 +156,13 @@ class TradingSession:
                 else:
                     driver.run_span(start, stop, step, state, self.market_limits)
 
-            journaled = np.zeros(0, dtype=np.int64)
-            equity_through = -1
+            # What a crash or a failed write left of the row after the marker.
+            cursor = SessionJournalCursor.read(journal, run_id, self.live.timestamps)
             capital_seen = CapitalJournalCursor()
             if done_row >= 0:
                 for t in range(done_row + 1):
                     self._poll(t)
                 advance(0, done_row + 1)
-                journaled = state.o_status[: state.n_orders].copy()
-                equity_through = _last_equity_row(journal, run_id, self.live.timestamps)
                 if driver is not None:
                     capital_seen = CapitalJournalCursor.resumed(journal, run_id)
             for t in range(done_row + 1, last + 1):
@@ -160,9 +170,7 @@ class TradingSession:
                 counts = (state.n_orders, state.n_fills)
                 state.ensure_free(3 * len(self.books.symbol) + 16)
                 advance(t, t + 1)
-                journaled = self._journal_row(
-                    journal, run_id, t, state, risk, counts, journaled, t > equity_through
-                )
+                self._journal_row(journal, run_id, t, state, risk, counts, cursor)
                 if driver is not None:
                     capital_seen.write(journal, run_id, driver, state)
                 if on_row is not None:
@@ -171,15 +179,20 @@ class TradingSession:
                 capital_seen.finish(journal, run_id, driver, state, last)
             if last == n_rows - 1:
                 journal.finish_run(run_id, "finished", {"paused": self.paused})
+            n = state.n_orders
+            market = state.o_kind[:n] == KIND_MARKET
             return SessionReport(
                 run_id=run_id,
                 rows=last + 1,
                 resumed_from_row=done_row if done_row >= 0 else None,
-                orders=state.n_orders,
+                orders=n,
                 fills=state.n_fills,
                 paused=dict(self.paused),
                 positions=self._positions(state),
                 final_equity=float(state.money[1]),
+                market_orders=int(market.sum()),
+                denied_orders=int((market & (state.o_status[:n] == STATUS_DENIED)).sum()),
+                signal_outcomes=dict(outcome_counts(journal.signal_decisions(run_id))),
             )
         finally:
             journal.close()
@@ -227,24 +240,25 @@ class TradingSession:
         state: KernelState,
         risk: np.ndarray,
         counts: tuple[int, int],
-        journaled: np.ndarray,
-        write_equity: bool,
-    ) -> np.ndarray:
+        cursor: SessionJournalCursor,
+    ) -> None:
+        """Journal what row `t` produced; after an interruption, only what `cursor` says
+        is missing (orders and fills are refused as duplicates by their ids)."""
         ts = int(self.live.timestamps[t])
         advisory = self.mode == "advisory"
         decisions = []
         for i in range(counts[0], state.n_orders):
-            # A crash may have cut this row short after the order was journaled.
+            record = self._order_record(state, i)
             with contextlib.suppress(DuplicateOrderError):
-                record = self._order_record(state, i)
                 journal.record_order(run_id, record)
-                if state.o_kind[i] == 0:
-                    decisions.append(_decision(record, state, i, run_id))
-        if decisions:
+            if state.o_kind[i] == 0:
+                decisions.append(_decision(record, state, i, run_id))
+        if decisions and t > cursor.decisions_through:
             journal.record_risk_decisions(run_id, decisions)
         for j in range(counts[1], state.n_fills):
             journal.apply_fill(run_id, self._fill_record(run_id, state, j))
         statuses = state.o_status[: state.n_orders]
+        journaled = cursor.statuses[: state.n_orders]
         known = np.full(state.n_orders, -1, dtype=np.int64)
         known[: len(journaled)] = journaled
         new = statuses[len(journaled) :]
@@ -255,22 +269,33 @@ class TradingSession:
             if status != "open":
                 journal.update_order_status(client_order_id(run_id, changed),
                                             JOURNAL_ORDER_STATUS[status], ts)  # fmt: skip
-        self._journal_signals(journal, run_id, t, advisory)
-        if write_equity:
+        if t > cursor.signals_through:
+            self._journal_signals(journal, run_id, t, state, advisory)
+        if t > cursor.equity_through:
             equity, cash = float(state.money[1]), float(state.money[0])
             journal.record_equity(run_id, [{"ts": ts, "equity": equity, "cash": cash,
                 "gross_exposure": float(state.gross_out[t]), "net_exposure": equity - cash,
                 "leverage": float(state.gross_out[t]) / equity, "drawdown": 0.0}])  # fmt: skip
         marker = RiskState.from_vector(risk).to_dict() | {"row": t, "paused": self.paused}
         journal.save_risk_state(run_id, ts, marker)
-        return statuses.copy()
+        cursor.statuses = statuses.copy()
 
-    def _journal_signals(self, journal: Journal, run_id: str, t: int, advisory: bool) -> None:
+    def _journal_signals(
+        self, journal: Journal, run_id: str, t: int, state: KernelState, advisory: bool
+    ) -> None:
         s = self.books.signals
-        at = np.flatnonzero(s.row == t)
-        if not len(at):
-            return
         markets = [m.name for m in self.spec.markets]
+        at = [i for i in np.flatnonzero(s.row == t) if markets[int(s.market[i])] not in self.paused]
+        if not at:
+            return
+        decisions = signal_decisions(
+            self.books,
+            np.array(at, dtype=np.int64),
+            LoopLog.from_state(state),
+            lambda seq: client_order_id(run_id, seq),
+            self._confirmation,
+            self.spec.correlation.confirm_required,
+        )
         rows = [
             {
                 "ts": int(self.live.timestamps[t]),
@@ -283,12 +308,11 @@ class TradingSession:
                 "stop": None if np.isnan(s.stop_price[i]) else float(s.stop_price[i]),
                 "target": None if np.isnan(s.target_price[i]) else float(s.target_price[i]),
                 "advisory": advisory,
+                "decision": decision,
             }
-            for i in at
-            if markets[int(s.market[i])] not in self.paused
+            for i, decision in zip(at, decisions, strict=True)
         ]
-        if rows:
-            journal.record_signals(run_id, rows)
+        journal.record_signals(run_id, rows)
 
     # -- helpers ------------------------------------------------------------------
 
@@ -333,7 +357,7 @@ class TradingSession:
         }
 
     def _open_run(self, journal: Journal) -> tuple[str, int]:
-        config_json = self._config.model_dump_json()
+        config_json = redacted_config_json(self._config)
         latest = journal.latest_run(mode=self.mode) if self._run_id is None else None
         candidate = self._run_id or (latest.run_id if latest else None)
         if candidate is not None:
@@ -427,11 +451,3 @@ def _maybe_run(journal: Journal, run_id: str) -> RunInfo | None:
         return journal.run(run_id)
     except UnknownRunError:  # a new run with this id
         return None
-
-
-def _last_equity_row(journal: Journal, run_id: str, timestamps: np.ndarray) -> int:
-    rows = journal.equity(run_id)
-    if not rows:
-        return -1
-    last = max(pd.Timestamp(r.ts).value for r in rows)
-    return int(np.searchsorted(timestamps, last, side="right")) - 1

@@ -111,17 +111,20 @@ def _run_config(
 
     cfg = load_config(config)  # a bad file fails before the engine is imported
     from tradewind.app.backtest import backtest_config
+    from tradewind.app.journal_access import check_journal_writable
     from tradewind.app.market_data import catalog_for
     from tradewind.app.preflight import preflight
 
     out = console()
     source = catalog_for(cfg, catalog)
     preflight(cfg, source, source=config)
+    journal = journal or cfg.backtest.journal
+    check_journal_writable(journal)  # an unusable journal fails now, not after the run
     with out.status("backtesting") as status:
         outcome = backtest_config(cfg, source, on_series=lambda s: status.update(f"loading {s}"))
     title = f"Tradewind backtest: {config.name}"
     _finish(outcome, title, report or cfg.backtest.report_dir / f"{config.stem}.html",
-            journal or cfg.backtest.journal, json_out, cfg.model_dump_json())  # fmt: skip
+            journal, json_out, cfg.model_dump_json())  # fmt: skip
 
 
 def _run_data_file(
@@ -129,7 +132,10 @@ def _run_data_file(
     json_out: Path | None,
 ) -> None:  # fmt: skip
     from tradewind.app.backtest import backtest_data_file
+    from tradewind.app.journal_access import check_journal_writable
 
+    if journal is not None:
+        check_journal_writable(journal)  # an unusable journal fails now, not after the run
     outcome = backtest_data_file(request)
     title = f"Tradewind backtest: {request.strategy} on {request.path.name}"
     config_json = json.dumps({"data": str(request.path), "strategy": request.strategy,
@@ -145,13 +151,14 @@ def _finish(
 ) -> None:  # fmt: skip
     from tradewind.app.journaling import journal_run
     from tradewind.cli.backtest_output import print_outcome
+    from tradewind.domain.redaction import redact_url
 
     out = console()
     print_outcome(out, outcome)
     if journal is not None and journal != ":memory:":
         stored = journal_run(outcome.run, outcome.results, journal, config_json=config_json)
-        out.print(f"journal: run {stored.run_id} in {journal} (digest {stored.digest[:16]})",
-                  highlight=False, soft_wrap=True)  # fmt: skip
+        out.print(f"journal: run {stored.run_id} in {redact_url(journal)} "
+                  f"(digest {stored.digest[:16]})", highlight=False, soft_wrap=True)  # fmt: skip
     if json_out is not None:
         out.print(f"results JSON: {outcome.results.write_json(json_out)}", highlight=False)
     if report is not None:

@@ -24,16 +24,19 @@ def status_command(
         str, typer.Option("--run", help="Run id, or 'latest' for the latest run with capital.")
     ] = "latest",
 ) -> None:
-    """Print a run's one-line capital summary, its allocations, how its positions were
-    sized (which factor bound them) and its capital events."""
+    """Print a run's capital summary, allocations, sizing decisions and capital events.
+
+    Sizing decisions say which factor bound each position.
+    """
     from rich.console import Console
 
     from tradewind.app.capital_status import capital_status_view
-    from tradewind.store import Journal
+    from tradewind.app.journal_access import open_journal
+    from tradewind.cli.tables import print_table
 
-    with Journal.open(journal, create=False) as opened:
+    with open_journal(journal, create=False) as opened:
         view = capital_status_view(opened, run)
     console = Console()
     console.print(view.summary, markup=False, highlight=False, soft_wrap=True)
     for table in view.tables():
-        console.print(table)
+        print_table(console, table)

@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tradewind.cli.tables import console as _console
+from tradewind.cli.tables import print_table
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.table import Table
 
+    from tradewind.app.preflight import PreflightReport
     from tradewind.config import TradewindConfig
 
 app = typer.Typer(help="Check and show configuration files.", no_args_is_help=True)
@@ -21,6 +24,15 @@ _NoEnv = Annotated[
     bool,
     typer.Option("--no-env", help="Ignore TRADEWIND_... environment overrides."),
 ]
+_Catalog = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalog",
+        help="Catalog directory to check symbols against (bundled data included); "
+        "default: the config's data.catalog_dir.",
+        show_default=False,
+    ),
+]
 
 
 def init_command(
@@ -29,7 +41,12 @@ def init_command(
     ),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Write a commented default configuration file."""
+    """Write a commented configuration file to start from.
+
+    The file runs as written on the bundled data (tradewind backtest
+    --config FILE); its comments explain every section and the
+    TRADEWIND_... environment overrides.
+    """
     from tradewind.config import write_default_config
 
     written = write_default_config(path, force=force)
@@ -37,13 +54,33 @@ def init_command(
 
 
 @app.command("check")
-def check_command(file: _ConfigFile, no_env: _NoEnv = False) -> None:
-    """Validate a configuration file and summarize its markets."""
-    from tradewind.config import active_env_overrides, load_config, load_secrets
+def check_command(file: _ConfigFile, no_env: _NoEnv = False, catalog: _Catalog = None) -> None:
+    """Check a configuration file as a run would, before running it.
+
+    Validates the file, then checks every enabled market as backtest, paper
+    and advisory do: each symbol has a series in the catalog, with bars
+    within data.start..data.end, and each strategy accepts its parameters.
+    Prints the markets and each series' data window; every problem names
+    its field and line.
+    """
+    from tradewind.config import load_config
 
     config = load_config(file, apply_env=not no_env)
+    # the data and strategy stack is imported only for a file that loads
+    from tradewind.app.market_data import catalog_for
+    from tradewind.app.preflight import preflight
+
+    report = preflight(config, catalog_for(config, catalog), source=file, apply_env=not no_env)
     console = _console()
-    console.print(_markets_table(config))
+    print_table(console, _markets_table(config))
+    _print_summary(console, config, no_env=no_env)
+    _print_windows(console, config, report)
+    console.print(f"[green]OK[/] {file} is valid", highlight=False)
+
+
+def _print_summary(console: Console, config: TradewindConfig, *, no_env: bool) -> None:
+    from tradewind.config import active_env_overrides, load_secrets
+
     enabled = config.enabled_markets
     allocated = sum(m.risk_allocation_pct for m in enabled.values())
     console.print(
@@ -64,16 +101,67 @@ def check_command(file: _ConfigFile, no_env: _NoEnv = False) -> None:
     overrides = [] if no_env else active_env_overrides()
     if overrides:
         console.print(f"environment overrides applied: {', '.join(overrides)}", highlight=False)
-    console.print(f"[green]OK[/] {file} is valid", highlight=False)
+
+
+def _print_windows(console: Console, config: TradewindConfig, report: PreflightReport) -> None:
+    print_table(console, _windows_table(config, report))
+    common = report.common_window
+    if common is not None:
+        console.print(
+            f"every series has bars from {_stamp(common[0])} to {_stamp(common[1])}",
+            highlight=False,
+        )
+    else:
+        console.print(
+            "[yellow]note:[/] no span where every series has bars; runs align the series "
+            "on one timeline and markets without bars do not trade",
+            highlight=False,
+        )
+    for note in report.notes:  # one line each, so that it can be searched for
+        console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
 
 
 @app.command("show")
 def show_command(file: _ConfigFile, no_env: _NoEnv = False) -> None:
-    """Print the effective configuration (defaults and environment overrides applied)."""
+    """Print the effective configuration as YAML.
+
+    Every field is shown, with defaults and TRADEWIND_... environment
+    overrides applied; the output loads back as the same configuration.
+    """
     from tradewind.config import dump_config, load_config
 
     config = load_config(file, apply_env=not no_env)
     typer.echo(dump_config(config), nl=False)
+
+
+def _windows_table(config: TradewindConfig, report: PreflightReport) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    start = config.data.start.isoformat() if config.data.start else "first bar"
+    end = config.data.end.isoformat() if config.data.end else "last bar"
+    table = Table(title=f"data window {start} to {end}", box=box.SIMPLE_HEAD)
+    for column in ("market", "symbol", "tf", "source", "first bar", "last bar", "bars"):
+        table.add_column(column, no_wrap=True, justify="right" if column == "bars" else "left")
+    for window in report.windows:
+        table.add_row(
+            window.market,
+            window.symbol,
+            window.timeframe,
+            window.source,
+            _stamp(window.first_bar),
+            _stamp(window.last_bar),
+            f"{window.bars:,}",
+        )
+    return table
+
+
+def _stamp(stamp: object) -> str:
+    """A bar time as a date, with the time of day when it has one."""
+    if stamp is None:
+        return "-"
+    text = str(stamp)
+    return text[:10] if text[11:19] in ("", "00:00:00") else text[:16]
 
 
 def _markets_table(config: TradewindConfig) -> Table:

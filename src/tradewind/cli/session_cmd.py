@@ -25,30 +25,47 @@ _Catalog = Annotated[Path | None, typer.Option(help="Catalog directory.")]
 def paper_command(
     config: _Config, journal: _Journal = None, until_row: _Until = None, catalog: _Catalog = None
 ) -> None:
-    """Paper-trade a config over a replay of its data; every order is journaled before it
-    can fill, and a rerun after a crash resumes where the journal left off."""
+    """Paper-trade a config over a replay of its data, journaled row by row.
+
+    Orders go to the simulated venue only, and each is journaled before it can fill.
+    A rerun after a crash or a failed write (a full disk) resumes where the journal left off.
+    The journal is checked before the run starts.
+    """
     _run("paper", config, journal, until_row, catalog)
 
 
 def advisory_command(
     config: _Config, journal: _Journal = None, until_row: _Until = None, catalog: _Catalog = None
 ) -> None:
-    """Log the signals a config would trade (marked advisory, with paper tracking) over a
-    replay of its data; export them with `tradewind signals export`."""
+    """Log the signals a config would trade, as suggestions, over a replay of its data.
+
+    Each signal is journaled marked advisory, with what the engine decided for it.
+    The orders they lead to are paper-tracked on the simulated venue, never sent to a venue.
+    Export the signals with `tradewind signals export`.
+    """
     _run("advisory", config, journal, until_row, catalog)
 
 
 def _run(
     mode: str, config: Path, journal: str | None, until_row: int | None, catalog: Path | None
 ) -> None:
-    from tradewind.app.market_data import catalog_for
-    from tradewind.app.session import TradingSession
+    from tradewind.app.journal_access import check_journal_writable
     from tradewind.config import load_config
 
     _out = console()
     cfg = load_config(config)
+    from tradewind.app.market_data import catalog_for
+    from tradewind.app.preflight import preflight
+    from tradewind.app.session import TradingSession
+
+    source = catalog_for(cfg, catalog)
+    preflight(cfg, source, source=config)
     target = journal or cfg.backtest.journal
-    session = TradingSession(cfg, catalog_for(cfg, catalog), target, mode=mode)
+    check_journal_writable(target)  # an unusable journal fails now, not after the run
+
+    session = TradingSession(cfg, source, target, mode=mode)
+    for warning in session.warnings:
+        _out.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     with _out.status(f"{mode} run") as status:
         report = session.run(
             until_row=until_row,
@@ -58,17 +75,45 @@ def _run(
 
 
 def _print(_out: Console, report: SessionReport, mode: str, target: str) -> None:
+    from tradewind.domain.redaction import redact_url
+
     resumed = (
         f", resumed after row {report.resumed_from_row}"
         if report.resumed_from_row is not None
         else ""
     )
-    _out.print(
-        f"{mode} run {report.run_id}: {report.rows} rows{resumed}; {report.orders} orders, "
-        f"{report.fills} fills; equity {report.final_equity:,.2f}; journal {target}"
+    lines = [
+        f"{mode} run {report.run_id}: {report.rows} rows{resumed}; journal {redact_url(target)}",
+        _signals_line(report, mode),
+    ]
+    protective = report.orders - report.market_orders
+    orders = (
+        f"{report.orders} simulated orders ({report.market_orders} from signals, "
+        f"{report.denied_orders or 'none'} denied by risk; {protective} stop-loss/take-profit), "
+        f"{report.fills} simulated fills; simulated equity {report.final_equity:,.2f}"
     )
+    if mode == "advisory":
+        lines.append(f"paper-tracked, no order was sent to a venue: {orders}")
+    else:
+        lines.append(f"paper trading on the simulated venue: {orders}")
+    for line in lines:
+        _out.print(line, markup=False, highlight=False, soft_wrap=True)
     for market, reason in report.paused.items():
         _out.print(f"[yellow]market {market} paused:[/] {reason}")
     if report.positions:
         held = ", ".join(f"{s} {q:g}" for s, q in report.positions.items())
         _out.print(f"open positions: {held}")
+
+
+def _signals_line(report: SessionReport, mode: str) -> str:
+    """`signals: N logged, A acted on (E entered, X exited), D denied by risk, ...`."""
+    from tradewind.app.signal_decisions import ACTED_ON, OUTCOMES
+
+    counts = report.signal_outcomes
+    acted = {o: counts[o] for o in OUTCOMES if o in ACTED_ON and counts.get(o)}
+    parts = [f"{sum(acted.values())} acted on"]
+    if acted:
+        parts[0] += f" ({', '.join(f'{n} {o}' for o, n in acted.items())})"
+    parts += [f"{counts[o]} {o}" for o in OUTCOMES if o not in ACTED_ON and counts.get(o)]
+    logged = "logged as advisory" if mode == "advisory" else "logged"
+    return f"signals: {sum(counts.values())} {logged}, {', '.join(parts)}"

@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from tradewind.domain.errors import TradewindError
+
 app = typer.Typer(
     help="Export logged signals (advisory suggestions included).", no_args_is_help=True
 )
@@ -24,6 +26,10 @@ JournalOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+class ExportFileError(TradewindError):
+    """The `--out` file cannot be written (missing directory, no permission, full disk)."""
 
 
 class _Format(StrEnum):
@@ -57,15 +63,23 @@ def export_command(
         ),
     ] = False,
 ) -> None:
-    """Write a run's signals as CSV or JSON; advisory rows are marked advisory=true."""
-    from tradewind.store import Journal
+    """Write a run's signals as CSV or JSON, each with what the engine decided for it.
+
+    Advisory rows are marked advisory=true: suggestions, never sent to a venue.
+    """
+    from tradewind.app.journal_access import open_journal
     from tradewind.store.export import export_signals, resolve_run
 
-    with Journal.open(journal, create=False) as opened:
+    with open_journal(journal, create=False) as opened:
         info = resolve_run(opened, run, advisory_only=advisory_only)
         if out is None:
             export_signals(opened, info, sys.stdout, fmt=fmt.value, advisory_only=advisory_only)
             return
-        with out.open("w", encoding="utf-8", newline="") as handle:
-            count = export_signals(opened, info, handle, fmt=fmt.value, advisory_only=advisory_only)
+        try:
+            with out.open("w", encoding="utf-8", newline="") as handle:
+                count = export_signals(
+                    opened, info, handle, fmt=fmt.value, advisory_only=advisory_only
+                )
+        except OSError as exc:
+            raise ExportFileError(f"cannot write --out {out}: {exc.strerror}") from None
     typer.echo(f"wrote {count} signals of run {info.run_id} ({info.mode.value}) to {out}", err=True)

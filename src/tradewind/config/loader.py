@@ -17,16 +17,24 @@ from tradewind.config.errors import ConfigError, ConfigIssue
 from tradewind.config.fieldtypes import KNOWN_STRATEGIES_CONTEXT_KEY
 from tradewind.config.issues import issues_from_validation
 from tradewind.config.model import ENV_NESTED_DELIMITER, ENV_PREFIX, TradewindConfig
+from tradewind.config.redact import redact_data
 from tradewind.config.secrets import find_secret_keys, secret_env_hint
 from tradewind.config.vocabulary import BUILTIN_STRATEGIES
 from tradewind.config.yaml_source import (
+    MAX_NESTING_DEPTH,
     Loc,
     duplicate_key_issues,
     format_loc,
     parse_yaml,
 )
 
-__all__ = ["active_env_overrides", "dump_config", "load_config", "load_config_text"]
+__all__ = [
+    "active_env_overrides",
+    "dump_config",
+    "env_override_for",
+    "load_config",
+    "load_config_text",
+]
 
 _EMPTY = (
     "the file is empty: expected a YAML mapping with at least a markets section "
@@ -113,7 +121,8 @@ def load_config_text(
         )
     env_vars = _override_variables(os.environ) if apply_env else {}
     env_data = _env_values(source) if env_vars else {}
-    for loc, kind in find_secret_keys(env_data):
+    # A URL password from the environment is accepted (it is masked wherever shown).
+    for loc, kind in find_secret_keys(env_data, url_passwords=False):
         secret_locs.append(loc)
         issues.append(
             ConfigIssue(
@@ -150,9 +159,20 @@ def active_env_overrides(environ: Mapping[str, str] | None = None) -> list[str]:
     return sorted(_override_variables(os.environ if environ is None else environ).values())
 
 
+def env_override_for(
+    loc: Loc, yaml_depth: int, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """The `TRADEWIND_...` variable the value at `loc` came from, given how many leading
+    steps of `loc` exist in the YAML file; None when it came from the file or a default."""
+    env_vars = _override_variables(os.environ if environ is None else environ)
+    return _env_var_for(loc, yaml_depth, env_vars)
+
+
 def dump_config(config: TradewindConfig) -> str:
-    """The configuration as YAML (every field, defaults included) that loads back equal."""
-    data = config.model_dump(mode="json", by_alias=True)
+    """The configuration as YAML (every field, defaults included) that loads back equal,
+    except that URL passwords are masked as `***` (which the journal reads as "take the
+    password from TRADEWIND_JOURNAL_PASSWORD")."""
+    data = redact_data(config.model_dump(mode="json", by_alias=True))
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
 
 
@@ -169,15 +189,37 @@ def _override_variables(environ: Mapping[str, str]) -> dict[str, str]:
     return found
 
 
+class _TooDeepEnvValueError(Exception):
+    """JSON of an environment override nested past MAX_NESTING_DEPTH."""
+
+
 class _LenientEnvSource(EnvSettingsSource):
     """Environment source that leaves malformed JSON as text, so that validation reports
-    it against its field and variable instead of failing the whole source."""
+    it against its field and variable instead of failing the whole source; JSON nested
+    too deep to walk safely is refused."""
 
     def decode_complex_value(self, field_name: str, field: FieldInfo, value: Any) -> Any:
         try:
-            return super().decode_complex_value(field_name, field, value)
+            decoded = super().decode_complex_value(field_name, field, value)
+        except RecursionError:
+            raise _TooDeepEnvValueError(field_name) from None
         except ValueError:
             return value
+        if _nesting_depth(decoded) > MAX_NESTING_DEPTH:
+            raise _TooDeepEnvValueError(field_name)
+        return decoded
+
+
+def _nesting_depth(value: Any) -> int:
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def _env_values(source: str) -> dict[str, Any]:
@@ -193,6 +235,13 @@ def _env_values(source: str) -> dict[str, Any]:
         raise ConfigError(
             source, [ConfigIssue("", f"environment overrides could not be read: {exc}")]
         ) from None
+    except _TooDeepEnvValueError as exc:
+        message = (
+            f"the JSON value of a {ENV_PREFIX}... override of {exc.args[0]!r} nests deeper "
+            f"than {MAX_NESTING_DEPTH} levels: expected lists and mappings at most "
+            f"{MAX_NESTING_DEPTH} deep"
+        )
+        raise ConfigError(source, [ConfigIssue("", message)]) from None
 
 
 def _env_var_for(loc: Loc, yaml_depth: int, env_vars: Mapping[str, str]) -> str | None:

@@ -12,10 +12,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from tradewind.config.errors import ConfigError, ConfigIssue
 from tradewind.config.vocabulary import SECRET_KEY_NAMES, Provider
 from tradewind.config.yaml_source import Loc
+from tradewind.domain.redaction import has_url_password
 
-__all__ = ["Secrets", "find_secret_keys", "load_secrets", "secret_env_hint"]
+__all__ = ["URL_PASSWORD", "Secrets", "find_secret_keys", "load_secrets", "secret_env_hint"]
 
 _PREFIX = "TRADEWIND_"
+URL_PASSWORD = "url_password"
+"""The kind `find_secret_keys` gives a string value holding a URL with a password."""
+_JOURNAL_LOC = ("backtest", "journal")
 
 
 class Secrets(BaseSettings):
@@ -24,7 +28,11 @@ class Secrets(BaseSettings):
 
     Variables: TRADEWIND_CCXT_API_KEY, TRADEWIND_CCXT_SECRET, TRADEWIND_CCXT_PASSWORD,
     TRADEWIND_OANDA_TOKEN, TRADEWIND_OANDA_ACCOUNT_ID, TRADEWIND_ALPACA_API_KEY,
-    TRADEWIND_ALPACA_SECRET_KEY, TRADEWIND_IB_HOST, TRADEWIND_IB_PORT, TRADEWIND_IB_CLIENT_ID.
+    TRADEWIND_ALPACA_SECRET_KEY, TRADEWIND_IB_HOST, TRADEWIND_IB_PORT, TRADEWIND_IB_CLIENT_ID,
+    and TRADEWIND_JOURNAL_PASSWORD: the password of a database journal whose URL names a
+    user but no password (`postgresql://tradewind@db/journal`, or the password written
+    as `***`, as `tradewind config show` prints it); it is added when the journal is
+    opened and never shown or stored.
     """
 
     model_config = SettingsConfigDict(
@@ -46,6 +54,7 @@ class Secrets(BaseSettings):
     ib_host: str = "127.0.0.1"
     ib_port: int = Field(7497, ge=1, le=65535)
     ib_client_id: int = Field(1, ge=0)
+    journal_password: SecretStr | None = None
 
     def missing_for(self, provider: Provider) -> tuple[str, ...]:
         """Environment variables `provider` needs that are not set (empty for sim, ib)."""
@@ -125,9 +134,12 @@ def _looks_secret(key: str) -> str | None:
     return None
 
 
-def find_secret_keys(data: Any, path: Loc = ()) -> list[tuple[Loc, str]]:
+def find_secret_keys(
+    data: Any, path: Loc = (), *, url_passwords: bool = True
+) -> list[tuple[Loc, str]]:
     """Paths of keys anywhere in `data` whose names look like credentials, with the kind
-    of credential (api_key, secret, password, token)."""
+    of credential (api_key, secret, password, token), and (with `url_passwords`) of
+    string values holding a URL with a password (kind `url_password`)."""
     found: list[tuple[Loc, str]] = []
     if isinstance(data, dict):
         for key, value in data.items():
@@ -135,15 +147,24 @@ def find_secret_keys(data: Any, path: Loc = ()) -> list[tuple[Loc, str]]:
             if kind is not None:
                 found.append(((*path, key), kind))
             else:
-                found.extend(find_secret_keys(value, (*path, key)))
+                found.extend(find_secret_keys(value, (*path, key), url_passwords=url_passwords))
     elif isinstance(data, list):
         for index, item in enumerate(data):
-            found.extend(find_secret_keys(item, (*path, index)))
+            found.extend(find_secret_keys(item, (*path, index), url_passwords=url_passwords))
+    elif url_passwords and isinstance(data, str) and has_url_password(data):
+        found.append((path, URL_PASSWORD))
     return found
 
 
 def secret_env_hint(loc: Loc, kind: str, data: Any) -> str:
     """Where a credential found at `loc` belongs instead, e.g. `TRADEWIND_CCXT_API_KEY`."""
+    if kind == URL_PASSWORD and tuple(loc) == _JOURNAL_LOC:
+        return (
+            "the URL contains a password: remove it from the URL (keep the user) and set "
+            f"{_PREFIX}JOURNAL_PASSWORD in the environment or in .env instead"
+        )
+    if kind == URL_PASSWORD:
+        return "the URL contains a password: remove it (credentials come from the environment)"
     provider = _provider_at(loc, data)
     if provider in (Provider.SIM, Provider.IB):
         return (

@@ -28,13 +28,15 @@ __all__ = ["ConfirmationResult", "confirm_targets", "confirmation_confidence", "
 @dataclass(frozen=True, slots=True)
 class ConfirmationResult:
     """Confirmed targets (K x T int8), their edges, and per row the number of other
-    markets that agreed with the book's target (K x T int16; 0 where flat)."""
+    markets that agreed with the book's target (K x T int16; 0 where flat); `proposed`
+    is the target before confirmation (what the journal calls an unconfirmed signal)."""
 
     target: np.ndarray
     edge: np.ndarray
     agreeing: np.ndarray
     proposed_entries: int
     confirmed_entries: int
+    proposed: np.ndarray
 
 
 def symbol_views(target: np.ndarray, book_symbol: np.ndarray, n_symbols: int) -> np.ndarray:
@@ -92,6 +94,7 @@ def confirm_targets(
         agreeing=agreeing,
         proposed_entries=_entries(target),
         confirmed_entries=_entries(confirmed),
+        proposed=target,
     )
 
 

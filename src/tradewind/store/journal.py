@@ -38,6 +38,7 @@ from tradewind.store.capital_records import (
 from tradewind.store.digest import journal_digest
 from tradewind.store.documents import json_document
 from tradewind.store.errors import DuplicateOrderError, JournalError, UnknownRunError
+from tradewind.store.failures import write_failures
 from tradewind.store.models import (
     AllocationRow,
     CapitalEventRow,
@@ -91,18 +92,21 @@ class Journal(RunLedger):
         self._text_storage = engine.dialect.name == "sqlite"
 
     @classmethod
-    def open(cls, target: str | Path, *, create: bool = True) -> Journal:
+    def open(
+        cls, target: str | Path, *, create: bool = True, password: str | None = None
+    ) -> Journal:
         """Open (with `create`, create if needed) a journal and migrate its schema to head.
 
         `target` is a SQLite file path, `:memory:`, a `sqlite:///` URL or a
-        `postgresql://` URL. With `create=False` a missing SQLite file or an empty
+        `postgresql://` URL; `password` is used when that URL names a user but no
+        password (or `***`). With `create=False` a missing SQLite file or an empty
         database is an error instead of a new journal.
 
         Raises:
             JournalError: unsupported URL, missing journal, unreachable database, or a
                 schema newer than this version of Tradewind.
         """
-        engine = create_journal_engine(target, create=create)
+        engine = create_journal_engine(target, create=create, password=password)
         try:
             migrate(engine, create=create)
         except BaseException:
@@ -113,6 +117,21 @@ class Journal(RunLedger):
     def close(self) -> None:
         """Release every pooled connection (the journal must not be used afterwards)."""
         self._engine.dispose()
+
+    def check_writable(self) -> None:
+        """Try a write and roll it back: cheap, and done before a long run so that a
+        read-only journal (file, directory or database user) fails at once.
+
+        Raises:
+            JournalError: the journal cannot be written; names the journal and why.
+        """
+        with (
+            write_failures(self._label),
+            self._engine.connect() as connection,
+            connection.begin() as transaction,
+        ):
+            connection.exec_driver_sql("UPDATE alembic_version SET version_num = version_num")
+            transaction.rollback()
 
     def __enter__(self) -> Self:
         return self
@@ -223,7 +242,7 @@ class Journal(RunLedger):
             values["venue_order_id"] = convert_value(
                 to_optional_text(128), venue_order_id, "orders.venue_order_id"
             )
-        with self._engine.begin() as connection:
+        with self._transaction() as connection:
             run_id = connection.scalar(
                 select(OrderRow.run_id).where(OrderRow.client_order_id == client_order_id)
             )
@@ -391,7 +410,7 @@ class Journal(RunLedger):
         """A write transaction whose integrity errors become journal errors (explained
         after the rollback, when the database can be asked what was wrong)."""
         try:
-            with self._engine.begin() as connection:
+            with self._transaction() as connection:
                 yield connection
         except IntegrityError as exc:
             raise self._explain(exc, model, run_id) from None

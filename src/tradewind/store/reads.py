@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, select
 from tradewind.domain.order_enums import OrderStatus
 from tradewind.store.capital_reads import CapitalReader
 from tradewind.store.errors import UnknownRunError
+from tradewind.store.failures import journal_label
 from tradewind.store.models import (
     CapitalStatusRow,
     EquityRow,
@@ -40,6 +41,12 @@ from tradewind.store.records import (
 __all__ = ["JournalReader"]
 
 _TERMINAL = tuple(status.value for status in OrderStatus if status.is_terminal)
+_TIMED: dict[str, Any] = {
+    "signals": SignalRow,
+    "risk_decisions": RiskDecisionRow,
+    "equity": EquityRow,
+    "fills": FillRow,
+}
 
 
 class JournalReader(CapitalReader):
@@ -47,11 +54,18 @@ class JournalReader(CapitalReader):
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._label = journal_label(engine)
 
     @property
     def engine(self) -> Engine:
         """The SQLAlchemy engine (for tools and tests; prefer the journal's methods)."""
         return self._engine
+
+    @property
+    def label(self) -> str:
+        """Where the journal is, for messages: its SQLite file, or its URL without the
+        password."""
+        return self._label
 
     @property
     def backend(self) -> str:
@@ -275,6 +289,29 @@ class JournalReader(CapitalReader):
                 )
                 for row in connection.execute(query)
             ]
+
+    def last_ts(self, run_id: str, table: str) -> datetime | None:
+        """The latest `ts` stored for the run in `table` (`signals`, `risk_decisions`,
+        `equity` or `fills`), or None when it has no row: how far a row-by-row
+        writer got before it was interrupted.
+
+        Raises:
+            ValueError: an unknown table (a programming error).
+        """
+        model = _TIMED.get(table)
+        if model is None:
+            raise ValueError(f"table {table!r}: expected one of {', '.join(_TIMED)}")
+        with self._engine.connect() as connection:
+            found: datetime | None = connection.scalar(
+                select(func.max(model.ts)).where(model.run_id == run_id)
+            )
+        return found
+
+    def signal_decisions(self, run_id: str) -> list[str]:
+        """The `decision` of each of the run's signals, in emission order."""
+        query = select(SignalRow.decision).where(SignalRow.run_id == run_id).order_by(SignalRow.seq)
+        with self._engine.connect() as connection:
+            return list(connection.scalars(query))
 
     def load_risk_state(self, run_id: str) -> dict[str, Any] | None:
         """The latest risk state saved for the run, or None if none was saved."""

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tradewind.__about__ import __version__
+from tradewind.domain.redaction import redact_data
 from tradewind.store.errors import JournalError, UnknownRunError
+from tradewind.store.failures import write_failures
 from tradewind.store.models import RunRow
 from tradewind.store.reads import JournalReader
 from tradewind.store.records import RunInfo, RunMode, RunStatus
@@ -72,7 +75,8 @@ class RunLedger(JournalReader):
         Without `run_id` the id is `{bt|pp|ad|lv}-{config hash[:12]}-{n:04d}`, where `n`
         counts the runs of that mode and configuration in this journal, so it is
         deterministic for a fresh journal. `config` is a JSON-compatible mapping or JSON
-        text; it is stored as canonical JSON and hashed with SHA-256.
+        text; it is stored as canonical JSON (with the password of any URL in it masked as
+        `***`) and hashed with SHA-256.
 
         Raises:
             JournalError: invalid mode, run id or configuration, or `run_id` exists.
@@ -83,7 +87,8 @@ class RunLedger(JournalReader):
                 config = json.loads(config)
             except json.JSONDecodeError as exc:
                 raise JournalError(f"invalid run configuration JSON: {exc}") from None
-        config_json = canonical_json(config, what="the run configuration")
+        # Callers mask passwords already; this keeps any that slipped through off disk.
+        config_json = canonical_json(redact_data(config), what="the run configuration")
         config_hash = hashlib.sha256(config_json.encode()).hexdigest()
         row = {
             "mode": run_mode.value,
@@ -112,11 +117,19 @@ class RunLedger(JournalReader):
 
     def _insert_run(self, row: dict[str, Any]) -> bool:
         try:
-            with self._engine.begin() as connection:
+            with self._transaction() as connection:
                 connection.execute(insert(RunRow), [row])
         except IntegrityError:
             return False
         return True
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """A write transaction, committed at the end of the block; a full disk, a
+        read-only journal or a failing database becomes a `JournalError` naming the
+        journal (constraint violations pass through for the caller to explain)."""
+        with write_failures(self._label), self._engine.begin() as connection:
+            yield connection
 
     def resume_run(self, run_id: str) -> RunInfo:
         """Mark a running or interrupted run as running again (after a restart).
@@ -131,7 +144,7 @@ class RunLedger(JournalReader):
                 f"run {run_id} is {info.status.value}; only a running or interrupted run "
                 "can be resumed (start a new run instead)"
             )
-        with self._engine.begin() as connection:
+        with self._transaction() as connection:
             connection.execute(
                 update(RunRow)
                 .where(RunRow.run_id == run_id)
@@ -157,8 +170,10 @@ class RunLedger(JournalReader):
                 f"invalid final status for run {run_id}: 'running' "
                 "(expected finished, failed or interrupted)"
             )
-        summary_json = None if summary is None else canonical_json(summary, what="run summary")
-        with self._engine.begin() as connection:
+        summary_json = (
+            None if summary is None else canonical_json(redact_data(summary), what="run summary")
+        )
+        with self._transaction() as connection:
             changed = connection.execute(
                 update(RunRow)
                 .where(RunRow.run_id == run_id)

@@ -8,6 +8,7 @@ SQLite is the default: a file path (or `sqlite:///...`) gets WAL journaling, `sy
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +17,19 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import StaticPool
 
+from tradewind.domain.redaction import PASSWORD_MASK, redact_url
 from tradewind.store.errors import JournalError
+from tradewind.store.failures import journal_label, write_failures
 
 __all__ = [
     "HEAD_REVISION",
+    "PG_CONNECT_TIMEOUT_S",
     "SQLITE_BUSY_TIMEOUT_S",
     "create_journal_engine",
     "current_revision",
     "head_revision",
     "migrate",
+    "wants_password",
 ]
 
 HEAD_REVISION = "0002"
@@ -34,11 +39,21 @@ at this revision is opened without loading Alembic at all."""
 SQLITE_BUSY_TIMEOUT_S = 30.0
 """How long a SQLite writer waits for another writer's lock before failing."""
 
+PG_CONNECT_TIMEOUT_S = 5
+"""How long connecting to a PostgreSQL journal may take before it fails (an unreachable
+server fails before a run starts, not minutes into it)."""
+
 _MIGRATIONS = "tradewind.store:migrations"
 
 
-def create_journal_engine(target: str | Path, *, create: bool = True) -> Engine:
+def create_journal_engine(
+    target: str | Path, *, create: bool = True, password: str | None = None
+) -> Engine:
     """A SQLAlchemy engine for a journal path or URL (no schema work is done here).
+
+    `password` is used for a database URL that names a user but no password (or the
+    mask `***`); PostgreSQL connections give up after `PG_CONNECT_TIMEOUT_S` unless the
+    URL sets `connect_timeout` itself.
 
     Raises:
         JournalError: an unsupported URL, or `create=False` and the SQLite file is missing.
@@ -52,7 +67,7 @@ def create_journal_engine(target: str | Path, *, create: bool = True) -> Engine:
         url = make_url(text)
     except ArgumentError:
         raise JournalError(
-            f"invalid journal URL {text!r}: expected sqlite:/// or postgresql://"
+            f"invalid journal URL {redact_url(text)!r}: expected sqlite:/// or postgresql://"
         ) from None
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:":
@@ -61,10 +76,32 @@ def create_journal_engine(target: str | Path, *, create: bool = True) -> Engine:
     if url.get_backend_name() == "postgresql":
         if url.get_driver_name() not in ("psycopg", "psycopg2") or url.drivername == "postgresql":
             url = url.set(drivername="postgresql+psycopg")
-        return create_engine(url, pool_pre_ping=True)
+        if password is not None and url.username and url.password in (None, PASSWORD_MASK):
+            url = url.set(password=password)
+        connect_args = (
+            {} if "connect_timeout" in url.query else {"connect_timeout": PG_CONNECT_TIMEOUT_S}
+        )
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     raise JournalError(
         f"unsupported journal URL {url.render_as_string(hide_password=True)!r}: "
         "expected a SQLite path or a postgresql:// URL"
+    )
+
+
+def wants_password(target: str | Path) -> bool:
+    """Whether `target` is a database URL that names a user but no password (or the
+    mask `***`): the caller should pass the password to `create_journal_engine`."""
+    text = str(target)
+    if "://" not in text:
+        return False
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        return False
+    return (
+        url.get_backend_name() != "sqlite"
+        and bool(url.username)
+        and (url.password in (None, PASSWORD_MASK))
     )
 
 
@@ -72,8 +109,21 @@ def _sqlite_url_for(path: Path, *, create: bool) -> str:
     path = path.expanduser().resolve()
     if not path.exists():
         if not create:
-            raise JournalError(f"journal {path} does not exist")
-        path.parent.mkdir(parents=True, exist_ok=True)
+            raise JournalError(
+                f"journal {path} does not exist: give the journal of an earlier run with "
+                "--journal (or TRADEWIND_JOURNAL)"
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise JournalError(
+                f"cannot create journal {path}: its directory {path.parent} cannot be "
+                f"created ({exc.strerror})"
+            ) from None
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            raise JournalError(
+                f"cannot create journal {path}: its directory {path.parent} is not writable"
+            )
     elif path.is_dir():
         raise JournalError(f"journal {path} is a directory; expected a SQLite file")
     return f"sqlite:///{path}"
@@ -133,12 +183,14 @@ def migrate(engine: Engine, *, create: bool = True) -> None:
         JournalError: the database cannot be reached, `create=False` and it holds no
             journal, or it was written by a newer Tradewind (unknown revision).
     """
-    shown = engine.url.render_as_string(hide_password=True)
+    shown = journal_label(engine)
     try:
         with engine.connect() as connection:
             current = current_revision(connection)
     except DBAPIError as exc:  # unreachable server, not a database file, no permission
-        reason = " ".join(str(exc.orig).split())
+        reason = redact_url(" ".join(str(exc.orig).split()))
+        if engine.url.get_backend_name() == "sqlite" and "unable to open" in reason:
+            reason += " (check that the file and its directory exist and are writable)"
         raise JournalError(f"cannot open journal {shown}: {reason}") from None
     if current is None and not create:
         raise JournalError(f"{shown} holds no journal (no schema revision)")
@@ -149,7 +201,7 @@ def migrate(engine: Engine, *, create: bool = True) -> None:
 
     config = _alembic_config()
     try:
-        with engine.begin() as connection:
+        with write_failures(shown), engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except CommandError as exc:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Dialect, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tradewind.domain.order_enums import OrderStatus
 from tradewind.store.batch import Batch, Repeated
@@ -205,6 +205,8 @@ def _copy_rows(
                 copy.write_row(row)
     except psycopg.IntegrityError as exc:
         raise IntegrityError(statement, None, exc) from None
+    except psycopg.OperationalError as exc:  # a full disk, a lost connection
+        raise OperationalError(statement, None, exc) from None
     finally:
         cursor.close()
 
