@@ -166,6 +166,7 @@ def test_import_with_one_percent_bad_rows_quarantines_exactly_the_bad_rows(
     pd.testing.assert_series_equal(stored["close_time"], spx_bundled["close_time"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
@@ -189,6 +190,7 @@ def test_malformed_files_exit_2_with_a_clean_message(
     assert "Traceback" not in done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_duplicated_timestamps_are_reported_with_row_numbers(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "dups.csv",

@@ -117,7 +117,9 @@ def _macro_table() -> Table:
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="CSV (.csv, .csv.gz) or Parquet file.")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV (.csv, .txt, .tsv; plain, .gz, .bz2, .xz) or Parquet.")
+    ],
     symbol: Annotated[str, typer.Option("--symbol", help="Symbol to store it as, e.g. BTC-USD.")],
     market: Annotated[str, typer.Option("--market", help="Market class, e.g. crypto, equities.")],
     timeframe: Annotated[str, typer.Option("--timeframe", help="Bar timeframe.")] = "1d",
@@ -128,8 +130,13 @@ def import_command(
         ),
     ] = None,
     columns: Annotated[
-        str | None,
-        typer.Option("--columns", help="Column mapping, e.g. date=Datum,close=Schluss."),
+        list[str] | None,
+        typer.Option(
+            "--columns",
+            help="Column mapping NAME=COLUMN, comma-separated or repeated; quote names with "
+            'spaces: --columns "timestamp=Gmt time" --columns close=Last. NAME is one of '
+            "timestamp, date, time, open, high, low, close, adj_close, volume.",
+        ),
     ] = None,
     calendar: Annotated[
         str | None, typer.Option("--calendar", help="Trading calendar (default by class).")
@@ -150,16 +157,39 @@ def import_command(
         bool,
         typer.Option("--strict", help="Import nothing (exit 2) if any row is rejected."),
     ] = False,
+    max_bytes: Annotated[
+        str | None,
+        typer.Option(
+            "--max-bytes",
+            help="Refuse files larger than this once decompressed, e.g. 500M, 2G "
+            "(default: $TRADEWIND_IMPORT_MAX_BYTES or 2G).",
+            show_default=False,
+        ),
+    ] = None,
+    max_field_bytes: Annotated[
+        str | None,
+        typer.Option(
+            "--max-field-bytes",
+            help="Refuse files with a longer CSV line or field, e.g. 64K "
+            "(default: $TRADEWIND_IMPORT_MAX_FIELD_BYTES or 64K).",
+            show_default=False,
+        ),
+    ] = None,
     catalog_dir: _Catalog = None,
 ) -> None:
     """Validate a bar file and store it; bad rows are quarantined, never silently dropped.
 
-    Exits 0 when every row was imported; 1 when the valid rows were imported and some
-    rows were rejected and quarantined (so scripts notice); 2 when the file is unusable,
-    no valid row remains, or (with --strict) any row was rejected.
+    Every data line is either imported or quarantined with its line number and rule
+    (blank lines are counted and skipped). Exits 0 when every row was imported; 1 when
+    the valid rows were imported and some rows were rejected and quarantined (so scripts
+    notice); 2 when the file is unusable or over a size limit, no valid row remains, the
+    catalog cannot be written, or (with --strict) any row was rejected.
     """
     from tradewind.data.catalog import Catalog
+    from tradewind.data.limits import ImportLimits
 
+    limits = ImportLimits.resolve(max_bytes, max_field_bytes)
+    mapping = parse_column_mapping(columns) if columns else None
     catalog = Catalog(catalog_dir)
     report = catalog.ingest(
         file,
@@ -169,9 +199,10 @@ def import_command(
         calendar=calendar,
         quote_type=_quote_type(quote_type),
         tz=tz,
-        columns=parse_column_mapping(columns) if columns else None,
+        columns=mapping,
         timestamp_format=timestamp_format,
         strict=strict,
+        limits=limits,
     )
     console = _console()
     console.print(report.summary(), highlight=False, markup=False)
@@ -194,24 +225,68 @@ def import_command(
         raise typer.Exit(1)
 
 
-def parse_column_mapping(text: str) -> dict[str, str]:
+def parse_column_mapping(text: str | list[str]) -> dict[str, str]:
     """`date=Datum,close=Schluss` -> {"date": "Datum", "close": "Schluss"}.
 
+    Takes one text or several (a repeated `--columns`). Items are separated by commas
+    outside quotes; a column name may contain spaces and be quoted
+    (`timestamp="Gmt time"`). Names are the planner's (`tradewind.data.columns.MAPPING_KEYS`).
+
     Raises:
-        DataError: an item is not `name=column`.
+        DataError: an item is not `name=column`, a name is unknown or given twice.
     """
+    from tradewind.data.columns import canonical_key
     from tradewind.data.schema import DataError
 
     mapping: dict[str, str] = {}
-    for item in text.split(","):
+    seen: dict[str, str] = {}
+    for item in (i for text_part in _as_list(text) for i in _split_items(text_part)):
         key, sep, value = item.partition("=")
-        if not sep or not key.strip() or not value.strip():
+        key, value = _unquote(key), _unquote(value)
+        if not sep or not key or not value:
             raise DataError(
-                f"invalid --columns item {item!r}: expected name=column, "
-                "e.g. date=Datum,close=Schluss"
+                f"invalid --columns item {item.strip()!r}: expected name=column, "
+                'e.g. date=Datum,close=Schluss or "timestamp=Gmt time"'
             )
-        mapping[key.strip()] = value.strip()
+        canonical = canonical_key(key)
+        if canonical in seen:
+            raise DataError(
+                f"--columns maps {canonical} twice: {seen[canonical]} and {key}={value}; "
+                "give each name once"
+            )
+        seen[canonical] = f"{key}={value}"
+        mapping[key] = value
     return mapping
+
+
+def _as_list(text: str | list[str]) -> list[str]:
+    return [text] if isinstance(text, str) else list(text)
+
+
+def _split_items(text: str) -> list[str]:
+    """Split at commas that are not inside single or double quotes."""
+    items: list[str] = []
+    current: list[str] = []
+    quote = ""
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == ",":
+            items.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    items.append("".join(current))
+    return items
+
+
+def _unquote(text: str) -> str:
+    stripped = text.strip()
+    if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "\"'":
+        return stripped[1:-1].strip()
+    return stripped
 
 
 def _quote_type(text: str) -> QuoteType:

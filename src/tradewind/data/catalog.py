@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -26,6 +27,8 @@ from tradewind.data.ingest import (
     RejectedRowsError,
     raw_from_frame,
 )
+from tradewind.data.limits import ImportLimits
+from tradewind.data.quarantine import first_rejected, quarantine_chunks
 from tradewind.data.query import query_tables, table_to_arrays, table_to_frame
 from tradewind.data.schema import (
     BAR_COLUMNS,
@@ -36,7 +39,7 @@ from tradewind.data.schema import (
     DataSource,
     default_calendar,
 )
-from tradewind.data.validation import validate_bars
+from tradewind.data.validation import ValidationResult, validate_arrays, validate_bars
 from tradewind.domain.market import MarketClass, QuoteType
 from tradewind.domain.timeframe import Timeframe
 
@@ -254,61 +257,92 @@ class Catalog:
         columns: Mapping[str, str] | None = None,
         timestamp_format: str | None = None,
         strict: bool = False,
+        limits: ImportLimits | None = None,
     ) -> IngestReport:
         """Validate, quarantine and store a file or frame, replacing the series (never merging).
 
-        Rejected rows go to `<root>/_quarantine/...` with their row number and reasons.
-        `tz`, `columns` and `timestamp_format` are passed to `read_bar_file`.
+        Rejected rows go to `<root>/_quarantine/...` with their row number, rules,
+        reasons and raw text. `tz`, `columns`, `timestamp_format` and `limits` are passed
+        to `read_bar_file`. If storing fails, the quarantine file of this ingest is
+        removed again and the previous series is left as it was.
 
         Raises:
-            DataError: the file is unusable (see `read_bar_file`).
+            DataError: the file is unusable (see `read_bar_file`), or the catalog cannot
+                be written (the message names the path).
             NoValidRowsError: every row was rejected (the quarantine is still written).
             RejectedRowsError: `strict` and some row was rejected (nothing stored).
         """
         market_class, name, tf = _key(market, symbol, timeframe)
         cal = calendar or default_calendar(market_class)
         quote = quote_type or QuoteType.PRICE
-        raw = self._read_input(frame_or_path, tz, columns, timestamp_format, tf)
-        label = source_name or raw.path.name
-        result = validate_bars(
-            raw.frame,
-            fields=raw.fields,
+        raw = self._read_input(frame_or_path, tz, columns, timestamp_format, tf, limits)
+        result = validate_arrays(
+            raw.timestamps,
+            raw.values,
             quote_type=quote,
             row_numbers=raw.row_numbers,
             issues=raw.issues,
-            raw=raw.raw,
+            raw=raw.source,
         )
+        # The accepted rows are now in `result`: let the rows as read go (a large file
+        # would otherwise be held twice while it is stored).
+        raw = replace(raw, timestamps=np.zeros(0, dtype=np.int64), values={})
         quarantine_path = None
         if result.rejected:
             target = layout.quarantine_file(
                 self.root, market_class, name, str(tf), layout.new_ingest_id()
             )
-            quarantine_path = layout.write_quarantine(target, result.quarantine)
+            quarantine_path = layout.write_quarantine(target, quarantine_chunks(result))
         report = IngestReport.build(
-            source_name=label,
+            source_name=source_name or raw.path.name,
             key=(market_class.value, name, str(tf)),
             result=result,
             quarantine_path=quarantine_path,
+            examples=first_rejected(result),
             notes=raw.notes,
             fields=raw.fields,
+            blank_lines=raw.blank_lines,
         )
-        if not len(result.accepted):
+        if not result.accepted_count:
             raise NoValidRowsError(report)
         if strict and result.rejected:
             raise RejectedRowsError(report)
+        try:
+            entry, previous, outside = self._store_accepted(
+                result, raw, market_class, name, tf, cal, quote, report, source_name
+            )
+        except BaseException:
+            if quarantine_path is not None:
+                layout.remove_quarantine(quarantine_path, self.root)
+            raise
+        return _with(report, entry=entry, replaced_rows=previous, bars_outside_calendar=outside)
+
+    def _store_accepted(
+        self,
+        result: ValidationResult,
+        raw: RawBars,
+        market_class: MarketClass,
+        name: str,
+        tf: Timeframe,
+        cal: str,
+        quote: QuoteType,
+        report: IngestReport,
+        source_name: str | None,
+    ) -> tuple[CatalogEntry, int | None, int]:
         previous = self._direct_user_rows(market_class, name, str(tf))
         bars, outside = layout.attach_close_times(result.accepted, cal, tf)
         meta = {
             "source": str(source_name or raw.path),
             "price_adjustment": raw.price_adjustment,
             "quarantined": report.counts,
-            "quarantine_file": str(quarantine_path) if quarantine_path else None,
+            "quarantine_file": str(report.quarantine_path) if report.quarantine_path else None,
             "rows_rejected": result.rejected,
+            "blank_lines": raw.blank_lines,
             "bars_outside_calendar": outside,
             "notes": list(raw.notes),
         }
         entry = self._store(bars, market_class, name, str(tf), cal, quote, raw.fields, meta)
-        return _with(report, entry=entry, replaced_rows=previous, bars_outside_calendar=outside)
+        return entry, previous, outside
 
     def _read_input(
         self,
@@ -317,11 +351,17 @@ class Catalog:
         columns: Mapping[str, str] | None,
         timestamp_format: str | None,
         tf: Timeframe,
+        limits: ImportLimits | None,
     ) -> RawBars:
         if isinstance(frame_or_path, pd.DataFrame):
             return raw_from_frame(frame_or_path, name="<frame>", daily=not tf.is_intraday)
         return read_bar_file(
-            frame_or_path, tz=tz, columns=columns, timestamp_format=timestamp_format, timeframe=tf
+            frame_or_path,
+            tz=tz,
+            columns=columns,
+            timestamp_format=timestamp_format,
+            timeframe=tf,
+            limits=limits,
         )
 
     def _direct_user_rows(self, market: MarketClass, symbol: str, timeframe: str) -> int | None:
@@ -342,7 +382,6 @@ class Catalog:
         extra: Mapping[str, Any],
     ) -> CatalogEntry:
         directory = layout.series_dir(self.root, market, symbol, timeframe)
-        layout.write_bars_file(directory, bars)
         stamps = bars["timestamp"]
         meta: dict[str, Any] = {
             "format": layout.META_VERSION,
@@ -363,7 +402,7 @@ class Catalog:
             "quarantined": {},
         }
         meta.update(extra)
-        layout.write_meta(directory, meta)
+        layout.write_series(directory, bars, meta)
         self._entries = None
         return layout.entry_from_meta(directory, meta, "user")
 

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 
 from tradewind.data.schema import DataError
 
-__all__ = ["ColumnPlan", "looks_like_header", "normalize_name", "plan_columns"]
+__all__ = [
+    "MAPPING_KEYS",
+    "ColumnPlan",
+    "canonical_key",
+    "looks_like_header",
+    "normalize_name",
+    "plan_columns",
+]
 
 _TIMESTAMP = (
     "timestamp",
@@ -78,6 +85,18 @@ _MAPPING_KEYS = {
     "adjclose": "adj_close",
     "volume": "volume",
 }
+#: The names an explicit mapping may use (`datetime` = `timestamp`, `adj close` = `adj_close`).
+MAPPING_KEYS: tuple[str, ...] = (
+    "timestamp",
+    "date",
+    "time",
+    "open",
+    "high",
+    "low",
+    "close",
+    "adj_close",
+    "volume",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,17 +188,27 @@ def _key(key: str) -> str:
     return _MAPPING_KEYS.get(normalize_name(key), "")
 
 
+def canonical_key(key: str) -> str:
+    """The canonical name of a mapping key (`Datetime` -> `timestamp`, `Adj Close` -> `adj_close`).
+
+    Raises:
+        DataError: not a name the column planner knows (the message lists them).
+    """
+    canonical = _key(key)
+    if not canonical:
+        raise DataError(
+            f"unknown column mapping key {key!r}: expected one of {', '.join(MAPPING_KEYS)} "
+            "(datetime = timestamp)"
+        )
+    return canonical
+
+
 def _explicit(
     file_name: str, names: Sequence[str], lookup: Mapping[str, str], mapping: Mapping[str, str]
 ) -> tuple[list[str] | None, dict[str, str]]:
     out: dict[str, str] = {}
     for key, wanted in mapping.items():
-        canonical = _key(key)
-        if not canonical:
-            raise DataError(
-                f"unknown column mapping key {key!r}: expected one of timestamp, date, time, "
-                "open, high, low, close, adj_close, volume"
-            )
+        canonical = canonical_key(key)
         source = wanted if wanted in names else lookup.get(normalize_name(wanted))
         if source is None:
             raise DataError(

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from tradewind.data.importer import RawBars
+from tradewind.data.quarantine import FrameRows, RejectedRow
 from tradewind.data.schema import VALUE_FIELDS, CatalogEntry, DataError
 from tradewind.data.timeparse import parse_time_values
 from tradewind.data.validation import ParseIssue, ValidationResult
@@ -26,21 +27,19 @@ __all__ = [
     "raw_from_frame",
 ]
 
-_EXAMPLES = 5
-
-
-@dataclass(frozen=True, slots=True)
-class RejectedRow:
-    """One quarantined row: its 1-based source row, the rules it broke and why."""
-
-    row_number: int
-    rules: str
-    reason: str
-
 
 @dataclass(frozen=True, slots=True)
 class IngestReport:
-    """Outcome of one ingest. `counts` holds only rules that rejected rows."""
+    """Outcome of one ingest: what was read, accepted and rejected, and why.
+
+    Every data row read is either accepted or rejected: `rows_in == accepted + rejected`
+    (for CSV, the lines after the header minus `blank_lines`, the lines with no
+    characters at all, which are skipped). `counts` maps each rule that rejected rows to
+    how many (a row breaking two rules counts under both); `examples` are the first
+    rejected rows by row number (CSV: file line) with their rules and reasons;
+    `quarantine_path` is the Parquet file holding every rejected row with its raw text.
+    `summary()` is the text `tradewind data import` prints.
+    """
 
     source_name: str
     market: str
@@ -57,6 +56,7 @@ class IngestReport:
     replaced_rows: int | None = None
     bars_outside_calendar: int = 0
     fields: tuple[str, ...] = field(default=())
+    blank_lines: int = 0
 
     @classmethod
     def build(
@@ -66,16 +66,11 @@ class IngestReport:
         key: tuple[str, str, str],
         result: ValidationResult,
         quarantine_path: Path | None,
+        examples: tuple[RejectedRow, ...],
         notes: tuple[str, ...],
         fields: tuple[str, ...],
+        blank_lines: int = 0,
     ) -> IngestReport:
-        head = result.quarantine.head(_EXAMPLES)
-        examples = tuple(
-            RejectedRow(int(n), str(rules), str(reason))
-            for n, rules, reason in zip(
-                head["row_number"], head["rules"], head["reason"], strict=True
-            )
-        )
         market, symbol, timeframe = key
         return cls(
             source_name=source_name,
@@ -83,20 +78,24 @@ class IngestReport:
             symbol=symbol,
             timeframe=timeframe,
             rows_in=result.rows_in,
-            accepted=len(result.accepted),
+            accepted=result.accepted_count,
             rejected=result.rejected,
             counts=result.nonzero_counts,
             quarantine_path=quarantine_path,
             examples=examples,
             notes=notes,
             fields=fields,
+            blank_lines=blank_lines,
         )
 
     def summary(self) -> str:
         """A few plain lines: what was imported, what was rejected and where it went."""
+        plural = "" if self.blank_lines == 1 else "s"
+        blank = f" ({self.blank_lines:,} blank line{plural} skipped)" if self.blank_lines else ""
         lines = [
             f"{self.source_name} -> {self.symbol} ({self.market}, {self.timeframe}): "
             f"{self.accepted:,} of {self.rows_in:,} rows accepted, {self.rejected:,} rejected"
+            + blank
         ]
         if self.entry is not None and self.entry.first is not None:
             lines.append(
@@ -167,13 +166,9 @@ def raw_from_frame(frame: pd.DataFrame, *, name: str, daily: bool) -> RawBars:
     data = data.reset_index(drop=True)
     times = parse_time_values(data["timestamp"], daily=daily)
     issues: list[ParseIssue] = list(times.issues)
-    columns: dict[str, object] = {
-        "timestamp": pd.DatetimeIndex(times.values.view("datetime64[ns]")).tz_localize("UTC")
-    }
-    missing = np.full(len(data), np.nan)
+    columns: dict[str, np.ndarray] = {}
     fields: list[str] = []
     for column in VALUE_FIELDS:
-        columns[column] = missing
         if column not in data.columns:
             continue
         source = data[column]
@@ -190,16 +185,17 @@ def raw_from_frame(frame: pd.DataFrame, *, name: str, daily: bool) -> RawBars:
         if not np.isnan(values).all():
             columns[column] = values
             fields.append(column)
-    out = pd.DataFrame(columns)
     if "close" not in fields:
         raise DataError(f"{name}: no close values; expected a numeric 'close' column")
     shown = ["timestamp", *fields]
+    rows = np.arange(1, len(data) + 1, dtype=np.int64)
     return RawBars(
         path=Path(name),
-        frame=out,
+        timestamps=times.values,
+        values=columns,
         fields=tuple(fields),
-        row_numbers=np.arange(1, len(out) + 1, dtype=np.int64),
-        raw=data[shown],
+        row_numbers=rows,
+        source=FrameRows(data[shown], rows),
         issues=tuple(issues),
         columns={c: c for c in shown},
         price_adjustment=None,

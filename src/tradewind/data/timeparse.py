@@ -2,7 +2,8 @@
 
 Handles ISO 8601 with or without time and offsets, common day/month layouts, epoch
 seconds/milliseconds/microseconds/nanoseconds (decided per value by magnitude) and
-`YYYYMMDD` integers. Naive local times are localized in the given zone; times that
+`YYYYMMDD` integers. Instants outside `SUPPORTED_RANGE` are flagged, never an overflow
+error. Naive local times are localized in the given zone; times that
 are ambiguous or do not exist there (DST changes) are flagged, never guessed.
 Values that cannot be parsed become NaT plus a flag, never an exception.
 """
@@ -10,6 +11,7 @@ Values that cannot be parsed become NaT plus a flag, never an exception.
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +20,14 @@ import pandas as pd
 from tradewind.data.schema import DataError
 from tradewind.data.validation import ParseIssue
 
-__all__ = ["ParsedTimes", "TimeframeMismatchError", "parse_time_text", "parse_time_values"]
+__all__ = [
+    "SUPPORTED_RANGE",
+    "ParsedTimes",
+    "TimeParser",
+    "TimeframeMismatchError",
+    "parse_time_text",
+    "parse_time_values",
+]
 
 # Tried in order on a sample; the first with the most parsed values wins, so the US
 # month/day layout wins ties against day/month (a note records the ambiguity).
@@ -58,6 +67,13 @@ _TIME_DROPPED = (
     "(pass the real --timeframe for intraday data)"
 )
 _NAT = np.iinfo(np.int64).min
+# pandas holds datetime64[ns] from 1677-09-21 to 2262-04-11; the margin leaves room for a
+# bar's close time and for converting local times to UTC.
+SUPPORTED_RANGE = "1678-01-01 .. 2261-12-31"
+_FIRST_NS = pd.Timestamp("1678-01-01").value
+_END_NS = pd.Timestamp("2262-01-01").value
+_YYYYMMDD_SHARE = 0.9
+_NS_PER_UNIT = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
 
 
 class TimeframeMismatchError(DataError):
@@ -73,87 +89,207 @@ class ParsedTimes:
     notes: tuple[str, ...]
 
 
+class TimeParser:
+    """Parse one timestamp column chunk by chunk, with the choices made on the first chunk.
+
+    The first chunk decides whether the column holds numbers (epoch or `YYYYMMDD`) or
+    text, and which text format naive values use; later chunks are read the same way,
+    so a file is never read half one way and half another. Values outside the supported
+    range (`SUPPORTED_RANGE`) are flagged `timestamp_out_of_range`.
+
+    Raises:
+        DataError: `tz` is not a known IANA zone.
+    """
+
+    def __init__(
+        self, *, tz: str = "UTC", timestamp_format: str | None = None, daily: bool = False
+    ) -> None:
+        _check_zone(tz)
+        self.tz = tz
+        self.timestamp_format = timestamp_format
+        self.daily = daily
+        self._numeric: bool | None = None
+        self._yyyymmdd: bool | None = None
+        self._naive_format = timestamp_format
+        self._notes: list[str] = []
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What was decided or dropped so far (formats, zones, epoch units), in order."""
+        return tuple(self._notes)
+
+    def _note(self, text: str) -> None:
+        if text not in self._notes:
+            self._notes.append(text)
+
+    def parse_text(self, text: pd.Series) -> ParsedTimes:
+        """Parse timestamp strings (one per row) into UTC instants, or date labels when daily.
+
+        Daily labels are the date as written (00:00 UTC), so a Berlin date stays that date.
+        """
+        stripped = text.astype("str").fillna("").str.strip()
+        zoned = stripped.str.contains(r"(?:UTC|GMT)$", regex=True).to_numpy(dtype=bool)
+        if zoned.any():
+            named = stripped[zoned].str.replace(r"\s*(?:UTC|GMT)$", "+00:00", regex=True)
+            stripped = stripped.where(~zoned, named)
+        empty = (stripped == "").to_numpy()
+        numeric = stripped.str.match(_NUMERIC).to_numpy(dtype=bool) & ~empty
+        if self._numeric is None:
+            # Mostly numbers: an epoch (or YYYYMMDD) column; the odd non-number is unparseable.
+            self._numeric = self.timestamp_format is None and numeric.sum() * 2 > (~empty).sum()
+        out = np.full(len(text), _NAT, dtype=np.int64)
+        outside = np.zeros(len(text), dtype=bool)
+        if self._numeric:
+            out[numeric], outside[numeric] = self._parse_numeric(stripped[numeric])
+            return self._finish(out, outside, stripped, empty, [])
+        has_offset = (
+            stripped.str.contains(_OFFSET, regex=True) & ~pd.Series(empty, index=stripped.index)
+        ).to_numpy()
+        issues: list[ParseIssue] = []
+        if has_offset.any():
+            out[has_offset], outside[has_offset] = self._parse_offsets(stripped[has_offset])
+        naive = ~has_offset & ~empty
+        if naive.any():
+            if self._naive_format is None:
+                self._naive_format = _pick_format(stripped[naive], self._note)
+            local = pd.to_datetime(stripped[naive], format=self._naive_format, errors="coerce")
+            index, far = _within_range(pd.DatetimeIndex(local))
+            outside[naive] = far
+            if self.daily:
+                out[naive] = self._dates_ns(index)
+            else:
+                values, local_issues = _localize(index, self.tz, np.flatnonzero(naive), len(text))
+                out[naive] = values
+                issues.extend(local_issues)
+                if self.tz != "UTC":
+                    self._note(f"naive times read as {self.tz} local time and converted to UTC")
+        return self._finish(out, outside, stripped, empty, issues)
+
+    def parse_values(self, column: pd.Series) -> ParsedTimes:
+        """Parse a typed column (datetime64, numbers or strings, e.g. from Parquet)."""
+        n = len(column)
+        if isinstance(column.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(
+            column.dtype
+        ):
+            index = shown = pd.DatetimeIndex(column)
+            missing = np.asarray(index.isna(), dtype=bool)
+            aware = index.tz is not None
+            if aware and self.daily:
+                index = index.tz_localize(None)
+            index, outside = _within_range(index)
+            if self.daily:
+                return self._finish(self._dates_ns(index), outside, shown, missing, [])
+            if aware:
+                return self._finish(_ns(index), outside, shown, missing, [])
+            values, issues = _localize(index, self.tz, np.arange(n), n)
+            return self._finish(values, outside, shown, missing, issues)
+        if pd.api.types.is_numeric_dtype(column.dtype):
+            return self.parse_text(column.astype("str"))
+        return self.parse_text(column)
+
+    def _parse_offsets(self, text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        fmt = self.timestamp_format or "ISO8601"
+        if self.daily:
+            wall = text.str.replace(_OFFSET, "", regex=True).str.strip()
+            parsed = pd.to_datetime(wall, format=fmt.replace("%z", ""), errors="coerce")
+            index, outside = _within_range(pd.DatetimeIndex(parsed))
+            return self._dates_ns(index), outside
+        stamps = pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
+        index, outside = _within_range(pd.DatetimeIndex(stamps))
+        return _ns(index), outside
+
+    def _finish(
+        self,
+        out: np.ndarray,
+        outside: np.ndarray,
+        text: pd.Series | pd.DatetimeIndex,
+        empty: np.ndarray,
+        issues: list[ParseIssue],
+    ) -> ParsedTimes:
+        flagged = outside.copy()
+        for issue in issues:
+            flagged |= issue.mask
+        found = list(issues)
+        if outside.any():
+            shown = _shown(text, outside)
+            reason = "timestamp '" + shown + f"' is outside the supported range {SUPPORTED_RANGE}"
+            found.insert(0, ParseIssue("timestamp_out_of_range", outside, reason))
+        bad = (out == _NAT) & ~flagged
+        if bad.any():
+            shown = _shown(text, bad)
+            expected = f" (format {self.timestamp_format})" if self.timestamp_format else ""
+            reason = np.where(
+                empty[bad],
+                "timestamp is empty",
+                "timestamp '" + shown + f"' could not be parsed{expected}",
+            )
+            found.insert(0, ParseIssue("unparseable_timestamp", bad, reason.astype(object)))
+        return ParsedTimes(out, tuple(found), self.notes)
+
+    def _dates_ns(self, index: pd.DatetimeIndex) -> np.ndarray:
+        day = index.normalize()
+        timed = np.asarray(index != day, dtype=bool) & np.asarray(index.notna(), dtype=bool)
+        if timed.any():
+            _check_not_intraday(index, day)
+            self._note(_TIME_DROPPED)
+        return _ns(day)
+
+    def _parse_numeric(self, text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        if self._yyyymmdd is None:
+            self._yyyymmdd = _looks_yyyymmdd(text)
+        if self._yyyymmdd:
+            self._note("timestamps read as YYYYMMDD dates")
+            eight = text.str.len() == 8
+            parsed = pd.to_datetime(text.where(eight), format="%Y%m%d", errors="coerce")
+            index, outside = _within_range(pd.DatetimeIndex(parsed))
+            return self._dates_ns(index), outside
+        floats = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64")
+        magnitude = np.abs(floats)
+        # Per value, so a file that switches from seconds to milliseconds still reads right.
+        scale = np.select(
+            [magnitude < 1e11, magnitude < 1e14, magnitude < 1e17], [1e9, 1e6, 1e3], default=1.0
+        )
+        nanos_float = floats * scale
+        finite = np.isfinite(nanos_float)
+        outside = finite & ((nanos_float < _FIRST_NS) | (nanos_float >= _END_NS))
+        usable = finite & ~outside
+        nanos = np.full(len(text), _NAT, dtype=np.int64)
+        whole = text.str.fullmatch(r"[+-]?\d+").to_numpy(dtype=bool) & usable
+        # Integers exactly (a float64 holds only 15-16 digits), fractions rounded.
+        nanos[whole] = text[whole].astype("int64").to_numpy() * scale[whole].astype(np.int64)
+        fractional = usable & ~whole
+        nanos[fractional] = np.round(nanos_float[fractional]).astype(np.int64)
+        units = {1e9: "seconds", 1e6: "milliseconds", 1e3: "microseconds", 1.0: "nanoseconds"}
+        for unit in np.unique(scale[usable])[::-1]:
+            self._note(f"timestamps read as epoch {units[float(unit)]} (UTC)")
+        if self.daily:
+            local = pd.DatetimeIndex(nanos.view("datetime64[ns]")).tz_localize("UTC")
+            nanos = self._dates_ns(local.tz_convert(self.tz).tz_localize(None))
+        return nanos, outside
+
+
 def parse_time_text(
     text: pd.Series, *, tz: str = "UTC", timestamp_format: str | None = None, daily: bool = False
 ) -> ParsedTimes:
     """Parse timestamp strings (one per row) into UTC instants, or date labels when `daily`.
 
-    Daily labels are the date as written (00:00 UTC), so a Berlin date stays that date.
+    One-shot form of `TimeParser.parse_text`.
 
     Raises:
         DataError: `tz` is not a known IANA zone.
     """
-    _check_zone(tz)
-    stripped = text.astype("str").str.strip()
-    stripped = stripped.str.replace(r"\s*(?:UTC|GMT)$", "+00:00", regex=True)
-    empty = (stripped == "").to_numpy()
-    nonempty = stripped[~empty]
-    notes: list[str] = []
-    numeric = stripped.str.match(_NUMERIC).to_numpy(dtype=bool) & ~empty
-    # Mostly numbers: an epoch (or YYYYMMDD) column; the odd non-number is unparseable.
-    if timestamp_format is None and numeric.sum() * 2 > len(nonempty):
-        values, note = _parse_numeric(stripped[numeric], tz=tz, daily=daily)
-        notes.append(note)
-        out = np.full(len(text), _NAT, dtype=np.int64)
-        out[numeric] = values
-        return _finish(out, text, empty, (), notes, timestamp_format)
-
-    out = np.full(len(text), _NAT, dtype=np.int64)
-    has_offset = (
-        stripped.str.contains(_OFFSET, regex=True) & ~pd.Series(empty, index=stripped.index)
-    ).to_numpy()
-    issues: list[ParseIssue] = []
-    if has_offset.any():
-        fmt = timestamp_format or "ISO8601"
-        if daily:
-            wall = stripped[has_offset].str.replace(_OFFSET, "", regex=True).str.strip()
-            out[has_offset] = _dates_ns(
-                pd.to_datetime(wall, format=fmt.replace("%z", ""), errors="coerce"), notes
-            )
-        else:
-            parsed = pd.to_datetime(stripped[has_offset], format=fmt, errors="coerce", utc=True)
-            out[has_offset] = _ns(parsed)
-    naive = ~has_offset & ~empty
-    if naive.any():
-        fmt = timestamp_format or _pick_format(stripped[naive], notes)
-        local = pd.to_datetime(stripped[naive], format=fmt, errors="coerce")
-        if daily:
-            out[naive] = _dates_ns(local, notes)
-        else:
-            values, local_issues = _localize(
-                pd.DatetimeIndex(local), tz, np.flatnonzero(naive), len(text)
-            )
-            out[naive] = values
-            issues.extend(local_issues)
-            if tz != "UTC":
-                notes.append(f"naive times read as {tz} local time and converted to UTC")
-    return _finish(out, text, empty, issues, notes, timestamp_format)
+    return TimeParser(tz=tz, timestamp_format=timestamp_format, daily=daily).parse_text(text)
 
 
 def parse_time_values(column: pd.Series, *, tz: str = "UTC", daily: bool = False) -> ParsedTimes:
     """Parse a typed column (datetime64, numbers or strings, e.g. from Parquet).
 
+    One-shot form of `TimeParser.parse_values`.
+
     Raises:
         DataError: `tz` is not a known IANA zone.
     """
-    _check_zone(tz)
-    if isinstance(column.dtype, pd.DatetimeTZDtype):
-        stamps = column.dt.tz_convert("UTC") if not daily else column
-        if daily:
-            notes: list[str] = []
-            naive = pd.DatetimeIndex(column.dt.tz_localize(None))
-            return ParsedTimes(_dates_ns(naive, notes), (), tuple(notes))
-        return ParsedTimes(_ns(stamps), (), ())
-    if pd.api.types.is_datetime64_dtype(column.dtype):
-        index = pd.DatetimeIndex(column)
-        if daily:
-            found: list[str] = []
-            return ParsedTimes(_dates_ns(index, found), (), tuple(found))
-        values, issues = _localize(index, tz, np.arange(len(column)), len(column))
-        return ParsedTimes(values, tuple(issues), ())
-    if pd.api.types.is_numeric_dtype(column.dtype):
-        return parse_time_text(column.astype("str"), tz=tz, daily=daily)
-    return parse_time_text(column, tz=tz, daily=daily)
+    return TimeParser(tz=tz, daily=daily).parse_values(column)
 
 
 def _check_zone(tz: str) -> None:
@@ -166,27 +302,29 @@ def _check_zone(tz: str) -> None:
         ) from None
 
 
-def _finish(
-    out: np.ndarray,
-    text: pd.Series,
-    empty: np.ndarray,
-    issues: list[ParseIssue] | tuple[ParseIssue, ...],
-    notes: list[str],
-    timestamp_format: str | None,
-) -> ParsedTimes:
-    flagged = np.zeros(len(text), dtype=bool)
-    for issue in issues:
-        flagged |= issue.mask
-    bad = (out == _NAT) & ~flagged
-    found = list(issues)
-    if bad.any():
-        shown = text.astype("str").to_numpy(dtype=object)
-        expected = f" (format {timestamp_format})" if timestamp_format else ""
-        reason = np.where(
-            empty, "timestamp is empty", "timestamp '" + shown + f"' could not be parsed{expected}"
-        )
-        found.insert(0, ParseIssue("unparseable_timestamp", bad, reason))
-    return ParsedTimes(out, tuple(found), tuple(notes))
+def _within_range(index: pd.DatetimeIndex) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """`index` in ns with values outside `SUPPORTED_RANGE` set to NaT, and where they were."""
+    per = _NS_PER_UNIT[index.unit]
+    raw = index.asi8
+    low, high = -(-_FIRST_NS // per), (_END_NS - 1) // per
+    outside: np.ndarray = (raw != _NAT) & ((raw < low) | (raw > high))
+    if outside.any():
+        index = pd.DatetimeIndex(index.where(~outside))
+    return index.as_unit("ns"), outside
+
+
+def _shown(text: pd.Series | pd.DatetimeIndex, mask: np.ndarray) -> np.ndarray:
+    return np.asarray(text[mask].astype("str").fillna(""), dtype=object)
+
+
+def _looks_yyyymmdd(text: pd.Series) -> bool:
+    # Nearly all values (not every one), so one bad row does not turn a date column
+    # into epoch seconds in 1970.
+    if text.empty or bool(text.str.contains(".", regex=False).any()):
+        return False
+    eight = (text.str.len() == 8).to_numpy(dtype=bool)
+    dates = pd.to_datetime(text, format="%Y%m%d", errors="coerce").notna().to_numpy(dtype=bool)
+    return bool((eight & dates).mean() >= _YYYYMMDD_SHARE)
 
 
 def _ns(values: pd.Series | pd.DatetimeIndex) -> np.ndarray:
@@ -194,17 +332,6 @@ def _ns(values: pd.Series | pd.DatetimeIndex) -> np.ndarray:
     if index.tz is not None:
         index = index.tz_convert("UTC").tz_localize(None)
     return index.as_unit("ns").to_numpy().view("int64")
-
-
-def _dates_ns(values: pd.Series | pd.DatetimeIndex, notes: list[str] | None = None) -> np.ndarray:
-    index = pd.DatetimeIndex(values)
-    day = index.normalize()
-    timed = np.asarray(index != day, dtype=bool) & np.asarray(index.notna(), dtype=bool)
-    if timed.any():
-        _check_not_intraday(index, day)
-        if notes is not None and _TIME_DROPPED not in notes:
-            notes.append(_TIME_DROPPED)
-    return _ns(day)
 
 
 def _check_not_intraday(index: pd.DatetimeIndex, day: pd.DatetimeIndex) -> None:
@@ -227,7 +354,7 @@ def _span(seconds: int) -> str:
     return f"{seconds}s"
 
 
-def _pick_format(sample_source: pd.Series, notes: list[str]) -> str:
+def _pick_format(sample_source: pd.Series, note: Callable[[str], None]) -> str:
     count = len(sample_source)
     picks = np.unique(np.linspace(0, count - 1, num=min(count, _SAMPLE)).astype(int))
     sample = sample_source.iloc[picks]
@@ -241,41 +368,14 @@ def _pick_format(sample_source: pd.Series, notes: list[str]) -> str:
             break
     swapped = best.replace("%m/%d", "%d/%m")
     if swapped != best and scores.get(swapped, _score(sample, swapped)) == best_score:
-        notes.append(f"dates are ambiguous between month/day and day/month; read as {best}")
+        note(f"dates are ambiguous between month/day and day/month; read as {best}")
     if best != "ISO8601":
-        notes.append(f"timestamps read with format {best}")
+        note(f"timestamps read with format {best}")
     return best
 
 
 def _score(sample: pd.Series, fmt: str) -> int:
     return int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum())
-
-
-def _parse_numeric(text: pd.Series, *, tz: str, daily: bool) -> tuple[np.ndarray, str]:
-    if bool((text.str.len() == 8).all()) and not bool(text.str.contains(".", regex=False).any()):
-        as_dates = pd.to_datetime(text, format="%Y%m%d", errors="coerce")
-        if bool(as_dates.notna().all()):
-            return _dates_ns(as_dates), "timestamps read as YYYYMMDD dates"
-    numbers = pd.to_numeric(text, errors="coerce")
-    floats = numbers.to_numpy(dtype="float64")
-    magnitude = np.abs(floats)
-    # Per value, so a file that switches from seconds to milliseconds still reads right.
-    scale = np.select(
-        [magnitude < 1e11, magnitude < 1e14, magnitude < 1e17], [1e9, 1e6, 1e3], default=1.0
-    )
-    in_range = np.isfinite(floats) & (magnitude * scale < 9.2e18)
-    if pd.api.types.is_integer_dtype(numbers.dtype):
-        whole = np.where(in_range, numbers.to_numpy(dtype="int64"), 0)
-        nanos = whole * scale.astype(np.int64)
-    else:
-        nanos = np.round(np.where(in_range, floats, 0.0) * scale).astype(np.int64)
-    nanos[~in_range] = _NAT
-    units = {1e9: "seconds", 1e6: "milliseconds", 1e3: "microseconds", 1.0: "nanoseconds"}
-    found = ", ".join(units[s] for s in np.unique(scale)[::-1])
-    if daily:
-        local = pd.DatetimeIndex(nanos.view("datetime64[ns]")).tz_localize("UTC").tz_convert(tz)
-        nanos = _dates_ns(local.tz_localize(None))
-    return nanos, f"timestamps read as epoch {found} (UTC)"
 
 
 def _localize(
@@ -297,8 +397,7 @@ def _localize(
         if mask.any():
             full = np.zeros(n, dtype=bool)
             full[positions[mask]] = True
-            reason = np.full(n, "", dtype=object)
             shown = local[mask].strftime("%Y-%m-%d %H:%M:%S").to_numpy(dtype=object)
-            reason[positions[mask]] = "local time " + shown + f" in {tz} {why}"
+            reason = "local time " + shown + f" in {tz} {why}"
             issues.append(ParseIssue(rule, full, reason))
     return _ns(strict), issues
