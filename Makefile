@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,10 +31,16 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest -q
 
+# The fast tier (about 1.5 min here): everything but the slow and PostgreSQL tests.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not postgres"
+
 bench: $(STAMP)
 	$(BIN)/python bench/data_bench.py
 	for w in w1 w2 w3; do $(BIN)/python bench/engine_bench.py $$w --warm 2; done
 	$(BIN)/python bench/intel_bench.py
+	$(BIN)/python bench/startup_bench.py
+	$(BIN)/python bench/import_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -64,6 +64,7 @@ def journals(tmp_path_factory: pytest.TempPathFactory) -> Journals:
     return summaries
 
 
+@pytest.mark.slow
 def test_status_prints_the_latest_runs_summary_line_and_tables(
     journals: Journals, tradewind: Invoke
 ) -> None:

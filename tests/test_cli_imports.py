@@ -38,6 +38,7 @@ def test_importing_the_cli_imports_no_heavy_library() -> None:
     assert not [name for name in HEAVY if name in loaded]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [

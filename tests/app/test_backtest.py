@@ -53,6 +53,7 @@ def test_golden_run_stays_within_its_risk_limits(golden):
     assert (run.gross_exposure <= run.equity * (1 + 1e-9)).all()
 
 
+@pytest.mark.slow
 def test_data_file_form_writes_json_with_entries_equity_and_stats(tmp_path):
     frame = bench_frame(seed=5, n=8_000)
     source = tmp_path / "bars.csv"

@@ -59,6 +59,7 @@ def test_a_window_past_the_data_ends_at_the_last_bar_with_a_warning(tmp_path: Pa
     assert result["end_ts"].startswith("2020-01-1")  # not 2030
 
 
+@pytest.mark.slow
 def test_a_window_without_data_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
     config = example_with(tmp_path, "2025-01-01", "2025-12-31")
     journal = tmp_path / "journal.sqlite"
@@ -88,6 +89,7 @@ def _bars_with_bad_rows(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_data_file_rejects_are_reported_with_rules_and_line_numbers(tmp_path: Path) -> None:
     source = _bars_with_bad_rows(tmp_path)
     out = tmp_path / "result.json"
@@ -101,6 +103,7 @@ def test_data_file_rejects_are_reported_with_rules_and_line_numbers(tmp_path: Pa
     assert json.loads(out.read_text())["bars"] == 198
 
 
+@pytest.mark.slow
 def test_data_file_with_rejects_is_refused_with_strict(tmp_path: Path) -> None:
     source = _bars_with_bad_rows(tmp_path)
     out = tmp_path / "result.json"
@@ -112,6 +115,7 @@ def test_data_file_with_rejects_is_refused_with_strict(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
@@ -133,6 +137,7 @@ def test_options_in_the_wrong_unit_or_vocabulary_are_refused(
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_stop_loss_pct_is_a_percent_on_the_command_line(btc_daily_csv: Path, tmp_path: Path):
     stops = {}
     for pct in ("5", "50"):
@@ -147,6 +152,7 @@ def test_stop_loss_pct_is_a_percent_on_the_command_line(btc_daily_csv: Path, tmp
     assert stops["5"] > 5 * max(stops["50"], 1)
 
 
+@pytest.mark.slow
 def test_all_in_sizing_on_real_btc_never_overdraws_a_cash_account(
     btc_daily_csv: Path, tmp_path: Path
 ) -> None:
@@ -164,6 +170,7 @@ def test_all_in_sizing_on_real_btc_never_overdraws_a_cash_account(
     assert any(d.reason_code == RiskReason.INSUFFICIENT_CASH for d in decisions)
 
 
+@pytest.mark.slow
 def test_open_positions_are_listed_with_their_unrealized_pnl(tmp_path: Path) -> None:
     days = pd.date_range("2020-01-01", periods=120, freq="D")
     steps = pd.Series(range(120)).to_numpy()
@@ -188,6 +195,7 @@ def test_open_positions_are_listed_with_their_unrealized_pnl(tmp_path: Path) -> 
     assert "1 position(s) open at the end" in done.stdout
 
 
+@pytest.mark.slow
 def test_trading_a_series_across_a_split_warns_about_it(tmp_path: Path) -> None:
     config = tmp_path / "aapl.yaml"
     config.write_text(
@@ -206,6 +214,7 @@ def test_trading_a_series_across_a_split_warns_about_it(tmp_path: Path) -> None:
     assert "not split-adjusted" in done.stdout
 
 
+@pytest.mark.slow
 def test_an_unreachable_journal_fails_before_the_run_and_hides_its_password(tmp_path):
     done = tradewind("backtest", "--config", str(EXAMPLE), "--journal",
                      "postgresql://u:SECRET@127.0.0.1:1/x", cwd=tmp_path)  # fmt: skip
@@ -215,6 +224,7 @@ def test_an_unreachable_journal_fails_before_the_run_and_hides_its_password(tmp_
     assert "entries" not in done.stdout  # refused before backtesting
 
 
+@pytest.mark.slow
 def test_a_read_only_journal_directory_fails_before_the_run(tmp_path: Path) -> None:
     from tests.store._read_only import read_only
 

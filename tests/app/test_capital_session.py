@@ -100,6 +100,7 @@ def test_paper_session_makes_the_backtests_sizing_decisions(
     assert {"rebalance", "halt"} <= kinds
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop_row", [120, 200])
 def test_interrupted_session_resumes_without_duplicating_capital_records(
     config: TradewindConfig,

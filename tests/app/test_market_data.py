@@ -62,6 +62,7 @@ def test_equities_are_forward_filled_over_the_weekend_not_beyond(prepared):
     assert spx.loc[pd.Timestamp("2017-01-08", tz="UTC")] == friday
 
 
+@pytest.mark.slow
 def test_main_job_runs_from_the_command_line(tmp_path):
     result = subprocess.run(
         [

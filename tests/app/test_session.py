@@ -44,6 +44,7 @@ def _journal_contents(path: Path, run_id: str):
         journal.close()
 
 
+@pytest.mark.slow
 def test_paper_session_makes_the_backtests_decisions(config, backtest, tmp_path):
     session = TradingSession(config, Catalog(tmp_path / "c"), tmp_path / "j.sqlite")
     report = session.run()
@@ -126,6 +127,7 @@ class _Silent:
         return FeedRow(nothing, nan, nan, nan, nan)
 
 
+@pytest.mark.slow
 def test_a_failing_and_a_silent_feed_pause_only_their_markets(config, tmp_path):
     baseline = TradingSession(config, Catalog(tmp_path / "c"), tmp_path / "base.sqlite")
     base_report = baseline.run()

@@ -162,6 +162,7 @@ def test_a_signal_cross_market_confirmation_held_back_is_unconfirmed(tmp_path: P
         assert int(agreeing.group(1)) < required
 
 
+@pytest.mark.slow
 def test_advisory_output_says_its_orders_are_paper_tracked_and_matches_the_journal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

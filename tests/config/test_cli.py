@@ -109,6 +109,7 @@ def test_show_prints_effective_config_with_env_overrides(
     assert "secret-value" not in out
 
 
+@pytest.mark.slow
 def test_subprocess_check_of_bad_file_has_no_traceback(tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("tradewind")
     if not script.exists():

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 
 def _cli(*args: str, cwd) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -18,6 +20,7 @@ def _cli(*args: str, cwd) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_analyze_prints_a_summary_and_writes_report_and_json(tmp_path):
     done = _cli(
         "analyze", "--limit", "250", "--report", "out/a.html", "--json", "out/a.json", cwd=tmp_path
@@ -31,12 +34,14 @@ def test_analyze_prints_a_summary_and_writes_report_and_json(tmp_path):
     assert payload["correlations"]["matrices"]["50"]["SPY"]["DIA"] > 0.9
 
 
+@pytest.mark.slow
 def test_analyze_with_a_bad_level_fails_cleanly(tmp_path):
     done = _cli("analyze", "--level", "wizard", cwd=tmp_path)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_evaluate_runs_the_chosen_measurement_and_reports_its_verdict(tmp_path):
     done = _cli(
         "evaluate", "intelligence", "--only", "confirmation",
@@ -50,6 +55,7 @@ def test_evaluate_runs_the_chosen_measurement_and_reports_its_verdict(tmp_path):
     assert "Method." in (tmp_path / "e.html").read_text()
 
 
+@pytest.mark.slow
 def test_evaluate_rejects_an_unknown_measurement(tmp_path):
     done = _cli("evaluate", "intelligence", "--only", "astrology", cwd=tmp_path)
     assert done.returncode == 2

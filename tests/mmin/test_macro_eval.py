@@ -18,6 +18,7 @@ def _evaluation() -> MacroEvaluation:
     return evaluate_recession_forecasts("1990-01", "2022-09", label_lag_months=12)
 
 
+@pytest.mark.slow
 def test_walk_forward_covers_every_month_and_every_recession() -> None:
     result = _evaluation()
 

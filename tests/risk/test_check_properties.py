@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -152,6 +153,7 @@ def test_order_streams_with_moving_prices_never_push_a_measure_past_its_limit(
     run_stream(scn, move_prices=True)
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(scenario(), st.lists(st.floats(-500, 500), min_size=N_INSTRUMENTS, max_size=N_INSTRUMENTS))
 def test_reducing_never_increases_absolute_exposure(

@@ -53,6 +53,7 @@ def test_changing_one_value_changes_the_digest(journal: Journal) -> None:
     assert len(digests) == 3
 
 
+@pytest.mark.slow
 def test_the_digest_is_the_same_in_a_fresh_process(tmp_path: Path) -> None:
     script = (
         "import sys; from tests.store._helpers import CONFIG, populate\n"
