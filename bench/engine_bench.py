@@ -94,6 +94,7 @@ def _run_once(workload: str, frames: dict, journal: bool) -> dict:
     t3 = time.perf_counter()
     return {
         "entries": run.entries,
+        "open_positions": len(run.open_trades),
         "stops": int((run.fills["kind"] == "stop_loss").sum()) if len(run.fills) else 0,
         "final_equity": round(run.final_equity, 4),
         "t_engine": round(t1 - t0, 4),
