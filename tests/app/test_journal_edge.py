@@ -4,18 +4,17 @@ unreachable journal and a journal password, through the `tradewind` command."""
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import URL, make_url
+from tests.cli import run_cli
 from tests.store import conftest as store_conftest
 from tests.store._read_only import read_only
 
 from tradewind.app import session as session_module
 from tradewind.app.session import TradingSession
-from tradewind.cli.main import run
 from tradewind.config import load_config
 from tradewind.data.catalog import Catalog
 from tradewind.store import Journal, JournalError, schema
@@ -61,14 +60,7 @@ def tradewind(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str
     monkeypatch.setenv("COLUMNS", "200")
 
     def invoke(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["tradewind", *args])
-        code = 0
-        try:
-            run()
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out = capsys.readouterr()
-        return code, out.out, out.err
+        return tuple(run_cli(list(args), monkeypatch, capsys))  # type: ignore[return-value]
 
     return invoke
 

@@ -1,35 +1,12 @@
-"""Running `tradewind` in-process through its console entry point (exit code, output)."""
+"""The in-process CLI runner for the configuration tests, and the commands that load a
+configuration file."""
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass
-
 import pytest
+from tests.cli import CliResult, run_cli
 
-from tradewind.cli.main import run
-
-
-@dataclass(frozen=True)
-class CliResult:
-    code: int
-    out: str
-    err: str
-
-
-def run_cli(
-    args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> CliResult:
-    """`tradewind ARGS` as the console script runs it: user errors exit 2, bugs 70."""
-    monkeypatch.setattr(sys, "argv", ["tradewind", *args])
-    capsys.readouterr()  # drop earlier output
-    code = 0
-    try:
-        run()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return CliResult(code, captured.out, captured.err)
+__all__ = ["LOADING_COMMANDS", "CliResult", "run_cli"]
 
 
 #: The commands that load a configuration file and must refuse a bad one alike.

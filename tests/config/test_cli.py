@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.cli import run_cli
 from typer.testing import CliRunner
 
-from tradewind.cli.main import app, run
+from tradewind.cli.main import app
 from tradewind.config import ConfigError, default_template_text, load_config
 
 from ._helpers import write
@@ -28,15 +29,7 @@ markets:
 def _run(
     args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> tuple[int, str, str]:
-    """Run the console-script entry point in-process: returns (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["tradewind", *args])
-    code = 0
-    try:
-        run()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return tuple(run_cli(args, monkeypatch, capsys))  # type: ignore[return-value]
 
 
 def test_init_writes_a_template_that_passes_check(tmp_path: Path) -> None:

@@ -4,12 +4,11 @@ YAML, accepted from the environment, and the journal password is a secret."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from tests.cli import run_cli
 
-from tradewind.cli.main import run
 from tradewind.config import ConfigError, load_config, load_secrets
 from tradewind.config.redact import (
     has_url_password,
@@ -26,15 +25,7 @@ SECRET = "s3cr3t-PW"
 def _run(
     args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> tuple[int, str, str]:
-    """The console-script entry point in-process: (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["tradewind", *args])
-    code = 0
-    try:
-        run()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return tuple(run_cli(args, monkeypatch, capsys))  # type: ignore[return-value]
 
 
 @pytest.mark.parametrize(

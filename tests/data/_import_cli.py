@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from tradewind.cli.main import run
+from tests.cli import run_cli
 
 TRADEWIND = Path(sys.executable).with_name("tradewind")
 
@@ -37,17 +36,9 @@ def import_in_process(
     market: str = "equities",
 ) -> Outcome:
     """`tradewind data import FILE ...` through the console entry point (`run`)."""
-    argv = ["tradewind", "data", "import", str(file), "--symbol", symbol, "--market", market,
+    argv = ["data", "import", str(file), "--symbol", symbol, "--market", market,
             "--no-quality", "--catalog", str(catalog), *args]  # fmt: skip
-    monkeypatch.setattr(sys, "argv", argv)
-    monkeypatch.delenv("TRADEWIND_DEBUG", raising=False)
-    code = 0
-    try:
-        run()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return Outcome(code, captured.out, captured.err)
+    return Outcome(*run_cli(argv, monkeypatch, capsys))
 
 
 def import_process(

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.engine.target_books import books_from_targets
 
-from tradewind.engine.books import BookSet, SignalRecord
+from tradewind.engine.books import BookSet
 from tradewind.engine.inputs import kernel_inputs, run_rows
 from tradewind.engine.panel import MarketPanel
 from tradewind.engine.setup import EngineSpec, MarketRun, Sizing
@@ -40,21 +41,7 @@ def _panel(seed: int) -> MarketPanel:
 
 
 def _books(targets: np.ndarray, size: float) -> BookSet:
-    edge = np.zeros_like(targets, dtype=bool)
-    edge[:, 0] = targets[:, 0] != 0
-    edge[:, 1:] = targets[:, 1:] != targets[:, :-1]
-    empty = np.zeros(0, dtype=np.int64)
-    nan = np.full(targets.shape, np.nan)
-    return BookSet(
-        symbol=np.arange(SYMBOLS, dtype=np.int64), market=MARKET_OF.copy(),
-        strategy=np.full(SYMBOLS, -1, dtype=np.int64), strategies=(("s",),) * SYMBOLS,
-        decision=("test",) * SYMBOLS, target=targets.astype(np.int8), edge=edge,
-        contributors=np.ones(targets.shape, dtype=np.int64), stop=nan, take=nan,
-        size_mode=np.ones(SYMBOLS, dtype=np.int64), size_value=np.full(SYMBOLS, size),
-        stop_pct=np.full(SYMBOLS, np.nan), take_pct=np.full(SYMBOLS, np.nan),
-        signals=SignalRecord(empty, empty, empty, empty, empty.astype(np.int8),
-                             *(np.zeros(0) for _ in range(4))),
-    )  # fmt: skip
+    return books_from_targets(targets, size, MARKET_OF)
 
 
 limits_st = st.fixed_dictionaries(
