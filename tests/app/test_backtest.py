@@ -140,3 +140,14 @@ def test_closed_and_open_trades_add_up_to_the_run_pnl(golden):
     assert by_market + open_commissions == pytest.approx(
         run.final_equity - run.spec.initial_cash, rel=1e-9
     )
+
+
+def test_the_report_lists_the_open_positions_and_labels_closed_trade_statistics(golden, tmp_path):
+    html = golden.results.write_report(tmp_path / "report.html", title="golden").read_text()
+    table = html[html.index('<table id="open-positions">') :]
+    table = table[: table.index("</table>")]
+    for symbol in ("BTC-USD", "TLT", "IEF"):
+        assert f"<td>{symbol}</td>" in table
+    assert "23,102.18" in table  # BTC-USD's unrealized P&L at the last close
+    assert "Positions open at the end</th><td>3" in html
+    assert "Win rate (closed trades)" in html
