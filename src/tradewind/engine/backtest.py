@@ -17,7 +17,7 @@ from tradewind.engine.logs import fills_frame, orders_frame
 from tradewind.engine.panel import MarketPanel
 from tradewind.engine.setup import EngineSpec
 from tradewind.engine.state import KernelState
-from tradewind.engine.trades import open_trades, round_trips
+from tradewind.engine.trades import trades_of_run
 from tradewind.risk.ladder import initial_state_vector
 from tradewind.signals.confirmation import ConfirmationResult
 from tradewind.strategies.api import BarWindow
@@ -36,9 +36,9 @@ class EngineRun:
     orders: pd.DataFrame
     fills: pd.DataFrame
     trades: pd.DataFrame
-    """Closed round trips (`round_trips`)."""
+    """Closed round trips (`trades_of_run`)."""
     open_trades: pd.DataFrame
-    """Positions still open after the last row, marked at the last close (`open_trades`)."""
+    """Positions still open after the last row, marked at the last close (`trades_of_run`)."""
     equity: np.ndarray
     cash: np.ndarray
     gross_exposure: np.ndarray
@@ -105,6 +105,7 @@ def run_engine(panel: MarketPanel, windows: Mapping[str, BarWindow], spec: Engin
         capital = driver.finish(state)
     fills = fills_frame(state, panel, books)
     last_scale = inputs.value_scale[-1] if n_rows else np.ones(n_symbols)
+    closed, still_open = trades_of_run(fills, state, books, panel, last_scale)
     n_events = state.n_events
     return EngineRun(
         spec=spec,
@@ -113,8 +114,8 @@ def run_engine(panel: MarketPanel, windows: Mapping[str, BarWindow], spec: Engin
         strategy_names=strategy_names,
         orders=orders_frame(state, panel, books, [m.name for m in spec.markets]),
         fills=fills,
-        trades=round_trips(fills, panel.timestamps),
-        open_trades=open_trades(fills, state, books, panel, last_scale),
+        trades=closed,
+        open_trades=still_open,
         equity=state.equity_out,
         cash=state.cash_out,
         gross_exposure=state.gross_out,

@@ -13,8 +13,10 @@ from tradewind.engine.books import BookSet
 from tradewind.engine.panel import MarketPanel
 from tradewind.engine.state import KernelState
 
-__all__ = ["OPEN_TRADE_COLUMNS", "open_trades", "round_trips"]
+__all__ = ["OPEN_TRADE_COLUMNS", "trades_of_run"]
 
+_CLOSED_COLUMNS = ("book", "symbol", "entry_fill", "exit_fill", "entry_ts", "exit_ts", "size",
+                   "entry_price", "exit_price", "pnl")  # fmt: skip
 OPEN_TRADE_COLUMNS = ("book", "symbol", "entry_fill", "entry_ts", "qty", "entry_price",
                       "mark_price", "unrealized_pnl", "realized_pnl", "pnl")  # fmt: skip
 
@@ -62,28 +64,41 @@ def _pair(
             count += 1
             if flipped:
                 open_at[k], acc[k], first_px[k], peak[k] = i, 0.0, price[i], abs(pos[k])
-    return count, start, end, trade_book, pnl, size, entry_px, exit_px, open_at, acc, pos
+    return count, start, end, trade_book, pnl, size, entry_px, exit_px, open_at, acc
 
 
-def round_trips(fills: pd.DataFrame, timestamps: np.ndarray) -> pd.DataFrame:
+def trades_of_run(
+    fills: pd.DataFrame,
+    state: KernelState,
+    books: BookSet,
+    panel: MarketPanel,
+    value_scale: np.ndarray,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The run's closed round trips and its positions still open after the last row,
+    from one pass over the fill log: (`round_trips` table, `OPEN_TRADE_COLUMNS` table).
+
+    `value_scale` is the contract multiplier x FX rate per symbol at the last row.
+    """
+    if len(fills) == 0:
+        empty_closed = pd.DataFrame(columns=list(_CLOSED_COLUMNS))
+        return empty_closed, pd.DataFrame({name: [] for name in OPEN_TRADE_COLUMNS})
+    book = fills["book"].to_numpy(np.int64)
+    paired = _pair(
+        book,
+        fills["qty"].to_numpy(np.float64),
+        fills["price"].to_numpy(np.float64),
+        fills["commission"].to_numpy(np.float64),
+        fills["realized_pnl"].to_numpy(np.float64),
+        int(book.max()) + 1,
+    )
+    return _closed(fills, panel.timestamps, paired), _open(fills, paired, state, books, panel,
+                                                           value_scale)  # fmt: skip
+
+
+def _closed(fills: pd.DataFrame, timestamps: np.ndarray, paired: tuple[Any, ...]) -> pd.DataFrame:
     """One row per closed trade: book, entry/exit fill index and time, size, prices and
     net P&L (realized minus both sides' commissions). Open positions are not trades."""
-    if len(fills) == 0:
-        return pd.DataFrame(
-            columns=[
-                "book",
-                "symbol",
-                "entry_fill",
-                "exit_fill",
-                "entry_ts",
-                "exit_ts",
-                "size",
-                "entry_price",
-                "exit_price",
-                "pnl",
-            ]
-        )
-    count, start, end, trade_book, pnl, size, entry_px, exit_px = _paired(fills)[:8]
+    count, start, end, trade_book, pnl, size, entry_px, exit_px = paired[:8]
     rows = fills["row"].to_numpy(np.int64)
     return pd.DataFrame(
         {
@@ -101,26 +116,23 @@ def round_trips(fills: pd.DataFrame, timestamps: np.ndarray) -> pd.DataFrame:
     )
 
 
-def open_trades(
+def _open(
     fills: pd.DataFrame,
+    paired: tuple[Any, ...],
     state: KernelState,
     books: BookSet,
     panel: MarketPanel,
     value_scale: np.ndarray,
 ) -> pd.DataFrame:
-    """One row per book still holding a position after the last row
-    (`OPEN_TRADE_COLUMNS`), marked at each symbol's last close.
+    """One row per book still holding a position, marked at each symbol's last close.
 
-    `value_scale` is the contract multiplier x FX rate per symbol at the last row. P&L
-    is in account currency: `unrealized_pnl` = qty x (mark - average entry) x scale,
+    P&L is in account currency: `unrealized_pnl` = qty x (mark - average entry) x scale,
     `realized_pnl` = what partial exits realized since the position opened, net of every
     commission paid on it, and `pnl` their sum, so closed and open trades add up to the
     run's P&L.
     """
     held = np.flatnonzero(state.pos != 0.0)
-    if not len(fills) or not len(held):
-        return pd.DataFrame({name: [] for name in OPEN_TRADE_COLUMNS})
-    open_at, acc = _paired(fills)[8:10]
+    open_at, acc = paired[8:10]
     column = books.symbol[held]
     qty = state.pos[held]
     mark = state.last_mark[column]
@@ -139,16 +151,4 @@ def open_trades(
             "realized_pnl": acc[held],
             "pnl": unrealized + acc[held],
         }
-    )
-
-
-def _paired(fills: pd.DataFrame) -> tuple[Any, ...]:
-    book = fills["book"].to_numpy(np.int64)
-    return _pair(
-        book,
-        fills["qty"].to_numpy(np.float64),
-        fills["price"].to_numpy(np.float64),
-        fills["commission"].to_numpy(np.float64),
-        fills["realized_pnl"].to_numpy(np.float64),
-        int(book.max()) + 1,
     )
