@@ -129,12 +129,10 @@ def backtest_data_file(request: DataFileRun) -> BacktestOutcome:
 
 
 def _refusal(report: IngestReport) -> str:
-    rules = ", ".join(f"{rule} {count:,}" for rule, count in report.counts.items())
-    lines = "; ".join(f"line {r.row_number}: {r.reason}" for r in report.examples[:3])
+    # The scratch catalog and its quarantine file are gone after the run: no path.
     return (
-        f"{report.source_name}: {report.rejected:,} of {report.rows_in:,} rows rejected "
-        f"({rules}; {lines}); nothing was run (--strict); `tradewind data import` keeps "
-        "the rejected rows in a quarantine file"
+        f"{report.source_name}: {report.rejection_text(quarantine=False)}; nothing was run "
+        "(--strict); `tradewind data import` keeps the rejected rows in a quarantine file"
     )
 
 

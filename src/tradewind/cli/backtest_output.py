@@ -83,11 +83,10 @@ def _open_table(positions: list[dict[str, Any]]) -> Table:
 def _print_rejects(out: Console, report: IngestReport) -> None:
     if not report.rejected:
         return
-    rules = ", ".join(f"{rule} {count:,}" for rule, count in report.counts.items())
     out.print(
         f"[yellow]warning:[/] {report.source_name}: {report.rejected:,} of "
-        f"{report.rows_in:,} rows rejected ({rules}); the run uses the {report.accepted:,} "
-        "valid rows (--strict refuses the file instead)",
+        f"{report.rows_in:,} rows rejected ({report.rules_text}); the run uses the "
+        f"{report.accepted:,} valid rows (--strict refuses the file instead)",
         highlight=False,
         soft_wrap=True,
     )

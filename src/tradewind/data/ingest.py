@@ -88,6 +88,23 @@ class IngestReport:
             blank_lines=blank_lines,
         )
 
+    @property
+    def rules_text(self) -> str:
+        """Rejections per rule, `rule n, rule n` (empty when none)."""
+        return ", ".join(f"{rule} {n:,}" for rule, n in self.counts.items())
+
+    def rejection_text(self, *, quarantine: bool = True) -> str:
+        """`N of M rows rejected (rules); first: row R: reason` and, with `quarantine`,
+        where the rejected rows went."""
+        first = self.examples[0] if self.examples else None
+        detail = f"; first: row {first.row_number}: {first.reason}" if first else ""
+        kept = quarantine and self.quarantine_path is not None
+        where = f"; quarantine: {self.quarantine_path}" if kept else ""
+        return (
+            f"{self.rejected:,} of {self.rows_in:,} rows rejected "
+            f"({self.rules_text or 'the file has no data rows'}){detail}{where}"
+        )
+
     def summary(self) -> str:
         """A few plain lines: what was imported, what was rejected and where it went."""
         plural = "" if self.blank_lines == 1 else "s"
@@ -123,7 +140,8 @@ class NoValidRowsError(DataError):
     """Every row of an ingest was rejected; `report` says why (the quarantine is written)."""
 
     def __init__(self, report: IngestReport) -> None:
-        super().__init__(f"{report.source_name}: no valid rows to import: {_rejections(report)}")
+        text = report.rejection_text()
+        super().__init__(f"{report.source_name}: no valid rows to import: {text}")
         self.report = report
 
 
@@ -131,19 +149,9 @@ class RejectedRowsError(DataError):
     """A strict ingest found invalid rows and stored nothing (the quarantine is written)."""
 
     def __init__(self, report: IngestReport) -> None:
-        super().__init__(f"{report.source_name}: nothing imported (strict): {_rejections(report)}")
+        text = report.rejection_text()
+        super().__init__(f"{report.source_name}: nothing imported (strict): {text}")
         self.report = report
-
-
-def _rejections(report: IngestReport) -> str:
-    first = report.examples[0] if report.examples else None
-    detail = f"; first: row {first.row_number}: {first.reason}" if first else ""
-    rules = ", ".join(f"{rule} {n:,}" for rule, n in report.counts.items())
-    where = f"; quarantine: {report.quarantine_path}" if report.quarantine_path else ""
-    return (
-        f"{report.rejected:,} of {report.rows_in:,} rows rejected "
-        f"({rules or 'the file has no data rows'}){detail}{where}"
-    )
 
 
 def raw_from_frame(frame: pd.DataFrame, *, name: str, daily: bool) -> RawBars:
