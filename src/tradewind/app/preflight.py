@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from pydantic import ValidationError
 
-from tradewind.app.market_data import series_entry, window_bars
+from tradewind.app.market_data import catalog_for, series_entry, window_bars
 from tradewind.config import ConfigIssue, MarketConfig, TradewindConfig
 from tradewind.config.fieldtypes import did_you_mean
 from tradewind.config.locate import FieldLocator
@@ -26,7 +27,7 @@ from tradewind.strategies.api import StrategySpec
 from tradewind.strategies.errors import StrategyError
 from tradewind.strategies.registry import get_strategy
 
-__all__ = ["PreflightReport", "SeriesWindow", "preflight"]
+__all__ = ["PreflightReport", "RunStart", "SeriesWindow", "check_run", "preflight"]
 
 #: A series starting this much after `data.start` (or ending this much before
 #: `data.end`) gets a note: more than weekends, holidays and a missing day or two.
@@ -246,3 +247,35 @@ def _day(stamp: pd.Timestamp | None) -> str:
 
 def _bound(day: date | None) -> str:
     return "open" if day is None else day.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class RunStart:
+    """What a run uses once its start checks passed: the catalog and the journal."""
+
+    catalog: Catalog
+    journal: str
+
+
+def check_run(
+    config: TradewindConfig,
+    *,
+    source: str | os.PathLike[str],
+    catalog_dir: os.PathLike[str] | None = None,
+    journal: str | None = None,
+) -> RunStart:
+    """The checks every backtest, paper and advisory run passes before it loads data:
+    the preflight over the run's catalog, then a write to its journal (`journal`, or the
+    config's `backtest.journal`), so that neither fails after the run.
+
+    Raises:
+        ConfigError: what the preflight found.
+        JournalError: the journal cannot be opened or written.
+    """
+    from tradewind.app.journal_access import check_journal_writable  # SQLAlchemy: runs only
+
+    catalog = catalog_for(config, Path(catalog_dir) if catalog_dir is not None else None)
+    preflight(config, catalog, source=source)
+    target = journal or config.backtest.journal
+    check_journal_writable(target)
+    return RunStart(catalog=catalog, journal=target)

@@ -111,20 +111,17 @@ def _run_config(
 
     cfg = load_config(config)  # a bad file fails before the engine is imported
     from tradewind.app.backtest import backtest_config
-    from tradewind.app.journal_access import check_journal_writable
-    from tradewind.app.market_data import catalog_for
-    from tradewind.app.preflight import preflight
+    from tradewind.app.preflight import check_run
 
     out = console()
-    source = catalog_for(cfg, catalog)
-    preflight(cfg, source, source=config)
-    journal = journal or cfg.backtest.journal
-    check_journal_writable(journal)  # an unusable journal fails now, not after the run
+    start = check_run(cfg, source=config, catalog_dir=catalog, journal=journal)
     with out.status("backtesting") as status:
-        outcome = backtest_config(cfg, source, on_series=lambda s: status.update(f"loading {s}"))
+        outcome = backtest_config(
+            cfg, start.catalog, on_series=lambda s: status.update(f"loading {s}")
+        )
     title = f"Tradewind backtest: {config.name}"
     _finish(outcome, title, report or cfg.backtest.report_dir / f"{config.stem}.html",
-            journal, json_out, cfg.model_dump_json())  # fmt: skip
+            start.journal, json_out, cfg.model_dump_json())  # fmt: skip
 
 
 def _run_data_file(

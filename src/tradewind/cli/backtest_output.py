@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from rich import box
 from rich.table import Table
 
-from tradewind.cli.tables import print_table
+from tradewind.cli.tables import print_table, print_warnings
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,8 +28,7 @@ def print_outcome(out: Console, outcome: BacktestOutcome) -> None:
     if outcome.ingest is not None:
         _print_rejects(out, outcome.ingest)
     if outcome.prepared is not None:
-        for warning in outcome.prepared.warnings:
-            out.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+        print_warnings(out, outcome.prepared.warnings)
     run = outcome.run
     denied = int((run.orders["status"] == "denied").sum()) if len(run.orders) else 0
     out.print(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tradewind.cli.tables import console, print_table
+from tradewind.cli.tables import console, print_table, print_warnings
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -38,8 +38,7 @@ def prepare_command(
         prepared = prepare_market_data(
             cfg, catalog_for(cfg, catalog), on_series=lambda s: status.update(f"loading {s}")
         )
-    for warning in prepared.warnings:
-        _out.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+    print_warnings(_out, prepared.warnings)
     _print_series(_out, prepared)
     _print_alignment(_out, prepared)
     if out is not None:

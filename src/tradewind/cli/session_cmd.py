@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tradewind.cli.tables import console
+from tradewind.cli.tables import console, print_warnings
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -49,23 +49,17 @@ def advisory_command(
 def _run(
     mode: str, config: Path, journal: str | None, until_row: int | None, catalog: Path | None
 ) -> None:
-    from tradewind.app.journal_access import check_journal_writable
     from tradewind.config import load_config
 
     _out = console()
-    cfg = load_config(config)
-    from tradewind.app.market_data import catalog_for
-    from tradewind.app.preflight import preflight
+    cfg = load_config(config)  # a bad file fails before the engine is imported
+    from tradewind.app.preflight import check_run
     from tradewind.app.session import TradingSession
 
-    source = catalog_for(cfg, catalog)
-    preflight(cfg, source, source=config)
-    target = journal or cfg.backtest.journal
-    check_journal_writable(target)  # an unusable journal fails now, not after the run
-
-    session = TradingSession(cfg, source, target, mode=mode)
-    for warning in session.warnings:
-        _out.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+    start = check_run(cfg, source=config, catalog_dir=catalog, journal=journal)
+    target = start.journal
+    session = TradingSession(cfg, start.catalog, target, mode=mode)
+    print_warnings(_out, session.warnings)
     with _out.status(f"{mode} run") as status:
         report = session.run(
             until_row=until_row,

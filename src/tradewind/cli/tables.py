@@ -7,13 +7,14 @@ output has no width to respect, so tables are printed at their natural width.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-__all__ = ["console", "print_table"]
+__all__ = ["console", "print_table", "print_warnings"]
 
 # Output that is not a terminal is laid out this wide (tables ignore it: natural width).
 _PIPED_WIDTH = 120
@@ -26,6 +27,12 @@ def console(*, stderr: bool = False) -> Console:
 
     found = Console(stderr=stderr)
     return found if found.is_terminal else Console(stderr=stderr, width=_PIPED_WIDTH)
+
+
+def print_warnings(console: Console, warnings: Iterable[str]) -> None:
+    """One `warning:` line each, wrapped by the terminal rather than cut."""
+    for warning in warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
 
 
 def print_table(console: Console, table: Table) -> None:
