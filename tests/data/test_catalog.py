@@ -206,3 +206,16 @@ def test_intraday_bars_outside_sessions_close_after_one_bar(user_catalog: Catalo
     assert report.bars_outside_calendar == 1
     loaded = user_catalog.load_bars("HOUR")
     assert (loaded["close_time"] - loaded["timestamp"]).tolist() == [pd.Timedelta("30min")] * 2
+
+
+def test_span_of_a_window_agrees_with_the_bars_it_bounds(tmp_path) -> None:
+    catalog = Catalog(tmp_path / "user")
+    bars = catalog.load_bars("SPY", start="2015-01-01", end="2015-06-30")
+    span = catalog.span("SPY", start="2015-01-01", end="2015-06-30")
+    assert (span.first, span.last, span.bars) == (
+        bars["timestamp"].iloc[0],
+        bars["timestamp"].iloc[-1],
+        len(bars),
+    )
+    assert catalog.span("SPY", start="2030-01-01").bars == 0
+    assert catalog.span("SPY", start="2030-01-01").first is None

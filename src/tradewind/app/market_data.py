@@ -9,7 +9,7 @@ sessions) and aligned with the configured, recorded policy.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from tradewind.config import DataConfig, MarketConfig, TradewindConfig
 from tradewind.data.align import AlignedPanel, align
 from tradewind.data.catalog import Catalog
 from tradewind.data.quality import QualityReport, quality_report
+from tradewind.data.query import BarSpan
 from tradewind.data.resample import resample_bars
 from tradewind.data.schema import CatalogEntry, DataError
 from tradewind.domain.timeframe import Timeframe
@@ -30,9 +31,12 @@ __all__ = [
     "PreparedData",
     "SeriesSummary",
     "catalog_for",
+    "empty_window_message",
+    "no_bars_note",
     "prepare_market_data",
     "series_entry",
     "window_bars",
+    "window_span",
 ]
 
 
@@ -97,14 +101,16 @@ def prepare_market_data(
     frames: dict[str, pd.DataFrame] = {}
     summaries: list[SeriesSummary] = []
     warnings: list[str] = []
+    entries: list[CatalogEntry] = []
     for name, market in config.enabled_markets.items():
         for symbol in market.symbols:
             if on_series is not None:
                 on_series(f"{name}:{symbol}")
             entry = series_entry(catalog, market, symbol)
+            entries.append(entry)
             bars = window_bars(catalog, entry, config.data)
             if bars.empty:
-                warnings.append(_no_bars_warning(name, entry, config.data))
+                warnings.append(no_bars_note(name, entry, config.data))
                 continue
             quality = quality_report(
                 bars,
@@ -137,7 +143,7 @@ def prepare_market_data(
             )
             warnings.extend(_outlier_warning(name, entry, quality))
     if not frames:
-        raise DataError(_empty_window_message(config, catalog))
+        raise DataError(empty_window_message(config.data, entries))
     end, clipped = _window_end(config.data, frames)
     warnings[:0] = [*clipped, *_coverage_warnings(summaries, frames, timeline)]
     alignment = config.data.alignment
@@ -172,6 +178,46 @@ def window_bars(catalog: Catalog, entry: CatalogEntry, data: DataConfig) -> pd.D
         start=data.start,
         end=_inclusive_end(data.end),
     )
+
+
+def window_span(catalog: Catalog, entry: CatalogEntry, data: DataConfig) -> BarSpan:
+    """Where the series has bars within `data.start`..`data.end` (the bounds
+    `window_bars` uses), without loading them."""
+    return catalog.span(
+        entry.symbol,
+        market=entry.market,
+        timeframe=entry.timeframe,
+        start=data.start,
+        end=_inclusive_end(data.end),
+    )
+
+
+def empty_window_message(data: DataConfig, entries: Iterable[CatalogEntry]) -> str:
+    """Why a window where no enabled series has a bar is refused, with each series' data."""
+    spans = "; ".join(f"{e.symbol} {_series_span(e)}" for e in entries)
+    return (
+        f"no enabled series has a bar within data.start..data.end ({_bound(data.start)} "
+        f"to {_bound(data.end)}): expected a window overlapping their data ({spans})"
+    )
+
+
+def no_bars_note(market: str, entry: CatalogEntry, data: DataConfig) -> str:
+    """That one series has no bar within the window, so runs leave it out."""
+    return (
+        f"markets.{market}: {entry.symbol} has no bars within the window "
+        f"{_bound(data.start)} to {_bound(data.end)} (its data: {_series_span(entry)}); a run "
+        "leaves it out"
+    )
+
+
+def _series_span(entry: CatalogEntry) -> str:
+    if entry.first is None or entry.last is None:
+        return "none"
+    return f"{entry.first.date()} to {entry.last.date()}"
+
+
+def _bound(day: object) -> str:
+    return "open" if day is None else str(day)
 
 
 def _window_end(data: DataConfig, frames: dict[str, pd.DataFrame]) -> tuple[object, list[str]]:
@@ -217,14 +263,6 @@ def _coverage_warnings(
     return found
 
 
-def _no_bars_warning(market: str, entry: CatalogEntry, data: DataConfig) -> str:
-    return (
-        f"markets.{market}: {entry.symbol} has no bars in the window "
-        f"{data.start or 'start'}..{data.end or 'end'} (its data: {_label(entry.first)}.."
-        f"{_label(entry.last)}); it is left out of this run"
-    )
-
-
 def _outlier_warning(market: str, entry: CatalogEntry, quality: QualityReport) -> list[str]:
     if not quality.outliers or not quality.top_outliers:
         return []
@@ -240,19 +278,6 @@ def _outlier_warning(market: str, entry: CatalogEntry, quality: QualityReport) -
         f"window, the largest {change} on {_label(top.timestamp)}: a split, a bad tick or a "
         f"real move? (`tradewind data show {entry.symbol} --quality`){hint}"
     ]
-
-
-def _empty_window_message(config: TradewindConfig, catalog: Catalog) -> str:
-    ranges = []
-    for market in config.enabled_markets.values():
-        for symbol in market.symbols:
-            entry = series_entry(catalog, market, symbol)
-            ranges.append(f"{entry.symbol} {_label(entry.first)}..{_label(entry.last)}")
-    return (
-        f"data window {config.data.start or 'start'}..{config.data.end or 'end'} holds no "
-        f"bar of any enabled series: expected a window overlapping their data "
-        f"({'; '.join(ranges)})"
-    )
 
 
 def _label(value: pd.Timestamp | None) -> str:

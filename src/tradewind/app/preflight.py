@@ -17,11 +17,18 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from tradewind.app.market_data import catalog_for, series_entry, window_bars
+from tradewind.app.market_data import (
+    catalog_for,
+    empty_window_message,
+    no_bars_note,
+    series_entry,
+    window_span,
+)
 from tradewind.config import ConfigIssue, MarketConfig, TradewindConfig
 from tradewind.config.fieldtypes import did_you_mean
 from tradewind.config.locate import FieldLocator
 from tradewind.data.catalog import Catalog
+from tradewind.data.query import BarSpan
 from tradewind.data.schema import CatalogEntry, DataError
 from tradewind.strategies.api import StrategySpec
 from tradewind.strategies.errors import StrategyError
@@ -98,6 +105,7 @@ def preflight(
     issues: list[ConfigIssue] = []
     notes: list[str] = []
     windows: list[SeriesWindow] = []
+    entries: list[CatalogEntry] = []
     for name, market in config.enabled_markets.items():
         issues.extend(_strategy_issues(name, market, locator))
         issues.extend(_short_issues(config, name, market, locator))
@@ -111,12 +119,13 @@ def preflight(
             except DataError as exc:
                 issues.append(locator.issue(loc, str(exc)))
                 continue
-            window = _window(name, entry, window_bars(catalog, entry, config.data))
+            window = _window(name, entry, window_span(catalog, entry, config.data))
             windows.append(window)
-            notes.extend(_coverage_notes(window, config))
+            entries.append(entry)
+            notes.extend(_coverage_notes(window, entry, config))
     if windows and not any(window.bars for window in windows):
         # a run leaves out a series without bars, but refuses a window where none has any
-        issues.append(locator.issue(("data",), _empty_window(windows, config)))
+        issues.append(locator.issue(("data",), empty_window_message(config.data, entries)))
     if issues:
         raise locator.error(issues)
     return PreflightReport(windows=tuple(windows), notes=tuple(notes))
@@ -189,37 +198,26 @@ def _unused_params_notes(name: str, market: MarketConfig) -> list[str]:
     ]
 
 
-def _window(market: str, entry: CatalogEntry, bars: pd.DataFrame) -> SeriesWindow:
-    stamps = bars["timestamp"]
+def _window(market: str, entry: CatalogEntry, span: BarSpan) -> SeriesWindow:
     return SeriesWindow(
         market=market,
         symbol=entry.symbol,
         timeframe=entry.timeframe,
         source=entry.source,
-        first_bar=stamps.iloc[0] if len(stamps) else None,
-        last_bar=stamps.iloc[-1] if len(stamps) else None,
-        bars=len(stamps),
+        first_bar=span.first,
+        last_bar=span.last,
+        bars=span.bars,
         series_first=entry.first,
         series_last=entry.last,
     )
 
 
-def _empty_window(windows: list[SeriesWindow], config: TradewindConfig) -> str:
-    spans = "; ".join(f"{w.symbol} {_span(w)}" for w in windows)
-    return (
-        f"no enabled series has a bar within data.start..data.end ({_bound(config.data.start)} "
-        f"to {_bound(config.data.end)}): expected a window overlapping their data ({spans})"
-    )
-
-
-def _coverage_notes(window: SeriesWindow, config: TradewindConfig) -> list[str]:
+def _coverage_notes(
+    window: SeriesWindow, entry: CatalogEntry, config: TradewindConfig
+) -> list[str]:
     start, end = config.data.start, config.data.end
     if window.first_bar is None or window.last_bar is None:
-        return [
-            f"markets.{window.market}: {window.symbol} has no bars within the window "
-            f"{_bound(start)} to {_bound(end)} (its data: {_span(window)}); a run leaves "
-            "it out"
-        ]
+        return [no_bars_note(window.market, entry, config.data)]
     late = start is not None and window.first_bar - _utc(start) > _COVERAGE_SLACK
     early = end is not None and _utc(end) - window.last_bar > _COVERAGE_SLACK
     if not (late or early):
@@ -229,12 +227,6 @@ def _coverage_notes(window: SeriesWindow, config: TradewindConfig) -> list[str]:
         f"{_day(window.first_bar)} to {_day(window.last_bar)} of the window "
         f"{_bound(start)} to {_bound(end)}"
     ]
-
-
-def _span(window: SeriesWindow) -> str:
-    if window.series_first is None:
-        return "none"
-    return f"{_day(window.series_first)} to {_day(window.series_last)}"
 
 
 def _utc(day: date) -> pd.Timestamp:

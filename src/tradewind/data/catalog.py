@@ -29,7 +29,13 @@ from tradewind.data.ingest import (
 )
 from tradewind.data.limits import ImportLimits
 from tradewind.data.quarantine import first_rejected, quarantine_chunks
-from tradewind.data.query import query_tables, table_to_arrays, table_to_frame
+from tradewind.data.query import (
+    BarSpan,
+    query_span,
+    query_tables,
+    table_to_arrays,
+    table_to_frame,
+)
 from tradewind.data.schema import (
     BAR_COLUMNS,
     VALUE_FIELDS,
@@ -158,6 +164,24 @@ class Catalog:
         """
         entry = self.entry(symbol, market=market, timeframe=timeframe)
         return self._query([entry], start, end)[entry.symbol]
+
+    def span(
+        self,
+        symbol: str,
+        *,
+        market: MarketClass | str | None = None,
+        timeframe: Timeframe | str | None = None,
+        start: Any = None,
+        end: Any = None,
+    ) -> BarSpan:
+        """First and last bar and the bar count of one series, `start <= timestamp <= end`,
+        without loading the bars.
+
+        Raises:
+            DataError: unknown or ambiguous symbol, or an unreadable start/end.
+        """
+        entry = self.entry(symbol, market=market, timeframe=timeframe)
+        return query_span(self._duckdb(), entry, start, end)
 
     def load_arrays(
         self,

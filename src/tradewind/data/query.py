@@ -6,6 +6,7 @@ back from one query and are split into one Arrow table each without copying.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -16,7 +17,17 @@ import pyarrow as pa
 from tradewind.data.layout import BAR_SCHEMA
 from tradewind.data.schema import BAR_COLUMNS, VALUE_FIELDS, BarArrays, CatalogEntry, DataError
 
-__all__ = ["query_tables", "table_to_arrays", "table_to_frame", "to_utc"]
+__all__ = ["BarSpan", "query_span", "query_tables", "table_to_arrays", "table_to_frame", "to_utc"]
+
+
+@dataclass(frozen=True, slots=True)
+class BarSpan:
+    """Where a series has bars within a window: first and last bar time (None without
+    bars) and how many."""
+
+    first: pd.Timestamp | None
+    last: pd.Timestamp | None
+    bars: int
 
 
 def query_tables(
@@ -32,18 +43,10 @@ def query_tables(
     unique = list({entry.key: entry for entry in entries}.values())
     if not unique:
         return {}
-    files = ", ".join("'" + str(e.path).replace("'", "''") + "'" for e in unique)
-    where, params = [], []
-    for bound, op in ((start, ">="), (end, "<=")):
-        if bound is not None:
-            where.append(f"timestamp {op} CAST(? AS TIMESTAMPTZ_NS)")
-            params.append(to_utc(bound).isoformat())
+    source, where, params = _scan(unique, start, end)
     several = len(unique) > 1
-    sql = (
-        f"SELECT {', '.join(BAR_COLUMNS)}{', symbol' if several else ''} "
-        f"FROM read_parquet([{files}], hive_partitioning = true, hive_types_autocast = false)"
-        + (f" WHERE {' AND '.join(where)}" if where else "")
-        + (" ORDER BY symbol, timestamp" if several else " ORDER BY timestamp")
+    sql = f"SELECT {', '.join(BAR_COLUMNS)}{', symbol' if several else ''} {source}{where}" + (
+        " ORDER BY symbol, timestamp" if several else " ORDER BY timestamp"
     )
     try:
         table = connection.sql(sql, params=params).to_arrow_table()
@@ -52,6 +55,40 @@ def query_tables(
     if not several:
         return {unique[0].symbol: table.cast(BAR_SCHEMA)}
     return _split_by_symbol(table, [e.symbol for e in unique])
+
+
+def query_span(
+    connection: duckdb.DuckDBPyConnection, entry: CatalogEntry, start: Any, end: Any
+) -> BarSpan:
+    """First and last bar time and the bar count of one series within `start`..`end`
+    (inclusive), read from the timestamp column alone.
+
+    Raises:
+        DataError: unreadable bounds or catalog files.
+    """
+    source, where, params = _scan([entry], start, end)
+    sql = f"SELECT min(timestamp), max(timestamp), count(*) {source}{where}"
+    try:
+        ((first, last, bars),) = connection.execute(sql, params).fetchall()
+    except duckdb.Error as exc:
+        raise DataError(f"cannot read catalog files of {entry.symbol}: {exc}") from None
+    return BarSpan(
+        first=None if first is None else to_utc(first),
+        last=None if last is None else to_utc(last),
+        bars=int(bars),
+    )
+
+
+def _scan(entries: list[CatalogEntry], start: Any, end: Any) -> tuple[str, str, list[str]]:
+    """`FROM read_parquet(...)`, ` WHERE ...` on timestamp (or ""), and its parameters."""
+    files = ", ".join("'" + str(e.path).replace("'", "''") + "'" for e in entries)
+    where, params = [], []
+    for bound, op in ((start, ">="), (end, "<=")):
+        if bound is not None:
+            where.append(f"timestamp {op} CAST(? AS TIMESTAMPTZ_NS)")
+            params.append(to_utc(bound).isoformat())
+    source = f"FROM read_parquet([{files}], hive_partitioning = true, hive_types_autocast = false)"
+    return source, (f" WHERE {' AND '.join(where)}" if where else ""), params
 
 
 def _split_by_symbol(table: pa.Table, symbols: list[str]) -> dict[str, pa.Table]:
