@@ -4,7 +4,19 @@ are defined; every test that needs PostgreSQL is marked `postgres` here, so that
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
+
+
+@pytest.fixture
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No TRADEWIND_* variable of the developer's and no `.env` from the working tree."""
+    for name in list(os.environ):
+        if name.upper().startswith("TRADEWIND_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -28,11 +28,8 @@ ROWS = 300  # enough rows for every kind of write, few enough to be quick
 
 
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.upper().startswith("TRADEWIND_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)  # no stray .env from the working tree
+def _clean_environment(clean_environment: None) -> None:
+    """Every test here runs in `clean_environment` (tests/conftest.py)."""
 
 
 @pytest.fixture(scope="module")

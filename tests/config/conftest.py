@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,5 @@ EXAMPLE = REPO / "examples" / "multi_market.yaml"
 
 
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.upper().startswith("TRADEWIND_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)  # no stray .env from the working tree
+def _clean_environment(clean_environment: None) -> None:
+    """Every test here runs in `clean_environment` (tests/conftest.py)."""

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    from rich.console import Console
+from tradewind.cli.tables import console as _console
 
 app = typer.Typer(help="List strategies and check them for look-ahead.", no_args_is_help=True)
-
-
-def _console() -> Console:
-    from rich.console import Console
-
-    console = Console()
-    return console if console.is_terminal else Console(width=140)
 
 
 @app.command("list")
