@@ -168,9 +168,10 @@ class TradingSession:
             for t in range(done_row + 1, last + 1):
                 self._poll(t)
                 counts = (state.n_orders, state.n_fills)
+                opening = state.pos.copy()
                 state.ensure_free(3 * len(self.books.symbol) + 16)
                 advance(t, t + 1)
-                self._journal_row(journal, run_id, t, state, risk, counts, cursor)
+                self._journal_row(journal, run_id, t, state, risk, counts, opening, cursor)
                 if driver is not None:
                     capital_seen.write(journal, run_id, driver, state)
                 if on_row is not None:
@@ -240,10 +241,12 @@ class TradingSession:
         state: KernelState,
         risk: np.ndarray,
         counts: tuple[int, int],
+        opening: np.ndarray,
         cursor: SessionJournalCursor,
     ) -> None:
-        """Journal what row `t` produced; after an interruption, only what `cursor` says
-        is missing (orders and fills are refused as duplicates by their ids)."""
+        """Journal what row `t` produced (`counts`: orders and fills before it; `opening`:
+        book positions before it); after an interruption, only what `cursor` says is
+        missing (orders and fills are refused as duplicates by their ids)."""
         ts = int(self.live.timestamps[t])
         advisory = self.mode == "advisory"
         decisions = []
@@ -270,7 +273,8 @@ class TradingSession:
                 journal.update_order_status(client_order_id(run_id, changed),
                                             JOURNAL_ORDER_STATUS[status], ts)  # fmt: skip
         if t > cursor.signals_through:
-            self._journal_signals(journal, run_id, t, state, advisory)
+            log = LoopLog.of_row(state, t, counts, opening)
+            self._journal_signals(journal, run_id, t, log, advisory)
         if t > cursor.equity_through:
             equity, cash = float(state.money[1]), float(state.money[0])
             journal.record_equity(run_id, [{"ts": ts, "equity": equity, "cash": cash,
@@ -281,7 +285,7 @@ class TradingSession:
         cursor.statuses = statuses.copy()
 
     def _journal_signals(
-        self, journal: Journal, run_id: str, t: int, state: KernelState, advisory: bool
+        self, journal: Journal, run_id: str, t: int, log: LoopLog, advisory: bool
     ) -> None:
         s = self.books.signals
         markets = [m.name for m in self.spec.markets]
@@ -291,7 +295,7 @@ class TradingSession:
         decisions = signal_decisions(
             self.books,
             np.array(at, dtype=np.int64),
-            LoopLog.from_state(state),
+            log,
             lambda seq: client_order_id(run_id, seq),
             self._confirmation,
             self.spec.correlation.confirm_required,

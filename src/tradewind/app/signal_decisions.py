@@ -85,22 +85,30 @@ class LoopLog:
         )
 
     @classmethod
-    def from_state(cls, state: KernelState) -> LoopLog:
-        """From a paper or advisory session's loop state (orders and fills so far)."""
+    def of_row(
+        cls, state: KernelState, row: int, since: tuple[int, int], opening: np.ndarray
+    ) -> LoopLog:
+        """What a session's loop did on `row`: the orders and fills from `since` (the order
+        and fill counts before the row) on, after one opening fill per book that holds
+        `opening` (its positions before the row). Cost: books + the row's own log, so a
+        long session does not rescan everything it journaled."""
         n, f = state.n_orders, state.n_fills
-        market = state.o_kind[:n] == KIND_MARKET
-        fill_order = state.f_order[:f]
+        orders = np.arange(since[0], n)
+        market = orders[state.o_kind[orders] == KIND_MARKET]
+        fills = np.arange(since[1], f)
+        held = np.flatnonzero(opening != 0.0)
+        fill_order = state.f_order[fills]
         return cls(
-            order_seq=np.flatnonzero(market),
-            order_row=state.o_row[:n][market],
-            order_book=state.o_book[:n][market],
-            order_requested=state.o_req[:n][market],
-            order_approved=state.o_ok[:n][market],
-            order_reason=state.o_reason[:n][market],
-            fill_book=state.o_book[fill_order],
-            fill_row=state.f_row[:f],
-            fill_order=fill_order,
-            fill_qty=state.f_qty[:f],
+            order_seq=market,
+            order_row=state.o_row[market],
+            order_book=state.o_book[market],
+            order_requested=state.o_req[market],
+            order_approved=state.o_ok[market],
+            order_reason=state.o_reason[market],
+            fill_book=np.concatenate([held, state.o_book[fill_order]]),
+            fill_row=np.concatenate([np.full(len(held), row - 1), state.f_row[fills]]),
+            fill_order=np.concatenate([np.full(len(held), -1), fill_order]),
+            fill_qty=np.concatenate([opening[held], state.f_qty[fills]]),
         )
 
 
