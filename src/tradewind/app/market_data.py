@@ -21,7 +21,7 @@ from tradewind.data.catalog import Catalog
 from tradewind.data.quality import QualityReport, quality_report
 from tradewind.data.query import BarSpan
 from tradewind.data.resample import resample_bars
-from tradewind.data.schema import CatalogEntry, DataError
+from tradewind.data.schema import CatalogEntry, DataError, bar_time_label
 from tradewind.domain.timeframe import Timeframe
 
 # A series starting or ending this many timeline bars inside the run is reported.
@@ -231,7 +231,7 @@ def _window_end(data: DataConfig, frames: dict[str, pd.DataFrame]) -> tuple[obje
     last_day = last_bar.date()
     return last_day, [
         f"data.end {data.end} is after the last bar of every series: the window ends at "
-        f"the last bar, {_label(last_bar)} ({last_symbol})"
+        f"the last bar, {bar_time_label(last_bar)} ({last_symbol})"
     ]
 
 
@@ -252,13 +252,13 @@ def _coverage_warnings(
         where = f"markets.{s.market}: {s.symbol}"
         if bars.iloc[0] - first > slack:
             found.append(
-                f"{where} starts {_label(bars.iloc[0])}, after the run's first bar "
-                f"{_label(first)}: no bars, no trading before"
+                f"{where} starts {bar_time_label(bars.iloc[0])}, after the run's first bar "
+                f"{bar_time_label(first)}: no bars, no trading before"
             )
         if last - bars.iloc[-1] > slack:
             found.append(
-                f"{where} ends {_label(bars.iloc[-1])}, before the run's last bar "
-                f"{_label(last)}: no bars, no trading after"
+                f"{where} ends {bar_time_label(bars.iloc[-1])}, before the run's last bar "
+                f"{bar_time_label(last)}: no bars, no trading after"
             )
     return found
 
@@ -275,15 +275,9 @@ def _outlier_warning(market: str, entry: CatalogEntry, quality: QualityReport) -
         hint = "; this series is not split-adjusted, so a split shows as a crash"
     return [
         f"markets.{market}: {entry.symbol} has {quality.outliers} outlier bar(s) in the "
-        f"window, the largest {change} on {_label(top.timestamp)}: a split, a bad tick or a "
-        f"real move? (`tradewind data show {entry.symbol} --quality`){hint}"
+        f"window, the largest {change} on {bar_time_label(top.timestamp)}: a split, a bad "
+        f"tick or a real move? (`tradewind data show {entry.symbol} --quality`){hint}"
     ]
-
-
-def _label(value: pd.Timestamp | None) -> str:
-    if value is None:
-        return "-"
-    return str(value.date()) if value == value.normalize() else value.strftime("%Y-%m-%d %H:%M")
 
 
 def _is_finer(source: Timeframe, target: Timeframe) -> bool:

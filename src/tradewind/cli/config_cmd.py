@@ -11,6 +11,7 @@ from tradewind.cli.tables import console as _console
 from tradewind.cli.tables import print_table
 
 if TYPE_CHECKING:
+    import pandas as pd
     from rich.console import Console
     from rich.table import Table
 
@@ -156,12 +157,10 @@ def _windows_table(config: TradewindConfig, report: PreflightReport) -> Table:
     return table
 
 
-def _stamp(stamp: object) -> str:
-    """A bar time as a date, with the time of day when it has one."""
-    if stamp is None:
-        return "-"
-    text = str(stamp)
-    return text[:10] if text[11:19] in ("", "00:00:00") else text[:16]
+def _stamp(stamp: pd.Timestamp | None) -> str:
+    from tradewind.data.schema import bar_time_label
+
+    return bar_time_label(stamp)
 
 
 def _markets_table(config: TradewindConfig) -> Table:

@@ -63,8 +63,8 @@ def list_command(market: _Market = None, catalog_dir: _Catalog = None) -> None:
             entry.symbol,
             entry.market.value,
             entry.timeframe,
-            _when(entry.first),
-            _when(entry.last),
+            _bar_time(entry.first),
+            _bar_time(entry.last),
             f"{entry.rows:,}",
             fields_label(entry.fields) + (" adj" if _adjusted(entry) else ""),
             entry.source,
@@ -337,7 +337,8 @@ def _describe(entry: CatalogEntry, selected: int) -> str:
     lines = [
         f"{entry.symbol}  {entry.market.value} {entry.timeframe}  calendar {entry.calendar}  "
         f"{entry.quote_type.value}  fields {', '.join(entry.fields)}  ({entry.source})",
-        f"  {entry.rows:,} rows {_when(entry.first)} .. {_when(entry.last)}; {selected:,} selected",
+        f"  {entry.rows:,} rows {_bar_time(entry.first)} .. {_bar_time(entry.last)}; "
+        f"{selected:,} selected",
     ]
     if entry.description:
         lines.append(f"  {entry.description}")
@@ -365,17 +366,17 @@ def _bars_table(bars: pd.DataFrame, entry: CatalogEntry, rows: int) -> Table:
         if len(bars) > rows and position == head:
             table.add_row(*["..."] * len(columns))
         table.add_row(
-            _when(row["timestamp"]),
+            _bar_time(row["timestamp"]),
             row["close_time"].strftime("%Y-%m-%d %H:%M"),
             *(f"{row[f]:,.10g}" for f in entry.fields),
         )
     return table
 
 
-def _when(value: pd.Timestamp | None) -> str:
-    if value is None:
-        return "-"
-    return value.strftime("%Y-%m-%d" if value == value.normalize() else "%Y-%m-%d %H:%M")
+def _bar_time(value: pd.Timestamp | None) -> str:
+    from tradewind.data.schema import bar_time_label
+
+    return bar_time_label(value)
 
 
 __all__ = ["app", "parse_column_mapping"]

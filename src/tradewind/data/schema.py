@@ -26,6 +26,7 @@ __all__ = [
     "CatalogEntry",
     "DataError",
     "DataSource",
+    "bar_time_label",
     "default_calendar",
     "empty_bar_frame",
     "fields_label",
@@ -126,6 +127,14 @@ class CatalogEntry:
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.market.value, self.symbol, self.timeframe)
+
+
+def bar_time_label(stamp: pd.Timestamp | None) -> str:
+    """A bar time for people: `2016-06-30` at midnight (daily labels), else
+    `2016-06-30 14:00`; `-` for none."""
+    if stamp is None:
+        return "-"
+    return stamp.strftime("%Y-%m-%d" if stamp == stamp.normalize() else "%Y-%m-%d %H:%M")
 
 
 def fields_label(fields: Sequence[str]) -> str:
