@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -171,25 +172,18 @@ def series_entry(catalog: Catalog, market: MarketConfig, symbol: str) -> Catalog
 
 def window_bars(catalog: Catalog, entry: CatalogEntry, data: DataConfig) -> pd.DataFrame:
     """The series' bars within `data.start`..`data.end` (both inclusive, whole days)."""
-    return catalog.load_bars(
-        entry.symbol,
-        market=entry.market,
-        timeframe=entry.timeframe,
-        start=data.start,
-        end=_inclusive_end(data.end),
-    )
+    return catalog.load_bars(entry.symbol, **_in_window(entry, data))
 
 
 def window_span(catalog: Catalog, entry: CatalogEntry, data: DataConfig) -> BarSpan:
     """Where the series has bars within `data.start`..`data.end` (the bounds
     `window_bars` uses), without loading them."""
-    return catalog.span(
-        entry.symbol,
-        market=entry.market,
-        timeframe=entry.timeframe,
-        start=data.start,
-        end=_inclusive_end(data.end),
-    )
+    return catalog.span(entry.symbol, **_in_window(entry, data))
+
+
+def _in_window(entry: CatalogEntry, data: DataConfig) -> dict[str, Any]:
+    return {"market": entry.market, "timeframe": entry.timeframe, "start": data.start,
+            "end": _inclusive_end(data.end)}  # fmt: skip
 
 
 def empty_window_message(data: DataConfig, entries: Iterable[CatalogEntry]) -> str:
