@@ -19,12 +19,23 @@ from tradewind.domain import (
     TimeInForce,
     Venue,
 )
+from tradewind.domain.decimals import DecimalLike
+from tradewind.domain.identifiers import InstrumentId
+from tradewind.domain.order_events import OrderEvent
+from tradewind.domain.venue_reports import (
+    Balance,
+    ConnectionStatus,
+    FillReport,
+    OrderStatusReport,
+    VenueStatus,
+)
 from tradewind.ports.clock import Clock
 from tradewind.ports.execution import (
     ExecutionVenue,
     VenueCapability,
     missing_capabilities,
     require_capabilities,
+    require_capability,
 )
 from tradewind.ports.market_data import BarFrame, MarketDataSource
 
@@ -76,6 +87,43 @@ class RecordingVenue:
         return list(self.sent)
 
     def positions(self) -> Sequence[Position]:
+        return []
+
+    @property
+    def status(self) -> VenueStatus:
+        return VenueStatus(ConnectionStatus.CONNECTED)
+
+    def connect(self) -> None:
+        pass
+
+    def disconnect(self) -> None:
+        pass
+
+    def cancel_all(self, instrument_id: InstrumentId | None = None) -> None:
+        self.sent = [o for o in self.sent if instrument_id not in (None, o.instrument_id)]
+
+    def modify(
+        self,
+        client_order_id: ClientOrderId,
+        quantity: DecimalLike | None = None,
+        price: DecimalLike | None = None,
+        trigger_price: DecimalLike | None = None,
+    ) -> None:
+        require_capability(VenueCapability.MODIFY, self.capabilities, self.venue, "modify")
+
+    def balances(self) -> Sequence[Balance]:
+        return []
+
+    def order_status_reports(self, since: datetime | None = None) -> Sequence[OrderStatusReport]:
+        return []
+
+    def fill_reports(self, since: datetime | None = None) -> Sequence[FillReport]:
+        return []
+
+    def server_time(self) -> datetime:
+        return T0
+
+    def drain_events(self) -> list[OrderEvent]:
         return []
 
 

@@ -15,6 +15,8 @@ Transitions (anything not listed raises `InvalidTransitionError`):
 | SUBMITTED, ACCEPTED, PARTIALLY_FILLED, PENDING_CANCEL | Expired | EXPIRED |
 | PENDING_CANCEL | Filled | PENDING_CANCEL, or FILLED when complete |
 | PENDING_CANCEL | CancelRejected | back to ACCEPTED (PARTIALLY_FILLED if filled) |
+| ACCEPTED, PARTIALLY_FILLED | Updated (new terms) | unchanged |
+| ACCEPTED, PARTIALLY_FILLED, PENDING_CANCEL | ModifyRejected | unchanged |
 
 A fill always ends in FILLED when it completes the quantity. FILLED, CANCELED,
 REJECTED and EXPIRED are terminal.
@@ -44,8 +46,10 @@ from tradewind.domain.order_events import (
     OrderEvent,
     OrderExpired,
     OrderFilled,
+    OrderModifyRejected,
     OrderRejected,
     OrderSubmitted,
+    OrderUpdated,
 )
 from tradewind.domain.timestamps import ensure_utc
 
@@ -66,6 +70,8 @@ TRANSITIONS: dict[tuple[OrderStatus, type[OrderEvent]], OrderStatus] = {
     **{(s, OrderExpired): _S.EXPIRED for s in (*_WORKING, _S.PENDING_CANCEL)},
     (_S.PENDING_CANCEL, OrderFilled): _S.PENDING_CANCEL,
     (_S.PENDING_CANCEL, OrderCancelRejected): _S.ACCEPTED,
+    **{(s, OrderUpdated): s for s in (_S.ACCEPTED, _S.PARTIALLY_FILLED)},
+    **{(s, OrderModifyRejected): s for s in (_S.ACCEPTED, _S.PARTIALLY_FILLED, _S.PENDING_CANCEL)},
 }
 """`(status, event type) -> status`; fills that complete the order go to FILLED instead,
 and a rejected cancel of a partly filled order returns to PARTIALLY_FILLED."""
@@ -247,7 +253,8 @@ class Order:
             InvalidTransitionError: the event is not allowed in the current status
                 (names the order, the status and the event).
             DomainError: the event is for another order, a fill's trade id was already
-                applied, or a fill would exceed the order quantity.
+                applied, a fill would exceed the order quantity, or an update's terms are
+                invalid for the order or not above the filled quantity.
         """
         if not isinstance(event, OrderEvent):
             raise DomainError(
@@ -268,6 +275,8 @@ class Order:
             target = self._apply_fill(event, target)
         elif isinstance(event, OrderAccepted):
             self._venue_order_id = event.venue_order_id
+        elif isinstance(event, OrderUpdated):
+            self._apply_update(event)
         elif isinstance(event, OrderCancelRejected) and self._filled_qty > 0:
             target = OrderStatus.PARTIALLY_FILLED
         self._status = target
@@ -297,6 +306,25 @@ class Order:
         if fill.venue_order_id is not None and self._venue_order_id is None:
             self._venue_order_id = fill.venue_order_id
         return OrderStatus.FILLED if filled == self.quantity else target
+
+    def _apply_update(self, update: OrderUpdated) -> None:
+        terms = check_order_terms(
+            self.client_order_id,
+            self.side,
+            self.order_type,
+            update.quantity,
+            update.price,
+            update.trigger_price,
+            self.time_in_force,
+        )
+        if terms.quantity <= self._filled_qty:
+            raise DomainError(
+                f"invalid update of order {self.client_order_id}: quantity {terms.quantity} "
+                f"is not above the filled {self._filled_qty}"
+            )
+        self.quantity = terms.quantity
+        self.price = terms.price
+        self.trigger_price = terms.trigger_price
 
     def __repr__(self) -> str:
         price = f" @ {self.price}" if self.price is not None else ""

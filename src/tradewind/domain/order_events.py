@@ -23,8 +23,10 @@ __all__ = [
     "OrderEvent",
     "OrderExpired",
     "OrderFilled",
+    "OrderModifyRejected",
     "OrderRejected",
     "OrderSubmitted",
+    "OrderUpdated",
 ]
 
 
@@ -92,6 +94,47 @@ class OrderCanceled(OrderEvent):
     """The order was canceled; filled quantity stays filled."""
 
     reason: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderUpdated(OrderEvent):
+    """The venue changed a working order's terms (the answer to a modify request).
+
+    Carries the order's complete terms after the change, not the difference, so
+    applying it twice is harmless.
+
+    Attributes:
+        quantity: the new total quantity (filled part included), > 0.
+        price: the new limit price; None for order types without one.
+        trigger_price: the new trigger; None for order types without one.
+
+    Raises:
+        DomainError: a non-positive quantity or a non-finite number.
+    """
+
+    quantity: Decimal
+    price: Decimal | None = None
+    trigger_price: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        OrderEvent.__post_init__(self)
+        where = f"update of {self.client_order_id}"
+        set_ = object.__setattr__
+        qty = to_decimal(self.quantity, field=f"quantity of {where}")
+        if qty <= 0:
+            raise DomainError(f"invalid quantity {qty} in {where}: expected a value > 0")
+        set_(self, "quantity", qty)
+        for name in ("price", "trigger_price"):
+            value = getattr(self, name)
+            if value is not None:
+                set_(self, name, to_decimal(value, field=f"{name} of {where}"))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderModifyRejected(OrderEvent):
+    """The venue refused a modify request; the order keeps its previous terms."""
+
+    reason: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

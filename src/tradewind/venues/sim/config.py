@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 
+from tradewind.domain.decimals import DecimalLike, to_decimal
 from tradewind.domain.errors import DomainError
 from tradewind.domain.market import MarketClass
+from tradewind.domain.venue_reports import Balance
 from tradewind.execution import CommissionModel, FillModel, commission_params
 
 __all__ = ["CommissionSpec", "SimVenueConfig"]
@@ -58,20 +61,34 @@ class SimVenueConfig:
         fill_model: NEXT_OPEN (market orders fill at the next bar's open) or
             THIS_CLOSE (at the close of the last bar, when submitted).
         slippage_bps: adverse slippage of market and stop fills, basis points.
+        slip_limit_fills: also slip limit fills (take-profits) by `slippage_bps`, as
+            the backtest loop's cost model does; off by default, where a limit fills at
+            its limit (or a better open). Paper runs turn it on so that paper trades
+            the backtest's fills.
         commission: the default commission model.
         commission_by_class: overrides per market class (e.g. FX_SPREAD for forex,
             PER_SHARE for equities).
         venue: the venue name in instrument ids and events.
+        max_volume_share: off (None) by default. When set, a fraction in (0, 1]: the
+            orders of one instrument together fill at most this share of a bar's
+            volume (rounded down to the lot); the rest keeps working on later bars.
+            A bar fed without a volume (NaN) caps nothing; a volume of 0 fills nothing.
+        starting_balances: cash per currency code at the start; fills move the quote
+            currency's balance (notional times multiplier) and commissions.
 
     Raises:
-        DomainError: a negative or non-finite slippage.
+        DomainError: a negative or non-finite slippage, a volume share outside (0, 1],
+            or a bad currency code or amount in `starting_balances`.
     """
 
     fill_model: FillModel = FillModel.NEXT_OPEN
     slippage_bps: float = 0.0
+    slip_limit_fills: bool = False
     commission: CommissionSpec = field(default_factory=CommissionSpec)
     commission_by_class: Mapping[MarketClass, CommissionSpec] = field(default_factory=dict)
     venue: str = "SIM"
+    max_volume_share: float | None = None
+    starting_balances: Mapping[str, DecimalLike] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fill_model", FillModel(self.fill_model))
@@ -79,6 +96,23 @@ class SimVenueConfig:
             raise DomainError(
                 f"invalid slippage_bps {self.slippage_bps!r}: expected a finite value >= 0"
             )
+        share = self.max_volume_share
+        if share is not None and not (
+            isinstance(share, int | float)
+            and not isinstance(share, bool)
+            and math.isfinite(share)
+            and 0 < share <= 1
+        ):
+            raise DomainError(
+                f"invalid max_volume_share {share!r}: expected None or a fraction in (0, 1]"
+            )
+        balances = {
+            currency: Balance(
+                currency, to_decimal(amount, field=f"starting_balances[{currency!r}]")
+            ).total
+            for currency, amount in dict(self.starting_balances).items()
+        }
+        object.__setattr__(self, "starting_balances", MappingProxyType(balances))
 
     def commission_for(self, market_class: MarketClass) -> CommissionSpec:
         """The commission spec of an instrument of `market_class`."""

@@ -18,76 +18,61 @@ submitted right after a position was opened at the current bar's open is checked
 against the rest of that bar at its own price (see `protective_stop_fill`).
 Reduce-only orders never grow or flip a position: the part beyond the position is
 canceled, and one with no position to reduce is canceled when it would fill.
+
+Off by default, `SimVenueConfig.max_volume_share` caps what one bar can fill (a
+share of its `volume`, shared by the instrument's orders in the order above); the
+rest keeps working, and a stop whose trigger traded fills its rest at later opens.
+The venue starts connected; while disconnected (`disconnect()`) it refuses every
+request with `VenueDisconnectedError` but keeps working orders as bars arrive.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
+from tradewind.domain.decimals import DecimalLike
 from tradewind.domain.errors import DomainError
-from tradewind.domain.fill import Fill
-from tradewind.domain.identifiers import ClientOrderId, InstrumentId, TradeId, Venue, VenueOrderId
-from tradewind.domain.instrument import Instrument, PriceRounding
+from tradewind.domain.identifiers import ClientOrderId, InstrumentId, Venue, VenueOrderId
+from tradewind.domain.instrument import Instrument
 from tradewind.domain.order import Order
-from tradewind.domain.order_enums import OrderType
 from tradewind.domain.order_events import (
     OrderAccepted,
     OrderCanceled,
     OrderCancelRejected,
     OrderEvent,
-    OrderFilled,
+    OrderModifyRejected,
     OrderRejected,
 )
 from tradewind.domain.position import Position
-from tradewind.execution import (
-    FillModel,
-    apply_slippage,
-    commission,
-    limit_fill,
-    protective_stop_fill,
-    stop_fill,
-    take_profit_fill,
+from tradewind.domain.venue_errors import DuplicateOrderError, VenueDisconnectedError, VenueError
+from tradewind.domain.venue_reports import (
+    Balance,
+    ConnectionStatus,
+    FillReport,
+    OrderStatusReport,
+    VenueStatus,
 )
-from tradewind.ports.execution import VenueCapability, require_capabilities
+from tradewind.ports.execution import VenueCapability, require_capabilities, require_capability
+from tradewind.venues.sim.account import SimAccount
 from tradewind.venues.sim.config import SimVenueConfig
+from tradewind.venues.sim.matching import EPOCH, SimBar, SimMatcher, Working, instant
+from tradewind.venues.sim.modify import checked_update
 
 __all__ = ["SimulatedVenue"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_C = VenueCapability
 _CAPABILITIES = frozenset(
     c.value
     for c in (
-        VenueCapability.MARKET,
-        VenueCapability.LIMIT,
-        VenueCapability.STOP,
-        VenueCapability.SHORT,
-        VenueCapability.FRACTIONAL,
+        *(_C.MARKET, _C.LIMIT, _C.STOP, _C.SHORT, _C.FRACTIONAL),
+        *(_C.REDUCE_ONLY, _C.MODIFY, _C.CANCEL_ALL),
     )
 )
-
-
-def _instant(ns: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=ns // 1000)
-
-
-@dataclass(slots=True)
-class _Bar:
-    open_ns: int
-    o: float
-    h: float
-    l: float  # noqa: E741
-    c: float
-    is_open: bool
-
-
-@dataclass(slots=True)
-class _Working:
-    order: Order
-    venue_order_id: VenueOrderId
-    after_ns: int | None  # fills only on bars opening after this instant
+_CONNECTED = VenueStatus(ConnectionStatus.CONNECTED)
+_PHASES = ("all", "open", "rest")
 
 
 class SimulatedVenue:
@@ -97,7 +82,8 @@ class SimulatedVenue:
         instruments: what can be traded here (rounding, lot, min notional, multiplier).
         config: fill model, commissions, slippage; defaults to NEXT_OPEN, free, none.
 
-    Capabilities: market, limit and stop orders, shorting, fractional quantities.
+    Capabilities: market, limit and stop orders, shorting, fractional quantities,
+    reduce-only, modify and cancel-all; partial fills when `max_volume_share` is set.
     """
 
     def __init__(
@@ -106,17 +92,21 @@ class SimulatedVenue:
         self._config = config or SimVenueConfig()
         self._venue = Venue(self._config.venue)
         self._instruments = {i.id: i for i in instruments}
-        self._working: dict[ClientOrderId, _Working] = {}
-        self._known: set[ClientOrderId] = set()
-        self._positions = {iid: Position.for_instrument(i) for iid, i in self._instruments.items()}
-        self._bars: dict[InstrumentId, _Bar] = {}
-        self._opened_at_open: dict[InstrumentId, int] = {}
+        self._capabilities = _CAPABILITIES | (
+            {_C.PARTIAL_FILLS.value} if self._config.max_volume_share is not None else set()
+        )
+        self._account = SimAccount(self._venue, self._instruments, self._config.starting_balances)
         self._events: list[OrderEvent] = []
-        self._trade_seq = 0
+        self._matcher = SimMatcher(
+            self._venue, self._instruments, self._config, self._account, self._emit
+        )
+        self._working = self._matcher.working
+        self._bars: dict[InstrumentId, SimBar] = {}
         self._order_seq = 0
         self._clock_ns: int | None = None
+        self._status = _CONNECTED
 
-    # -- the ExecutionVenue port ---------------------------------------------------------
+    # -- connection ----------------------------------------------------------------------
 
     @property
     def venue(self) -> Venue:
@@ -124,7 +114,27 @@ class SimulatedVenue:
 
     @property
     def capabilities(self) -> frozenset[str]:
-        return _CAPABILITIES
+        return self._capabilities
+
+    @property
+    def status(self) -> VenueStatus:
+        """CONNECTED from construction until `disconnect()`."""
+        return self._status
+
+    def connect(self) -> None:
+        self._status = _CONNECTED
+
+    def disconnect(self) -> None:
+        self._status = VenueStatus(ConnectionStatus.DISCONNECTED, "disconnected by the client")
+
+    def _require_connected(self, request: str) -> None:
+        if not self._status.accepts_requests:
+            raise VenueDisconnectedError(
+                f"{request} refused: venue {self._venue} is disconnected "
+                f"({self._status.reason}); call connect() first"
+            )
+
+    # -- order entry ---------------------------------------------------------------------
 
     def submit(self, order: Order) -> None:
         """Accept (or reject) an order; it then works until filled or canceled.
@@ -134,66 +144,155 @@ class SimulatedVenue:
         below the instrument's minimum (market orders are valued at the last close).
 
         Raises:
-            DomainError: the order needs a capability this venue lacks, or its client
-                order id was already submitted.
+            DomainError: the order needs a capability this venue lacks.
+            DuplicateOrderError: its client order id was already submitted.
+            VenueDisconnectedError: the venue is disconnected.
         """
+        self._require_connected(f"submit of order {order.client_order_id}")
         require_capabilities(order, self.capabilities, self._venue)
-        if order.client_order_id in self._known:
-            raise DomainError(
+        if self._account.knows(order.client_order_id):
+            raise DuplicateOrderError(
                 f"duplicate order {order.client_order_id}: already submitted to {self._venue}"
             )
-        self._known.add(order.client_order_id)
+        terms = self._account.open(order)
         ts = order.created_at
         problem = self._check_terms(order)
         if problem:
-            self._events.append(
-                OrderRejected(client_order_id=order.client_order_id, ts=ts, reason=problem)
-            )
+            self._emit(OrderRejected(client_order_id=order.client_order_id, ts=ts, reason=problem))
             return
         self._order_seq += 1
         venue_order_id = VenueOrderId(f"{self._venue}-O-{self._order_seq}")
-        self._events.append(
+        self._emit(
             OrderAccepted(
                 client_order_id=order.client_order_id, ts=ts, venue_order_id=venue_order_id
             )
         )
         bar = self._bars.get(order.instrument_id)
-        working = _Working(order, venue_order_id, None if bar is None else bar.open_ns)
-        self._working[order.client_order_id] = working
-        if bar is not None and bar.is_open:
-            self._fill_on_submission(working, bar)
+        working = Working(order, terms, venue_order_id, None if bar is None else bar.open_ns)
+        self._matcher.add(working, bar, self._now(order))
 
     def cancel(self, client_order_id: ClientOrderId) -> None:
-        """Cancel a working order (OrderCanceled), or report OrderCancelRejected."""
+        """Cancel a working order (OrderCanceled), or report OrderCancelRejected.
+
+        Raises:
+            VenueDisconnectedError: the venue is disconnected.
+        """
+        self._require_connected(f"cancel of order {client_order_id}")
         working = self._working.pop(client_order_id, None)
         if working is None:
-            ts = _instant(self._clock_ns) if self._clock_ns is not None else _EPOCH
-            self._events.append(
+            self._emit(
                 OrderCancelRejected(
                     client_order_id=client_order_id,
-                    ts=ts,
+                    ts=self._clock_time(),
                     reason=f"order {client_order_id} is not working at {self._venue}",
                 )
             )
             return
-        self._events.append(
-            OrderCanceled(client_order_id=client_order_id, ts=self._now(working.order))
-        )
+        self._emit(OrderCanceled(client_order_id=client_order_id, ts=self._now(working.order)))
+
+    def cancel_all(self, instrument_id: InstrumentId | None = None) -> None:
+        """Cancel every working order (of `instrument_id` only, when given).
+
+        Raises:
+            VenueDisconnectedError: the venue is disconnected.
+        """
+        self._require_connected("cancel_all")
+        for client_order_id, working in list(self._working.items()):
+            if instrument_id is None or working.order.instrument_id == instrument_id:
+                del self._working[client_order_id]
+                self._emit(
+                    OrderCanceled(
+                        client_order_id=client_order_id,
+                        ts=self._now(working.order),
+                        reason="canceled by cancel_all",
+                    )
+                )
+
+    def modify(
+        self,
+        client_order_id: ClientOrderId,
+        quantity: DecimalLike | None = None,
+        price: DecimalLike | None = None,
+        trigger_price: DecimalLike | None = None,
+    ) -> None:
+        """Change a working order's terms: OrderUpdated, or OrderModifyRejected with why.
+
+        The new terms apply from the next bar on.
+
+        Raises:
+            VenueDisconnectedError: the venue is disconnected.
+        """
+        self._require_connected(f"modify of order {client_order_id}")
+        require_capability(_C.MODIFY, self.capabilities, self._venue, "modify")
+        working = self._working.get(client_order_id)
+        if working is None:
+            reason = f"order {client_order_id} is not working at {self._venue}"
+            self._emit(
+                OrderModifyRejected(
+                    client_order_id=client_order_id, ts=self._clock_time(), reason=reason
+                )
+            )
+            return
+        ts = self._now(working.order)
+        bar = self._bars.get(working.order.instrument_id)
+        instrument = self._instruments[working.order.instrument_id]
+        try:
+            update = checked_update(
+                working.terms, instrument, ts, quantity, price, trigger_price,
+                last_close=None if bar is None else bar.c,
+            )  # fmt: skip
+        except DomainError as error:
+            self._emit(
+                OrderModifyRejected(client_order_id=client_order_id, ts=ts, reason=str(error))
+            )
+            return
+        self._emit(update)
+
+    # -- queries -------------------------------------------------------------------------
 
     def open_orders(self) -> Sequence[Order]:
-        """Working orders, in submission order."""
+        """Working orders, in submission order (the objects that were submitted)."""
+        self._require_connected("open_orders")
         return [w.order for w in self._working.values()]
 
     def positions(self) -> Sequence[Position]:
         """The venue's position in every instrument (flat ones included)."""
-        return list(self._positions.values())
+        self._require_connected("positions")
+        return list(self._account.positions.values())
 
-    # -- the simulation ----------------------------------------------------------------
+    def balances(self) -> Sequence[Balance]:
+        """Cash per currency: `starting_balances` moved by fills and commissions."""
+        self._require_connected("balances")
+        return self._account.balances()
+
+    def order_status_reports(self, since: datetime | None = None) -> Sequence[OrderStatusReport]:
+        """Every order whose last event is at or after `since`, in submission order."""
+        self._require_connected("order_status_reports")
+        return self._account.order_reports(since)
+
+    def fill_reports(self, since: datetime | None = None) -> Sequence[FillReport]:
+        """Every fill at or after `since`, oldest first."""
+        self._require_connected("fill_reports")
+        return self._account.fill_reports(since)
+
+    def server_time(self) -> datetime:
+        """The open instant of the latest bar fed (the simulation's clock).
+
+        Raises:
+            VenueError: no bar has been fed yet.
+            VenueDisconnectedError: the venue is disconnected.
+        """
+        self._require_connected("server_time")
+        if self._clock_ns is None:
+            raise VenueError(f"venue {self._venue} has no time yet: no bar has been fed")
+        return instant(self._clock_ns)
 
     def drain_events(self) -> list[OrderEvent]:
         """Every order event since the last drain, oldest first (the event channel)."""
         events, self._events = self._events, []
         return events
+
+    # -- the simulation ----------------------------------------------------------------
 
     def on_bar(
         self,
@@ -204,144 +303,56 @@ class SimulatedVenue:
         l: float,  # noqa: E741
         c: float,
         is_open_session: bool = True,
+        *,
+        volume: float = math.nan,
+        phase: str = "all",
     ) -> list[OrderEvent]:
         """Work the orders of `instrument_id` against one bar; returns `drain_events()`.
 
         `bar_open_ns` is the bar's open instant (ns UTC; fills are stamped with it).
         While `is_open_session` is False nothing fills and orders keep waiting.
+        `volume` caps fills only when `max_volume_share` is set (NaN: unknown, no cap).
+        `phase` splits the bar so a caller can act between its open and the rest:
+        "open" fills what is due at the open, a following "rest" call for the same bar
+        works stops and limits on the rest of it (with what is left of its volume
+        share), and "all" (the default) does both.
 
         Raises:
-            DomainError: an instrument this venue does not know.
+            DomainError: an instrument this venue does not know, a negative volume or
+                an unknown phase.
         """
         if instrument_id not in self._instruments:
             raise DomainError(f"unknown instrument {instrument_id} at venue {self._venue}")
-        bar = _Bar(int(bar_open_ns), float(o), float(h), float(l), float(c), bool(is_open_session))
-        self._bars[instrument_id] = bar
-        self._clock_ns = max(bar.open_ns, self._clock_ns or bar.open_ns)
+        if phase not in _PHASES:
+            raise DomainError(
+                f"invalid phase {phase!r} for a bar of {instrument_id}: expected one of "
+                f"{', '.join(_PHASES)}"
+            )
+        bar = self._bars.get(instrument_id)
+        if phase != "rest" or bar is None or bar.open_ns != int(bar_open_ns):
+            budget = self._volume_budget(instrument_id, float(volume))
+            prices = (float(o), float(h), float(l), float(c))
+            bar = SimBar(int(bar_open_ns), *prices, bool(is_open_session), budget)
+            self._bars[instrument_id] = bar
+            self._clock_ns = max(bar.open_ns, self._clock_ns or bar.open_ns)
         if bar.is_open:
-            self._work_bar(instrument_id, bar)
+            at_open, rest = phase != "rest", phase != "open"
+            self._matcher.work_bar(instrument_id, bar, at_open=at_open, rest=rest)
         return self.drain_events()
 
-    def _work_bar(self, instrument_id: InstrumentId, bar: _Bar) -> None:
-        eligible = [
-            w
-            for w in self._working.values()
-            if w.order.instrument_id == instrument_id
-            and (w.after_ns is None or bar.open_ns > w.after_ns)
-        ]
-        ts = _instant(bar.open_ns)
-        for working in eligible:  # 1. at the open
-            order = working.order
-            sign = order.side.sign
-            if order.order_type is OrderType.MARKET:
-                self._fill(working, bar.o, ts, slipped=True, at_open=True, bar=bar)
-                continue
-            level = float(order.price if order.price is not None else order.trigger_price or 0)
-            is_stop = order.order_type is OrderType.STOP
-            through = (bar.o >= level) if (sign > 0) == is_stop else (bar.o <= level)
-            if through:
-                self._fill(working, bar.o, ts, slipped=is_stop, at_open=True, bar=bar)
-        for kind in (OrderType.STOP, OrderType.LIMIT):  # 2. stops, 3. limits
-            for working in eligible:
-                order = working.order
-                if order.order_type is not kind or order.client_order_id not in self._working:
-                    continue
-                if kind is OrderType.STOP:
-                    trigger = float(order.trigger_price or 0)
-                    hit, price = stop_fill(order.side.sign, trigger, bar.o, bar.h, bar.l)
-                else:
-                    limit = float(order.price or 0)
-                    hit, price = limit_fill(order.side.sign, limit, bar.o, bar.h, bar.l)
-                if hit:
-                    self._fill(working, price, ts, slipped=kind is OrderType.STOP, bar=bar)
-
-    def _fill_on_submission(self, working: _Working, bar: _Bar) -> None:
-        order = working.order
-        ts = self._now(order)
-        if order.order_type is OrderType.MARKET:
-            if self._config.fill_model is FillModel.THIS_CLOSE:
-                self._fill(working, bar.c, ts, slipped=True, bar=bar)
-            return
-        position_sign = _sign(self._positions[order.instrument_id].quantity)
-        protective = (
-            order.reduce_only
-            and position_sign == -order.side.sign
-            and self._opened_at_open.get(order.instrument_id) == bar.open_ns
-        )
-        if not protective:
-            return
-        if order.order_type is OrderType.STOP:
-            trigger = float(order.trigger_price or 0)
-            hit, price = protective_stop_fill(position_sign, trigger, bar.o, bar.h, bar.l, True)
-        else:
-            limit = float(order.price or 0)
-            hit, price = take_profit_fill(position_sign, limit, bar.o, bar.h, bar.l, True)
-        if hit:
-            self._fill(working, price, ts, slipped=order.order_type is OrderType.STOP, bar=bar)
-
-    def _fill(
-        self,
-        working: _Working,
-        price: float,
-        ts: datetime,
-        *,
-        slipped: bool,
-        bar: _Bar,
-        at_open: bool = False,
-    ) -> None:
-        order = working.order
-        instrument = self._instruments[order.instrument_id]
-        position = self._positions[order.instrument_id]
-        sign = order.side.sign
-        quantity = order.quantity  # the venue fills an order in one go
-        if order.reduce_only:
-            if _sign(position.quantity) != -sign:
-                del self._working[order.client_order_id]
-                self._events.append(
-                    OrderCanceled(
-                        client_order_id=order.client_order_id,
-                        ts=ts,
-                        reason="reduce-only order with no position to reduce",
-                    )
-                )
-                return
-            quantity = min(quantity, abs(position.quantity))
-        rounding = PriceRounding.NEAREST
-        if slipped and self._config.slippage_bps > 0:
-            price = apply_slippage(sign, price, self._config.slippage_bps)
-            rounding = PriceRounding.UP if sign > 0 else PriceRounding.DOWN
-        fill_price = instrument.round_price(price, rounding)
-        spec = self._config.commission_for(instrument.market_class)
-        fee = commission(
-            int(spec.model), float(quantity), float(fill_price), float(instrument.multiplier),
-            spec.params(),
-        )  # fmt: skip
-        self._trade_seq += 1
-        trade_id = TradeId(f"{self._venue}-{self._trade_seq}")
-        event = OrderFilled(
-            client_order_id=order.client_order_id,
-            ts=ts,
-            trade_id=trade_id,
-            last_qty=quantity,
-            last_price=fill_price,
-            commission=Decimal(repr(round(fee, 10))),
-            venue_order_id=working.venue_order_id,
-        )
-        flips = _sign(position.quantity) == -sign and quantity > abs(position.quantity)
-        opens = position.quantity == 0 or flips
-        position.apply(Fill.from_order(order, event))
-        if at_open and opens:
-            self._opened_at_open[order.instrument_id] = bar.open_ns
-        del self._working[order.client_order_id]
-        self._events.append(event)
-        if quantity < order.quantity:
-            self._events.append(
-                OrderCanceled(
-                    client_order_id=order.client_order_id,
-                    ts=ts,
-                    reason=f"reduce-only remainder beyond the position of {quantity}",
-                )
+    def _volume_budget(self, instrument_id: InstrumentId, volume: float) -> Decimal | None:
+        if volume < 0:
+            raise DomainError(
+                f"invalid volume {volume!r} for a bar of {instrument_id}: expected a value >= 0"
             )
+        share = self._config.max_volume_share
+        if share is None or not math.isfinite(volume):
+            return None
+        return Decimal(repr(share * volume))
+
+    def _emit(self, event: OrderEvent) -> None:
+        self._account.record(event)
+        self._events.append(event)
 
     def _check_terms(self, order: Order) -> str:
         instrument = self._instruments.get(order.instrument_id)
@@ -360,8 +371,7 @@ class SimulatedVenue:
     def _now(self, order: Order) -> datetime:
         if self._clock_ns is None:
             return order.created_at
-        return max(order.created_at, _instant(self._clock_ns))
+        return max(order.created_at, instant(self._clock_ns))
 
-
-def _sign(quantity: Decimal) -> int:
-    return (quantity > 0) - (quantity < 0)
+    def _clock_time(self) -> datetime:
+        return instant(self._clock_ns) if self._clock_ns is not None else EPOCH

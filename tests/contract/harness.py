@@ -1,0 +1,75 @@
+"""What the contract suite needs from each adapter: a harness, and the registry of them.
+
+A harness builds one connected adapter trading two instruments (against the venue's
+emulator for a live adapter) and knows how to move that venue's market. The suite
+only talks to the adapter through `ExecutionVenue`, and to the market through the
+harness. To add an adapter, write a harness module beside `sim_harness.py` and add
+one line to `HARNESSES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+
+from tradewind.domain.instrument import Instrument
+from tradewind.domain.order_events import OrderEvent
+from tradewind.ports.execution import ExecutionVenue
+
+from .sim_harness import SimHarness
+
+
+class VenueHarness(Protocol):
+    """One adapter under test and the market it trades in.
+
+    Both instruments start flat, with one bar traded at `start_price` (a price on
+    their tick grid), so orders can be valued and market orders are not first.
+    """
+
+    @property
+    def venue(self) -> ExecutionVenue:
+        """The connected adapter under test."""
+        ...
+
+    @property
+    def primary(self) -> Instrument: ...
+
+    @property
+    def secondary(self) -> Instrument: ...
+
+    @property
+    def start_price(self) -> Decimal: ...
+
+    def now(self) -> datetime:
+        """The venue's current instant: what new orders are stamped with."""
+        ...
+
+    def move_market(
+        self,
+        instrument: Instrument,
+        o: Decimal,
+        h: Decimal,
+        l: Decimal,  # noqa: E741
+        c: Decimal,
+        *,
+        fillable: Decimal | None = None,
+    ) -> None:
+        """Trade one bar with these prices; at most `fillable` of resting orders fills
+        (None: no limit). Working orders react before this returns."""
+        ...
+
+    def drain(self) -> list[OrderEvent]:
+        """Every event since the last drain, once each, after the adapter settled."""
+        ...
+
+    def close(self) -> None:
+        """Disconnect and stop anything the harness started (emulators)."""
+        ...
+
+
+HARNESSES: dict[str, Callable[[], VenueHarness]] = {
+    "sim": SimHarness,
+}
+"""Harness factories by adapter name; the suite runs once per entry."""
