@@ -34,6 +34,7 @@ from tradewind.strategies.config import ParamInfo, StrategyConfig, parse_assignm
 from tradewind.strategies.errors import LookAheadError, StrategyError
 from tradewind.strategies.export import to_signals
 from tradewind.strategies.on_bar import BarSignal, OnBarHandler, run_on_bar
+from tradewind.strategies.stream_types import StreamFactory
 
 __all__ = [
     "FLAT",
@@ -94,6 +95,8 @@ class StrategySpec(Generic[C]):
         signals: vectorized causal signal function; takes precedence over `on_bar`.
         on_bar: per-bar handler, used when `signals` is None.
         warmup: config -> number of leading bars on which no signal can be emitted.
+        stream: optional streaming form, `(config, symbols) -> StrategyStream` giving
+            the same rows bar by bar in O(1) per bar (see `strategies.streaming`).
 
     Raises:
         StrategyError: invalid name, empty description, a config class that is not a
@@ -106,6 +109,7 @@ class StrategySpec(Generic[C]):
     signals: SignalFunction[C] | None = None
     on_bar: OnBarHandler[C] | None = None
     warmup: Callable[[C], int] = _no_warmup
+    stream: StreamFactory | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):

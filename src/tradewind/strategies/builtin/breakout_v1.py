@@ -21,6 +21,7 @@ from pydantic import Field
 
 from tradewind.strategies.api import BarWindow, SignalArrays, StrategyConfig, StrategySpec
 from tradewind.strategies.indicators import clip01, latch, previous
+from tradewind.strategies.streams.breakout_v1 import breakout_stream
 
 __all__ = ["STRATEGY", "BreakoutConfig", "breakout_signals"]
 
@@ -70,4 +71,5 @@ STRATEGY = StrategySpec(
     config_cls=BreakoutConfig,
     signals=breakout_signals,
     warmup=lambda config: max(config.entry_window, config.atr_window),
+    stream=breakout_stream,
 )

@@ -21,6 +21,7 @@ from pydantic import Field, model_validator
 
 from tradewind.strategies.api import BarWindow, SignalArrays, StrategyConfig, StrategySpec
 from tradewind.strategies.indicators import clip01, latch
+from tradewind.strategies.streams.mean_reversion_v2 import mean_reversion_stream
 
 __all__ = ["STRATEGY", "MeanReversionConfig", "mean_reversion_signals"]
 
@@ -72,4 +73,5 @@ STRATEGY = StrategySpec(
     config_cls=MeanReversionConfig,
     signals=mean_reversion_signals,
     warmup=lambda config: config.window - 1,
+    stream=mean_reversion_stream,
 )

@@ -21,6 +21,7 @@ from pydantic import Field, model_validator
 
 from tradewind.strategies.api import BarWindow, SignalArrays, StrategyConfig, StrategySpec
 from tradewind.strategies.indicators import clip01, latch, rolling_mean
+from tradewind.strategies.streams.momentum_v1 import momentum_stream
 
 __all__ = ["STRATEGY", "MomentumConfig", "momentum_signals"]
 
@@ -72,4 +73,5 @@ STRATEGY = StrategySpec(
     config_cls=MomentumConfig,
     signals=momentum_signals,
     warmup=lambda config: config.lookback,
+    stream=momentum_stream,
 )

@@ -25,6 +25,7 @@ from pydantic import Field, model_validator
 
 from tradewind.strategies.api import BarWindow, SignalArrays, StrategyConfig, StrategySpec
 from tradewind.strategies.indicators import clip01, latch, previous
+from tradewind.strategies.streams.rsi_volume_breakout import rsi_volume_breakout_stream
 
 __all__ = ["STRATEGY", "RsiVolumeBreakoutConfig", "rsi_volume_breakout_signals"]
 
@@ -98,4 +99,5 @@ STRATEGY = StrategySpec(
     warmup=lambda config: max(
         config.rsi_window, config.volume_window, config.breakout_window, config.atr_window
     ),
+    stream=rsi_volume_breakout_stream,
 )

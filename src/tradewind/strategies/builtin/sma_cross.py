@@ -20,6 +20,7 @@ from pydantic import Field, model_validator
 
 from tradewind.strategies.api import BarWindow, SignalArrays, StrategyConfig, StrategySpec
 from tradewind.strategies.indicators import cross_above_zero, cross_below_zero, rolling_mean
+from tradewind.strategies.streams.sma_cross import sma_cross_stream
 
 __all__ = ["STRATEGY", "SmaCrossConfig", "sma_cross_signals"]
 
@@ -54,4 +55,5 @@ STRATEGY = StrategySpec(
     config_cls=SmaCrossConfig,
     signals=sma_cross_signals,
     warmup=lambda config: config.slow,
+    stream=sma_cross_stream,
 )

@@ -21,6 +21,7 @@ from pydantic import Field, model_validator
 
 from tradewind.strategies.api import BarWindow, SignalArrays, StrategyConfig, StrategySpec
 from tradewind.strategies.indicators import clip01, latch
+from tradewind.strategies.streams.trend_following_v1 import trend_following_stream
 
 __all__ = ["STRATEGY", "TrendFollowingConfig", "trend_following_signals"]
 
@@ -78,4 +79,5 @@ STRATEGY = StrategySpec(
     config_cls=TrendFollowingConfig,
     signals=trend_following_signals,
     warmup=lambda config: max(config.slow - 1, 2 * config.adx_window - 1),
+    stream=trend_following_stream,
 )
