@@ -13,7 +13,7 @@ from tradewind.data.catalog import Catalog
 from tradewind.domain.regimes import MacroRegime
 from tradewind.mmin.engine import MMINEngine, MMINError
 from tradewind.mmin.report import write_analysis_report
-from tradewind.mmin.serialize import result_to_json
+from tradewind.research.evaluation.serialize import result_to_json
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "backtest.yaml"
 
@@ -34,53 +34,53 @@ def result(engine):
 
 
 def test_default_universe_spans_five_market_classes_on_one_timeline(result):
-    assert f"{result['as_of']:%Y-%m-%d}" == "2016-07-01"
-    assert set(result["universe"]) == {"crypto", "equities", "commodities", "bonds", "volatility"}
-    assert result["rows"] == 500
+    assert f"{result.as_of:%Y-%m-%d}" == "2016-07-01"
+    assert set(result.universe) == {"crypto", "equities", "commodities", "bonds", "volatility"}
+    assert result.rows == 500
 
 
 def test_correlations_have_the_signs_of_real_markets(result):
-    corr = result["correlations"]["matrices"][50]
+    corr = result.correlations.matrices[50]
     assert corr.at["SPY", "DIA"] > 0.9
     assert corr.at["SPY", "TLT"] < 0
     assert corr.at["TLT", "IEF"] > 0.8
     # Yields enter as bond-price proxies: rising yields move with falling bond prices.
     assert corr.at["TLT", "UST10Y"] > 0.8
-    assert result["correlations"]["windows"] == [20, 50, 100, 200]
-    assert 0.0 <= result["correlations"]["diversification"] <= 1.0
+    assert result.correlations.windows == [20, 50, 100, 200]
+    assert 0.0 <= result.correlations.diversification <= 1.0
 
 
 def test_clusters_separate_stocks_from_treasuries(result):
-    labels = result["clusters"]["labels"]
+    labels = result.clusters.labels
     assert labels["SPY"] == labels["DIA"]
     assert labels["TLT"] == labels["IEF"]
     assert labels["SPY"] != labels["TLT"]
 
 
 def test_macro_regime_is_a_distribution_over_the_six_regimes(result):
-    macro = result["macro_regime"]
+    macro = result.macro_regime
     assert set(macro["probabilities"]) == set(MacroRegime)
     assert math.isclose(sum(macro["probabilities"].values()), 1.0, rel_tol=1e-9)
     assert macro["regime"] == max(macro["probabilities"], key=macro["probabilities"].get)
     assert {"preferred_markets", "sizing_posture", "strategy_focus"} <= set(macro["implications"])
-    assert len(result["macro_timeline"]) >= 20  # one walk-forward row per month
+    assert len(result.macro_timeline) >= 20  # one walk-forward row per month
 
 
 def test_signals_count_agreeing_markets_and_respect_the_mode(result):
-    signals = result["signals"]
+    signals = result.signals
     assert signals
     for s in signals:
-        assert 0 <= s["agreeing_markets"] <= len(result["universe"]) - 1
-        assert s["confirmed"]  # cross_market_signals_required defaults to 0
-        assert s["adjusted_confidence"] >= 0.4  # balanced mode
+        assert 0 <= s.agreeing_markets <= len(result.universe) - 1
+        assert s.confirmed  # cross_market_signals_required defaults to 0
+        assert s.adjusted_confidence >= 0.4  # balanced mode
 
 
 def test_conditions_and_allocation_cover_every_symbol_and_market(result):
-    conditions = result["market_conditions"]
-    assert len(conditions) == sum(len(s) for s in result["universe"].values())
-    allocation = result["capital_allocation"]
-    assert set(allocation["weights_pct"]) == set(result["universe"])
-    assert sum(allocation["weights_pct"].values()) + allocation["cash_pct"] == pytest.approx(100)
+    conditions = result.market_conditions
+    assert len(conditions) == sum(len(s) for s in result.universe.values())
+    allocation = result.capital_allocation
+    assert set(allocation.weights_pct) == set(result.universe)
+    assert sum(allocation.weights_pct.values()) + allocation.cash_pct == pytest.approx(100)
 
 
 def test_requiring_confirmation_marks_lonely_signals_unconfirmed(catalog):
@@ -90,17 +90,17 @@ def test_requiring_confirmation_marks_lonely_signals_unconfirmed(catalog):
         ),
         catalog=catalog,
     )
-    signals = strict.analyze_markets("1d", 500)["signals"]
-    assert all(s["confirmed"] == (s["agreeing_markets"] >= 2) for s in signals)
-    assert any(not s["confirmed"] for s in signals)
+    signals = strict.analyze_markets("1d", 500).signals
+    assert all(s.confirmed == (s.agreeing_markets >= 2) for s in signals)
+    assert any(not s.confirmed for s in signals)
 
 
 def test_basic_level_skips_lead_lag_and_macro(catalog):
     basic = MMINEngine(config=MMINConfig(intelligence_level="basic"), catalog=catalog)
     out = basic.analyze_markets("1d", 300)
-    assert out["lead_lag"] == []
-    assert out["macro_regime"] is None
-    assert "lead_lag" not in out["timings_s"]
+    assert out.lead_lag == []
+    assert out.macro_regime is None
+    assert "lead_lag" not in out.timings_s
 
 
 def test_god_mode_matches_patterns_but_unproven_routes_carry_no_weight(catalog):
@@ -110,8 +110,8 @@ def test_god_mode_matches_patterns_but_unproven_routes_carry_no_weight(catalog):
         measure_transfer_routes=False,
     )
     out = god.analyze_markets("1d", 400)
-    assert out["patterns"]
-    assert all(p["other_markets_weight"] == 0 for p in out["patterns"])
+    assert out.patterns
+    assert all(p.other_markets_weight == 0 for p in out.patterns)
     assert god.get_status()["learning_stats"]["patterns"] > 1000
 
 
@@ -124,7 +124,7 @@ def test_disabled_engine_refuses_to_analyse_until_enabled(catalog):
     engine.enable()
     engine.analyze_markets("1d", 100)
     status = engine.get_status()
-    assert status["performance"]["analyses"] == 1
+    assert status["analysis_count"] == 1
     assert status["intelligence_level"] == "advanced"
     assert status["data_quality"]["symbols"] >= 20
 
@@ -132,8 +132,8 @@ def test_disabled_engine_refuses_to_analyse_until_enabled(catalog):
 def test_config_universe_comes_from_the_enabled_markets(catalog):
     config = load_config(EXAMPLE, apply_env=False)
     out = MMINEngine(config=config, catalog=catalog).analyze_markets("1d", 250)
-    assert out["universe"]["equities"] == ["SPY", "XLK", "XLF"]
-    assert f"{out['as_of']:%Y-%m}" == "2016-06"
+    assert out.universe["equities"] == ["SPY", "XLK", "XLF"]
+    assert f"{out.as_of:%Y-%m}" == "2016-06"
 
 
 def test_too_short_a_window_is_a_clear_error(engine):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,6 +12,8 @@ from tradewind.cli.tables import console
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from tradewind.mmin.results import AnalysisResult
 
 
 def analyze_command(
@@ -42,7 +44,7 @@ def analyze_command(
     from tradewind.domain.errors import TradewindError
     from tradewind.mmin.engine import MMINEngine
     from tradewind.mmin.report import write_analysis_report
-    from tradewind.mmin.serialize import result_to_json
+    from tradewind.research.evaluation.serialize import result_to_json
 
     _out = console()
     loaded = load_config(config) if config is not None else None
@@ -64,25 +66,25 @@ def analyze_command(
         _out.print(f"json: {json_out}")
 
 
-def _print_summary(_out: Console, result: dict[str, Any]) -> None:
+def _print_summary(_out: Console, result: AnalysisResult) -> None:
     from rich import box
     from rich.table import Table
 
     from tradewind.cli.tables import print_table
 
-    universe = ", ".join(f"{m} {len(s)}" for m, s in result["universe"].items())
+    universe = ", ".join(f"{m} {len(s)}" for m, s in result.universe.items())
     _out.print(
-        f"[bold]MMIN analysis[/] as of {result['as_of']:%Y-%m-%d} over {result['rows']} rows; "
-        f"level {result['intelligence_level']}, mode {result['mode']}; symbols: {universe}"
+        f"[bold]MMIN analysis[/] as of {result.as_of:%Y-%m-%d} over {result.rows} rows; "
+        f"level {result.intelligence_level}, mode {result.mode}; symbols: {universe}"
     )
-    correlations = result["correlations"]
-    regime = correlations["regime"]
-    clusters = len(set(result["clusters"]["labels"].values()))
+    correlations = result.correlations
+    regime = correlations.regime
+    clusters = len(set(result.clusters.labels.values()))
     _out.print(
-        f"diversification {correlations['diversification']:.2f}; correlation regime "
+        f"diversification {correlations.diversification:.2f}; correlation regime "
         f"{regime['state'] if regime else 'n/a'}; clusters {clusters}"
     )
-    macro = result["macro_regime"]
+    macro = result.macro_regime
     if macro:
         top = sorted(macro["probabilities"].items(), key=lambda kv: -kv[1])[:3]
         odds = ", ".join(f"{k} {v:.2f}" for k, v in top)
@@ -93,15 +95,11 @@ def _print_summary(_out: Console, result: dict[str, Any]) -> None:
     table = Table(title="Lead-lag (top 10)", box=box.SIMPLE_HEAD)
     for column in ("leader", "follower", "lag", "correlation", "q_value"):
         table.add_column(column, justify="left" if column in ("leader", "follower") else "right")
-    for row in result["lead_lag"][:10]:
+    for row in result.lead_lag[:10]:
         table.add_row(
-            row["leader"],
-            row["follower"],
-            str(row["lag"]),
-            f"{row['correlation']:.3f}",
-            f"{row['q_value']:.2g}",
+            row.leader, row.follower, str(row.lag), f"{row.correlation:.3f}", f"{row.q_value:.2g}"
         )
-    if result["lead_lag"]:
+    if result.lead_lag:
         print_table(_out, table)
     signals = Table(title="Signals", box=box.SIMPLE_HEAD)
     for column in (
@@ -116,17 +114,13 @@ def _print_summary(_out: Console, result: dict[str, Any]) -> None:
         signals.add_column(
             column, justify="right" if column in ("agreeing", "confidence") else "left"
         )
-    for s in result["signals"][:15]:
+    for s in result.signals[:15]:
         signals.add_row(
-            s["symbol"], s["market"], s["source"], s["direction"], str(s["agreeing_markets"]),
-            "yes" if s["confirmed"] else "no", f"{s['adjusted_confidence']:.2f}",
+            s.symbol, s.market, s.source, s.direction, str(s.agreeing_markets),
+            "yes" if s.confirmed else "no", f"{s.adjusted_confidence:.2f}",
         )  # fmt: skip
     print_table(_out, signals)
-    weights = result["capital_allocation"]["weights_pct"]
-    _out.print(
-        "allocation ("
-        + result["capital_allocation"]["method"]
-        + "): "
-        + ", ".join(f"{m} {w:.1f}%" for m, w in weights.items())
-    )
-    _out.print(f"analysis time {result['timings_s']['total']:.2f} s")
+    allocation = result.capital_allocation
+    weights = ", ".join(f"{m} {w:.1f}%" for m, w in allocation.weights_pct.items())
+    _out.print(f"allocation ({allocation.method}): {weights}")
+    _out.print(f"analysis time {result.timings_s['total']:.2f} s")

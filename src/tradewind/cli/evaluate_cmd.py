@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
+from tradewind.app.evaluation import EVALUATIONS
 from tradewind.cli.tables import console, print_table
-from tradewind.domain.errors import TradewindError
-from tradewind.mmin.evaluation.names import EVALUATIONS
 
 app = typer.Typer(help="Measure features against plain baselines.", no_args_is_help=True)
 
@@ -36,18 +35,16 @@ def intelligence_command(
     Planted-truth recovery, walk-forward recession forecasting vs baselines, transfer
     learning vs no transfer, and the backtest with and without cross-market confirmation.
     """
-    from tradewind.data.catalog import Catalog
-    from tradewind.mmin.evaluation.report import write_evaluation_json, write_evaluation_report
-    from tradewind.mmin.evaluation.run_all import evaluate_intelligence
+    from tradewind.app.evaluation import (
+        evaluate_intelligence,
+        write_evaluation_json,
+        write_evaluation_report,
+    )
 
     _out = console()
-    chosen = tuple(only) if only else EVALUATIONS
-    unknown = [name for name in chosen if name not in EVALUATIONS]
-    if unknown:
-        raise TradewindError(f"--only {unknown}: expected some of {', '.join(EVALUATIONS)}")
     sections = evaluate_intelligence(
-        Catalog(catalog) if catalog else None,
-        chosen,
+        catalog,
+        tuple(only) if only else EVALUATIONS,
         on_start=lambda name: _out.print(f"measuring {name} ...", highlight=False),
         backtest_config=config,
     )
@@ -74,14 +71,13 @@ def capital_command(
     Adaptive routing + autonomous scaling against fixed equal allocation with fixed
     sizing (and ablations), on bundled data, whole windows and calendar years.
     """
+    from tradewind.app.evaluation import evaluate_capital, write_capital_json
     from tradewind.cli.capital_tables import capital_table, capital_year_table
-    from tradewind.data.catalog import Catalog
-    from tradewind.mmin.evaluation.capital_eval import evaluate_capital, write_capital_json
 
     _out = console()
 
     _out.print("backtesting every variant on every window ...", highlight=False)
-    evaluation = evaluate_capital(config, Catalog(catalog) if catalog else None)
+    evaluation = evaluate_capital(config, catalog)
     print_table(_out, capital_table(evaluation.whole()))
     print_table(_out, capital_year_table(evaluation.rows))
     _out.print(evaluation.method, highlight=False)

@@ -62,6 +62,8 @@ def _print_series(_out: Console, prepared: PreparedData) -> None:
         table.add_column(column, justify="right", no_wrap=True)
     for s in prepared.series:
         q = s.quality
+        if q is None:  # prepare_market_data always checks; only the MMIN defers checks
+            continue
         coverage = (
             "-"
             if not q.expected_bars

@@ -1,4 +1,10 @@
-"""Multi-market data for the intelligence layer: bars per market class, one timeline."""
+"""Multi-market data for the intelligence layer: bars per market class, one timeline.
+
+The collector is the documents' API (`collect_market_data`, `get_synchronized_data`,
+`get_quality_metrics`) over the one data preparation, `tradewind.data.prepare`, that
+runs use as well: series are loaded, resampled and aligned there; the calendar checks
+are deferred to `get_quality_metrics`.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tradewind.data.align import AlignedPanel, align
+from tradewind.data.align import AlignedPanel
 from tradewind.data.calendars._convert import NAT_NS
 from tradewind.data.catalog import Catalog
+from tradewind.data.prepare import PreparedData, PrepareSpec, SeriesRequest, prepare_series
 from tradewind.data.quality import quality_report
 from tradewind.data.schema import CatalogEntry, DataError
 from tradewind.domain.market import MarketClass, QuoteType
@@ -146,53 +153,25 @@ class MultiMarketDataCollector:
             DataError: no symbols, an unknown symbol, or no common history.
         """
         _check_limit(limit)
-        frames: dict[str, pd.DataFrame] = {}
-        classes: dict[str, MarketClass] = {}
-        yields: list[str] = []
-        for market_type, symbols in symbols_map.items():
-            market = MarketClass.parse(market_type) if isinstance(market_type, str) else market_type
-            entries = [self.catalog.entry(s, market=market, timeframe=timeframe) for s in symbols]
-            # One DuckDB query per market class instead of one per symbol.
-            loaded = self.catalog.load_many(
-                [e.symbol for e in entries], market=market, timeframe=timeframe
-            )
-            for entry in entries:
-                frame = loaded[entry.symbol]
-                frames[entry.symbol] = frame
-                classes[entry.symbol] = market
-                if entry.quote_type is QuoteType.YIELD:
-                    yields.append(entry.symbol)
-                self._record_quality(entry, frame)
-        if not frames:
-            raise DataError("synchronize: expected at least one symbol, found none")
-        panel = align(
-            frames,
-            timeframe=timeframe,
+        spec = PrepareSpec(
+            timeline=Timeframe.parse(timeframe),
             policy="ffill",
             max_staleness=self.max_staleness,
             start=start,
             end=end,
+            check_quality=False,
         )
-        columns = list(panel.symbols)
-        closes = pd.DataFrame(panel.close, index=panel.timeline, columns=columns)
-        volumes = pd.DataFrame(panel.volume, index=panel.timeline, columns=columns)
-        previous = np.vstack([np.full((1, len(columns)), NAT_NS), panel.bar_time[:-1]])
-        new_bar = (panel.bar_time != NAT_NS) & (panel.bar_time != previous)
-        fresh = pd.DataFrame(new_bar, index=panel.timeline, columns=columns)
-        if limit:
-            closes, volumes, fresh = (
-                closes.iloc[-limit:],
-                volumes.iloc[-limit:],
-                fresh.iloc[-limit:],
-            )
-        for symbol, counts in panel.report.symbol_counts.items():
+        prepared = prepare_series(self.catalog, _requests(symbols_map, timeframe), spec)
+        for summary, entry in zip(prepared.series, prepared.entries, strict=True):
+            self._record_quality(entry, prepared.frames[summary.key])
+        for symbol, counts in prepared.panel.report.symbol_counts.items():
             self._quality.setdefault(symbol, {}).update(
                 fresh_rows=int(counts.fresh),
                 filled_rows=int(counts.forward_filled),
                 stale_rows=int(counts.stale),
                 missing_rows=int(counts.missing),
             )
-        return SynchronizedData(closes, volumes, classes, tuple(yields), panel, fresh)
+        return _synchronized(prepared, limit)
 
     def get_quality_metrics(self) -> dict[str, dict[str, Any]]:
         """Per symbol collected so far: rows, first/last bar, coverage of the calendar's
@@ -242,6 +221,38 @@ def symbols_by_class(
     for symbol in symbols:
         out.setdefault(classes[symbol], []).append(symbol)
     return out
+
+
+def _requests(
+    symbols_map: Mapping[MarketClass | str, Sequence[str]], timeframe: str
+) -> list[SeriesRequest]:
+    requests: list[SeriesRequest] = []
+    for market_type, symbols in symbols_map.items():
+        market = MarketClass.parse(market_type) if isinstance(market_type, str) else market_type
+        requests.extend(SeriesRequest(market.value, s, market, timeframe) for s in symbols)
+    if not requests:
+        raise DataError("synchronize: expected at least one symbol, found none")
+    return requests
+
+
+def _synchronized(prepared: PreparedData, limit: int | None) -> SynchronizedData:
+    """Wide closes, volumes and fresh-bar marks of the prepared panel (last `limit` rows)."""
+    panel = prepared.panel
+    columns = list(panel.symbols)
+    closes = pd.DataFrame(panel.close, index=panel.timeline, columns=columns)
+    volumes = pd.DataFrame(panel.volume, index=panel.timeline, columns=columns)
+    previous = np.vstack([np.full((1, len(columns)), NAT_NS), panel.bar_time[:-1]])
+    new_bar = (panel.bar_time != NAT_NS) & (panel.bar_time != previous)
+    fresh = pd.DataFrame(new_bar, index=panel.timeline, columns=columns)
+    if limit:
+        closes, volumes, fresh = closes.iloc[-limit:], volumes.iloc[-limit:], fresh.iloc[-limit:]
+    classes = {s.key: MarketClass.parse(s.market_class) for s in prepared.series}
+    yields = tuple(
+        s.key
+        for s, entry in zip(prepared.series, prepared.entries, strict=True)
+        if entry.quote_type is QuoteType.YIELD
+    )
+    return SynchronizedData(closes, volumes, classes, yields, panel, fresh)
 
 
 def _check_limit(limit: int | None) -> None:

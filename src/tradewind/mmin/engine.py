@@ -15,35 +15,32 @@ Modes set how demanding signals are: the minimum adjusted confidence a signal ne
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from tradewind.config import IntelligenceLevel, MMINConfig, MMINMode, TradewindConfig, load_config
+from tradewind.config import IntelligenceLevel, MMINMode, TradewindConfig
 from tradewind.data.catalog import Catalog
-from tradewind.data.macro import load_fred_monthly, recession_months
 from tradewind.domain.errors import TradewindError
-from tradewind.domain.market import MarketClass, QuoteType
+from tradewind.domain.market import MarketClass
 from tradewind.domain.timeframe import Timeframe
 from tradewind.intelligence.analyzer import CrossMarketCorrelationAnalyzer
 from tradewind.intelligence.conditions import conditions_for_panel, periods_per_year_for
-from tradewind.intelligence.macro import MacroRegimeForecaster
 from tradewind.intelligence.returns import price_like
 from tradewind.intelligence.transfer import TransferLearningEngine
-from tradewind.mmin.allocation import equal_weight_allocation
-from tradewind.mmin.collector import (
-    MultiMarketDataCollector,
-    SynchronizedData,
-    symbols_by_class,
-)
-from tradewind.mmin.evaluation.transfer_eval import evaluate_transfer
+from tradewind.mmin import stages
+from tradewind.mmin.collector import MultiMarketDataCollector, SynchronizedData, symbols_by_class
 from tradewind.mmin.patterns import current_patterns
+from tradewind.mmin.results import AnalysisResult, CapitalAllocation, DataQuality
+from tradewind.mmin.routing import route_capital
+from tradewind.mmin.settings import MMINSource, parse_settings
 from tradewind.mmin.signals import cross_market_signals
+from tradewind.mmin.status import RunRecord, engine_status
 from tradewind.mmin.universe import config_universe, default_universe
+from tradewind.research.evaluation.transfer_eval import evaluate_transfer
 
 __all__ = ["MIN_SIGNAL_CONFIDENCE", "MMINEngine", "MMINError"]
 
@@ -55,13 +52,6 @@ MIN_SIGNAL_CONFIDENCE: dict[MMINMode, float] = {
 }
 MIN_COVERAGE = 0.5
 """Share of the window's rows a symbol must have a close in to be analysed."""
-MAX_LEAD_LAG_ROWS = 50
-"""Lead-lag pairs kept in the result (strongest first); the scan covers all pairs."""
-MAX_TIMELINE_SYMBOLS = 200
-"""The average-correlation timeline uses at most this many symbols, evenly spread over
-the columns (an estimate for larger universes; the matrices use every symbol)."""
-MACRO_TIMELINE_MONTHS = 36
-"""Months of walk-forward regime probabilities in the result's timeline."""
 
 
 class MMINError(TradewindError):
@@ -73,32 +63,32 @@ class MMINEngine:
 
     Args:
         broker_manager: live venue access (used by later live feeds; None = catalog).
-        config: a `TradewindConfig`, a path to a config file, an `MMINConfig`, or None
-            (defaults; universe = every catalog series covering the best window).
+        config: a plain dict of MMIN settings as the source document passes them
+            (`{"mode": "balanced", "intelligence_level": "advanced", ...}`), a whole
+            config as a dict, a `TradewindConfig`, an `MMINConfig`, a config file path,
+            or None (defaults; universe = every catalog series covering the best window).
         catalog: where bars come from (default: user catalog + bundled real data).
         macro: monthly FRED frame for the macro regime (default: the bundled set).
         measure_transfer_routes: at god_mode, measure each transfer route once out of
             sample on the bundled history (`evaluate_transfer`, ~15 s) before patterns
             from other markets may count; False leaves every route at confidence 0.
+
+    Raises:
+        MMINConfigError: a settings dict with an unknown key or a bad value (named).
     """
 
     def __init__(
         self,
         broker_manager: Any = None,
-        config: TradewindConfig | MMINConfig | str | Path | None = None,
+        config: MMINSource = None,
         *,
         catalog: Catalog | None = None,
         macro: pd.DataFrame | None = None,
         measure_transfer_routes: bool = True,
     ) -> None:
         self.broker_manager = broker_manager
-        self.config: TradewindConfig | None = None
-        if isinstance(config, str | Path):
-            config = load_config(config)
-        if isinstance(config, TradewindConfig):
-            self.config, self.settings = config, config.mmin
-        else:
-            self.settings = config if config is not None else MMINConfig()
+        self.config: TradewindConfig | None
+        self.config, self.settings = parse_settings(config)
         self.collector = MultiMarketDataCollector(catalog)
         self.analyzer = CrossMarketCorrelationAnalyzer(
             windows=self.settings.correlation_windows,
@@ -109,7 +99,8 @@ class MMINEngine:
         self.measure_transfer_routes = measure_transfer_routes
         self._routes_measured = False
         self._enabled = self.settings.enabled
-        self._runs: list[dict[str, Any]] = []
+        self._runs: list[RunRecord] = []
+        self._last: AnalysisResult | None = None
         self._dropped: dict[str, str] = {}
 
     # -- switches -------------------------------------------------------------------------
@@ -130,6 +121,15 @@ class MMINEngine:
     def intelligence_level(self) -> IntelligenceLevel:
         return self.settings.intelligence_level
 
+    @property
+    def mode(self) -> MMINMode:
+        return self.settings.mode
+
+    @property
+    def last_result(self) -> AnalysisResult | None:
+        """The latest `analyze_markets`/`analyze` result (None before the first)."""
+        return self._last
+
     # -- analysis -------------------------------------------------------------------------
 
     def analyze_markets(
@@ -139,12 +139,10 @@ class MMINEngine:
         *,
         universe: Mapping[MarketClass | str, Sequence[str]] | None = None,
         end: Any = None,
-    ) -> dict[str, Any]:
+    ) -> AnalysisResult:
         """Run every stage of the intelligence level over the last `limit` bars.
 
-        Returns a dict with `as_of`, `universe`, `macro_regime`, `correlations`,
-        `lead_lag`, `clusters`, `market_conditions`, `patterns`, `signals`,
-        `capital_allocation`, `data_quality` and `timings_s` (seconds per stage).
+        Returns the typed result; `timings_s` holds seconds per stage and in total.
 
         Raises:
             MMINError: the engine is disabled, or no symbol has enough data.
@@ -153,13 +151,10 @@ class MMINEngine:
         if not self._enabled:
             raise MMINError("MMIN is disabled: call enable() (or set mmin.enabled: true)")
         timings: dict[str, float] = {}
-        clock = time.perf_counter()
-        data = self._collect(timeframe, limit, universe, end)
-        timings["collect"] = time.perf_counter() - clock
-        result = self.analyze(data, timeframe=timeframe, timings=timings)
+        with stages.Timed(timings, "collect"):
+            data = self._collect(timeframe, limit, universe, end)
         # Calendar checks (coverage, gaps) are on request: get_status() runs them.
-        result["data_quality"] = self._quality_summary(calendar_checks=False)
-        return result
+        return self.analyze(data, timeframe=timeframe, timings=timings, calendar_checks=False)
 
     def analyze(
         self,
@@ -167,96 +162,80 @@ class MMINEngine:
         *,
         timeframe: str = "1d",
         timings: dict[str, float] | None = None,
-    ) -> dict[str, Any]:
+        calendar_checks: bool = False,
+    ) -> AnalysisResult:
         """The analysis stages on already collected data (what `analyze_markets` runs)."""
         timings = {} if timings is None else timings
         level = self.settings.intelligence_level
-        advanced = level is not IntelligenceLevel.BASIC
         closes = price_like(data.closes, data.yield_columns)
         classes = dict(data.classes)
-        result: dict[str, Any] = {
-            "as_of": closes.index[-1],
-            "rows": len(closes),
-            "intelligence_level": level.value,
-            "mode": self.settings.mode.value,
-            "universe": {
-                m.value: s for m, s in symbols_by_class(classes, list(closes.columns)).items()
-            },
-        }
-        with _Timed(timings, "correlations"):
-            result["correlations"] = self._correlations(closes)
-            result["clusters"] = self._clusters(result["correlations"])
-        with _Timed(timings, "market_conditions"):
-            tf = Timeframe.parse(timeframe)
-            per_year = periods_per_year_for(tf.seconds, "24/7" if _has_weekends(closes) else "XNYS")
+        with stages.Timed(timings, "correlations"):
+            correlations = stages.correlations_view(self.analyzer, closes)
+            clusters = stages.cluster_view(self.analyzer, correlations)
+        with stages.Timed(timings, "market_conditions"):
+            per_year = self._periods_per_year(timeframe, closes)
             conditions = conditions_for_panel(closes, data.volumes, per_year)
-            result["market_conditions"] = conditions
-        lead_lag = None
-        if advanced:
-            with _Timed(timings, "lead_lag"):
+        lead_lag, macro, macro_path = None, None, None
+        if level is not IntelligenceLevel.BASIC:
+            with stages.Timed(timings, "lead_lag"):
                 lead_lag = self.analyzer.scan_lead_lag(closes)
-                result["lead_lag"] = _lead_lag_rows(lead_lag, classes)
-            with _Timed(timings, "macro_regime"):
-                result["macro_regime"], result["macro_timeline"] = self._macro_regime(
-                    data.closes, classes, data.yield_columns
+            with stages.Timed(timings, "macro_regime"):
+                macro, macro_path = stages.macro_regime(
+                    data.closes, classes, data.yield_columns, self._macro
                 )
-        else:
-            result["lead_lag"], result["macro_regime"], result["macro_timeline"] = [], None, None
-        if level is IntelligenceLevel.GOD_MODE:
-            if self.measure_transfer_routes and not self._routes_measured:
-                with _Timed(timings, "transfer_routes"):
-                    evaluate_transfer(catalog=self.collector.catalog, engine=self.transfer)
-                    self._routes_measured = True
-            with _Timed(timings, "patterns"):
-                result["patterns"] = current_patterns(self.transfer, closes, classes)
-        else:
-            result["patterns"] = []
-        result["transfer_routes"] = [_route_row(r.to_dict()) for r in self.transfer.routes()]
-        with _Timed(timings, "signals"):
-            result["signals"] = cross_market_signals(
-                closes,
-                classes,
-                conditions,
-                result["correlations"]["matrices"][result["correlations"]["signal_window"]],
-                lead_lag,
+        patterns = (
+            self._patterns(closes, classes, timings) if level is IntelligenceLevel.GOD_MODE else []
+        )
+        with stages.Timed(timings, "signals"):
+            signals = cross_market_signals(
+                closes, classes, conditions, correlations.signal_matrix, lead_lag,
                 required=self.settings.cross_market_signals_required,
                 threshold=self.settings.correlation_threshold,
                 min_confidence=MIN_SIGNAL_CONFIDENCE[self.settings.mode],
-            )
-        with _Timed(timings, "capital_allocation"):
-            result["capital_allocation"] = equal_weight_allocation(
-                sorted({m.value for m in classes.values()}), self._capital_bounds()
-            )
-        result["timings_s"] = {k: round(v, 4) for k, v in timings.items()}
-        result["timings_s"]["total"] = round(sum(timings.values()), 4)
-        self._runs.append(
-            {"as_of": result["as_of"], "symbols": closes.shape[1], **result["timings_s"]}
+            )  # fmt: skip
+        with stages.Timed(timings, "capital_allocation"):
+            allocation = self._allocate(closes, classes, signals, per_year, macro)
+        result = AnalysisResult(
+            as_of=closes.index[-1],
+            rows=len(closes),
+            intelligence_level=level.value,
+            mode=self.settings.mode.value,
+            universe={
+                m.value: s for m, s in symbols_by_class(classes, list(closes.columns)).items()
+            },
+            correlations=correlations,
+            clusters=clusters,
+            market_conditions=conditions,
+            lead_lag=stages.lead_lag_rows(lead_lag, classes),
+            macro_regime=macro,
+            macro_timeline=macro_path,
+            patterns=patterns,
+            transfer_routes=stages.route_rows(self.transfer),
+            signals=signals,
+            capital_allocation=allocation,
+            timings_s=_rounded(timings),
+            data_quality=self._quality_summary(calendar_checks=calendar_checks),
+            cross_market_signals_required=self.settings.cross_market_signals_required,
         )
+        self._record(result, closes.shape[1])
         return result
 
     # -- status ---------------------------------------------------------------------------
 
     def get_status(self) -> dict[str, Any]:
-        """Whether it is on, its level and mode, timings of the runs so far, data
-        quality of what it collected and what the transfer engine has learned."""
-        last = self._runs[-1] if self._runs else None
-        return {
-            "enabled": self._enabled,
-            "intelligence_level": self.settings.intelligence_level.value,
-            "mode": self.settings.mode.value,
-            "cross_market_signals_required": self.settings.cross_market_signals_required,
-            "performance": {
-                "analyses": len(self._runs),
-                "last_run": last,
-                "mean_total_s": (
-                    round(float(np.mean([r["total"] for r in self._runs])), 4)
-                    if self._runs
-                    else None
-                ),
-            },
-            "data_quality": self._quality_summary(),
-            "learning_stats": self.transfer.learning_stats(),
-        }
+        """The source document's status keys (`enabled`, `intelligence_level`, `mode`,
+        `analysis_count`, `last_analysis`, `current_regime`, `capital_allocation`,
+        `active_signals`, `markets`, `learning_stats`, `performance`) and ours
+        (`data_quality` with the calendar checks, `cross_market_signals_required`);
+        enum values in lower case as the document prints them."""
+        return engine_status(
+            self.settings,
+            enabled=self._enabled,
+            runs=self._runs,
+            last=self._last,
+            quality=self._quality_summary(),
+            learning_stats=self.transfer.learning_stats(),
+        )
 
     # -- stages ---------------------------------------------------------------------------
 
@@ -309,146 +288,66 @@ class MMINEngine:
         chosen: dict[MarketClass | str, list[str]] = dict(found.items())
         return chosen, end if end is not None else best_end
 
-    def _correlations(self, closes: pd.DataFrame) -> dict[str, Any]:
-        rows = len(closes) - 1
-        windows = [w for w in self.analyzer.windows if w <= rows] or [rows]
-        matrices = self.analyzer.calculate_correlations(closes)
-        matrices = {w: m for w, m in matrices.items() if w in windows}
-        longest = max(matrices)
-        signal_window = min(matrices, key=lambda w: abs(w - 50))
-        short, long = min(windows), longest
-        return {
-            "windows": sorted(matrices),
-            "matrices": matrices,
-            "signal_window": signal_window,
-            "pairs": self.analyzer.find_correlated_pairs(matrices[longest]),
-            "regime": (
-                self.analyzer.correlation_regime(closes, short_window=short, long_window=long)
-                if long > short
-                else None
-            ),
-            "breakdowns": (
-                self.analyzer.breakdown_alerts(closes, short_window=short, long_window=long)
-                if long > short
-                else []
-            ),
-            "diversification": self.analyzer.get_diversification_score(
-                list(closes.columns), matrices[longest]
-            ),
-            "average_correlation": self.analyzer.average_correlation_series(
-                _spread_columns(closes, MAX_TIMELINE_SYMBOLS), short
-            ),
-        }
+    def _patterns(
+        self, closes: pd.DataFrame, classes: Mapping[str, MarketClass], timings: dict[str, float]
+    ) -> list[Any]:
+        if self.measure_transfer_routes and not self._routes_measured:
+            with stages.Timed(timings, "transfer_routes"):
+                evaluate_transfer(catalog=self.collector.catalog, engine=self.transfer)
+                self._routes_measured = True
+        with stages.Timed(timings, "patterns"):
+            return current_patterns(self.transfer, closes, classes)
 
-    def _clusters(self, correlations: dict[str, Any]) -> dict[str, Any]:
-        matrix = correlations["matrices"][correlations["signal_window"]]
-        usable = matrix.index[matrix.notna().sum() > 1]
-        if len(usable) < 2:
-            return {"labels": {}, "order": [], "linkage": None}
-        return self.analyzer.cluster_markets(matrix.loc[usable, usable])
-
-    def _macro_regime(
-        self, closes: pd.DataFrame, classes: Mapping[str, MarketClass], yields: Sequence[str]
-    ) -> tuple[dict[str, Any], pd.DataFrame]:
-        """The forecast at the last row and the walk-forward path over the window."""
-        if self._macro is None:
-            self._macro = load_fred_monthly()
-        first = max(
-            pd.Timestamp(closes.index[0]),
-            pd.Timestamp(closes.index[-1]) - pd.DateOffset(months=MACRO_TIMELINE_MONTHS),
+    def _allocate(
+        self,
+        closes: pd.DataFrame,
+        classes: Mapping[str, MarketClass],
+        signals: Sequence[Any],
+        per_year: float,
+        macro: Mapping[str, Any] | None,
+    ) -> CapitalAllocation:
+        regime = macro.get("regime") if macro else None
+        return route_capital(
+            closes,
+            classes,
+            signals,
+            mode=self.settings.mode,
+            periods_per_year=per_year,
+            config=self.config,
+            macro_regime=str(getattr(regime, "value", regime)) if regime is not None else None,
         )
-        labels = recession_months("1850-01", pd.Timestamp(closes.index[-1]))
-        forecaster = MacroRegimeForecaster(
-            macro=self._macro,
-            classes=classes,
-            recession_labels=labels,
-            quote_types=dict.fromkeys(yields, QuoteType.YIELD),
-            yield_unit="fraction",
+
+    def _periods_per_year(self, timeframe: str, closes: pd.DataFrame) -> float:
+        calendar = "24/7" if stages.has_weekends(closes) else "XNYS"
+        return periods_per_year_for(Timeframe.parse(timeframe).seconds, calendar)
+
+    def _record(self, result: AnalysisResult, symbols: int) -> None:
+        self._last = result
+        self._runs.append(
+            RunRecord(
+                as_of=result.as_of,
+                finished_at=datetime.now(UTC),
+                symbols=symbols,
+                timings_s=dict(result.timings_s),
+            )
         )
-        path = forecaster.forecast_path(closes, start=first)
-        return forecaster.forecast_regime(closes), path
 
-    def _capital_bounds(self) -> tuple[float, float]:
-        capital = self.config.capital if self.config is not None else None
-        if capital is None:
-            return 5.0, 50.0
-        return capital.min_allocation_pct, capital.max_allocation_pct
-
-    def _quality_summary(self, *, calendar_checks: bool = True) -> dict[str, Any]:
+    def _quality_summary(self, *, calendar_checks: bool = True) -> DataQuality:
         metrics = (
             self.collector.get_quality_metrics()
             if calendar_checks
             else self.collector.collected_metrics()
         )
         coverage = [m["coverage_pct"] for m in metrics.values() if m.get("coverage_pct")]
-        return {
-            "symbols": len(metrics),
-            "mean_coverage_pct": round(float(np.mean(coverage)), 2) if coverage else None,
-            "dropped": dict(self._dropped),
-            "per_symbol": metrics,
-        }
-
-
-class _Timed:
-    def __init__(self, timings: dict[str, float], name: str) -> None:
-        self.timings, self.name = timings, name
-
-    def __enter__(self) -> None:
-        self.start = time.perf_counter()
-
-    def __exit__(self, *exc: object) -> None:
-        self.timings[self.name] = time.perf_counter() - self.start
-
-
-def _has_weekends(closes: pd.DataFrame) -> bool:
-    index = pd.DatetimeIndex(closes.index)
-    return bool((index.day_of_week >= 5).any())
-
-
-def _lead_lag_rows(table: pd.DataFrame, classes: Mapping[str, MarketClass]) -> list[dict[str, Any]]:
-    if table is None or not len(table):
-        return []
-    rows = table.assign(strength=table["correlation"].abs()).sort_values(
-        "strength", ascending=False
-    )
-    top = rows.head(MAX_LEAD_LAG_ROWS)
-    return [
-        {
-            "leader": leader,
-            "follower": follower,
-            "lag": lag,
-            "correlation": round(corr, 4),
-            "q_value": q,
-            "cross_market": classes[leader] != classes[follower],
-        }
-        for leader, follower, lag, corr, q in zip(
-            top["leader"].astype(str).tolist(),
-            top["follower"].astype(str).tolist(),
-            top["lag"].astype(int).tolist(),
-            top["correlation"].astype(float).tolist(),
-            top["q_value"].astype(float).tolist(),
-            strict=True,
+        return DataQuality(
+            symbols=len(metrics),
+            mean_coverage_pct=round(float(np.mean(coverage)), 2) if coverage else None,
+            dropped=dict(self._dropped),
+            per_symbol=metrics,
         )
-    ]
 
 
-def _route_row(route: Mapping[str, Any]) -> dict[str, Any]:
-    low, high = route["lift_ci"]
-    return {
-        "route": route["route"],
-        "trials": route["trials"],
-        "hit_rate": route["hit_rate"],
-        "baseline_hit_rate": route["baseline_hit_rate"],
-        "lift": route["lift"],
-        "ci_low": low,
-        "ci_high": high,
-        "significant": route["significant"],
-        "confidence": route["confidence"],
-    }
-
-
-def _spread_columns(closes: pd.DataFrame, most: int) -> pd.DataFrame:
-    if closes.shape[1] <= most:
-        return closes
-    picks = np.linspace(0, closes.shape[1] - 1, most).round().astype(int)
-    return closes.iloc[:, np.unique(picks)]
+def _rounded(timings: Mapping[str, float]) -> dict[str, float]:
+    out = {k: round(v, 4) for k, v in timings.items()}
+    out["total"] = round(sum(timings.values()), 4)
+    return out

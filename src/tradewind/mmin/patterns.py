@@ -18,6 +18,7 @@ import pandas as pd
 from tradewind.domain.market import MarketClass
 from tradewind.intelligence.transfer import TransferLearningEngine
 from tradewind.intelligence.transfer.features import MATCH_FEATURES, WARMUP_BARS
+from tradewind.mmin.results import PatternMatch
 
 __all__ = ["PATTERN_TYPE", "current_patterns"]
 
@@ -31,7 +32,7 @@ def current_patterns(
     *,
     horizon_bars: int = 5,
     max_patterns: int = 20_000,
-) -> list[dict[str, Any]]:
+) -> list[PatternMatch]:
     """Learn patterns from `closes` into `engine`, then the best match per symbol."""
     features = {}
     for symbol in closes.columns:
@@ -54,21 +55,21 @@ def current_patterns(
             continue
         matches = engine.find_similar_to_features(vector, classes[symbol], [PATTERN_TYPE])
         out.append(_summary(symbol, classes[symbol], matches))
-    return sorted(out, key=lambda row: -row["confidence"])
+    return sorted(out, key=lambda row: -row.confidence)
 
 
-def _summary(symbol: str, market: MarketClass, matches: list[Any]) -> dict[str, Any]:
+def _summary(symbol: str, market: MarketClass, matches: list[Any]) -> PatternMatch:
     weights = np.array([m.confidence for m in matches])
     directions = np.array([m.pattern.direction for m in matches])
     score = float(weights @ directions / weights.sum()) if weights.sum() > 0 else 0.0
     foreign = [m for m in matches if m.pattern.origin != market]
-    return {
-        "symbol": symbol,
-        "market": market.value,
-        "matches": len(matches),
-        "from_other_markets": len(foreign),
-        "other_markets_weight": round(float(sum(m.confidence for m in foreign)), 4),
-        "expected_direction": "up" if score > 0 else "down" if score < 0 else "none",
-        "confidence": round(abs(score), 4),
-        "nearest_similarity": round(float(matches[0].similarity), 4) if matches else 0.0,
-    }
+    return PatternMatch(
+        symbol=symbol,
+        market=market.value,
+        matches=len(matches),
+        from_other_markets=len(foreign),
+        other_markets_weight=round(float(sum(m.confidence for m in foreign)), 4),
+        expected_direction="up" if score > 0 else "down" if score < 0 else "none",
+        confidence=round(abs(score), 4),
+        nearest_similarity=round(float(matches[0].similarity), 4) if matches else 0.0,
+    )

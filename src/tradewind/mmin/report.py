@@ -3,6 +3,7 @@ transfer routes, signals and allocation, in one self-contained file."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -14,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from tradewind.__about__ import __version__
+from tradewind.mmin.results import AnalysisResult, Correlations, PatternMatch
+from tradewind.research.evaluation.report import number_label
 from tradewind.research.report import chart_library_js
 from tradewind.research.report import template_environment as research_environment
 
@@ -25,18 +28,18 @@ MAX_HEATMAP_SYMBOLS = 60
 def template_environment() -> jinja2.Environment:
     """The report templates of this package, with the `num` filter."""
     env = research_environment("tradewind.mmin")
-    env.filters["num"] = _num
+    env.filters["num"] = number_label
     return env
 
 
-def write_analysis_report(path: Path | str, result: Mapping[str, Any]) -> Path:
+def write_analysis_report(path: Path | str, result: AnalysisResult) -> Path:
     """Write the report of one `MMINEngine.analyze_markets` result (the regime chart
     uses its walk-forward `macro_timeline` when present)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    correlations = result["correlations"]
-    matrix = correlations["matrices"][correlations["signal_window"]]
-    order = [s for s in result["clusters"].get("order", []) if s in matrix.index]
+    correlations = result.correlations
+    matrix = correlations.signal_matrix
+    order = [s for s in result.clusters.order if s in matrix.index]
     order = (order or list(matrix.index))[:MAX_HEATMAP_SYMBOLS]
     html = (
         template_environment()
@@ -47,11 +50,13 @@ def write_analysis_report(path: Path | str, result: Mapping[str, Any]) -> Path:
             generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             result=result,
             heatmap=_heatmap(matrix.loc[order, order]),
-            heatmap_window=correlations["signal_window"],
+            heatmap_window=correlations.signal_window,
             heatmap_cut=len(matrix.index) > len(order),
-            clusters=_clusters(result["clusters"].get("labels", {})),
-            conditions=_conditions(result["market_conditions"]),
-            chart_data=_chart_data(correlations, _probabilities(result.get("macro_timeline"))),
+            clusters=_clusters(result.clusters.labels),
+            conditions=_conditions(result.market_conditions),
+            pattern_columns=[f.name for f in dataclasses.fields(PatternMatch)],
+            pattern_rows=[dataclasses.astuple(p) for p in result.patterns],
+            chart_data=_chart_data(correlations, _probabilities(result.macro_timeline)),
             chart_library=chart_library_js(),
         )
     )
@@ -73,7 +78,7 @@ def _heatmap(matrix: pd.DataFrame) -> dict[str, Any]:
     return {
         "symbols": [str(s) for s in matrix.index],
         "rows": [
-            [(_num(v, 2), heat_color(v)) for v in row]  # (label, colour)
+            [(number_label(v, 2), heat_color(v)) for v in row]  # (label, colour)
             for row in values
         ],
     }
@@ -93,8 +98,8 @@ def _conditions(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def _chart_data(correlations: Mapping[str, Any], timeline: pd.DataFrame | None) -> dict[str, Any]:
-    series = correlations["average_correlation"].dropna()
+def _chart_data(correlations: Correlations, timeline: pd.DataFrame | None) -> dict[str, Any]:
+    series = correlations.average_correlation.dropna()
     data: dict[str, Any] = {
         "avg_corr": {
             "t": (pd.DatetimeIndex(series.index).as_unit("s").asi8).tolist(),
@@ -120,17 +125,3 @@ def _probabilities(path: pd.DataFrame | None) -> pd.DataFrame | None:
     columns = [c for c in path.columns if str(c).startswith("p_")]
     table = path[columns].rename(columns=lambda c: str(c)[2:])
     return table.set_axis(pd.DatetimeIndex(path["as_of"]), axis=0)
-
-
-def _num(value: Any, digits: int = 3) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, bool | str):
-        return str(value)
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if not math.isfinite(number):
-        return "–"
-    return f"{number:,.{digits}f}"

@@ -9,13 +9,15 @@ against the other market classes exactly as the engine's confirmation does
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from typing import Any
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from tradewind.domain.market import MarketClass
+from tradewind.mmin.results import MarketSignal
 from tradewind.signals.confirmation import confirmation_confidence
 
 __all__ = ["MIN_MOMENTUM", "cross_market_signals"]
@@ -36,7 +38,7 @@ def cross_market_signals(
     required: int,
     threshold: float,
     min_confidence: float = 0.0,
-) -> list[dict[str, Any]]:
+) -> list[MarketSignal]:
     """Signals at the last row of `closes` (see module docstring), strongest first.
 
     `conditions` is indexed by symbol with `momentum_score` and `trend_strength`;
@@ -53,19 +55,21 @@ def cross_market_signals(
     out = []
     for signal, agreeing in zip(signals, counts, strict=True):
         adjusted = float(
-            confirmation_confidence(
-                np.array([signal["confidence"]]), np.array([agreeing]), required
-            )[0]
-        )
-        signal.update(
-            market=classes[signal["symbol"]].value,
-            agreeing_markets=int(agreeing),
-            confirmed=bool(agreeing >= required),
-            adjusted_confidence=round(adjusted, 4),
+            confirmation_confidence(np.array([signal.confidence]), np.array([agreeing]), required)[
+                0
+            ]
         )
         if adjusted >= min_confidence:
-            out.append(signal)
-    return sorted(out, key=lambda s: (-s["adjusted_confidence"], s["symbol"]))
+            out.append(
+                dataclasses.replace(
+                    signal,
+                    market=classes[signal.symbol].value,
+                    agreeing_markets=int(agreeing),
+                    confirmed=bool(agreeing >= required),
+                    adjusted_confidence=round(adjusted, 4),
+                )
+            )
+    return sorted(out, key=lambda s: (-s.adjusted_confidence, s.symbol))
 
 
 def _trend_views(conditions: pd.DataFrame) -> dict[str, tuple[int, float]]:
@@ -79,7 +83,7 @@ def _trend_views(conditions: pd.DataFrame) -> dict[str, tuple[int, float]]:
     return views
 
 
-def _lead_lag_signals(closes: pd.DataFrame, pairs: pd.DataFrame) -> list[dict[str, Any]]:
+def _lead_lag_signals(closes: pd.DataFrame, pairs: pd.DataFrame) -> list[MarketSignal]:
     logs = pd.DataFrame(
         np.log(closes.where(closes > 0)), index=closes.index, columns=closes.columns
     )
@@ -102,20 +106,21 @@ def _lead_lag_signals(closes: pd.DataFrame, pairs: pd.DataFrame) -> list[dict[st
 
 
 def _signal(
-    symbol: str, source: str, direction: int, confidence: float, leader: str | None
-) -> dict[str, Any]:
-    return {
-        "symbol": symbol,
-        "source": source,
-        "direction": "long" if direction > 0 else "short",
-        "sign": direction,
-        "confidence": round(float(min(confidence, 1.0)), 4),
-        "leader": leader,
-    }
+    symbol: str, source: Literal["trend", "lead_lag"], direction: int, confidence: float,
+    leader: str | None,
+) -> MarketSignal:  # fmt: skip
+    return MarketSignal(
+        symbol=symbol,
+        source=source,
+        direction="long" if direction > 0 else "short",
+        sign=direction,
+        confidence=round(float(min(confidence, 1.0)), 4),
+        leader=leader,
+    )
 
 
 def _agreeing_markets(
-    signals: list[dict[str, Any]],
+    signals: list[MarketSignal],
     views: Mapping[str, tuple[int, float]],
     classes: Mapping[str, MarketClass],
     corr: pd.DataFrame,
@@ -130,8 +135,8 @@ def _agreeing_markets(
     markets = sorted({classes[s] for s in symbols})
     market_of = np.array([markets.index(classes[s]) for s in symbols])
     view = np.array([views.get(s, (0, 0.0))[0] for s in symbols], dtype=np.int64)
-    rows = np.array([position.get(sig["symbol"], -1) for sig in signals])
-    wanted = np.array([sig["sign"] for sig in signals], dtype=np.int64)
+    rows = np.array([position.get(sig.symbol, -1) for sig in signals])
+    wanted = np.array([sig.sign for sig in signals], dtype=np.int64)
     c = np.nan_to_num(corr.to_numpy(dtype=np.float64)[np.clip(rows, 0, None)], nan=0.0)
     agree = (
         (np.abs(c) >= threshold)

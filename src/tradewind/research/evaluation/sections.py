@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from tradewind.mmin.evaluation.confirmation_eval import ConfirmationEvaluation
-from tradewind.mmin.evaluation.macro_eval import MacroEvaluation
-from tradewind.mmin.evaluation.planted import PlantedFigures
-from tradewind.mmin.evaluation.regime_eval import RegimeEvaluation
-from tradewind.mmin.evaluation.transfer_eval import TransferEvaluation
+from tradewind.research.evaluation.confirmation_eval import ConfirmationEvaluation
+from tradewind.research.evaluation.macro_eval import MacroEvaluation
+from tradewind.research.evaluation.planted import PlantedFigures
+from tradewind.research.evaluation.regime_eval import RegimeEvaluation
+from tradewind.research.evaluation.transfer_eval import TransferEvaluation
 
 __all__ = [
     "Section",
@@ -49,6 +50,10 @@ class Section:
             "method": self.method,
             "notes": list(self.notes),
         }
+
+    def with_note(self, note: str) -> Section:
+        """The same section with `note` added to its notes."""
+        return dataclasses.replace(self, notes=(*self.notes, note))
 
 
 def macro_section(ev: MacroEvaluation) -> Section:

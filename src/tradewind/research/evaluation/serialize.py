@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from datetime import datetime
@@ -16,7 +17,14 @@ __all__ = ["result_to_json"]
 
 def result_to_json(value: Any) -> Any:
     """JSON-safe copy of `value`: DataFrames -> {index: {column: value}}, Series ->
-    {index: value}, timestamps -> ISO strings, NaN/inf -> None, numpy scalars -> Python."""
+    {index: value}, dataclasses -> {field: value} (fields shown in their repr),
+    timestamps -> ISO strings, NaN/inf -> None, numpy scalars -> Python."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: result_to_json(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.repr
+        }
     if isinstance(value, pd.DataFrame):
         return {str(_key(i)): result_to_json(row.to_dict()) for i, row in value.iterrows()}
     if isinstance(value, pd.Series):

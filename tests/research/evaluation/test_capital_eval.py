@@ -6,13 +6,14 @@ import math
 
 import pytest
 
-from tradewind.mmin.evaluation.capital_eval import BASELINE, evaluate_capital
+from tradewind.app.backtest import backtest_config
+from tradewind.research.evaluation.capital_eval import BASELINE, evaluate_capital
 
 pytestmark = pytest.mark.slow
 
 
 def test_capital_evaluation_compares_scaling_with_the_fixed_baseline_on_every_window() -> None:
-    evaluation = evaluate_capital(variants=(BASELINE, "equal + scaling only"))
+    evaluation = evaluate_capital(backtest_config, variants=(BASELINE, "equal + scaling only"))
     whole = evaluation.whole()
     assert {(r.window, r.variant) for r in whole} == {
         (w, v) for w in {r.window for r in whole} for v in (BASELINE, "equal + scaling only")

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from tradewind.data.synthetic import SyntheticMarket, SyntheticSpec, generate
-from tradewind.mmin.evaluation.planted import (
+from tradewind.research.evaluation.planted import (
     DEFAULT_SPEC,
     grid_groups,
     measure_breaks,

@@ -8,7 +8,7 @@ from functools import cache
 import pytest
 
 from tradewind.data.schema import DataError
-from tradewind.mmin.evaluation.macro_eval import MacroEvaluation, evaluate_recession_forecasts
+from tradewind.research.evaluation.macro_eval import MacroEvaluation, evaluate_recession_forecasts
 
 PEAKS = ["1990-07", "2001-03", "2007-12", "2020-02"]
 

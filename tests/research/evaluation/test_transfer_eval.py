@@ -8,7 +8,7 @@ import pytest
 from tradewind.data.catalog import Catalog
 from tradewind.domain.market import MarketClass
 from tradewind.intelligence.transfer import TransferLearningEngine
-from tradewind.mmin.evaluation.transfer_eval import (
+from tradewind.research.evaluation.transfer_eval import (
     DEFAULT_ROUTES,
     TransferEvaluation,
     evaluate_transfer,

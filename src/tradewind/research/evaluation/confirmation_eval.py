@@ -16,10 +16,10 @@ from typing import Any
 
 import yaml
 
-from tradewind.app.backtest import backtest_config
 from tradewind.config import load_config_text
 from tradewind.data.catalog import Catalog
 from tradewind.domain.errors import TradewindError
+from tradewind.research.evaluation.runner import BacktestOutcomeLike, BacktestRunner
 
 __all__ = [
     "ConfirmationEvaluation",
@@ -66,11 +66,13 @@ class ConfirmationEvaluation:
 
 
 def evaluate_confirmation(
+    run_backtest: BacktestRunner,
     config_path: Path | None = None,
     catalog: Catalog | None = None,
     grid: Sequence[tuple[int, float]] = GRID,
 ) -> ConfirmationEvaluation:
-    """Run the example portfolio (or `config_path`) once per window and grid point."""
+    """Run the example portfolio (or `config_path`) once per window and grid point with
+    `run_backtest` (the app's config backtest)."""
     path = config_path or EXAMPLE_CONFIG
     if not path.is_file():
         raise TradewindError(
@@ -83,27 +85,26 @@ def evaluate_confirmation(
     variants = []
     for label, (start, end, dropped) in WINDOWS.items():
         for required, threshold in grid:
-            run = _backtest(raw, catalog, start, end, dropped, required, threshold)
+            run = _backtest(run_backtest, raw, catalog, (start, end, dropped), required, threshold)
             variants.append(_variant(label, required, threshold, run))
     return ConfirmationEvaluation(tuple(variants), _method(grid))
 
 
 def _backtest(
+    run_backtest: BacktestRunner,
     raw: dict[str, Any],
     catalog: Catalog,
-    start: str,
-    end: str,
-    dropped: tuple[str, ...],
+    window: tuple[str, str, tuple[str, ...]],
     required: int,
     threshold: float,
-) -> Any:
-    variant = windowed(raw, start, end, dropped)
+) -> BacktestOutcomeLike:
+    variant = windowed(raw, *window)
     mmin = variant.setdefault("mmin", {})
     mmin["cross_market_signals_required"] = required
     if required:
         mmin["correlation_threshold"] = threshold
     config = load_config_text(yaml.safe_dump(variant), source="confirmation-eval", apply_env=False)
-    return backtest_config(config, catalog)
+    return run_backtest(config, catalog)
 
 
 def windowed(raw: dict[str, Any], start: str, end: str, dropped: tuple[str, ...]) -> dict[str, Any]:
@@ -116,7 +117,9 @@ def windowed(raw: dict[str, Any], start: str, end: str, dropped: tuple[str, ...]
     return variant
 
 
-def _variant(label: str, required: int, threshold: float, outcome: Any) -> ConfirmationVariant:
+def _variant(
+    label: str, required: int, threshold: float, outcome: BacktestOutcomeLike
+) -> ConfirmationVariant:
     run, stats = outcome.run, outcome.results.overall
     info = run.confirmation
     return ConfirmationVariant(

@@ -23,11 +23,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from tradewind.app.backtest import backtest_config
 from tradewind.config import load_config_text
 from tradewind.data.catalog import Catalog
 from tradewind.domain.errors import TradewindError
-from tradewind.mmin.evaluation.confirmation_eval import EXAMPLE_CONFIG, WINDOWS, windowed
+from tradewind.research.evaluation.confirmation_eval import EXAMPLE_CONFIG, WINDOWS, windowed
+from tradewind.research.evaluation.runner import BacktestOutcomeLike, BacktestRunner
 
 __all__ = [
     "VARIANTS",
@@ -79,11 +79,13 @@ class CapitalEvaluation:
 
 
 def evaluate_capital(
+    run_backtest: BacktestRunner,
     config_path: Path | None = None,
     catalog: Catalog | None = None,
     variants: Sequence[str] = tuple(VARIANTS),
 ) -> CapitalEvaluation:
-    """Backtest every variant on every window; returns whole-window and per-year rows."""
+    """Backtest every variant on every window with `run_backtest` (the app's config
+    backtest); returns whole-window and per-year rows."""
     path = config_path or EXAMPLE_CONFIG
     if not path.is_file():
         raise TradewindError(
@@ -95,23 +97,19 @@ def evaluate_capital(
     rows: list[CapitalVariant] = []
     for label, (start, end, dropped) in WINDOWS.items():
         for name in variants:
-            strategy, scaling, settings = VARIANTS[name]
-            outcome = _backtest(raw, catalog, start, end, dropped, strategy, scaling, settings)
+            variant = _variant_config(windowed(raw, start, end, dropped), *VARIANTS[name])
+            config = load_config_text(
+                yaml.safe_dump(variant), source="capital-eval", apply_env=False
+            )
+            outcome = run_backtest(config, catalog)
             rows.extend(_rows(label, name, outcome))
     return CapitalEvaluation(tuple(rows), _method(raw))
 
 
-def _backtest(
-    raw: dict[str, Any],
-    catalog: Catalog,
-    start: str,
-    end: str,
-    dropped: tuple[str, ...],
-    strategy: str,
-    scaling: bool,
-    settings: dict[str, Any],
-) -> Any:
-    variant = windowed(raw, start, end, dropped)
+def _variant_config(
+    variant: dict[str, Any], strategy: str, scaling: bool, settings: dict[str, Any]
+) -> dict[str, Any]:
+    """The windowed raw config with equal market shares and the variant's settings."""
     equal = 100.0 / len(variant["markets"])
     for market in variant["markets"].values():
         market["risk_allocation_pct"] = equal
@@ -125,11 +123,10 @@ def _backtest(
         "base_position_pct": min(fraction * len(variant["markets"]) * 100.0, 100.0),
         **settings,
     }
-    config = load_config_text(yaml.safe_dump(variant), source="capital-eval", apply_env=False)
-    return backtest_config(config, catalog)
+    return variant
 
 
-def _rows(window: str, variant: str, outcome: Any) -> list[CapitalVariant]:
+def _rows(window: str, variant: str, outcome: BacktestOutcomeLike) -> list[CapitalVariant]:
     run = outcome.run
     ts = pd.to_datetime(run.panel.timestamps, utc=True)
     equity = pd.Series(run.equity, index=ts)

@@ -3,20 +3,50 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pandas as pd
 
 from tradewind.__about__ import __version__
-from tradewind.mmin.evaluation.sections import Section
-from tradewind.mmin.report import template_environment
-from tradewind.mmin.serialize import result_to_json
+from tradewind.research.evaluation.sections import Section
+from tradewind.research.evaluation.serialize import result_to_json
 from tradewind.research.report import chart_library_js
+from tradewind.research.report import template_environment as research_environment
 
-__all__ = ["write_evaluation_json", "write_evaluation_report"]
+__all__ = [
+    "number_label",
+    "template_environment",
+    "write_evaluation_json",
+    "write_evaluation_report",
+]
+
+
+def template_environment() -> jinja2.Environment:
+    """The report templates of this package, with the `num` filter (`number_label`)."""
+    env = research_environment("tradewind.research.evaluation")
+    env.filters["num"] = number_label
+    return env
+
+
+def number_label(value: Any, digits: int = 3) -> str:
+    """A figure for a report cell: thousands separators, `digits` decimals, "–" for
+    None, NaN and infinities; text and booleans as they are."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool | str):
+        return str(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if not math.isfinite(number):
+        return "–"
+    return f"{number:,.{digits}f}"
 
 
 def write_evaluation_report(path: Path | str, sections: Sequence[Section]) -> Path:

@@ -10,7 +10,7 @@ import pytest
 from tradewind.data.synthetic import SyntheticSpec
 from tradewind.data.synthetic.spec import SyntheticSpecError
 from tradewind.domain.market import MarketClass
-from tradewind.mmin.evaluation.regime_eval import (
+from tradewind.research.evaluation.regime_eval import (
     CALM_TO_VOLATILE,
     DEFAULT_REGIME_SPEC,
     RegimeEvaluation,

@@ -1,1 +1,0 @@
-"""Out-of-sample measurements of each intelligence feature against plain baselines."""
