@@ -1,25 +1,34 @@
-"""Journals created before the capital tables existed (schema 0001) upgrade to 0002 when
-opened, keep their data, and then take capital records."""
+"""Journals created before the capital tables existed (schema 0001) upgrade to the head
+revision when opened, keep their data, and then take capital records."""
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+import tradewind.store.runs as runs
 from tradewind.store import CapitalEventRecord, Journal, client_order_id
 from tradewind.store.models import Base
-from tradewind.store.schema import create_journal_engine
+from tradewind.store.schema import HEAD_REVISION, create_journal_engine
 
 from ._helpers import CONFIG, T0, order, populate
 
 CAPITAL_TABLES = {"sizing_decisions", "allocations", "capital_events", "capital_status"}
 
 
-def _create_at_0001(target: str) -> str:
-    """A journal at schema 0001 holding one complete run (written by the 0001 code paths)."""
+class _NoLease:
+    def release(self) -> None:
+        return None
+
+
+def _create_at_0001(target: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A journal at schema 0001 holding one complete run (written by the 0001 code paths,
+    which had no writer lease: its table is newer)."""
+    monkeypatch.setattr(runs, "acquire_lease", lambda *_: _NoLease())
     config = Config()
     config.set_main_option("script_location", "tradewind.store:migrations")
     config.set_main_option("path_separator", "os")
@@ -34,16 +43,17 @@ def _create_at_0001(target: str) -> str:
         populate(journal, run_id)
     finally:
         engine.dispose()
+        monkeypatch.undo()
     return run_id
 
 
 def test_a_0001_journal_upgrades_keeps_its_data_and_takes_capital_records(
-    journal_target: str,
+    journal_target: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run_id = _create_at_0001(journal_target)
+    run_id = _create_at_0001(journal_target, monkeypatch)
     with Journal.open(journal_target) as journal:
         with journal.engine.connect() as connection:
-            assert MigrationContext.configure(connection).get_current_revision() == "0002"
+            assert MigrationContext.configure(connection).get_current_revision() == HEAD_REVISION
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []
         assert set(inspect(journal.engine).get_table_names()) >= CAPITAL_TABLES

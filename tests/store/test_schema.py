@@ -31,6 +31,7 @@ TABLES = {
     "allocations",
     "capital_events",
     "capital_status",
+    "run_writers",
 }
 
 

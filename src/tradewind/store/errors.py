@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tradewind.domain.errors import TradewindError
 
-__all__ = ["DuplicateOrderError", "JournalError", "UnknownRunError"]
+__all__ = ["DuplicateOrderError", "JournalError", "UnknownRunError", "WriterBusyError"]
 
 
 class JournalError(TradewindError):
@@ -17,3 +17,7 @@ class UnknownRunError(JournalError):
 
 class DuplicateOrderError(JournalError):
     """An order with this client order id (run id and sequence number) is already stored."""
+
+
+class WriterBusyError(JournalError):
+    """Another process holds the writer lease of this run (one writer per run)."""

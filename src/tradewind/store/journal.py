@@ -10,7 +10,13 @@ Guarantees:
 - `apply_fill` stores a fill at most once per `(venue, trade_id)` (a unique constraint,
   so this holds across processes too) and updates its order's filled quantity and status
   in the same transaction.
-- One process writes a run at a time; readers may open the journal concurrently.
+- One process writes a run at a time: `start_run`, `resume_run` and `write_row` take the
+  run's writer lease (a file lock beside a SQLite journal, an advisory lock on
+  PostgreSQL), held until `close`; a second writer gets `WriterBusyError`. Readers may
+  open the journal concurrently and are never blocked.
+- `write_row` writes everything one session row produced in one transaction, each
+  record at most once (see `tradewind.store.row_batch`), with the row marker last: a
+  crash leaves a row either whole or absent, and writing it again changes nothing.
 
 Bulk writers (`record_orders`, `record_fills`, ...) validate in Python (array-wise for
 columns) and insert in bulk (multi-row INSERTs on SQLite, COPY on PostgreSQL); backtests
@@ -29,7 +35,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tradewind.domain.order_enums import OrderStatus
-from tradewind.store.batch import Batch, Repeated
+from tradewind.store.batch import Batch
 from tradewind.store.capital_records import (
     AllocationRecord,
     CapitalEventRecord,
@@ -63,8 +69,9 @@ from tradewind.store.records import (
     RiskDecisionRecord,
     Rows,
     SignalRecord,
-    client_order_ids,
 )
+from tradewind.store.row_batch import RowBatch
+from tradewind.store.row_writes import ORDER_EVENT_COLUMNS, order_batch, write_row_batch
 from tradewind.store.rows import INSTANT, ORDER_STATUS, build_rows, coerce_record, converter
 from tradewind.store.runs import RunLedger, canonical_json
 from tradewind.store.schema import create_journal_engine, migrate
@@ -79,7 +86,6 @@ from tradewind.store.writes import (
 
 __all__ = ["Journal"]
 
-_EVENT_COLUMNS = ("run_id", "client_order_id", "ts", "status", "detail")
 _SUMMARY = to_text(100_000)
 
 
@@ -115,8 +121,12 @@ class Journal(RunLedger):
         return cls(engine)
 
     def close(self) -> None:
-        """Release every pooled connection (the journal must not be used afterwards)."""
-        self._engine.dispose()
+        """Give up the writer leases and release every pooled connection (the journal
+        must not be used afterwards)."""
+        try:
+            self.release_writers()
+        finally:
+            self._engine.dispose()
 
     def check_writable(self) -> None:
         """Try a write and roll it back: cheap, and done before a long run so that a
@@ -143,6 +153,38 @@ class Journal(RunLedger):
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+    # -- a session row ------------------------------------------------------------------
+
+    def write_row(self, run_id: str, batch: RowBatch) -> bool:
+        """Write everything row `batch.row` of a session produced in one transaction,
+        taking the run's writer lease first if this journal does not hold it yet.
+
+        Each record is stored at most once (orders by client order id, fills by venue
+        and trade id, risk decisions by client order id, signals by ts, market, symbol
+        and strategy, equity by ts; status updates are sets), and the risk state with
+        `"row": batch.row` is saved last as the row marker. Returns False, having written
+        nothing, when the run's marker already reached `batch.row`: writing a row again,
+        after a crash anywhere, changes nothing.
+
+        Raises:
+            UnknownRunError: no such run.
+            WriterBusyError: another process is writing the run.
+            JournalError: an invalid value (named with its table, column and row), a
+                status update of an unknown order, or two records of the batch with one
+                key.
+        """
+        self.acquire_writer(run_id)
+        try:
+            with self._transaction() as connection:
+                return write_row_batch(connection, run_id, batch, text_storage=self._text_storage)
+        except IntegrityError as exc:
+            if self._run_missing(run_id):
+                raise UnknownRunError(
+                    f"unknown run {run_id!r}: start it with start_run first"
+                ) from None
+            reason = str(exc.orig).splitlines()[0]
+            raise JournalError(f"cannot write row {batch.row} of run {run_id}: {reason}") from None
 
     # -- signals and risk decisions ------------------------------------------------------
 
@@ -193,7 +235,7 @@ class Journal(RunLedger):
         event = (run_id, order_id, values["ts_created"], values["status"], values["reason"])
         with self._writing(OrderRow, run_id) as connection:
             insert_rows(connection, OrderRow, batch.names, [row])
-            insert_rows(connection, OrderEventRow, _EVENT_COLUMNS, [event])
+            insert_rows(connection, OrderEventRow, ORDER_EVENT_COLUMNS, [event])
         return str(order_id)
 
     def record_orders(self, run_id: str, orders: Rows[OrderRecord]) -> int:
@@ -210,13 +252,7 @@ class Journal(RunLedger):
         return batch.count
 
     def _order_batch(self, run_id: str, orders: Rows[Any]) -> Batch:
-        batch = build_rows(OrderRecord, orders, text_storage=self._text_storage, run_id=run_id)
-        # The id and the first updated_at derive from seq and ts_created.
-        ids = client_order_ids(run_id, batch.values("seq"))
-        return batch.extended(
-            ("client_order_id", "updated_at", "venue_order_id"),
-            (ids, batch.column("ts_created"), Repeated(None)),
-        )
+        return order_batch(run_id, orders, text_storage=self._text_storage)
 
     def update_order_status(
         self,

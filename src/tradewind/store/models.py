@@ -1,8 +1,9 @@
 """The journal's tables (SQLAlchemy 2 typed declarative).
 
 The schema is created and changed only by the Alembic migrations in
-`tradewind/store/migrations` (0001: trading tables; 0002: capital tables); `tests/store`
-checks that these models and the migrated schema agree. Every table carries `run_id`;
+`tradewind/store/migrations` (0001: trading tables; 0002: capital tables; 0003: the keys
+of `Journal.write_row` and the run writers); `tests/store` checks that these models and
+the migrated schema agree. Every table carries `run_id`;
 wall-clock columns (`runs.created_at`, `runs.finished_at`) are the only ones a journal
 digest leaves out.
 """
@@ -40,6 +41,7 @@ __all__ = [
     "RiskDecisionRow",
     "RiskStateRow",
     "RunRow",
+    "RunWriterRow",
     "SignalRow",
     "SizingDecisionRow",
 ]
@@ -107,7 +109,11 @@ class RiskDecisionRow(Base):
     """A pre-trade risk verdict, in decision order (`seq`)."""
 
     __tablename__ = "risk_decisions"
-    __table_args__ = (Index(None, "run_id", "symbol", "ts"),)
+    __table_args__ = (
+        Index(None, "run_id", "symbol", "ts"),
+        # The keys of `Journal.write_row` (0003; plain in a journal that held duplicates).
+        Index(None, "run_id", "client_order_id", unique=True),
+    )
 
     run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -215,7 +221,7 @@ class EquityRow(Base):
     """A point of the equity curve."""
 
     __tablename__ = "equity"
-    __table_args__ = (Index(None, "run_id", "ts"),)
+    __table_args__ = (Index(None, "run_id", "ts", unique=True),)  # see RiskDecisionRow
 
     point_id: Mapped[int] = mapped_column(_SERIAL, primary_key=True)
     run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK))
@@ -310,3 +316,15 @@ class CapitalStatusRow(Base):
     ts: Mapped[datetime] = mapped_column(Instant())
     summary: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(Text)
+
+
+class RunWriterRow(Base):
+    """Who holds the writer lease of a run on PostgreSQL (written when the lease is
+    taken; the advisory lock, not this row, is the lease)."""
+
+    __tablename__ = "run_writers"
+
+    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pid: Mapped[int] = mapped_column(Integer)
+    host: Mapped[str] = mapped_column(String(255))
+    since: Mapped[datetime] = mapped_column(Instant())

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tradewind.__about__ import __version__
@@ -20,6 +20,7 @@ from tradewind.store.failures import write_failures
 from tradewind.store.models import RunRow
 from tradewind.store.reads import JournalReader
 from tradewind.store.records import RunInfo, RunMode, RunStatus
+from tradewind.store.writer_lease import WriterInfo, WriterLease, acquire_lease, recorded_writer
 
 __all__ = ["RunLedger", "canonical_json"]
 
@@ -60,7 +61,42 @@ def canonical_json(value: Any, *, what: str) -> str:
 
 
 class RunLedger(JournalReader):
-    """Runs of a journal (the base of `Journal`, which adds the run's records)."""
+    """Runs of a journal (the base of `Journal`, which adds the run's records).
+
+    One writer per run: `start_run`, `resume_run` and `Journal.write_row` take the run's
+    writer lease (see `tradewind.store.writer_lease`), which this journal holds until
+    `release_writers` (called by `Journal.close`) or until the process ends.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self._leases: dict[str, WriterLease] = {}
+
+    def acquire_writer(self, run_id: str) -> None:
+        """Take the writer lease of `run_id` (nothing to do if this journal holds it).
+
+        Raises:
+            WriterBusyError: another process, or another `Journal` object, holds it; the
+                message names the run, the journal and the holder's pid, host and start.
+            JournalError: the lease cannot be recorded (a read-only journal).
+        """
+        if run_id not in self._leases:
+            self._leases[run_id] = acquire_lease(self._engine, self._label, run_id)
+
+    def holds_writer(self, run_id: str) -> bool:
+        """Whether this journal holds the writer lease of `run_id`."""
+        return run_id in self._leases
+
+    def recorded_writer(self, run_id: str) -> WriterInfo | None:
+        """Who last took the writer lease of `run_id` (pid, host, since), or None; the
+        record outlives a killed holder, so it does not prove the holder is alive."""
+        return recorded_writer(self._engine, run_id)
+
+    def release_writers(self) -> None:
+        """Give up every writer lease this journal holds."""
+        while self._leases:
+            _, lease = self._leases.popitem()
+            lease.release()
 
     def start_run(
         self,
@@ -78,7 +114,10 @@ class RunLedger(JournalReader):
         text; it is stored as canonical JSON (with the password of any URL in it masked as
         `***`) and hashed with SHA-256.
 
+        The journal takes the new run's writer lease (see `acquire_writer`).
+
         Raises:
+            WriterBusyError: another process holds the lease of `run_id`.
             JournalError: invalid mode, run id or configuration, or `run_id` exists.
         """
         run_mode = _parse(RunMode, mode, "run mode")
@@ -100,6 +139,7 @@ class RunLedger(JournalReader):
         }
         if run_id is not None:
             _check_run_id(run_id)
+            self.acquire_writer(run_id)
             if not self._insert_run({**row, "run_id": run_id}):
                 raise JournalError(f"run {run_id} already exists in the journal")
             return run_id
@@ -113,6 +153,7 @@ class RunLedger(JournalReader):
         prefix = f"{_MODE_PREFIX[run_mode]}-{config_hash[:12]}"
         while not self._insert_run({**row, "run_id": f"{prefix}-{number:04d}"}):
             number += 1  # another process took this number meanwhile
+        self.acquire_writer(f"{prefix}-{number:04d}")
         return f"{prefix}-{number:04d}"
 
     def _insert_run(self, row: dict[str, Any]) -> bool:
@@ -132,10 +173,12 @@ class RunLedger(JournalReader):
             yield connection
 
     def resume_run(self, run_id: str) -> RunInfo:
-        """Mark a running or interrupted run as running again (after a restart).
+        """Mark a running or interrupted run as running again (after a restart), taking
+        its writer lease first (see `acquire_writer`).
 
         Raises:
             UnknownRunError: no such run.
+            WriterBusyError: another process is writing the run (nothing is changed).
             JournalError: the run already finished or failed.
         """
         info = self.run(run_id)
@@ -144,6 +187,7 @@ class RunLedger(JournalReader):
                 f"run {run_id} is {info.status.value}; only a running or interrupted run "
                 "can be resumed (start a new run instead)"
             )
+        self.acquire_writer(run_id)
         with self._transaction() as connection:
             connection.execute(
                 update(RunRow)
