@@ -1,6 +1,7 @@
 """Child process for the crash tests: runs a paper session and SIGKILLs itself at the
-point named on the command line (`row:N`, `order:N`, `fill:N`, `marker:N`), or runs to
-the end (`none`). Test code: the kill hooks wrap the journal from outside."""
+point named on the command line (`row:N` after row N, `before:N` / `after:N` around
+the N-th journal step write), or runs to the end (`none`). Test code: the kill hooks
+wrap the journal from outside."""
 
 from __future__ import annotations
 
@@ -45,12 +46,8 @@ def main() -> None:
         def on_row(t: int) -> None:
             if t == stop_at:
                 _die()
-    elif kind == "order":  # right after an order was durably journaled
-        _kill_on_call("record_order", int(number), before=False)
-    elif kind == "fill":  # before a fill reaches the journal
-        _kill_on_call("apply_fill", int(number), before=True)
-    elif kind == "marker":  # after a row's records, before its row marker
-        _kill_on_call("save_risk_state", int(number), before=True)
+    elif kind in ("before", "after"):  # around one journal step (one transaction)
+        _kill_on_call("write_row", int(number), before=kind == "before")
     config = load_config(Path(config_path), apply_env=False)
     session = TradingSession(config, Catalog(catalog_dir), journal_path, mode="paper")
     report = session.run(on_row=on_row)

@@ -89,15 +89,8 @@ def _fail_once(monkeypatch: pytest.MonkeyPatch, name: str, call: int) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "call"),
-    [
-        ("record_order", 30),
-        ("record_risk_decisions", 10),
-        ("apply_fill", 20),
-        ("update_order_status", 5),
-        ("record_signals", 40),
-        ("record_equity", 50),
-        ("save_risk_state", 100),
-    ],
+    # Journal steps (one transaction each): at an open, at a close, late in the run.
+    [("write_row", 30), ("write_row", 61), ("write_row", 200)],
 )
 def test_a_failed_write_then_a_rerun_gives_the_journal_of_an_uninterrupted_run(
     name: str,

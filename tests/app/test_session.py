@@ -80,7 +80,7 @@ def _child(point: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.slow
 def test_sigkill_at_several_points_loses_and_duplicates_nothing(backtest, tmp_path):
-    for point in ("order:40", "fill:25", "row:300", "marker:100"):
+    for point in ("after:81", "before:150", "row:300", "before:60"):
         killed = _child(point, tmp_path)
         assert killed.returncode == -signal.SIGKILL, (point, killed.stderr[-2000:])
     finished = _child("none", tmp_path)
@@ -99,14 +99,17 @@ def test_sigkill_at_several_points_loses_and_duplicates_nothing(backtest, tmp_pa
 
 
 class _Raising:
-    """A feed whose source fails from one row on (a venue outage, an auth error)."""
+    """A feed whose source fails from one row on (a venue outage, an auth error), and
+    answers again from `recover_at` on, if given."""
 
-    def __init__(self, inner, fail_at: int) -> None:
-        self._inner, self._fail_at = inner, fail_at
+    def __init__(self, inner, fail_at: int, recover_at: int | None = None) -> None:
+        self._inner, self._fail_at, self._recover_at = inner, fail_at, recover_at
         self.symbols = inner.symbols
+        self.polled: list[int] = []
 
     def poll(self, row: int) -> FeedRow:
-        if row >= self._fail_at:
+        self.polled.append(row)
+        if row >= self._fail_at and (self._recover_at is None or row < self._recover_at):
             raise ConnectionError("venue unreachable")
         return self._inner.poll(row)
 
@@ -153,6 +156,34 @@ def test_a_failing_and_a_silent_feed_pause_only_their_markets(config, tmp_path):
     last_crypto = max(o.ts_created for o in orders if o.market == "crypto")
     row_150 = faulty.live.timestamps[150]
     assert last_crypto.timestamp() * 1e9 < row_150
+
+
+@pytest.mark.slow
+def test_a_feed_that_recovers_is_retried_with_backoff_and_its_market_resumes(config, tmp_path):
+    session = TradingSession(config, Catalog(tmp_path / "c"), tmp_path / "recover.sqlite")
+    feed = _Raising(session.feeds["crypto"], fail_at=150, recover_at=190)
+    session.feeds["crypto"] = feed
+    report = session.run()
+    assert "crypto" not in report.paused
+    kinds = [(e["event"], e["row"]) for e in report.feed_events if e["market"] == "crypto"]
+    assert kinds[0] == ("paused", 150)
+    assert kinds[-1][0] == "resumed"
+    assert kinds[-1][1] >= 190
+    # Backoff: retries at 151, 153, 157, 165, 181, 213 ... (waits double), not every row.
+    retries = [row for kind, row in kinds if kind == "retrying"]
+    assert retries[:4] == [151, 153, 157, 165]
+    assert [row for row in feed.polled if 150 <= row < kinds[-1][1]] == [150, *retries[:-1]]
+    # The market trades again after it resumed; its signals are journaled again.
+    journal = Journal.open(tmp_path / "recover.sqlite")
+    try:
+        signals = [s for s in journal.signals(report.run_id) if s.market == "crypto"]
+        saved = journal.load_risk_state(report.run_id)
+    finally:
+        journal.close()
+    resumed_ns = int(session.live.timestamps[kinds[-1][1]])
+    assert any(pd.Timestamp(s.ts).value >= resumed_ns for s in signals)
+    assert saved is not None
+    assert saved["paused"] == {}
 
 
 def _tight_drawdown_config(tmp_path: Path):

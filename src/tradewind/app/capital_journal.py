@@ -17,7 +17,7 @@ from tradewind.engine.state import KernelState
 from tradewind.store import Journal
 from tradewind.store.records import client_order_id
 
-__all__ = ["CapitalJournalCursor", "journal_capital"]
+__all__ = ["CapitalJournalCursor", "CapitalRows", "journal_capital"]
 
 _MARKET_ORDER = 0
 
@@ -45,64 +45,46 @@ def journal_capital(
     journal.save_capital_status(run_id, ts_end, record.summary, record.status)
 
 
+@dataclass(frozen=True, slots=True)
+class CapitalRows:
+    """Capital records for one journal step (the fields of a `store.RowBatch`)."""
+
+    sizing_decisions: list[dict[str, Any]]
+    allocations: list[dict[str, Any]]
+    capital_events: list[dict[str, Any]]
+
+
 @dataclass(slots=True)
 class CapitalJournalCursor:
-    """How much of a paper session's capital record is already journaled."""
+    """How much of a paper session's capital record has been handed to the journal."""
 
     decisions: int = 0
     allocations: int = 0
     events: int = 0
 
-    @classmethod
-    def resumed(cls, journal: Journal, run_id: str) -> CapitalJournalCursor:
-        """The cursor of a run a crash interrupted (what it journaled so far)."""
-        return cls(
-            len(journal.sizing_decisions(run_id)),
-            len(journal.allocations(run_id)),
-            len(journal.capital_events(run_id)),
-        )
-
-    def write(
-        self, journal: Journal, run_id: str, driver: CapitalDriver, state: KernelState
-    ) -> None:
-        """Journal what the driver decided since the last call (after the row ran, so
-        each sizing decision links to the order it produced)."""
+    def take(self, run_id: str, driver: CapitalDriver, state: KernelState) -> CapitalRows:
+        """What the driver decided since the last call (after the row ran, so each
+        sizing decision links to the order it produced)."""
+        sizing: list[dict[str, Any]] = []
         new = driver.decisions[self.decisions :]
         if new:
-            n = state.n_orders
             order_ids = {
                 (int(state.o_row[i]), int(state.o_book[i])): client_order_id(run_id, i)
-                for i in range(n)
+                for i in range(state.n_orders)
                 if state.o_kind[i] == _MARKET_ORDER
             }
             frame = CapitalRecord.from_lists(new, [], [], {}, "").decisions
-            journal.record_sizing_decisions(run_id, _sizing_rows(frame, order_ids))
+            sizing = _sizing_rows(frame, order_ids)
             self.decisions += len(new)
         allocations = driver.allocations[self.allocations :]
-        if allocations:
-            journal.record_allocations(run_id, _allocation_rows(pd.DataFrame(allocations)))
-            self.allocations += len(allocations)
+        self.allocations += len(allocations)
         events = driver.events[self.events :]
-        if events:
-            journal.record_capital_events(run_id, _event_rows(pd.DataFrame(events)))
-            self.events += len(events)
-
-    def finish(
-        self, journal: Journal, run_id: str, driver: CapitalDriver, state: KernelState, row: int
-    ) -> None:
-        """Save the status after `row`; at the panel's last row also journal the trades
-        closed since the last decision and the events of the final equity.
-
-        A session stopped earlier journals neither: resumed, it replays the same rows
-        and meets those trades at its next decision, as an uninterrupted run does, and
-        events of the early stop would take the place of later ones in the cursor.
-        """
-        self.write(journal, run_id, driver, state)
-        record = driver.finish(state, row)
-        if row == driver.panel.shape[0] - 1:
-            self.write(journal, run_id, driver, state)
-        ts = int(driver.panel.timestamps[row])
-        journal.save_capital_status(run_id, ts, record.summary, record.status)
+        self.events += len(events)
+        return CapitalRows(
+            sizing,
+            _allocation_rows(pd.DataFrame(allocations)) if allocations else [],
+            _event_rows(pd.DataFrame(events)) if events else [],
+        )
 
 
 def _sizing_rows(

@@ -24,6 +24,7 @@ from tradewind.app.market_data import (
     series_entry,
     window_span,
 )
+from tradewind.app.venue_choice import live_mode_problem, provider_problem
 from tradewind.config import ConfigIssue, MarketConfig, TradewindConfig
 from tradewind.config.fieldtypes import did_you_mean
 from tradewind.config.locate import FieldLocator
@@ -84,6 +85,7 @@ def preflight(
     *,
     source: str | os.PathLike[str] | None = None,
     apply_env: bool = True,
+    run: str | None = None,
 ) -> PreflightReport:
     """Check every enabled market as a run would: strategies and their parameters, and
     (with a catalog) each symbol's series and its bars within `data.start`..`data.end`.
@@ -94,6 +96,9 @@ def preflight(
         source: the YAML file `config` was loaded from, for line numbers.
         apply_env: whether `config` was loaded with `TRADEWIND_...` overrides (their
             variables are then named instead of lines).
+        run: the run about to start (`backtest`, `paper`, `advisory`); None checks the
+            config's own `mode`. Paper, advisory and live runs need a venue adapter for
+            every market's provider; `mode: live` needs an operator session.
 
     Raises:
         ConfigError: every problem at once, each as
@@ -106,6 +111,7 @@ def preflight(
     notes: list[str] = []
     windows: list[SeriesWindow] = []
     entries: list[CatalogEntry] = []
+    issues.extend(_venue_issues(config, run or config.mode.value, locator))
     for name, market in config.enabled_markets.items():
         issues.extend(_strategy_issues(name, market, locator))
         issues.extend(_short_issues(config, name, market, locator))
@@ -129,6 +135,19 @@ def preflight(
     if issues:
         raise locator.error(issues)
     return PreflightReport(windows=tuple(windows), notes=tuple(notes))
+
+
+def _venue_issues(config: TradewindConfig, run: str, locator: FieldLocator) -> list[ConfigIssue]:
+    """Never simulate silently: no adapter for a provider, or live outside an operator."""
+    issues = []
+    if problem := live_mode_problem(config):
+        issues.append(locator.issue(("mode",), problem))
+    if run not in ("paper", "advisory", "live"):
+        return issues  # a backtest simulates by definition, and says so
+    for name, market in config.enabled_markets.items():
+        if problem := provider_problem(name, market):
+            issues.append(locator.issue(("markets", name, "provider"), problem))
+    return issues
 
 
 def _strategy_issues(name: str, market: MarketConfig, locator: FieldLocator) -> list[ConfigIssue]:
@@ -255,6 +274,7 @@ def check_run(
     source: str | os.PathLike[str],
     catalog_dir: os.PathLike[str] | None = None,
     journal: str | None = None,
+    run: str = "backtest",
 ) -> RunStart:
     """The checks every backtest, paper and advisory run passes before it loads data:
     the preflight over the run's catalog, then a write to its journal (`journal`, or the
@@ -267,7 +287,7 @@ def check_run(
     from tradewind.app.journal_access import check_journal_writable  # SQLAlchemy: runs only
 
     catalog = catalog_for(config, Path(catalog_dir) if catalog_dir is not None else None)
-    preflight(config, catalog, source=source)
+    preflight(config, catalog, source=source, run=run)
     target = journal or config.backtest.journal
     check_journal_writable(target)
     return RunStart(catalog=catalog, journal=target)

@@ -1,13 +1,15 @@
-"""Paper and advisory runs: the backtest engine stepped one row at a time over a feed,
-with every order journaled durably before the next row can fill it.
+"""Paper and advisory runs: the engine decides row by row over a feed, and every order
+goes through its market's venue (`app.venue_routes`, `app.venue_bridge`).
 
 Per row: poll each market's feed (a feed that raises pauses that market only; a silent
-feed simply has no new bars), step the engine loop over the row, then journal what the
-row produced: new orders (durable before the next row, where a market order fills),
-fills (exactly once, keyed by trade id), status changes, signals (marked advisory in
-advisory mode), equity, and the risk state with the row marker. A restart replays the
-same deterministic loop up to the marker from the same inputs, re-journals whatever a
-crash cut short (duplicates are refused by client order id and trade id) and carries on.
+feed simply has no new bars); hand the new bars to bar-driven venues (the simulator)
+and apply what the venues report (fills, cancels, rejects); let the compiled loop
+decide on the row (`FILLS_AT_VENUE`: signals -> aggregation -> risk -> orders); journal
+the new orders durably, then send them; apply what comes back; then journal the
+row's risk decisions, signals (marked advisory in advisory mode), equity and the row
+marker. A restart replays the same deterministic loop, venues included, up to the
+marker without writing, re-journals whatever a crash cut short (duplicates are refused
+by client order id and trade id) and carries on.
 
 Signals: strategies are checked for look-ahead on start and then computed over the
 data the feed knows; a replay knows its recording up front, a live feed grows one bar
@@ -17,41 +19,45 @@ targets at row t, so both give the same decisions).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from tradewind.app.capital_journal import CapitalJournalCursor
+from tradewind.app.capital_journal import CapitalJournalCursor, CapitalRows
 from tradewind.app.engine_setup import engine_spec_from_config
+from tradewind.app.feed_health import PAUSE_PREFIX, FeedHealth
 from tradewind.app.journal_access import open_journal
-from tradewind.app.journaling import JOURNAL_ORDER_STATUS, JOURNAL_ORDER_TYPE, SIM_VENUE
 from tradewind.app.market_data import prepare_market_data
-from tradewind.app.session_journal import SessionJournalCursor
+from tradewind.app.session_records import SessionRecords
+from tradewind.app.session_rows import RowWriter
 from tradewind.app.signal_decisions import LoopLog, outcome_counts, signal_decisions
+from tradewind.app.venue_bridge import VenueBridge
+from tradewind.app.venue_routes import route_markets, routes_summary
 from tradewind.config import TradewindConfig
 from tradewind.data.catalog import Catalog
 from tradewind.domain.errors import TradewindError
+from tradewind.domain.order_events import OrderEvent
 from tradewind.engine.books import BookSet, build_books
 from tradewind.engine.capital_driver import CapitalDriver
 from tradewind.engine.correlation import confirm_books, panel_correlations
 from tradewind.engine.feeds import ReplayFeed, RowFeed
 from tradewind.engine.inputs import kernel_inputs, run_rows
 from tradewind.engine.kernel import KIND_MARKET, STATUS_DENIED
-from tradewind.engine.logs import KINDS, STATUSES
 from tradewind.engine.panel import MarketPanel, panel_from_aligned
 from tradewind.engine.setup import EngineSpec
 from tradewind.engine.state import KernelState
+from tradewind.engine.venue_fills import BookCosts
 from tradewind.risk.ladder import initial_state_vector
 from tradewind.risk.limits import LimitField
-from tradewind.risk.reasons import RiskReason
 from tradewind.risk.state import RiskState
 from tradewind.store import Journal
-from tradewind.store.errors import DuplicateOrderError, UnknownRunError
-from tradewind.store.records import RunInfo, client_order_id
+from tradewind.store.errors import UnknownRunError
+from tradewind.store.records import RunInfo
+from tradewind.store.row_batch import CapitalStatus
 from tradewind.strategies.api import BarWindow
 from tradewind.strategies.lookahead import require_causal
 
@@ -78,6 +84,10 @@ class SessionReport:
     """Orders risk refused (they are journaled as rejected, nothing filled)."""
     signal_outcomes: dict[str, int] = field(default_factory=dict)
     """How many journaled signals had each outcome (`tradewind.app.signal_decisions`)."""
+    venues: tuple[str, ...] = ()
+    """Per market, the venue its orders went to and where its bars came from."""
+    feed_events: tuple[dict[str, object], ...] = ()
+    """Feed outages of this call: paused, retrying, retry failed, resumed (`app.feed_health`)."""
 
 
 class TradingSession:
@@ -128,6 +138,15 @@ class TradingSession:
         self._journal_target = journal
         self._run_id = run_id
         self.paused: dict[str, str] = {}
+        self.feed_health = FeedHealth()
+        """Feed outages: paused, retrying with backoff, resumed (journaled per step)."""
+        self.feed_events: list[dict[str, object]] = []
+        """Every feed transition of the last `run`."""
+        routes = route_markets(config, self.spec)  # refuses a provider without an adapter
+        self.venues = routes_summary(routes)
+        self.venue_lines = [route.describe() for route in routes]
+        self.event_log: list[tuple[str, OrderEvent]] = []
+        """Every venue event of the last `run`, with its venue (the order path's log)."""
 
     # -- public -------------------------------------------------------------------
 
@@ -140,60 +159,20 @@ class TradingSession:
         last = n_rows - 1 if until_row is None else min(until_row, n_rows - 1)
         journal = open_journal(self._journal_target)
         try:
-            run_id, done_row = self._open_run(journal)
-            state, risk = self._fresh_state()
-            driver = self._capital_driver()
-            books = driver.books if driver is not None else self.books
-
-            def step(start: int, stop: int) -> None:
-                run_rows(start, stop, self.live, self.spec, self.inputs, books,
-                         len(self.strategy_names), self.market_limits, risk, state)  # fmt: skip
-
-            def advance(start: int, stop: int) -> None:
-                if driver is None:
-                    step(start, stop)
-                else:
-                    driver.run_span(start, stop, step, state, self.market_limits)
-
-            # What a crash or a failed write left of the row after the marker.
-            cursor = SessionJournalCursor.read(journal, run_id, self.live.timestamps)
-            capital_seen = CapitalJournalCursor()
-            if done_row >= 0:
-                for t in range(done_row + 1):
-                    self._poll(t)
-                advance(0, done_row + 1)
-                if driver is not None:
-                    capital_seen = CapitalJournalCursor.resumed(journal, run_id)
-            for t in range(done_row + 1, last + 1):
-                self._poll(t)
-                counts = (state.n_orders, state.n_fills)
-                opening = state.pos.copy()
-                state.ensure_free(3 * len(self.books.symbol) + 16)
-                advance(t, t + 1)
-                self._journal_row(journal, run_id, t, state, risk, counts, opening, cursor)
-                if driver is not None:
-                    capital_seen.write(journal, run_id, driver, state)
-                if on_row is not None:
+            run_id, done_step = self._open_run(journal)
+            loop = self._loop(journal, run_id)
+            self.feed_health, self.feed_events = FeedHealth(), []
+            for t in range(last + 1):
+                loop.row(t, done_step)
+                if on_row is not None and 2 * t + 1 > done_step:
                     on_row(t)
-            if driver is not None:
-                capital_seen.finish(journal, run_id, driver, state, last)
             if last == n_rows - 1:
+                loop.close_run(2 * n_rows, last)
                 journal.finish_run(run_id, "finished", {"paused": self.paused})
-            n = state.n_orders
-            market = state.o_kind[:n] == KIND_MARKET
-            return SessionReport(
-                run_id=run_id,
-                rows=last + 1,
-                resumed_from_row=done_row if done_row >= 0 else None,
-                orders=n,
-                fills=state.n_fills,
-                paused=dict(self.paused),
-                positions=self._positions(state),
-                final_equity=float(state.money[1]),
-                market_orders=int(market.sum()),
-                denied_orders=int((market & (state.o_status[:n] == STATUS_DENIED)).sum()),
-                signal_outcomes=dict(outcome_counts(journal.signal_decisions(run_id))),
-            )
+            else:
+                loop.save_capital_status(journal, last)
+            self.event_log = loop.bridge.event_log
+            return self._report(journal, run_id, last, (done_step + 1) // 2 - 1, loop.state)
         finally:
             journal.close()
 
@@ -215,14 +194,19 @@ class TradingSession:
     # -- steps --------------------------------------------------------------------
 
     def _poll(self, t: int) -> None:
+        """Row `t`'s bars from every feed; a failing feed pauses its market only, and
+        is retried with backoff until it answers and the market resumes."""
         for name, feed in self.feeds.items():
-            if name in self.paused and self.paused[name].startswith("feed failed"):
+            if not self.feed_health.due(name, t):
                 continue
             try:
                 row = feed.poll(t)
             except Exception as exc:  # any source failure pauses only this market
-                self.disable_market(name, f"feed failed at row {t}: {type(exc).__name__}: {exc}")
+                self.disable_market(name, self.feed_health.failed(name, t, exc))
                 continue
+            if self.feed_health.is_down(name):
+                self.feed_health.recovered(name, t)
+                self.enable_market(name)
             cols = list(feed.symbols)
             live = self.live
             live.fresh[t, cols] = row.fresh
@@ -232,74 +216,39 @@ class TradingSession:
         previous = self.live.mark[t - 1] if t > 0 else np.full(self.live.shape[1], np.nan)
         self.live.mark[t] = np.where(self.live.fresh[t], self.live.close[t], previous)
 
-    def _journal_row(
-        self,
-        journal: Journal,
-        run_id: str,
-        t: int,
-        state: KernelState,
-        risk: np.ndarray,
-        counts: tuple[int, int],
-        opening: np.ndarray,
-        cursor: SessionJournalCursor,
-    ) -> None:
-        """Journal what row `t` produced (`counts`: orders and fills before it; `opening`:
-        book positions before it); after an interruption, only what `cursor` says is
-        missing (orders and fills are refused as duplicates by their ids)."""
-        ts = int(self.live.timestamps[t])
-        advisory = self.mode == "advisory"
-        decisions = []
-        for i in range(counts[0], state.n_orders):
-            record = self._order_record(state, i)
-            with contextlib.suppress(DuplicateOrderError):
-                journal.record_order(run_id, record)
-            if state.o_kind[i] == 0:
-                decisions.append(_decision(record, state, i, run_id))
-        if decisions and t > cursor.decisions_through:
-            journal.record_risk_decisions(run_id, decisions)
-        for j in range(counts[1], state.n_fills):
-            journal.apply_fill(run_id, self._fill_record(run_id, state, j))
-        statuses = state.o_status[: state.n_orders]
-        journaled = cursor.statuses[: state.n_orders]
-        known = np.full(state.n_orders, -1, dtype=np.int64)
-        known[: len(journaled)] = journaled
-        new = statuses[len(journaled) :]
-        # New orders were recorded as submitted (open) or rejected (denied).
-        known[len(journaled) :] = np.where((new == 0) | (new == 3), new, -1)
-        for changed in np.flatnonzero((statuses != known) & (statuses != 1)).tolist():
-            status = STATUSES[statuses[changed]]
-            if status != "open":
-                journal.update_order_status(client_order_id(run_id, changed),
-                                            JOURNAL_ORDER_STATUS[status], ts)  # fmt: skip
-        if t > cursor.signals_through:
-            log = LoopLog.of_row(state, t, counts, opening)
-            self._journal_signals(journal, run_id, t, log, advisory)
-        if t > cursor.equity_through:
-            equity, cash = float(state.money[1]), float(state.money[0])
-            journal.record_equity(run_id, [{"ts": ts, "equity": equity, "cash": cash,
-                "gross_exposure": float(state.gross_out[t]), "net_exposure": equity - cash,
-                "leverage": float(state.gross_out[t]) / equity, "drawdown": 0.0}])  # fmt: skip
-        marker = RiskState.from_vector(risk).to_dict() | {"row": t, "paused": self.paused}
-        journal.save_risk_state(run_id, ts, marker)
-        cursor.statuses = statuses.copy()
+    def _loop(self, journal: Journal, run_id: str) -> _Loop:
+        """A fresh engine state, venues and order path for one pass over the rows."""
+        state, risk = self._fresh_state()
+        driver = self._capital_driver()
+        books = driver.books if driver is not None else self.books
+        records = SessionRecords(run_id, self.live, self.spec, books)
+        writer = RowWriter(journal, run_id)
+        bridge = VenueBridge(
+            routes=route_markets(self._config, self.spec),
+            records=records,
+            inputs=self.inputs,
+            costs=BookCosts(books.symbol, books.stop_pct, books.take_pct),
+            sink=writer,
+        )
+        return _Loop(self, state, risk, driver, books, writer, records, bridge)
 
-    def _journal_signals(
-        self, journal: Journal, run_id: str, t: int, log: LoopLog, advisory: bool
-    ) -> None:
+    def signal_rows(self, loop: _Loop, t: int, log: LoopLog) -> list[dict[str, object]]:
+        """Row `t`'s signals as journal records, each with what the engine did with it."""
         s = self.books.signals
+        advisory = self.mode == "advisory"
         markets = [m.name for m in self.spec.markets]
         at = [i for i in np.flatnonzero(s.row == t) if markets[int(s.market[i])] not in self.paused]
         if not at:
-            return
+            return []
         decisions = signal_decisions(
             self.books,
             np.array(at, dtype=np.int64),
             log,
-            lambda seq: client_order_id(run_id, seq),
+            loop.records.coid,
             self._confirmation,
             self.spec.correlation.confirm_required,
         )
-        rows = [
+        return [
             {
                 "ts": int(self.live.timestamps[t]),
                 "market": markets[int(s.market[i])],
@@ -315,52 +264,33 @@ class TradingSession:
             }
             for i, decision in zip(at, decisions, strict=True)
         ]
-        journal.record_signals(run_id, rows)
 
     # -- helpers ------------------------------------------------------------------
 
-    def _order_record(self, state: KernelState, i: int) -> dict[str, object]:
-        book = int(state.o_book[i])
-        kind = KINDS[state.o_kind[i]]
-        price = float(state.o_price[i])
-        names = self.books.strategies[book]
-        mask = int(state.o_contrib[i])
-        return {
-            "seq": i,
-            "ts_created": int(self.live.timestamps[state.o_row[i]]),
-            "market": self.spec.markets[int(self.books.market[book])].name,
-            "symbol": self.live.symbols[int(self.books.symbol[book])],
-            "side": "buy" if state.o_side[i] > 0 else "sell",
-            "order_type": JOURNAL_ORDER_TYPE[kind],
-            "quantity": float(state.o_req[i]),
-            "price": price if kind == "take_profit" else None,
-            "trigger_price": price if kind == "stop_loss" else None,
-            "status": "rejected" if state.o_status[i] == 3 else "submitted",
-            "strategies": ",".join(n for b, n in enumerate(names) if (mask >> b) & 1),
-            "reason": RiskReason(int(state.o_reason[i])).name,
-            "venue": SIM_VENUE,
-        }
-
-    def _fill_record(self, run_id: str, state: KernelState, j: int) -> dict[str, object]:
-        i = int(state.f_order[j])
-        book = int(state.o_book[i])
-        qty = float(state.f_qty[j])
-        coid = client_order_id(run_id, i)
-        return {
-            "trade_id": f"{coid}-F1",
-            "venue": SIM_VENUE,
-            "client_order_id": coid,
-            "ts": int(self.live.timestamps[state.f_row[j]]),
-            "market": self.spec.markets[int(self.books.market[book])].name,
-            "symbol": self.live.symbols[int(self.books.symbol[book])],
-            "side": "buy" if qty > 0 else "sell",
-            "qty": abs(qty),
-            "price": float(state.f_price[j]),
-            "commission": float(state.f_fee[j]),
-        }
+    def _report(
+        self, journal: Journal, run_id: str, last: int, done_row: int, state: KernelState
+    ) -> SessionReport:
+        n = state.n_orders
+        market = state.o_kind[:n] == KIND_MARKET
+        return SessionReport(
+            run_id=run_id,
+            rows=last + 1,
+            resumed_from_row=done_row if done_row >= 0 else None,
+            orders=n,
+            fills=state.n_fills,
+            paused=dict(self.paused),
+            positions=self._positions(state),
+            final_equity=float(state.money[1]),
+            market_orders=int(market.sum()),
+            denied_orders=int((market & (state.o_status[:n] == STATUS_DENIED)).sum()),
+            signal_outcomes=dict(outcome_counts(journal.signal_decisions(run_id))),
+            venues=tuple(self.venue_lines),
+            feed_events=tuple(self.feed_events),
+        )
 
     def _open_run(self, journal: Journal) -> tuple[str, int]:
-        config_json = self._config.model_dump_json()  # the journal masks URL passwords
+        # the journal masks URL passwords; the venues are stored with the configuration
+        config_doc = json.loads(self._config.model_dump_json()) | {"venues": self.venues}
         latest = journal.latest_run(mode=self.mode) if self._run_id is None else None
         candidate = self._run_id or (latest.run_id if latest else None)
         if candidate is not None:
@@ -371,9 +301,10 @@ class TradingSession:
                 journal.resume_run(info.run_id)
                 saved = journal.load_risk_state(info.run_id) or {}
                 for name, reason in (saved.get("paused") or {}).items():
-                    self.disable_market(name, reason)
-                return info.run_id, int(saved.get("row", -1))
-        run_id = journal.start_run(self.mode, config_json, run_id=self._run_id)
+                    if not reason.startswith(PAUSE_PREFIX):  # the replay meets feed failures again
+                        self.disable_market(name, reason)
+                return info.run_id, int(saved.get("row", -1))  # the last journal step
+        run_id = journal.start_run(self.mode, config_doc, run_id=self._run_id)
         return run_id, -1
 
     def _capital_driver(self) -> CapitalDriver | None:
@@ -414,25 +345,100 @@ class TradingSession:
         return held
 
 
-def _decision(
-    order: Mapping[str, object], state: KernelState, i: int, run_id: str
-) -> dict[str, object]:
-    """The risk decision behind market order `i` (approve, reduce or deny, and why)."""
-    requested, approved = float(state.o_req[i]), float(state.o_ok[i])
-    reason = RiskReason(int(state.o_reason[i]))
-    action = "deny" if approved <= 0 else "reduce" if approved < requested else "approve"
-    return {
-        "ts": order["ts_created"],
-        "market": order["market"],
-        "symbol": order["symbol"],
-        "strategies": order["strategies"],
-        "requested_qty": requested,
-        "approved_qty": approved,
-        "action": action,
-        "reason_code": int(reason),
-        "reason": "" if reason is RiskReason.APPROVED else reason.text,
-        "client_order_id": client_order_id(run_id, i),
-    }
+@dataclass(slots=True)
+class _Loop:
+    """One pass over the rows: engine state, risk state, capital driver, order path.
+
+    Each row is two journal steps, each written in one transaction: step `2t` at the
+    bar's open (fills at the open and the protective orders they place, durable
+    before they are sent; then stops and limits work the rest of the bar) and step
+    `2t + 1` at its close (the venue events since, the engine's decisions and new
+    orders, durable before they are sent, signals, equity, capital records). A step
+    at or before `done_step` was journaled before a restart: it is replayed, venues
+    included, and written again by no one.
+    """
+
+    session: TradingSession
+    state: KernelState
+    risk: np.ndarray
+    driver: CapitalDriver | None
+    books: BookSet
+    writer: RowWriter
+    records: SessionRecords
+    bridge: VenueBridge
+    capital: CapitalJournalCursor = field(default_factory=CapitalJournalCursor)
+
+    def row(self, t: int, done_step: int) -> None:
+        session, state, bridge = self.session, self.state, self.bridge
+        session._poll(t)
+        counts = (state.n_orders, state.n_fills)
+        opening = state.pos.copy()
+        ts = int(session.live.timestamps[t])
+        self.writer.enabled = 2 * t > done_step
+        bridge.open_bar(state, t)
+        staged = bridge.stage_new(state)
+        self.writer.flush(2 * t, ts, self._marker(t, "open"))
+        bridge.send(staged, state, t, at_open=True)
+        bridge.rest_of_bar(state, t)
+        self.writer.enabled = 2 * t + 1 > done_step
+        state.ensure_free(3 * len(self.books.symbol) + 16)
+        if self.driver is None:
+            self._decide(t, t + 1)
+        else:
+            self.driver.run_span(t, t + 1, self._decide, state, session.market_limits)
+        staged = bridge.stage_new(state)
+        self._journal_close(t, counts, opening)
+        self.writer.flush(2 * t + 1, ts, self._marker(t, "close"))
+        bridge.send(staged, state, t, at_open=False)
+
+    def close_run(self, step: int, last: int) -> None:
+        """The run's last step: what came back after the last close, and the capital
+        record's final trades, events and status."""
+        self.writer.enabled = True
+        if self.driver is not None:
+            record = self.driver.finish(self.state, last)
+            status = CapitalStatus(ts=int(self.session.live.timestamps[last]),
+                                   summary=record.summary, status=record.status)  # fmt: skip
+            self.writer.capital(self._capital_rows(self.driver), status)
+        self.writer.flush(step, int(self.session.live.timestamps[last]), self._marker(last, "end"))
+
+    def save_capital_status(self, journal: Journal, last: int) -> None:
+        """After an early stop: the scaling engine's status as of row `last` (a snapshot;
+        the trades and events since the last decision wait for the resumed run)."""
+        if self.driver is None:
+            return
+        record = self.driver.finish(self.state, last)
+        ts = int(self.session.live.timestamps[last])
+        journal.save_capital_status(self.records.run_id, ts, record.summary, record.status)
+
+    def _journal_close(self, t: int, counts: tuple[int, int], opening: np.ndarray) -> None:
+        """Row `t`'s risk decisions, signals, equity and capital records."""
+        state, writer, records = self.state, self.writer, self.records
+        new = range(counts[0], state.n_orders)
+        writer.decisions([records.decision(state, i) for i in new
+                          if state.o_kind[i] == KIND_MARKET])  # fmt: skip
+        log = LoopLog.of_row(state, t, counts, opening)
+        writer.signals(self.session.signal_rows(self, t, log))
+        writer.equity(records.equity(state, t))
+        if self.driver is not None:
+            writer.capital(self._capital_rows(self.driver))
+
+    def _capital_rows(self, driver: CapitalDriver) -> CapitalRows:
+        return self.capital.take(self.records.run_id, driver, self.state)
+
+    def _marker(self, t: int, phase: str) -> dict[str, object]:
+        """The step's marker: risk state, paused markets and feed transitions."""
+        session = self.session
+        risk = RiskState.from_vector(self.risk).to_dict()
+        feeds = session.feed_health.drain_events()
+        session.feed_events.extend(feeds)
+        marker = risk | {"bar_row": t, "phase": phase, "paused": dict(session.paused)}
+        return marker | ({"feed_events": feeds} if feeds else {})
+
+    def _decide(self, start: int, stop: int) -> None:
+        s = self.session
+        run_rows(start, stop, s.live, s.spec, s.inputs, self.books, len(s.strategy_names),
+                 s.market_limits, self.risk, self.state, fills_at_venue=True)  # fmt: skip
 
 
 def _empty_like(recording: MarketPanel) -> MarketPanel:

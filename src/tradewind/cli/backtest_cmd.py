@@ -112,16 +112,22 @@ def _run_config(
     cfg = load_config(config)  # a bad file fails before the engine is imported
     from tradewind.app.backtest import backtest_config
     from tradewind.app.preflight import check_run
+    from tradewind.app.venue_choice import backtest_venues
 
     out = console()
     start = check_run(cfg, source=config, catalog_dir=catalog, journal=journal)
+    venues = backtest_venues(cfg)
+    for market, route in venues.items():  # never simulate silently
+        out.print(f"{market}: provider {route['provider']}; {route['venue']}; data "
+                  f"{route['data']}", markup=False, highlight=False, soft_wrap=True)  # fmt: skip
     with out.status("backtesting") as status:
         outcome = backtest_config(
             cfg, start.catalog, on_series=lambda s: status.update(f"loading {s}")
         )
     title = f"Tradewind backtest: {config.name}"
     _finish(outcome, title, report or cfg.backtest.report_dir / f"{config.stem}.html",
-            start.journal, json_out, cfg.model_dump_json())  # fmt: skip
+            start.journal, json_out,
+            json.dumps(json.loads(cfg.model_dump_json()) | {"venues": venues}))  # fmt: skip
 
 
 def _run_data_file(

@@ -27,7 +27,8 @@ def paper_command(
 ) -> None:
     """Paper-trade a config over a replay of its data, journaled row by row.
 
-    Orders go to the simulated venue only, and each is journaled before it can fill.
+    Every order goes through the venue port to the simulated venue (each market's
+    venue and data source are printed first), and is journaled before it is sent.
     A rerun after a crash or a failed write (a full disk) resumes where the journal left off.
     The journal is checked before the run starts.
     """
@@ -40,7 +41,8 @@ def advisory_command(
     """Log the signals a config would trade, as suggestions, over a replay of its data.
 
     Each signal is journaled marked advisory, with what the engine decided for it.
-    The orders they lead to are paper-tracked on the simulated venue, never sent to a venue.
+    The orders they lead to go through the venue port to the simulated venue only
+    (paper-tracked), never to a real venue.
     Export the signals with `tradewind signals export`.
     """
     _run("advisory", config, journal, until_row, catalog)
@@ -56,10 +58,12 @@ def _run(
     from tradewind.app.preflight import check_run
     from tradewind.app.session import TradingSession
 
-    start = check_run(cfg, source=config, catalog_dir=catalog, journal=journal)
+    start = check_run(cfg, source=config, catalog_dir=catalog, journal=journal, run=mode)
     target = start.journal
     session = TradingSession(cfg, start.catalog, target, mode=mode)
     print_warnings(_out, session.warnings)
+    for line in session.venue_lines:  # never simulate silently: say where orders go
+        _out.print(line, markup=False, highlight=False, soft_wrap=True)
     with _out.status(f"{mode} run") as status:
         report = session.run(
             until_row=until_row,
@@ -92,6 +96,12 @@ def _print(_out: Console, report: SessionReport, mode: str, target: str) -> None
         lines.append(f"paper trading on the simulated venue: {orders}")
     for line in lines:
         _out.print(line, markup=False, highlight=False, soft_wrap=True)
+    for event in report.feed_events:
+        _out.print(
+            f"market {event['market']} feed {event['event']} at row {event['row']}: "
+            f"{event['detail']}",
+            markup=False, highlight=False, soft_wrap=True,
+        )  # fmt: skip
     for market, reason in report.paused.items():
         _out.print(f"[yellow]market {market} paused:[/] {reason}")
     if report.positions:

@@ -119,7 +119,7 @@ class CapitalDriver:
         """Bring the capital state up to row `t` and decide budgets and sizes for it."""
         equity = float(state.money[1])
         when = self._instant(t)
-        self._ingest_fills(state)
+        self._ingest_fills(state, before_row=t)
         if self.scaler is not None:
             before = self.scaler.get_autonomous_status()
             self.scaler.update_capital(equity, when)
@@ -151,11 +151,18 @@ class CapitalDriver:
     def _instant(self, t: int) -> datetime:
         return datetime.fromtimestamp(int(self.panel.timestamps[t]) / 1e9, tz=UTC)
 
-    def _ingest_fills(self, state: KernelState) -> None:
+    def _ingest_fills(self, state: KernelState, before_row: int | None = None) -> None:
+        """Report the trades closed by fills not seen yet (those of rows before
+        `before_row`: a venue may already have filled orders at row t's open when the
+        decision for row t is prepared; the loop fills them after it)."""
+        end = state.n_fills
+        if before_row is not None:
+            while end > self._fills_seen and state.f_row[end - 1] >= before_row:
+                end -= 1
         if self.scaler is None:
-            self._fills_seen = state.n_fills
+            self._fills_seen = end
             return
-        for j in range(self._fills_seen, state.n_fills):
+        for j in range(self._fills_seen, end):
             realized = float(state.f_realized[j])
             if realized == 0.0:
                 continue
@@ -182,7 +189,7 @@ class CapitalDriver:
                 },
             )
             self.events.extend(events_between(before, self.scaler.get_autonomous_status(), when))
-        self._fills_seen = state.n_fills
+        self._fills_seen = end
 
     def _rebalance(
         self,

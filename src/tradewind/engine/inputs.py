@@ -8,7 +8,7 @@ import numpy as np
 
 from tradewind.engine.books import BookSet
 from tradewind.engine.fx import value_scale
-from tradewind.engine.kernel import step_rows
+from tradewind.engine.kernel import FILLS_AT_VENUE, step_rows
 from tradewind.engine.panel import MarketPanel
 from tradewind.engine.setup import EngineSpec
 from tradewind.engine.state import KernelState
@@ -107,22 +107,26 @@ def run_rows(
     market_limits: np.ndarray,
     risk_state: np.ndarray,
     state: KernelState,
+    *,
+    fills_at_venue: bool = False,
 ) -> None:
     """Run the loop over rows `t0 <= t < t1`, continuing `state` and `risk_state`.
 
     `market_limits` is the per-market limits array in force (a disabled market has
-    its DISABLED field set); it may change between calls.
+    its DISABLED field set); it may change between calls. With `fills_at_venue` the
+    loop only decides and a venue fills (`engine.venue_fills`).
 
     Raises:
         RuntimeError: the order log overflowed (callers size it; this is a bug).
     """
     p, b, i = panel, books, inputs
+    fill_model = FILLS_AT_VENUE if fills_at_venue else int(spec.fill_model)
     step_rows(
         t0, t1, p.open, p.high, p.low, p.close, p.mark, p.fresh, i.tradable, i.day_id,
         i.symbol_market, i.lot, i.value_scale, i.min_notional, i.commission_model,
         i.commission_params, i.slippage_bps, b.symbol, b.strategy, b.target, b.edge,
         b.contributors, b.stop, b.take, b.size_mode, b.size_value, b.stop_pct, b.take_pct,
-        int(spec.fill_model), i.allocation, n_strategies, spec.limits.global_, market_limits,
+        fill_model, i.allocation, n_strategies, spec.limits.global_, market_limits,
         spec.limits.strategies, risk_state, i.corr_block, i.corr_matrices, i.corr_threshold,
         *state.arrays(),
     )  # fmt: skip

@@ -17,7 +17,10 @@ to the cash not promised to resting buys, and a fill at an open that gapped up i
 again (reason INSUFFICIENT_CASH), so cash never goes negative (see `engine.cash`).
 
 Everything is float64/int arrays so that the loop compiles with numba; the per-bar step
-is the same code paper and advisory runs drive row by row.
+is the same code paper and advisory runs drive row by row. With `fill_model ==
+FILLS_AT_VENUE` the loop only decides (steps 3 and 4; orders stay pending): paper,
+advisory and live runs send those orders to a venue and apply what it reports with
+`engine.venue_fills`.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from tradewind.risk.limits import LimitField
 from tradewind.risk.reasons import RiskReason
 
 __all__ = [
+    "FILLS_AT_VENUE",
     "KIND_MARKET",
     "KIND_STOP_LOSS",
     "KIND_TAKE_PROFIT",
@@ -53,6 +57,9 @@ STATUS_OPEN = 0
 STATUS_FILLED = 1
 STATUS_CANCELED = 2
 STATUS_DENIED = 3
+
+FILLS_AT_VENUE = -1
+"""`fill_model` value: the loop only decides; a venue fills (`engine.venue_fills`)."""
 
 SIZE_UNITS = 0
 SIZE_EQUITY_FRACTION = 1
@@ -183,6 +190,8 @@ def step_rows(
     equity = money[1]
     overflow = False
     cash_only = limits_global[_CASH_ACCOUNT] > 0.0
+    # Steps 1 and 2 fill; when a venue fills, they have no books to work.
+    n_filling = 0 if fill_model == FILLS_AT_VENUE else n_books
 
     for t in range(t0, t1):
         scale = value_scale[t]  # contract multiplier x FX rate to the account currency
@@ -191,7 +200,7 @@ def step_rows(
                 last_mark[n] = mark[t, n]
 
         # 1. Resting market orders fill at this bar's open.
-        for k in range(n_books):
+        for k in range(n_filling):
             i = pending[k]
             if i < 0:
                 continue
@@ -216,7 +225,7 @@ def step_rows(
             if n_fills >= capacity:
                 overflow = True
                 break
-            fee, opened = _fill(
+            fee, opened = fill_book(
                 k, n, i, t, qty, price, scale[n], commission_model[n], commission_params[n],
                 pos, avg_px, sym_pos, o_status, f_order, f_row, f_qty, f_price, f_fee,
                 f_realized, f_entry, n_fills,
@@ -224,14 +233,14 @@ def step_rows(
             cash -= qty * price * scale[n] + fee
             n_fills += 1
             pending[k] = -1
-            n_orders = _after_fill(
+            n_orders = after_fill(
                 k, t, price, opened, pos, stop_order, take_order, entry_row, entry_stop,
                 entry_take, stop_pct, take_pct, o_row, o_book, o_side, o_kind, o_req, o_ok,
                 o_reason, o_status, o_price, o_contrib, n_orders, capacity, i, True,
             )  # fmt: skip
 
         # 2. Protective exits on the bar.
-        for k in range(n_books):
+        for k in range(n_filling):
             if pos[k] == 0.0 or (stop_order[k] < 0 and take_order[k] < 0):
                 continue
             n = book_symbol[k]
@@ -258,7 +267,7 @@ def step_rows(
                 o_status[other] = STATUS_CANCELED
             stop_order[k] = -1
             take_order[k] = -1
-            fee, opened = _fill(
+            fee, opened = fill_book(
                 k, n, i, t, qty, price, scale[n], commission_model[n], commission_params[n],
                 pos, avg_px, sym_pos, o_status, f_order, f_row, f_qty, f_price, f_fee,
                 f_realized, f_entry, n_fills,
@@ -359,14 +368,14 @@ def step_rows(
                 break
             price = apply_slippage(side, ref, slippage_bps[n])
             qty = side * approved
-            fee, opened = _fill(
+            fee, opened = fill_book(
                 k, n, i, t, qty, price, scale[n], commission_model[n], commission_params[n],
                 pos, avg_px, sym_pos, o_status, f_order, f_row, f_qty, f_price, f_fee,
                 f_realized, f_entry, n_fills,
             )  # fmt: skip
             cash -= qty * price * scale[n] + fee
             n_fills += 1
-            n_orders = _after_fill(
+            n_orders = after_fill(
                 k, -1, price, opened, pos, stop_order, take_order, entry_row, entry_stop,
                 entry_take, stop_pct, take_pct, o_row, o_book, o_side, o_kind, o_req, o_ok,
                 o_reason, o_status, o_price, o_contrib, n_orders, capacity, i, False,
@@ -389,7 +398,7 @@ def step_rows(
 
 
 @njit(cache=True)
-def _fill(
+def fill_book(
     k: int,
     n: int,
     i: int,
@@ -416,7 +425,7 @@ def _fill(
     entry j; returns the commission (account currency) and whether it opened exposure.
     The caller moves cash and advances the fill count."""
     fee = commission(commission_model, qty, price, scale, commission_params)
-    realized, opened = _apply(k, qty, price, scale, pos, avg_px)
+    realized, opened = apply_to_book(k, qty, price, scale, pos, avg_px)
     sym_pos[n] = _net(sym_pos[n] + qty)
     o_status[i] = STATUS_FILLED
     f_order[j], f_row[j], f_qty[j] = i, t, qty
@@ -433,7 +442,7 @@ def _net(position: float) -> float:
 
 
 @njit(cache=True)
-def _apply(
+def apply_to_book(
     k: int, qty: float, price: float, multiplier: float, pos: np.ndarray, avg_px: np.ndarray
 ) -> tuple[float, bool]:
     """Apply a signed fill to book k; returns (realized P&L, opened-or-increased)."""
@@ -457,7 +466,7 @@ def _apply(
 
 
 @njit(cache=True)
-def _after_fill(
+def after_fill(
     k: int,
     row: int,
     price: float,

@@ -1,0 +1,305 @@
+"""The order path of paper, advisory and live runs: engine orders -> venue -> events.
+
+The compiled loop decides (`engine.kernel.FILLS_AT_VENUE`); this bridge stages a
+journal record of each new engine order (the session makes it durable), then sends it
+through its market's `ExecutionVenue`, sends a cancel for each working order the
+engine replaced, and applies to the engine only what the venues report back:
+accepted, rejected, filled (partly or wholly), canceled, expired
+(`engine.venue_fills`). A fill that places protective orders (stop-loss,
+take-profit) stages them for the session's next journal step.
+
+A bar-driven venue (the simulator) is also handed each delivered bar; a live venue
+fills on its own and its events are drained the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from typing import Protocol, runtime_checkable
+
+from tradewind.app.session_records import SessionRecords
+from tradewind.app.venue_routes import MarketRoute
+from tradewind.domain.identifiers import ClientOrderId, InstrumentId, StrategyId
+from tradewind.domain.order import Order
+from tradewind.domain.order_enums import OrderSide, OrderType
+from tradewind.domain.order_events import (
+    OrderAccepted,
+    OrderCanceled,
+    OrderEvent,
+    OrderExpired,
+    OrderFilled,
+    OrderRejected,
+    OrderSubmitted,
+)
+from tradewind.engine.inputs import KernelInputs
+from tradewind.engine.kernel import (
+    KIND_MARKET,
+    KIND_STOP_LOSS,
+    STATUS_CANCELED,
+    STATUS_OPEN,
+)
+from tradewind.engine.state import KernelState
+from tradewind.engine.venue_fills import BookCosts, VenueFill, apply_venue_cancel, apply_venue_fill
+
+__all__ = ["JournalRowSink", "VenueBridge"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ORDER_TYPE = {KIND_MARKET: OrderType.MARKET, KIND_STOP_LOSS: OrderType.STOP}
+
+
+class JournalRowSink(Protocol):
+    """Where the bridge puts journal records (a session's row writer)."""
+
+    def order(self, record: dict[str, object]) -> None: ...
+
+    def status(
+        self, coid: str, status: str, ts: int, detail: str = "", venue_order_id: str | None = None
+    ) -> None: ...
+
+    def fill(self, record: dict[str, object]) -> None: ...
+
+
+@runtime_checkable
+class BarDrivenVenue(Protocol):
+    """A venue that fills against bars it is handed (the simulator)."""
+
+    def on_bar(
+        self,
+        instrument_id: InstrumentId,
+        bar_open_ns: int,
+        o: float,
+        h: float,
+        l: float,  # noqa: E741
+        c: float,
+        *,
+        phase: str,
+    ) -> list[OrderEvent]:
+        """Work orders on one bar: `phase` "open" fills what is due at the open,
+        "rest" works stops and limits on the rest of the bar, "all" does both."""
+        ...
+
+
+@dataclass(slots=True)
+class _Sent:
+    index: int
+    order: Order
+    route: MarketRoute
+    qty: float
+    """The engine's float quantity, so that a whole fill maps back to it exactly."""
+    cancel_sent: bool = False
+
+
+@dataclass(slots=True)
+class VenueBridge:
+    """Connects one run's engine state to its markets' venues."""
+
+    routes: Sequence[MarketRoute]
+    records: SessionRecords
+    inputs: KernelInputs
+    costs: BookCosts
+    sink: JournalRowSink
+    event_log: list[tuple[str, OrderEvent]] = field(default_factory=list)
+    """Every event received, with its venue name, in order (what the journal shows)."""
+    _next_order: int = 0
+    _working: dict[ClientOrderId, _Sent] = field(default_factory=dict)
+    _route_of_market: dict[str, MarketRoute] = field(default_factory=dict)
+    _received: list[tuple[MarketRoute, OrderEvent]] = field(default_factory=list)
+    _symbol_index: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._route_of_market = {r.market: r for r in self.routes}
+        self._symbol_index = {s: n for n, s in enumerate(self.records.panel.symbols)}
+
+    # -- per row ------------------------------------------------------------------
+
+    def open_bar(self, state: KernelState, t: int) -> None:
+        """Row `t`'s open: bar-driven venues fill what is due at the open; the engine
+        applies it (an entry's fill replaces the position's protective orders, and
+        the replaced ones are canceled at the venue before the rest of the bar)."""
+        self._feed_bars(t, "open")
+        self._settle(state, t, at_open=True)
+
+    def rest_of_bar(self, state: KernelState, t: int) -> None:
+        """Row `t` after the open: stops and limits work the rest of the bar."""
+        self._feed_bars(t, "rest")
+        self._settle(state, t, at_open=True)
+
+    def stage_new(self, state: KernelState) -> list[_Sent]:
+        """Journal records of the engine orders not yet staged (to the sink, which the
+        caller flushes); returns those to send once they are durable."""
+        to_send = []
+        for i in range(self._next_order, state.n_orders):
+            route = self._route_of_market[self.records.market_of(i, state)]
+            self.sink.order(self.records.order(state, i, str(route.venue.venue)))
+            if state.o_status[i] == STATUS_OPEN:
+                to_send.append(self._domain_order(state, i, route))
+            elif state.o_status[i] == STATUS_CANCELED:  # replaced before it could be sent
+                ts = self._decided_ns(state, i)
+                self.sink.status(self.records.coid(i), "canceled", ts, "replaced before sending")
+        self._next_order = state.n_orders
+        return to_send
+
+    def send(self, staged: list[_Sent], state: KernelState, t: int, *, at_open: bool) -> None:
+        """Send staged orders (journaled by now) and apply what comes back. Orders the
+        replies place (an entry filled on submission) wait for the next `stage_new`."""
+        for sent in staged:
+            order = sent.order
+            self._working[order.client_order_id] = sent
+            order.apply(OrderSubmitted(client_order_id=order.client_order_id, ts=order.created_at))
+            sent.route.venue.submit(order)
+        self._settle(state, t, at_open=at_open)
+
+    @property
+    def working(self) -> int:
+        """Orders sent and not yet finished at their venue."""
+        return len(self._working)
+
+    # -- steps ------------------------------------------------------------------------
+
+    def _feed_bars(self, t: int, phase: str) -> None:
+        panel = self.records.panel
+        ts = int(panel.timestamps[t])
+        for route in self.routes:
+            venue = route.venue
+            if not isinstance(venue, BarDrivenVenue):
+                continue
+            for symbol, instrument in route.instruments.items():
+                n = self._symbol_index[symbol]
+                if not panel.fresh[t, n]:
+                    continue  # nothing fills while a market sends no bar
+                bar = (panel.open[t, n], panel.high[t, n], panel.low[t, n], panel.close[t, n])
+                events = venue.on_bar(instrument.id, ts, *(float(v) for v in bar), phase=phase)
+                self._received.extend((route, event) for event in events)
+
+    def _settle(self, state: KernelState, t: int, *, at_open: bool) -> None:
+        """Apply venue events and cancel what the engine replaced, until quiet."""
+        while True:
+            state.ensure_free(3 * len(self.costs.book_symbol) + 16)
+            applied = self._drain(state, t, at_open)
+            if not (self._cancel_replaced(state) or applied):
+                return
+
+    def _cancel_replaced(self, state: KernelState) -> bool:
+        canceled = False
+        for sent in self._working.values():
+            if not sent.cancel_sent and state.o_status[sent.index] == STATUS_CANCELED:
+                sent.cancel_sent = True
+                sent.route.venue.cancel(sent.order.client_order_id)
+                canceled = True
+        return canceled
+
+    def _drain(self, state: KernelState, t: int, at_open: bool) -> bool:
+        for route in self.routes:
+            self._received.extend((route, event) for event in route.venue.drain_events())
+        received, self._received = self._received, []
+        for route, event in received:
+            venue_name = str(route.venue.venue)
+            self.event_log.append((venue_name, event))
+            self._apply(state, t, at_open, event, venue_name)
+        return bool(received)
+
+    def _apply(
+        self, state: KernelState, t: int, at_open: bool, event: OrderEvent, venue: str
+    ) -> None:
+        sent = self._working.get(event.client_order_id)
+        if sent is None:
+            return  # e.g. a cancel-reject for an order that already finished
+        sent.order.apply(event)
+        coid, ts = str(event.client_order_id), _ns(event.ts)
+        if isinstance(event, OrderFilled):
+            self._on_fill(state, t, at_open, sent, event, venue)
+        elif isinstance(event, OrderAccepted):
+            self.sink.status(coid, "accepted", ts, venue_order_id=str(event.venue_order_id))
+        elif isinstance(event, OrderRejected | OrderCanceled | OrderExpired):
+            rejected = isinstance(event, OrderRejected)
+            apply_venue_cancel(state, sent.index, rejected=rejected)
+            status = "rejected" if rejected else "canceled"
+            if isinstance(event, OrderExpired):
+                status = "expired"
+            self.sink.status(coid, status, ts, getattr(event, "reason", ""))
+        if sent.order.is_terminal:
+            del self._working[event.client_order_id]
+
+    def _on_fill(
+        self,
+        state: KernelState,
+        t: int,
+        at_open: bool,
+        sent: _Sent,
+        event: OrderFilled,
+        venue: str,
+    ) -> None:
+        i = sent.index
+        whole = event.last_qty == sent.order.quantity
+        qty = sent.qty if whole else float(event.last_qty)
+        n = int(self.costs.book_symbol[int(state.o_book[i])])
+        scale = float(self.inputs.value_scale[t, n])
+        fee = float(event.commission) * scale / float(self.inputs.multiplier[n])
+        side = int(state.o_side[i])
+        apply_venue_fill(
+            state,
+            self.costs,
+            VenueFill(
+                order=i,
+                row=t,
+                qty=side * qty,
+                price=float(event.last_price),
+                fee=fee,
+                scale=scale,
+                complete=sent.order.leaves_qty == 0,
+                at_open=at_open or int(state.o_kind[i]) != KIND_MARKET,
+            ),
+        )
+        self.sink.fill(
+            {
+                "trade_id": str(event.trade_id),
+                "venue": venue,
+                "client_order_id": str(event.client_order_id),
+                "ts": int(self.records.panel.timestamps[t]),
+                "market": sent.route.market,
+                "symbol": self.records.symbol_of(i, state),
+                "side": "buy" if side > 0 else "sell",
+                "qty": qty,
+                "price": float(event.last_price),
+                "commission": fee,
+            }
+        )
+
+    def _domain_order(self, state: KernelState, i: int, route: MarketRoute) -> _Sent:
+        kind = int(state.o_kind[i])
+        symbol = self.records.symbol_of(i, state)
+        instrument = route.instruments[symbol]
+        qty = float(state.o_ok[i])
+        level = Decimal(repr(float(state.o_price[i])))
+        order = Order(
+            client_order_id=ClientOrderId(self.records.coid(i)),
+            strategy_id=StrategyId(self.records.strategies_of(i, state) or route.market),
+            instrument_id=instrument.id,
+            side=OrderSide.BUY if state.o_side[i] > 0 else OrderSide.SELL,
+            order_type=_ORDER_TYPE.get(kind, OrderType.LIMIT),
+            quantity=_on_lot(qty, instrument.lot_size),
+            created_at=_EPOCH + timedelta(microseconds=self._decided_ns(state, i) // 1000),
+            price=level if kind not in (KIND_MARKET, KIND_STOP_LOSS) else None,
+            trigger_price=level if kind == KIND_STOP_LOSS else None,
+            reduce_only=kind != KIND_MARKET,
+        )
+        return _Sent(index=i, order=order, route=route, qty=qty)
+
+    def _decided_ns(self, state: KernelState, i: int) -> int:
+        return int(self.records.panel.timestamps[state.o_row[i]])
+
+
+def _on_lot(qty: float, lot: Decimal) -> Decimal:
+    """`qty` as a Decimal on the lot grid (the float loop's multiples carry float residue)."""
+    exact = Decimal(repr(qty))
+    with localcontext() as ctx:
+        ctx.prec = 80  # lots as fine as 1e-30 (the sim's "any quantity")
+        return (exact / lot).to_integral_value(rounding=ROUND_HALF_EVEN) * lot
+
+
+def _ns(instant: datetime) -> int:
+    delta = instant - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1000

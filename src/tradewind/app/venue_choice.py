@@ -1,0 +1,53 @@
+"""Which providers have a venue adapter, and why a market or a mode cannot run.
+
+Kept free of the adapters themselves so that `tradewind config check` can say it
+without importing them; `app.venue_routes` builds the adapters and checks that it
+serves exactly `ADAPTER_PROVIDERS`.
+"""
+
+from __future__ import annotations
+
+from tradewind.config import MarketConfig, TradewindConfig
+from tradewind.config.vocabulary import Provider, RunMode
+
+__all__ = ["ADAPTER_PROVIDERS", "backtest_venues", "live_mode_problem", "provider_problem"]
+
+ADAPTER_PROVIDERS = frozenset({Provider.SIM})
+"""Providers with a venue adapter in this version."""
+
+
+def provider_problem(market: str, config: MarketConfig) -> str:
+    """Why `market`'s provider cannot serve a paper, advisory or live run ('' if it can)."""
+    if config.provider in ADAPTER_PROVIDERS:
+        return ""
+    where = f" exchange {config.exchange}" if config.exchange else ""
+    return (
+        f"provider {config.provider.value!r}{where} has no venue adapter in this version, so "
+        f"market {market!r} cannot paper-trade, advise or trade through it (it is never "
+        "replaced by the simulator). Use `provider: sim` to paper-trade on the simulated "
+        "venue over the catalog's bars, or run `tradewind backtest`"
+    )
+
+
+def live_mode_problem(config: TradewindConfig) -> str:
+    """Why the config's `mode` cannot run outside an operator session ('' if it can)."""
+    if config.mode is not RunMode.LIVE:
+        return ""
+    return (
+        "mode 'live' trades real orders and needs an operator session, which this "
+        "version does not have yet; use `mode: paper` (simulated fills) or "
+        "`mode: advisory` (signals only)"
+    )
+
+
+def backtest_venues(config: TradewindConfig) -> dict[str, dict[str, str]]:
+    """Per enabled market of a backtest: its provider, that fills are simulated by the
+    engine loop (no venue is contacted) and that bars come from the catalog."""
+    return {
+        name: {
+            "provider": market.provider.value,
+            "venue": "backtest fills simulated by the engine (no venue contacted)",
+            "data": "catalog bars",
+        }
+        for name, market in config.enabled_markets.items()
+    }

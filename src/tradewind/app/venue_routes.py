@@ -1,0 +1,128 @@
+"""The composition root of venues: which adapter trades each market, and which data.
+
+Every paper, advisory (and, later, live) run asks `route_markets` for one
+`MarketRoute` per enabled market, chosen from the market's `provider`. A provider
+without an implemented adapter is refused here (never replaced by the simulator), and
+each route says in words which venue and which data source it uses, for the run's
+output and its journal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tradewind.app.venue_choice import provider_problem
+from tradewind.config import ConfigError, ConfigIssue, MarketConfig, TradewindConfig
+from tradewind.config.vocabulary import Provider
+from tradewind.domain.instrument import Instrument
+from tradewind.engine.setup import EngineSpec, MarketRun
+from tradewind.ports.execution import ExecutionVenue
+from tradewind.venues.sim import CommissionSpec, SimulatedVenue, SimVenueConfig
+
+__all__ = ["ADAPTERS", "MarketRoute", "route_markets", "routes_summary"]
+
+# The config has no tick size: paper instruments take any price a bar gives (prices are
+# not rounded, so paper fills equal the backtest's), and any quantity when lot_size is 0.
+_ANY_STEP = Decimal("1e-30")
+
+
+@dataclass(frozen=True, slots=True)
+class MarketRoute:
+    """Where one market's orders go and where its bars come from."""
+
+    market: str
+    provider: str
+    venue: ExecutionVenue
+    venue_label: str
+    """E.g. `sim (SIM-CRYPTO): fills simulated from bars`."""
+    data_label: str
+    """E.g. `sim replay of the catalog's bars`."""
+    instruments: Mapping[str, Instrument]
+    """Instrument per configured symbol."""
+
+    def describe(self) -> str:
+        """One line for the run's output and its journal."""
+        return f"{self.market}: venue {self.venue_label}; data {self.data_label}"
+
+
+def route_markets(config: TradewindConfig, spec: EngineSpec) -> tuple[MarketRoute, ...]:
+    """One route per market of `spec`, from its provider in `config`.
+
+    Raises:
+        ConfigError: a provider without an adapter (runs call `app.preflight` first,
+            which reports it with its config line).
+    """
+    routes = []
+    for market in spec.markets:
+        market_config = config.markets[market.name]
+        problem = provider_problem(market.name, market_config)
+        if problem:
+            issue = ConfigIssue(f"markets.{market.name}.provider", problem)
+            raise ConfigError("configuration", [issue])
+        routes.append(ADAPTERS[market_config.provider](market, market_config, spec))
+    return tuple(routes)
+
+
+def routes_summary(routes: tuple[MarketRoute, ...]) -> dict[str, dict[str, str]]:
+    """Per market: provider, venue and data source (journaled with the run)."""
+    return {
+        r.market: {"provider": r.provider, "venue": r.venue_label, "data": r.data_label}
+        for r in routes
+    }
+
+
+def _sim_route(market: MarketRun, config: MarketConfig, spec: EngineSpec) -> MarketRoute:
+    costs = market.costs
+    venue_name = f"SIM-{market.name.upper().replace('.', '-')}"
+    lot = Decimal(repr(costs.lot)) if costs.lot > 0 else _ANY_STEP
+    instruments = {
+        symbol: Instrument.for_symbol(
+            symbol,
+            config.market_class,
+            venue=venue_name,
+            quote_currency=spec.quote_currencies.get(symbol, spec.base_currency),
+            base_currency=_asset_code(symbol),
+            price_tick=_ANY_STEP,
+            lot_size=lot,
+            min_notional=0,  # the engine's risk check applies min_notional (account currency)
+            multiplier=Decimal(repr(costs.multiplier)),
+        )
+        for symbol in market.symbols
+    }
+    venue = SimulatedVenue(
+        instruments.values(),
+        SimVenueConfig(
+            fill_model=spec.fill_model,
+            slippage_bps=costs.slippage_bps,
+            slip_limit_fills=True,  # the backtest's cost model, so paper trades its fills
+            commission=CommissionSpec(
+                model=costs.commission_model,
+                bps=costs.commission_bps,
+                per_unit=costs.commission_per_unit,
+                min_per_order=costs.commission_min,
+                spread=costs.spread,
+            ),
+            venue=venue_name,
+        ),
+    )
+    return MarketRoute(
+        market=market.name,
+        provider=config.provider.value,
+        venue=venue,
+        venue_label=f"sim ({venue_name}): fills simulated from bars",
+        data_label="sim replay of the catalog's bars",
+        instruments=instruments,
+    )
+
+
+def _asset_code(symbol: str) -> str:
+    """A currency-like code for the instrument's base (informational for the sim)."""
+    return "".join(ch for ch in symbol if ch.isalnum())[:12] or "UNIT"
+
+
+ADAPTERS: Mapping[Provider, Callable[[MarketRun, MarketConfig, EngineSpec], MarketRoute]] = {
+    Provider.SIM: _sim_route,
+}
+"""Route builder per provider; exactly `app.venue_choice.ADAPTER_PROVIDERS` (tested)."""

@@ -1,0 +1,133 @@
+"""Paper and advisory orders go through the venue port, and nothing is simulated silently."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from tests.cli import run_cli
+
+from tradewind.app.session import TradingSession
+from tradewind.app.venue_choice import ADAPTER_PROVIDERS
+from tradewind.app.venue_routes import ADAPTERS
+from tradewind.config import load_config
+from tradewind.data.catalog import Catalog
+from tradewind.domain.order_events import OrderFilled
+from tradewind.store import Journal
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "backtest.yaml"
+
+
+@pytest.fixture(scope="module")
+def paper_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("venue_path")
+    config = load_config(EXAMPLE, apply_env=False)
+    session = TradingSession(config, Catalog(tmp / "c"), tmp / "j.sqlite")
+    report = session.run(until_row=250)
+    journal = Journal.open(tmp / "j.sqlite")
+    try:
+        yield session, report, journal
+    finally:
+        journal.close()
+
+
+def test_every_journaled_fill_is_a_fill_the_venue_reported(paper_run):
+    session, report, journal = paper_run
+    reported = [
+        (venue, str(e.trade_id), str(e.client_order_id), float(e.last_price))
+        for venue, e in session.event_log
+        if isinstance(e, OrderFilled)
+    ]
+    stored = [
+        (f.venue, f.trade_id, f.client_order_id, float(f.price))
+        for f in journal.fills(report.run_id)
+    ]
+    assert reported, "the run filled nothing through the venues"
+    assert [f[:3] for f in sorted(stored)] == [f[:3] for f in sorted(reported)]
+    # the journal keeps prices to 12 decimals
+    assert [f[3] for f in sorted(stored)] == pytest.approx(
+        [f[3] for f in sorted(reported)], abs=1e-9
+    )
+    assert all(venue.startswith("SIM-") for venue, *_ in reported)
+
+
+def test_every_order_sent_was_journaled_and_only_risk_denials_stayed_home(paper_run):
+    session, report, journal = paper_run
+    orders = {o.client_order_id: o for o in journal.orders(report.run_id)}
+    seen_by_venue = {str(e.client_order_id) for _, e in session.event_log}
+    never_sent = {coid for coid in orders if coid not in seen_by_venue}
+    # The venues heard of every order except those risk denied before sending.
+    assert {str(orders[c].status) for c in never_sent} <= {"rejected"}
+    assert all(orders[c].reason != "APPROVED" for c in never_sent)
+    # Nothing reached a venue that the journal does not hold.
+    assert seen_by_venue <= set(orders)
+
+
+def test_the_run_journals_and_reports_each_markets_venue_and_data_source(paper_run):
+    _session, report, journal = paper_run
+    stored = json.loads(journal.run(report.run_id).config_json)["venues"]
+    assert set(stored) == {"crypto", "equities", "commodities", "bonds"}
+    assert stored["crypto"]["venue"].startswith("sim (SIM-CRYPTO)")
+    assert "replay" in stored["crypto"]["data"]
+    assert len(report.venues) == 4
+
+
+def test_the_composition_root_builds_exactly_the_providers_it_admits():
+    assert frozenset(ADAPTERS) == ADAPTER_PROVIDERS
+
+
+def _config_with(tmp_path: Path, **changes: object) -> Path:
+    data = yaml.safe_load(EXAMPLE.read_text())
+    for dotted, value in changes.items():
+        node = data
+        *parents, leaf = dotted.split("__")
+        for key in parents:
+            node = node[key]
+        node[leaf] = value
+    path = tmp_path / "venue.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+@pytest.fixture
+def cli(monkeypatch, capsys):
+    def invoke(args: list[str]):
+        code, out, err = run_cli(args, monkeypatch, capsys)
+        return code, out + err
+
+    return invoke
+
+
+@pytest.mark.parametrize("command", ["paper", "advisory"])
+def test_a_market_on_a_provider_without_an_adapter_is_refused(tmp_path, command, cli):
+    path = _config_with(tmp_path, markets__crypto__provider="ccxt")
+    raw = yaml.safe_load(path.read_text())
+    raw["markets"]["crypto"]["exchange"] = "binance"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    code, output = cli([command, "--config", str(path), "--journal", str(tmp_path / "j.sqlite")])
+    assert code == 2, output
+    assert "markets.crypto.provider" in output
+    assert "'ccxt' exchange binance has no venue adapter" in output
+    assert "provider: sim" in output
+    assert not (tmp_path / "j.sqlite").exists()  # refused before anything was written
+
+
+def test_live_mode_outside_an_operator_session_is_refused_everywhere(tmp_path, cli):
+    path = _config_with(tmp_path, mode="live")
+    for command in (["config", "check", str(path)], ["paper", "--config", str(path)]):
+        code, output = cli(command)
+        assert code == 2, output
+        assert "mode" in output
+        assert "operator session" in output
+
+
+def test_a_backtest_config_may_name_a_provider_without_an_adapter(tmp_path, cli):
+    path = _config_with(tmp_path, markets__crypto__provider="ccxt")
+    raw = yaml.safe_load(path.read_text())
+    raw["markets"]["crypto"]["exchange"] = "binance"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    code, output = cli(["config", "check", str(path)])
+    assert code == 0, output
