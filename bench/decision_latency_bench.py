@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Paper/live decision latency: bar in -> orders out, per bar, for 10, 100 and 1,000 symbols.
+
+Per bar (one row of the panel): every symbol's streaming strategies are updated with
+the bar that just closed (`strategies.streaming`, one compiled call per strategy for all
+symbols), then the engine decides the row (`engine.inputs.run_rows(t, t + 1, ...)` on a
+`KernelState`: aggregation, risk, sizing, order intents and their simulated fills), as
+a paper session steps it. The books the engine reads are built once up front (the
+one-row book update from streamed rows is not part of this measurement).
+
+Data: the six bundled daily OHLCV series (BTC-USD, ETH-USD, LTC-USD, AAPL, COMP, SPX),
+their last `--bars` bars put on one common daily timeline and tiled (copies of the same
+six series under new names) to reach 10, 100 and 1,000 symbols.
+
+Also: a paper session (`app.session.TradingSession` on `examples/backtest.yaml`, journal
+in a temporary SQLite file) over N and 2N rows, and the ratio of the two run times.
+
+Usage: python bench/decision_latency_bench.py [--sizes 10,100,1000] [--bars 700]
+       [--strategies sma_cross,breakout_v1] [--no-paper]
+Prints one `RESULT {json}` line per measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+OHLCV_DAILY = ("BTC-USD", "ETH-USD", "LTC-USD", "AAPL", "COMP", "SPX")
+PRICES = ("open", "high", "low", "close", "volume")
+
+
+def _frames(n_symbols: int, n_bars: int) -> dict[str, Any]:
+    """`n_symbols` frames of `n_bars` daily bars: the bundled OHLCV series, tiled."""
+    import pandas as pd
+
+    from tradewind.data.catalog import Catalog
+
+    catalog = Catalog(include_bundled=True)
+    stamps = pd.date_range("2000-01-03", periods=n_bars, freq="D", tz="UTC")
+    sources = {}
+    for symbol in OHLCV_DAILY:
+        bars = catalog.load_bars(symbol, timeframe="1d").iloc[-n_bars:]
+        if len(bars) < n_bars:
+            raise SystemExit(f"{symbol} has {len(bars)} daily bars, fewer than --bars {n_bars}")
+        frame = pd.DataFrame({c: bars[c].to_numpy("float64") for c in PRICES})
+        frame.insert(0, "timestamp", stamps)
+        frame.insert(1, "close_time", stamps + pd.Timedelta(days=1))
+        sources[symbol] = frame
+    return {f"{OHLCV_DAILY[i % 6]}_{i:04d}": sources[OHLCV_DAILY[i % 6]] for i in range(n_symbols)}
+
+
+def _engine(frames: dict[str, Any], strategy_names: list[str]) -> dict[str, Any]:
+    """Panel, spec, books, inputs and a fresh state, as `engine.backtest.run_engine`."""
+    from tradewind.engine.books import build_books
+    from tradewind.engine.correlation import confirm_books, panel_correlations
+    from tradewind.engine.inputs import kernel_inputs
+    from tradewind.engine.quick import panel_for_frames
+    from tradewind.engine.setup import EngineSpec, MarketRun, StrategyRun
+    from tradewind.engine.state import KernelState
+    from tradewind.risk.ladder import initial_state_vector
+    from tradewind.risk.limits import RiskLimits, limits_vector
+    from tradewind.signals.aggregate import AggregationRule
+    from tradewind.strategies.api import BarWindow
+    from tradewind.strategies.registry import get_strategy
+
+    panel = panel_for_frames(frames, "1d")
+    windows = {s: BarWindow.from_frame(panel.window_frame(s, f)) for s, f in frames.items()}
+    specs = [get_strategy(name) for name in strategy_names]
+    run = MarketRun(
+        name="bench",
+        symbols=tuple(frames),
+        strategies=tuple(StrategyRun(s, s.default_config()) for s in specs),
+        rule=AggregationRule(threshold=0.5),
+    )
+    limits = RiskLimits(
+        global_=limits_vector(cash_account=1.0),
+        markets=np.zeros((0, 0)),
+        strategies=np.zeros((0, 0)),
+        market_names=("bench",),
+        strategy_names=tuple(strategy_names),
+    )
+    spec = EngineSpec(markets=(run,), limits=limits, initial_cash=1_000_000.0)
+    correlations = panel_correlations(panel, spec)
+    books, _ = confirm_books(
+        build_books(panel, windows, spec.markets, tuple(strategy_names)),
+        panel,
+        spec,
+        correlations,
+    )
+    n_rows, n_symbols = panel.shape
+    state = KernelState.allocate(
+        n_rows=n_rows,
+        n_symbols=n_symbols,
+        n_books=len(books.symbol),
+        capacity=3 * int(books.edge.sum()) + 3 * len(books.symbol) + 16,
+        initial_cash=1_000_000.0,
+    )
+    return {
+        "panel": panel,
+        "spec": spec,
+        "books": books,
+        "inputs": kernel_inputs(panel, spec, correlations),
+        "state": state,
+        "risk_state": initial_state_vector(),
+        "specs": specs,
+    }
+
+
+def _latency(n_symbols: int, n_bars: int, strategy_names: list[str]) -> dict[str, Any]:
+    from tradewind.engine.inputs import run_rows
+    from tradewind.strategies.streaming import open_stream
+
+    frames = _frames(n_symbols, n_bars)
+    e = _engine(frames, strategy_names)
+    prices = np.stack([np.stack([f[c].to_numpy() for f in frames.values()]) for c in PRICES])
+    prices = np.ascontiguousarray(prices.transpose(2, 0, 1))  # (bars, 5, symbols)
+    streams = [open_stream(spec, None, n_symbols) for spec in e["specs"]]
+    spec, books, inputs = e["spec"], e["books"], e["inputs"]
+    n_strategies, limits = len(strategy_names), spec.limits.markets
+    per_bar = np.empty(n_bars)
+    strategies_s = np.empty(n_bars)
+    for t in range(n_bars):
+        start = time.perf_counter()
+        for stream in streams:
+            stream.update_matrix(prices[t])  # type: ignore[attr-defined]
+        middle = time.perf_counter()
+        run_rows(
+            t, t + 1, e["panel"], spec, inputs, books, n_strategies, limits,
+            e["risk_state"], e["state"],
+        )  # fmt: skip
+        end = time.perf_counter()
+        per_bar[t], strategies_s[t] = end - start, middle - start
+    timed = slice(5, None)  # the first rows pay first-call costs
+    return {
+        "measure": "decision_latency",
+        "symbols": n_symbols,
+        "bars": n_bars,
+        "strategies": strategy_names,
+        "orders": int(e["state"].n_orders),
+        "p50_ms": round(float(np.percentile(per_bar[timed], 50)) * 1e3, 4),
+        "p99_ms": round(float(np.percentile(per_bar[timed], 99)) * 1e3, 4),
+        "max_ms": round(float(per_bar[timed].max()) * 1e3, 4),
+        "strategies_p50_ms": round(float(np.percentile(strategies_s[timed], 50)) * 1e3, 4),
+        "strategies_p99_ms": round(float(np.percentile(strategies_s[timed], 99)) * 1e3, 4),
+    }
+
+
+def _paper(end: str) -> dict[str, Any]:
+    from tradewind.app.session import TradingSession
+    from tradewind.config import load_config
+    from tradewind.data.catalog import Catalog
+
+    config = load_config(HERE.parent / "examples" / "backtest.yaml", apply_env=False)
+    config = config.model_copy(update={"data": config.data.model_copy(update={"end": end})})
+    with tempfile.TemporaryDirectory() as scratch:
+        start = time.perf_counter()
+        session = TradingSession(config, Catalog(Path(scratch) / "c"), Path(scratch) / "j.sqlite")
+        built = time.perf_counter()
+        report = session.run()
+        done = time.perf_counter()
+    return {"rows": report.rows, "t_setup": built - start, "t_run": done - built}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,100,1000")
+    parser.add_argument("--bars", type=int, default=700)
+    parser.add_argument("--strategies", default="sma_cross,breakout_v1")
+    parser.add_argument("--no-paper", dest="paper", action="store_false")
+    args = parser.parse_args(argv)
+    names = [s.strip() for s in args.strategies.split(",") if s.strip()]
+    _latency(10, 60, names)  # load the compiled kernels once before measuring
+    for size in (int(s) for s in args.sizes.split(",")):
+        print("RESULT " + json.dumps(_latency(size, args.bars, names)), flush=True)
+    if args.paper:
+        _paper("2015-03-01")  # warm-up (imports, kernels)
+        half, full = _paper("2015-09-14"), _paper("2016-06-30")
+        ratio_rows = full["rows"] / half["rows"]
+        result = {
+            "measure": "paper_rows_scaling",
+            "rows": [half["rows"], full["rows"]],
+            "t_run_s": [round(half["t_run"], 3), round(full["t_run"], 3)],
+            "t_setup_s": [round(half["t_setup"], 3), round(full["t_setup"], 3)],
+            "rows_ratio": round(ratio_rows, 3),
+            "time_ratio": round(full["t_run"] / half["t_run"], 3),
+        }
+        print("RESULT " + json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
