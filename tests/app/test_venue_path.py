@@ -131,3 +131,38 @@ def test_a_backtest_config_may_name_a_provider_without_an_adapter(tmp_path, cli)
     path.write_text(yaml.safe_dump(raw, sort_keys=False))
     code, output = cli(["config", "check", str(path)])
     assert code == 0, output
+
+
+@pytest.mark.slow
+def test_a_cash_account_cuts_gapped_buys_at_the_venue_as_the_backtest_does(tmp_path):
+    from tradewind.app.backtest import backtest_config
+    from tradewind.domain.order_events import OrderUpdated
+
+    data = yaml.safe_load(EXAMPLE.read_text())
+    equities = data["markets"]["equities"]
+    equities.update(symbols=["SPY"], strategies=["sma_cross"], risk_allocation_pct=100,
+                    strategy_params={"sma_cross": {"fast": 3, "slow": 8}})  # fmt: skip
+    data["markets"] = {"equities": equities}
+    data["signal_aggregation"] = {"method": "CONSENSUS", "consensus_threshold": 0.5}
+    data["execution"]["sizing"] = {"mode": "fraction", "value": 1.0}  # all in: gaps bite
+    data["execution"].pop("stop_loss_pct")
+    data["risk"]["global"].update(max_position_size_pct=100, max_exposure_pct=100,
+                                  max_drawdown_pct=90, daily_loss_limit_pct=50)  # fmt: skip
+    path = tmp_path / "all_in.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    config = load_config(path, apply_env=False)
+    backtest = backtest_config(config, Catalog(tmp_path / "c"))
+    session = TradingSession(config, Catalog(tmp_path / "c"), tmp_path / "j.sqlite")
+    report = session.run()
+    cut_at_open = [e for _, e in session.event_log if isinstance(e, OrderUpdated)]
+    assert cut_at_open, "the scenario must gap above the cash at some open"
+    assert report.orders == len(backtest.run.orders)
+    assert report.fills == len(backtest.run.fills)
+    assert report.final_equity == pytest.approx(backtest.run.final_equity, abs=1e-6)
+    with Journal.open(tmp_path / "j.sqlite") as journal:
+        fills = journal.fills(report.run_id)
+        equity = journal.equity(report.run_id)
+    assert sorted(float(f.qty) for f in fills) == pytest.approx(
+        sorted(abs(backtest.run.fills["qty"].to_numpy())), rel=1e-12
+    )
+    assert min(float(e.cash) for e in equity) >= -1e-6

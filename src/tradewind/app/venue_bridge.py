@@ -34,6 +34,7 @@ from tradewind.domain.order_events import (
     OrderRejected,
     OrderSubmitted,
 )
+from tradewind.engine.cash_cuts import cash_cuts_at_open
 from tradewind.engine.inputs import KernelInputs
 from tradewind.engine.kernel import (
     KIND_MARKET,
@@ -43,6 +44,8 @@ from tradewind.engine.kernel import (
 )
 from tradewind.engine.state import KernelState
 from tradewind.engine.venue_fills import BookCosts, VenueFill, apply_venue_cancel, apply_venue_fill
+from tradewind.risk.limits import LimitField
+from tradewind.risk.reasons import RiskReason
 
 __all__ = ["JournalRowSink", "VenueBridge"]
 
@@ -118,7 +121,10 @@ class VenueBridge:
     def open_bar(self, state: KernelState, t: int) -> None:
         """Row `t`'s open: bar-driven venues fill what is due at the open; the engine
         applies it (an entry's fill replaces the position's protective orders, and
-        the replaced ones are canceled at the venue before the rest of the bar)."""
+        the replaced ones are canceled at the venue before the rest of the bar). A
+        cash account first cuts resting buys its cash no longer covers at this open."""
+        if self.records.spec.limits.global_[LimitField.CASH_ACCOUNT] > 0:
+            self._cut_for_cash(state, t)
         self._feed_bars(t, "open")
         self._settle(state, t, at_open=True)
 
@@ -181,6 +187,25 @@ class VenueBridge:
             applied = self._drain(state, t, at_open)
             if not (self._cancel_replaced(state) or applied):
                 return
+
+    def _cut_for_cash(self, state: KernelState, t: int) -> None:
+        """Modify (or cancel) resting buys down to what the cash pays for at this open,
+        as the backtest loop cuts them (`engine.cash_cuts`)."""
+        panel = self.records.panel
+        for cut in cash_cuts_at_open(state, self.inputs, self.costs.book_symbol, panel, t):
+            i = cut.order
+            sent = self._working.get(ClientOrderId(self.records.coid(i)))
+            if sent is None or not sent.route.instruments:
+                continue
+            state.o_reason[i] = int(RiskReason.INSUFFICIENT_CASH)
+            state.o_ok[i] = cut.qty
+            if cut.qty <= 0.0:
+                apply_venue_cancel(state, i, rejected=False)  # sent as a cancel below
+                continue
+            lot = sent.route.instruments[self.records.symbol_of(i, state)].lot_size
+            sent.qty = cut.qty
+            sent.route.venue.modify(sent.order.client_order_id, quantity=_on_lot(cut.qty, lot))
+        self._cancel_replaced(state)
 
     def _cancel_replaced(self, state: KernelState) -> bool:
         canceled = False

@@ -247,7 +247,7 @@ class SimMatcher:
             trade_id=TradeId(f"{self._venue}-{self._trade_seq}"),
             last_qty=quantity,
             last_price=fill_price,
-            commission=Decimal(repr(round(fee, 10))),
+            commission=Decimal(repr(fee)),  # exact: the engine books it as the loop would
             venue_order_id=working.venue_order_id,
         )
 
