@@ -8,8 +8,13 @@ import numpy as np
 
 from tradewind.app.scaling_setup import scaling_configs
 from tradewind.capital.router import RouterConfig
-from tradewind.config import TradewindConfig
-from tradewind.config.execution import CommissionKind, ExecutionConfig, SizingMode
+from tradewind.config import MarketConfig, TradewindConfig
+from tradewind.config.execution import (
+    CommissionKind,
+    ExecutionConfig,
+    FillModelName,
+    SizingMode,
+)
 from tradewind.domain.capital import AllocationStrategy
 from tradewind.domain.market import MarketClass
 from tradewind.engine.setup import (
@@ -23,7 +28,7 @@ from tradewind.engine.setup import (
     StrategyRun,
 )
 from tradewind.execution.models import CommissionModel, FillModel
-from tradewind.risk.limits import build_limits
+from tradewind.risk.limits import RiskLimits, build_limits
 from tradewind.signals.aggregate import AggregationMethod, AggregationRule
 from tradewind.strategies.registry import get_strategy
 
@@ -34,6 +39,10 @@ _COMMISSION = {
     CommissionKind.BPS: CommissionModel.BPS,
     CommissionKind.PER_SHARE: CommissionModel.PER_SHARE,
     CommissionKind.FX_SPREAD: CommissionModel.FX_SPREAD,
+}
+_FILL = {
+    FillModelName.NEXT_OPEN: FillModel.NEXT_OPEN,
+    FillModelName.THIS_CLOSE: FillModel.THIS_CLOSE,
 }
 
 
@@ -52,12 +61,6 @@ def engine_spec_from_config(
     markets = []
     quotes: dict[str, str] = {}
     for name, market in config.enabled_markets.items():
-        execution = market.execution or config.execution
-        strategies = tuple(
-            StrategyRun(spec, spec.config_from_params(market.strategy_params.get(s, {})))
-            for s in market.strategies
-            for spec in (get_strategy(s),)
-        )
         symbols = tuple(
             (symbol_keys or {}).get((name, symbol), symbol) for symbol in market.symbols
         )
@@ -65,44 +68,54 @@ def engine_spec_from_config(
             quotes[key] = market.quote_currency or _quote_currency(
                 symbol, market.market_class, config.base_currency
             )
-        markets.append(
-            MarketRun(
-                name=name,
-                symbols=symbols,
-                strategies=strategies,
-                rule=_rule(config, name),
-                allocation=market.risk_allocation_pct / 100.0,
-                sizing=Sizing(
-                    "fraction" if execution.sizing.mode is SizingMode.FRACTION else "units",
-                    execution.sizing.value,
-                ),
-                stop_loss_pct=_fraction(execution.stop_loss_pct),
-                take_profit_pct=_fraction(execution.take_profit_pct),
-                costs=_costs(execution),
-            )
-        )
+        markets.append(_market_run(config, name, market, symbols))
+    return EngineSpec(
+        markets=tuple(markets),
+        limits=_limits(config, markets),
+        initial_cash=config.backtest.initial_cash,
+        fill_model=_FILL[config.backtest.fill_model],
+        base_currency=config.base_currency,
+        quote_currencies=quotes,
+        correlation=_correlation(config),
+        capital=capital_plan(config, tuple(markets)),
+    )
+
+
+def _market_run(
+    config: TradewindConfig, name: str, market: MarketConfig, symbols: tuple[str, ...]
+) -> MarketRun:
+    """One enabled market: its strategies with their parameters, rule, sizing and costs."""
+    execution = market.execution or config.execution
+    strategies = tuple(
+        StrategyRun(spec, spec.config_from_params(market.strategy_params.get(s, {})))
+        for s in market.strategies
+        for spec in (get_strategy(s),)
+    )
+    return MarketRun(
+        name=name,
+        symbols=symbols,
+        strategies=strategies,
+        rule=_rule(config, name),
+        allocation=market.risk_allocation_pct / 100.0,
+        sizing=Sizing(
+            "fraction" if execution.sizing.mode is SizingMode.FRACTION else "units",
+            execution.sizing.value,
+        ),
+        stop_loss_pct=_fraction(execution.stop_loss_pct),
+        take_profit_pct=_fraction(execution.take_profit_pct),
+        costs=_costs(execution),
+    )
+
+
+def _limits(config: TradewindConfig, markets: list[MarketRun]) -> RiskLimits:
+    """The risk limits of the enabled markets and the strategies they run."""
     strategy_names = tuple(dict.fromkeys(s.name for m in markets for s in m.strategies))
-    limits = build_limits(
+    return build_limits(
         config.risk.global_,
         [m.name for m in markets],
         strategy_names,
         markets={k: v for k, v in config.risk.markets.items() if k in config.enabled_markets},
         strategies={k: v for k, v in config.risk.strategies.items() if k in strategy_names},
-    )
-    fill = (
-        FillModel.THIS_CLOSE
-        if config.backtest.fill_model.value == "this_close"
-        else FillModel.NEXT_OPEN
-    )
-    return EngineSpec(
-        markets=tuple(markets),
-        limits=limits,
-        initial_cash=config.backtest.initial_cash,
-        fill_model=fill,
-        base_currency=config.base_currency,
-        quote_currencies=quotes,
-        correlation=_correlation(config),
-        capital=capital_plan(config, tuple(markets)),
     )
 
 

@@ -23,6 +23,7 @@ from tradewind.config.vocabulary import BUILTIN_STRATEGIES
 from tradewind.config.yaml_source import (
     MAX_NESTING_DEPTH,
     Loc,
+    YamlDocument,
     duplicate_key_issues,
     format_loc,
     parse_yaml,
@@ -89,49 +90,11 @@ def load_config_text(
     apply_env: bool = True,
 ) -> TradewindConfig:
     """Like `load_config`, for YAML text; `source` names it in error messages."""
-    if not text.strip():
-        raise ConfigError(source, [ConfigIssue("", _EMPTY)])
-    document = parse_yaml(text, source)
-    if document.data is None:
-        raise ConfigError(source, [ConfigIssue("", _EMPTY)])
-    if not isinstance(document.data, dict):
-        kind = type(document.data).__name__
-        raise ConfigError(
-            source,
-            [
-                ConfigIssue(
-                    "",
-                    f"expected a mapping of sections (markets, risk, capital, ...) at the top "
-                    f"level, got a {kind}",
-                    line=1,
-                )
-            ],
-        )
+    document = _mapping_document(text, source)
     issues = duplicate_key_issues(document.root)
-    secret_locs: list[Loc] = []
-    for loc, kind in find_secret_keys(document.data):
-        secret_locs.append(loc)
-        issues.append(
-            ConfigIssue(
-                format_loc(loc),
-                f"credentials are never read from the configuration file; "
-                f"{secret_env_hint(loc, kind, document.data)}",
-                line=document.line_of(loc),
-            )
-        )
     env_vars = _override_variables(os.environ) if apply_env else {}
     env_data = _env_values(source) if env_vars else {}
-    # A URL password from the environment is accepted (it is masked wherever shown).
-    for loc, kind in find_secret_keys(env_data, url_passwords=False):
-        secret_locs.append(loc)
-        issues.append(
-            ConfigIssue(
-                format_loc(loc),
-                f"credentials are never part of the configuration; "
-                f"{secret_env_hint(loc, kind, document.data)}",
-                env_var=_env_var_for(loc, 0, env_vars),
-            )
-        )
+    secret_locs = _add_secret_issues(issues, document, env_data, env_vars)
     merged = _deep_merge(document.data, env_data)
     strategies = frozenset(BUILTIN_STRATEGIES if known_strategies is None else known_strategies)
     try:
@@ -152,6 +115,61 @@ def load_config_text(
         issues.sort(key=lambda issue: (issue.line is None, issue.line or 0))
         raise ConfigError(source, issues)
     return config
+
+
+def _mapping_document(text: str, source: str) -> YamlDocument:
+    """The parsed YAML, refused when it is empty or not a mapping of sections."""
+    if not text.strip():
+        raise ConfigError(source, [ConfigIssue("", _EMPTY)])
+    document = parse_yaml(text, source)
+    if document.data is None:
+        raise ConfigError(source, [ConfigIssue("", _EMPTY)])
+    if not isinstance(document.data, dict):
+        kind = type(document.data).__name__
+        raise ConfigError(
+            source,
+            [
+                ConfigIssue(
+                    "",
+                    f"expected a mapping of sections (markets, risk, capital, ...) at the top "
+                    f"level, got a {kind}",
+                    line=1,
+                )
+            ],
+        )
+    return document
+
+
+def _add_secret_issues(
+    issues: list[ConfigIssue],
+    document: YamlDocument,
+    env_data: Mapping[str, Any],
+    env_vars: Mapping[str, str],
+) -> list[Loc]:
+    """Append an issue per credential in the file or the environment; return their places."""
+    secret_locs: list[Loc] = []
+    for loc, kind in find_secret_keys(document.data):
+        secret_locs.append(loc)
+        issues.append(
+            ConfigIssue(
+                format_loc(loc),
+                f"credentials are never read from the configuration file; "
+                f"{secret_env_hint(loc, kind, document.data)}",
+                line=document.line_of(loc),
+            )
+        )
+    # A URL password from the environment is accepted (it is masked wherever shown).
+    for loc, kind in find_secret_keys(env_data, url_passwords=False):
+        secret_locs.append(loc)
+        issues.append(
+            ConfigIssue(
+                format_loc(loc),
+                f"credentials are never part of the configuration; "
+                f"{secret_env_hint(loc, kind, document.data)}",
+                env_var=_env_var_for(loc, 0, env_vars),
+            )
+        )
+    return secret_locs
 
 
 def active_env_overrides(environ: Mapping[str, str] | None = None) -> list[str]:

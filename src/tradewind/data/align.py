@@ -21,20 +21,18 @@ column by column into Fortran-ordered T x N arrays; no per-bar Python loop.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import timedelta
-from enum import StrEnum
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
 from tradewind.data.align_report import AlignmentReport, SymbolCounts
+from tradewind.data.aligned_panel import PRICE_FIELDS, AlignedPanel, AlignmentError, AlignPolicy
 from tradewind.data.bar_times import checked_bar_times
 from tradewind.data.calendars._base import parse_timeframe
 from tradewind.data.calendars._convert import NAT_NS, ns_to_utc_index, to_utc_ns
 from tradewind.data.calendars.errors import CalendarError
-from tradewind.domain.errors import TradewindError
 from tradewind.domain.timeframe import Timeframe, TimeUnit
 
 __all__ = [
@@ -47,96 +45,10 @@ __all__ = [
     "align",
 ]
 
-PRICE_FIELDS: Final = ("open", "high", "low", "close", "volume")
 _REQUIRED: Final = ("timestamp", "close_time", *PRICE_FIELDS)
 _NS_PER_S: Final = 1_000_000_000
 # Weekly rows start on Monday: 1969-12-29 00:00 UTC, three days before the epoch.
 _WEEK_ANCHOR_NS: Final = -3 * 86_400 * _NS_PER_S
-
-
-class AlignmentError(TradewindError, ValueError):
-    """Inputs to `align` are malformed or the policy is incompletely specified."""
-
-
-class AlignPolicy(StrEnum):
-    """How rows are kept and gaps filled when aligning symbols; see module docstring."""
-
-    INTERSECTION = "intersection"
-    FFILL = "ffill"
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class AlignedPanel:
-    """Symbols aligned on one timeline: T x N read-only arrays plus the policy record.
-
-    `timeline` holds the row labels and `decision_times` the instants at which each
-    row is known (label + timeframe). `bar_time` is the source bar's timestamp as
-    int64 ns (`NAT_NS` where the cell is empty); `age` is timedelta64[ns] since that
-    bar closed (NaT where empty). Empty cells are NaN in the price fields.
-    """
-
-    timeline: pd.DatetimeIndex
-    decision_times: pd.DatetimeIndex
-    symbols: tuple[str, ...]
-    open: np.ndarray
-    high: np.ndarray
-    low: np.ndarray
-    close: np.ndarray
-    volume: np.ndarray
-    bar_time: np.ndarray
-    age: np.ndarray
-    report: AlignmentReport
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        """(rows, symbols)."""
-        return (len(self.timeline), len(self.symbols))
-
-    @property
-    def has_bar(self) -> np.ndarray:
-        """T x N booleans: the cell shows a bar."""
-        mask: np.ndarray = self.bar_time != NAT_NS
-        return mask
-
-    def field(self, name: str) -> pd.DataFrame:
-        """One field as a DataFrame (timeline x symbols), sharing the panel's memory.
-
-        Names: open, high, low, close, volume, bar_time (datetime64[ns, UTC]) and
-        age (timedelta64[ns]).
-
-        Raises:
-            AlignmentError: unknown field name.
-        """
-        columns = pd.Index(self.symbols, name="symbol")
-        if name in PRICE_FIELDS:
-            values = getattr(self, name)
-            return pd.DataFrame(values, index=self.timeline, columns=columns, copy=False)
-        if name == "age":
-            return pd.DataFrame(self.age, index=self.timeline, columns=columns, copy=False)
-        if name == "bar_time":
-            data = {s: ns_to_utc_index(self.bar_time[:, j]) for j, s in enumerate(self.symbols)}
-            return pd.DataFrame(data, index=self.timeline).set_axis(columns, axis=1)
-        known = ", ".join((*PRICE_FIELDS, "bar_time", "age"))
-        raise AlignmentError(f"unknown panel field {name!r}: expected one of {known}")
-
-    def to_long(self) -> pd.DataFrame:
-        """Non-empty cells as a long frame sorted by row then symbol.
-
-        Columns: timestamp (row label), decision_time, symbol, open, high, low, close,
-        volume, bar_time, age.
-        """
-        rows, cols = np.nonzero(self.has_bar)
-        symbols = np.asarray(self.symbols, dtype=object)
-        data: dict[str, Any] = {
-            "timestamp": self.timeline[rows],
-            "decision_time": self.decision_times[rows],
-            "symbol": symbols[cols],
-        }
-        for name in PRICE_FIELDS:
-            data[name] = getattr(self, name)[rows, cols]
-        data["bar_time"] = ns_to_utc_index(self.bar_time[rows, cols])
-        data["age"] = self.age[rows, cols]
-        return pd.DataFrame(data)
 
 
 def align(
@@ -167,16 +79,8 @@ def align(
     tf = _parse_timeframe(timeframe)
     chosen = _parse_policy(policy)
     staleness = _parse_staleness(chosen, max_staleness)
-    if not frames:
-        raise AlignmentError("align needs at least one symbol, found an empty mapping")
-    symbols = tuple(frames)
-    for symbol in symbols:
-        if not isinstance(symbol, str) or not symbol:
-            raise AlignmentError(f"symbol keys must be non-empty strings, found {symbol!r}")
-    close_times = [_close_times(symbol, frames[symbol]) for symbol in symbols]
+    symbols, close_times = _checked_close_times(frames)
     present = [ct for ct in close_times if ct.size]
-    if not present:
-        raise AlignmentError(f"every frame is empty ({', '.join(symbols)}): nothing to align")
     first_close = min(int(ct[0]) for ct in present)
     last_close = max(int(ct[-1]) for ct in present)
     labels, decisions = _grid(tf, first_close, last_close, start, end)
@@ -190,20 +94,36 @@ def align(
     builder = _PanelBuilder(labels[rows], decisions[rows], len(symbols), staleness)
     for column, symbol in enumerate(symbols):
         builder.fill(column, close_times[column], frames[symbol])
-    kept = int(rows.size)
+    grid_rows = int(labels.size)
     report = AlignmentReport(
         policy=str(chosen),
         timeframe=str(tf),
         max_staleness=None if staleness is None else pd.Timedelta(staleness, unit="ns"),
-        rows_in_grid=int(labels.size),
-        rows_kept=kept,
-        rows_before_data=min(first_data, int(labels.size)),
-        rows_not_common=int(labels.size) - min(first_data, int(labels.size)) - kept,
+        rows_in_grid=grid_rows,
+        rows_kept=int(rows.size),
+        rows_before_data=min(first_data, grid_rows),
+        rows_not_common=grid_rows - min(first_data, grid_rows) - int(rows.size),
         symbol_counts=dict(zip(symbols, builder.counts, strict=True)),
         first_common_row=builder.first_common_row(),
         last_common_row=builder.last_common_row(),
     )
     return builder.build(symbols, report)
+
+
+def _checked_close_times(
+    frames: Mapping[str, pd.DataFrame],
+) -> tuple[tuple[str, ...], list[np.ndarray]]:
+    """The symbols and each frame's close times (ns), refused when there is nothing to align."""
+    if not frames:
+        raise AlignmentError("align needs at least one symbol, found an empty mapping")
+    symbols = tuple(frames)
+    for symbol in symbols:
+        if not isinstance(symbol, str) or not symbol:
+            raise AlignmentError(f"symbol keys must be non-empty strings, found {symbol!r}")
+    close_times = [_close_times(symbol, frames[symbol]) for symbol in symbols]
+    if not any(ct.size for ct in close_times):
+        raise AlignmentError(f"every frame is empty ({', '.join(symbols)}): nothing to align")
+    return symbols, close_times
 
 
 class _PanelBuilder:

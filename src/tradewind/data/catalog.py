@@ -6,11 +6,9 @@ the package. Writes go to the user root only, created on the first write.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +18,18 @@ import pandas as pd
 import pyarrow as pa
 
 from tradewind.data import layout
-from tradewind.data.importer import RawBars, read_bar_file
-from tradewind.data.ingest import (
-    IngestReport,
-    NoValidRowsError,
-    RejectedRowsError,
-    raw_from_frame,
+from tradewind.data.catalog_ingest import (
+    accepted_meta,
+    ingest_report,
+    read_input,
+    series_meta,
+    validate_raw,
 )
+from tradewind.data.catalog_lookup import unknown_symbol_message
+from tradewind.data.importer import RawBars
+from tradewind.data.ingest import IngestReport, NoValidRowsError, RejectedRowsError
 from tradewind.data.limits import ImportLimits
-from tradewind.data.quarantine import first_rejected, quarantine_chunks
+from tradewind.data.quarantine import quarantine_chunks
 from tradewind.data.query import (
     BarSpan,
     query_span,
@@ -45,7 +46,7 @@ from tradewind.data.schema import (
     DataSource,
     default_calendar,
 )
-from tradewind.data.validation import ValidationResult, validate_arrays, validate_bars
+from tradewind.data.validation import ValidationResult, validate_bars
 from tradewind.domain.market import MarketClass, QuoteType
 from tradewind.domain.timeframe import Timeframe
 
@@ -131,7 +132,7 @@ class Catalog:
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise DataError(_unknown_message(name, wanted_market, wanted_tf, everything))
+            raise DataError(unknown_symbol_message(name, wanted_market, wanted_tf, everything))
         choices = ", ".join(
             f"{e.symbol} --market {e.market} --timeframe {e.timeframe}" for e in matches
         )
@@ -299,34 +300,14 @@ class Catalog:
         market_class, name, tf = _key(market, symbol, timeframe)
         cal = calendar or default_calendar(market_class)
         quote = quote_type or QuoteType.PRICE
-        raw = self._read_input(frame_or_path, tz, columns, timestamp_format, tf, limits)
-        result = validate_arrays(
-            raw.timestamps,
-            raw.values,
-            quote_type=quote,
-            row_numbers=raw.row_numbers,
-            issues=raw.issues,
-            raw=raw.source,
-        )
+        raw = read_input(frame_or_path, tz, columns, timestamp_format, tf, limits)
+        result = validate_raw(raw, quote)
         # The accepted rows are now in `result`: let the rows as read go (a large file
         # would otherwise be held twice while it is stored).
         raw = replace(raw, timestamps=np.zeros(0, dtype=np.int64), values={})
-        quarantine_path = None
-        if result.rejected:
-            target = layout.quarantine_file(
-                self.root, market_class, name, str(tf), layout.new_ingest_id()
-            )
-            quarantine_path = layout.write_quarantine(target, quarantine_chunks(result))
-        report = IngestReport.build(
-            source_name=source_name or raw.path.name,
-            key=(market_class.value, name, str(tf)),
-            result=result,
-            quarantine_path=quarantine_path,
-            examples=first_rejected(result),
-            notes=raw.notes,
-            fields=raw.fields,
-            blank_lines=raw.blank_lines,
-        )
+        quarantine_path = self._write_quarantine(result, market_class, name, str(tf))
+        key = (market_class.value, name, str(tf))
+        report = ingest_report(result, raw, key, quarantine_path, source_name)
         if not result.accepted_count:
             raise NoValidRowsError(report)
         if strict and result.rejected:
@@ -339,7 +320,18 @@ class Catalog:
             if quarantine_path is not None:
                 layout.remove_quarantine(quarantine_path, self.root)
             raise
-        return _with(report, entry=entry, replaced_rows=previous, bars_outside_calendar=outside)
+        return replace(report, entry=entry, replaced_rows=previous, bars_outside_calendar=outside)
+
+    def _write_quarantine(
+        self, result: ValidationResult, market: MarketClass, symbol: str, timeframe: str
+    ) -> Path | None:
+        """Write the rejected rows of an ingest to a new quarantine file (None if none)."""
+        if not result.rejected:
+            return None
+        target = layout.quarantine_file(
+            self.root, market, symbol, timeframe, layout.new_ingest_id()
+        )
+        return layout.write_quarantine(target, quarantine_chunks(result))
 
     def _store_accepted(
         self,
@@ -355,38 +347,9 @@ class Catalog:
     ) -> tuple[CatalogEntry, int | None, int]:
         previous = self._direct_user_rows(market_class, name, str(tf))
         bars, outside = layout.attach_close_times(result.accepted, cal, tf)
-        meta = {
-            "source": str(source_name or raw.path),
-            "price_adjustment": raw.price_adjustment,
-            "quarantined": report.counts,
-            "quarantine_file": str(report.quarantine_path) if report.quarantine_path else None,
-            "rows_rejected": result.rejected,
-            "blank_lines": raw.blank_lines,
-            "bars_outside_calendar": outside,
-            "notes": list(raw.notes),
-        }
+        meta = accepted_meta(result, raw, report, source_name, outside)
         entry = self._store(bars, market_class, name, str(tf), cal, quote, raw.fields, meta)
         return entry, previous, outside
-
-    def _read_input(
-        self,
-        frame_or_path: pd.DataFrame | Path | str,
-        tz: str | None,
-        columns: Mapping[str, str] | None,
-        timestamp_format: str | None,
-        tf: Timeframe,
-        limits: ImportLimits | None,
-    ) -> RawBars:
-        if isinstance(frame_or_path, pd.DataFrame):
-            return raw_from_frame(frame_or_path, name="<frame>", daily=not tf.is_intraday)
-        return read_bar_file(
-            frame_or_path,
-            tz=tz,
-            columns=columns,
-            timestamp_format=timestamp_format,
-            timeframe=tf,
-            limits=limits,
-        )
 
     def _direct_user_rows(self, market: MarketClass, symbol: str, timeframe: str) -> int | None:
         directory = layout.series_dir(self.root, market, symbol, timeframe)
@@ -406,26 +369,7 @@ class Catalog:
         extra: Mapping[str, Any],
     ) -> CatalogEntry:
         directory = layout.series_dir(self.root, market, symbol, timeframe)
-        stamps = bars["timestamp"]
-        meta: dict[str, Any] = {
-            "format": layout.META_VERSION,
-            "market": market.value,
-            "symbol": symbol,
-            "timeframe": timeframe,
-            "calendar": calendar,
-            "quote_type": quote_type.value,
-            "fields": [f for f in VALUE_FIELDS if f in set(fields)],
-            "price_adjustment": None,
-            "units": "",
-            "description": "",
-            "source": "user",
-            "rows": len(bars),
-            "first": stamps.iloc[0].isoformat() if len(bars) else None,
-            "last": stamps.iloc[-1].isoformat() if len(bars) else None,
-            "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "quarantined": {},
-        }
-        meta.update(extra)
+        meta = series_meta(bars, (market, symbol, timeframe), calendar, quote_type, fields, extra)
         layout.write_series(directory, bars, meta)
         self._entries = None
         return layout.entry_from_meta(directory, meta, "user")
@@ -440,25 +384,3 @@ def _key(
 
 def _present_fields(frame: pd.DataFrame) -> tuple[str, ...]:
     return tuple(f for f in VALUE_FIELDS if f in frame.columns and bool(frame[f].notna().any()))
-
-
-def _unknown_message(
-    symbol: str, market: MarketClass | None, timeframe: str | None, entries: list[CatalogEntry]
-) -> str:
-    scope = "".join(
-        [
-            f" in market {market}" if market else "",
-            f" at timeframe {timeframe}" if timeframe else "",
-        ]
-    )
-    same = [e for e in entries if e.symbol == symbol]
-    if same:
-        have = ", ".join(f"{e.market}/{e.timeframe}" for e in same)
-        return f"symbol {symbol} has no series{scope}; it exists as {have}"
-    close = difflib.get_close_matches(symbol, sorted({e.symbol for e in entries}), n=5, cutoff=0.5)
-    hint = f"; close matches: {', '.join(close)}" if close else ""
-    return f"unknown symbol {symbol}{scope}{hint} (see `tradewind data list`)"
-
-
-def _with(report: IngestReport, **changes: Any) -> IngestReport:
-    return replace(report, **changes)

@@ -11,14 +11,14 @@ Values that cannot be parsed become NaT plus a flag, never an exception.
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from tradewind.data.parse_issues import ParseIssue
 from tradewind.data.schema import DataError
-from tradewind.data.validation import ParseIssue
+from tradewind.data.time_formats import looks_yyyymmdd, pick_format
 
 __all__ = [
     "SUPPORTED_RANGE",
@@ -29,39 +29,8 @@ __all__ = [
     "parse_time_values",
 ]
 
-# Tried in order on a sample; the first with the most parsed values wins, so the US
-# month/day layout wins ties against day/month (a note records the ambiguity).
-_FORMATS: tuple[str, ...] = (
-    "ISO8601",
-    "%m/%d/%Y",
-    "%d/%m/%Y",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d.%m.%Y",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M:%S.%f",
-    "%Y-%m-%d %I-%p",
-    "%Y-%m-%d %I:%M %p",
-    "%Y-%m-%d %I:%M:%S %p",
-    "%m/%d/%Y %I:%M:%S %p",
-    "%Y/%m/%d",
-    "%Y/%m/%d %H:%M",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y.%m.%d",
-    "%Y.%m.%d %H:%M",
-    "%Y.%m.%d %H:%M:%S",
-    "%d-%b-%Y",
-    "%d %b %Y",
-    "%b %d, %Y",
-    "%d-%m-%Y",
-    "%Y%m%d",
-)
 _OFFSET = r"(?:[Zz]|[+-]\d{2}:?\d{2})$"
 _NUMERIC = r"^[+-]?\d+(?:\.\d+)?$"
-_SAMPLE = 400
 _TIME_DROPPED = (
     "times of day dropped: daily bars are labelled by their date "
     "(pass the real --timeframe for intraday data)"
@@ -72,7 +41,6 @@ _NAT = np.iinfo(np.int64).min
 SUPPORTED_RANGE = "1678-01-01 .. 2261-12-31"
 _FIRST_NS = pd.Timestamp("1678-01-01").value
 _END_NS = pd.Timestamp("2262-01-01").value
-_YYYYMMDD_SHARE = 0.9
 _NS_PER_UNIT = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
 
 
@@ -151,7 +119,7 @@ class TimeParser:
         naive = ~has_offset & ~empty
         if naive.any():
             if self._naive_format is None:
-                self._naive_format = _pick_format(stripped[naive], self._note)
+                self._naive_format = pick_format(stripped[naive], self._note)
             local = pd.to_datetime(stripped[naive], format=self._naive_format, errors="coerce")
             index, far = _within_range(pd.DatetimeIndex(local))
             outside[naive] = far
@@ -236,7 +204,7 @@ class TimeParser:
 
     def _parse_numeric(self, text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         if self._yyyymmdd is None:
-            self._yyyymmdd = _looks_yyyymmdd(text)
+            self._yyyymmdd = looks_yyyymmdd(text)
         if self._yyyymmdd:
             self._note("timestamps read as YYYYMMDD dates")
             eight = text.str.len() == 8
@@ -317,16 +285,6 @@ def _shown(text: pd.Series | pd.DatetimeIndex, mask: np.ndarray) -> np.ndarray:
     return np.asarray(text[mask].astype("str").fillna(""), dtype=object)
 
 
-def _looks_yyyymmdd(text: pd.Series) -> bool:
-    # Nearly all values (not every one), so one bad row does not turn a date column
-    # into epoch seconds in 1970.
-    if text.empty or bool(text.str.contains(".", regex=False).any()):
-        return False
-    eight = (text.str.len() == 8).to_numpy(dtype=bool)
-    dates = pd.to_datetime(text, format="%Y%m%d", errors="coerce").notna().to_numpy(dtype=bool)
-    return bool((eight & dates).mean() >= _YYYYMMDD_SHARE)
-
-
 def _ns(values: pd.Series | pd.DatetimeIndex) -> np.ndarray:
     index = pd.DatetimeIndex(values)
     if index.tz is not None:
@@ -352,30 +310,6 @@ def _span(seconds: int) -> str:
         if seconds >= size and seconds % size == 0:
             return f"{seconds // size}{unit}"
     return f"{seconds}s"
-
-
-def _pick_format(sample_source: pd.Series, note: Callable[[str], None]) -> str:
-    count = len(sample_source)
-    picks = np.unique(np.linspace(0, count - 1, num=min(count, _SAMPLE)).astype(int))
-    sample = sample_source.iloc[picks]
-    best, best_score, scores = _FORMATS[0], -1, {}
-    for fmt in _FORMATS:
-        score = int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum())
-        scores[fmt] = score
-        if score > best_score:
-            best, best_score = fmt, score
-        if score == len(sample) and "%m/%d" not in fmt:
-            break
-    swapped = best.replace("%m/%d", "%d/%m")
-    if swapped != best and scores.get(swapped, _score(sample, swapped)) == best_score:
-        note(f"dates are ambiguous between month/day and day/month; read as {best}")
-    if best != "ISO8601":
-        note(f"timestamps read with format {best}")
-    return best
-
-
-def _score(sample: pd.Series, fmt: str) -> int:
-    return int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum())
 
 
 def _localize(

@@ -18,15 +18,16 @@ on demand (`tradewind.data.quarantine`), so a large file's rows are never all he
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from tradewind.data.parse_issues import NumberedReason, ParseIssue
 from tradewind.data.schema import PRICE_FIELDS, VALUE_FIELDS, DataError
+from tradewind.data.timestamp_order import longest_increasing_mask, ordering_issues
 from tradewind.domain.market import QuoteType
 
 if TYPE_CHECKING:
@@ -60,79 +61,6 @@ RULES: tuple[str, ...] = (
 )
 
 _NAT = np.iinfo(np.int64).min
-
-
-@dataclass(frozen=True, slots=True)
-class NumberedReason:
-    """`text` followed by one number per flagged row, formatted only when a row is shown."""
-
-    text: str
-    numbers: np.ndarray
-
-    def texts(self, ranks: np.ndarray) -> np.ndarray:
-        """The reasons of the flagged rows at `ranks` (0 = first flagged row)."""
-        return np.asarray([f"{self.text}{n}" for n in self.numbers[ranks].tolist()], dtype=object)
-
-
-@dataclass(frozen=True, slots=True)
-class ParseIssue:
-    """Rows flagged by one rule: rule name, mask over the rows, reason.
-
-    `reason` is one text for every flagged row, an array with one text per row, an
-    array with one text per flagged row (in row order), or a `NumberedReason`.
-    """
-
-    rule: str
-    mask: np.ndarray
-    reason: str | np.ndarray | NumberedReason
-
-    def _per_row(self) -> bool:
-        return isinstance(self.reason, np.ndarray) and self.reason.shape[0] == self.mask.shape[0]
-
-    def reasons_at(self, positions: np.ndarray, flagged: np.ndarray | None = None) -> np.ndarray:
-        """Reason text at each position ("" where this issue does not flag the row).
-
-        `flagged` (optional) is `np.flatnonzero(self.mask)`, when the caller has it.
-        """
-        out = np.full(positions.shape[0], "", dtype=object)
-        hit = np.asarray(self.mask, dtype=bool)[positions]
-        if not hit.any():
-            return out
-        if isinstance(self.reason, str):
-            out[hit] = self.reason
-        elif self._per_row():
-            out[hit] = np.asarray(self.reason)[positions[hit]]
-        else:
-            where = np.flatnonzero(self.mask) if flagged is None else flagged
-            ranks = np.searchsorted(where, positions[hit])
-            reason = self.reason
-            out[hit] = reason.texts(ranks) if isinstance(reason, NumberedReason) else reason[ranks]
-        return out
-
-    def without(self, rows: np.ndarray) -> ParseIssue:
-        """The same issue with `rows` (a mask) no longer flagged."""
-        mask = np.asarray(self.mask, dtype=bool)
-        if not (mask & rows).any():
-            return self
-        if isinstance(self.reason, str) or self._per_row():
-            return ParseIssue(self.rule, mask & ~rows, self.reason)
-        keep = ~rows[np.flatnonzero(mask)]
-        reason = self.reason
-        kept = (
-            NumberedReason(reason.text, reason.numbers[keep])
-            if isinstance(reason, NumberedReason)
-            else reason[keep]
-        )
-        return ParseIssue(self.rule, mask & ~rows, kept)
-
-    def reversed(self) -> ParseIssue:
-        """The same issue for the rows in reverse order."""
-        reason = self.reason
-        if isinstance(reason, NumberedReason):
-            reason = NumberedReason(reason.text, reason.numbers[::-1].copy())
-        elif isinstance(reason, np.ndarray):
-            reason = reason[::-1].copy()
-        return ParseIssue(self.rule, np.asarray(self.mask)[::-1].copy(), reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +202,7 @@ def validate_arrays(
     found.extend(_value_issues(present, quote_type, unusable, n))
 
     bad = _any_of(_masks_by_rule(found), n, RULES)
-    found.extend(_ordering_issues(stamps, rows, ~bad))
+    found.extend(ordering_issues(stamps, rows, ~bad))
     by_rule = _masks_by_rule(found)
     rejected = _any_of(by_rule, n, RULES)
 
@@ -379,98 +307,3 @@ def _value_issues(
                     ParseIssue("ohlc_inconsistent", outside, f"{name} is outside [low, high]")
                 )
     return issues
-
-
-def _ordering_issues(
-    stamps: np.ndarray, rows: np.ndarray, candidates: np.ndarray
-) -> list[ParseIssue]:
-    n = stamps.shape[0]
-    index = np.flatnonzero(candidates)
-    sub = stamps[index]
-    if sub.size < 2:
-        return []
-    steps = np.diff(sub)
-    if bool(np.all(steps > 0)):
-        return []
-    issues: list[ParseIssue] = []
-    dup_sub, first = _duplicates(sub, steps)
-    if dup_sub.any():
-        mask = np.zeros(n, dtype=bool)
-        mask[index[dup_sub]] = True
-        reason = NumberedReason("duplicate timestamp; first kept at row ", rows[index[first]])
-        issues.append(ParseIssue("duplicate_timestamp", mask, reason))
-        index, sub = index[~dup_sub], sub[~dup_sub]
-    if sub.size >= 2 and not bool(np.all(np.diff(sub) > 0)):
-        keep = longest_increasing_mask(sub)
-        mask = np.zeros(n, dtype=bool)
-        mask[index[~keep]] = True
-        issues.append(
-            ParseIssue(
-                "out_of_order_timestamp",
-                mask,
-                "timestamp breaks the ascending order (not on the longest increasing run)",
-            )
-        )
-    return issues
-
-
-def _duplicates(values: np.ndarray, steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mask of repeats of an earlier value, and for each repeat where its first one is."""
-    if bool(np.all(steps >= 0)):  # sorted with repeats: the common case, no sort needed
-        repeat = np.concatenate(([False], steps == 0))
-        starts = np.flatnonzero(~repeat)
-        return repeat, starts[np.cumsum(~repeat)[repeat] - 1]
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
-    same = np.concatenate(([False], ordered[1:] == ordered[:-1]))
-    group_start = np.maximum.accumulate(np.where(same, 0, np.arange(values.size)))
-    first_of = np.empty(values.size, dtype=np.int64)
-    first_of[order] = order[group_start]
-    repeat = np.zeros(values.size, dtype=bool)
-    repeat[order[same]] = True
-    return repeat, first_of[repeat]
-
-
-def longest_increasing_mask(values: np.ndarray) -> np.ndarray:
-    """Mask of one longest strictly increasing subsequence of `values` (int64), O(n log n)."""
-    array = np.ascontiguousarray(values, dtype=np.int64)
-    if array.size == 0:
-        return np.zeros(0, dtype=bool)
-    result: np.ndarray = _lis_kernel()(array)
-    return result
-
-
-@cache
-def _lis_kernel() -> Callable[[np.ndarray], np.ndarray]:
-    # Compiled on first use, so importing the data layer does not pay for numba.
-    import numba
-
-    kernel: Callable[[np.ndarray], np.ndarray] = numba.njit(cache=True)(_lis_keep)
-    return kernel
-
-
-def _lis_keep(values: np.ndarray) -> np.ndarray:  # pragma: no cover - runs compiled
-    n = values.shape[0]
-    tails = np.empty(n, np.int64)
-    previous = np.full(n, -1, np.int64)
-    length = 0
-    for i in range(n):
-        value = values[i]
-        lo, hi = 0, length
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if values[tails[mid]] < value:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo > 0:
-            previous[i] = tails[lo - 1]
-        tails[lo] = i
-        if lo == length:
-            length += 1
-    keep = np.zeros(n, np.bool_)
-    k = tails[length - 1]
-    while k >= 0:
-        keep[k] = True
-        k = previous[k]
-    return keep

@@ -29,7 +29,6 @@ Rows without enough history hold NaN values and a missing regime/state.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
@@ -41,7 +40,13 @@ from tradewind.domain.regimes import (
     MarketRegime,
     VolatilityState,
 )
+from tradewind.intelligence.condition_indicators import (
+    NEUTRAL_LIQUIDITY,
+    ConditionWindows,
+    rolling_indicators,
+)
 from tradewind.intelligence.returns import IntelligenceInputError
+from tradewind.intelligence.rolling_stats import bar_volatility, column_median
 
 __all__ = [
     "CONDITION_COLUMNS",
@@ -60,8 +65,6 @@ TREND_STRENGTH_THRESHOLD: Final = 0.5
 TREND_MOMENTUM: Final = 0.25
 CRISIS_MOMENTUM: Final = -0.5
 CRISIS_DRAWDOWN_NORMAL_MOVES: Final = 1.5
-NEUTRAL_LIQUIDITY: Final = 1.0
-_LIQUIDITY_SHORT_BARS: Final = 5
 
 CONDITION_COLUMNS: Final = (
     "volatility_pct",
@@ -146,7 +149,7 @@ def conditions_frame(
         )
     volume = _column(bars, "volume")
     index = pd.DatetimeIndex(bars["timestamp"]) if "timestamp" in bars.columns else bars.index
-    values = _indicators(
+    values = rolling_indicators(
         np.log(close)[:, None],
         None if volume is None else volume[:, None],
         periods_per_year,
@@ -220,14 +223,7 @@ def conditions_for_panel(
         momentum_window,
         liquidity_window,
     )
-    values = _numeric(closes, "closes")
-    if values.size == 0:
-        raise IntelligenceInputError(
-            f"closes: expected rows and symbols, found shape {values.shape}"
-        )
-    with np.errstate(invalid="ignore"):
-        if (values <= 0).any():
-            raise IntelligenceInputError("closes: expected positive prices, found a value <= 0")
+    values = _positive_panel(closes)
     present = ~np.isnan(values)
     # Stable sort puts each column's NaN rows first and keeps its bars in time order.
     order = np.argsort(present, axis=0, kind="stable")
@@ -241,14 +237,9 @@ def conditions_for_panel(
             volumes.reindex(index=closes.index, columns=closes.columns), "volumes"
         )
         volume_packed = np.take_along_axis(volume_values, order, axis=0)[-tail:]
-    recent = _indicators(log_packed[-tail:], volume_packed, periods_per_year, windows)
+    recent = rolling_indicators(log_packed[-tail:], volume_packed, periods_per_year, windows)
     latest = {name: column[-1:] for name, column in recent.items()}
-    if normal_volatility_pct is None:
-        annualise = math.sqrt(periods_per_year) * 100.0
-        history = _bar_volatility(log_packed, vol_window) * annualise
-        normal = _column_median(history, vol_window)[None, :]
-    else:
-        normal = np.full((1, values.shape[1]), float(normal_volatility_pct))
+    normal = _panel_normal(log_packed, periods_per_year, normal_volatility_pct, vol_window)
     finished = _finish(latest, normal, periods_per_year, windows)
     out = pd.DataFrame(_frame_columns(finished, 0), index=pd.Index(closes.columns, name="symbol"))
     stamps = closes.index[last_row]
@@ -259,22 +250,35 @@ def conditions_for_panel(
 # -- internals -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Windows:
-    vol: int
-    trend: int
-    momentum: int
-    liquidity: int
-
-    @property
-    def longest(self) -> int:
-        """Bars needed for every indicator at the last row (returns need one extra)."""
-        return max(
-            self.vol + 1, self.trend, self.momentum + 1, self.liquidity + _LIQUIDITY_SHORT_BARS
+def _positive_panel(closes: pd.DataFrame) -> np.ndarray:
+    """The closes as a float array, refused when empty or holding a value <= 0."""
+    values = _numeric(closes, "closes")
+    if values.size == 0:
+        raise IntelligenceInputError(
+            f"closes: expected rows and symbols, found shape {values.shape}"
         )
+    with np.errstate(invalid="ignore"):
+        if (values <= 0).any():
+            raise IntelligenceInputError("closes: expected positive prices, found a value <= 0")
+    return values
 
 
-def _windows(periods_per_year: float, normal: float | None, *windows: int) -> _Windows:
+def _panel_normal(
+    log_packed: np.ndarray,
+    periods_per_year: float,
+    normal_volatility_pct: float | None,
+    vol_window: int,
+) -> np.ndarray:
+    """1 x N normal volatility: the value given, else each column's median so far."""
+    if normal_volatility_pct is not None:
+        return np.full((1, log_packed.shape[1]), float(normal_volatility_pct))
+    annualise = math.sqrt(periods_per_year) * 100.0
+    history = bar_volatility(log_packed, vol_window) * annualise
+    normal: np.ndarray = column_median(history, vol_window)[None, :]
+    return normal
+
+
+def _windows(periods_per_year: float, normal: float | None, *windows: int) -> ConditionWindows:
     """Validate the parameters shared by every entry point."""
     if not (math.isfinite(periods_per_year) and periods_per_year > 0):
         raise IntelligenceInputError(
@@ -288,7 +292,7 @@ def _windows(periods_per_year: float, normal: float | None, *windows: int) -> _W
     for name, window in zip(names, windows, strict=True):
         if window < 3:
             raise IntelligenceInputError(f"{name} {window}: expected at least 3 bars")
-    return _Windows(*windows)
+    return ConditionWindows(*windows)
 
 
 def _column(bars: pd.DataFrame, name: str) -> np.ndarray | None:
@@ -307,141 +311,11 @@ def _numeric(frame: pd.DataFrame, name: str) -> np.ndarray:
         raise IntelligenceInputError(f"{name}: expected numeric columns ({exc})") from None
 
 
-def _rolling_sum(values: np.ndarray, n: int) -> np.ndarray:
-    """Sum over the last `n` rows of each column; NaN unless all `n` values are present."""
-    present = ~np.isnan(values)
-    sums = np.cumsum(np.where(present, values, 0.0), axis=0)
-    counts = np.cumsum(present, axis=0)
-    out = np.full(values.shape, np.nan)
-    if len(values) >= n:
-        window_sums = sums[n - 1 :].copy()
-        window_sums[1:] -= sums[:-n]
-        window_counts = counts[n - 1 :].copy()
-        window_counts[1:] -= counts[:-n]
-        out[n - 1 :] = np.where(window_counts == n, window_sums, np.nan)
-    return out
-
-
-def _column_centre(values: np.ndarray) -> np.ndarray:
-    """Each column's first present value (0 for an empty column).
-
-    The first value, not the mean, so that appending bars never changes earlier results.
-    """
-    present = ~np.isnan(values)
-    if not len(values):
-        return np.zeros(values.shape[1:])
-    first = np.take_along_axis(values, np.argmax(present, axis=0)[None, :], axis=0)[0]
-    centre: np.ndarray = np.where(present.any(axis=0), first, 0.0)
-    return centre
-
-
-def _rolling_var(values: np.ndarray, n: int) -> np.ndarray:
-    """Sample variance (ddof 1) over the last `n` rows; NaN unless all are present."""
-    # Shifting each column by a constant keeps the sums small (accurate) at any level.
-    shifted = values - _column_centre(values)
-    total = _rolling_sum(shifted, n)
-    squares = _rolling_sum(shifted * shifted, n)
-    variance: np.ndarray = np.maximum((squares - total * total / n) / (n - 1), 0.0)
-    return variance
-
-
-def _rolling_clock_cov(values: np.ndarray, n: int) -> np.ndarray:
-    """Sample covariance of each column with the bar clock over the last `n` rows."""
-    shifted = values - _column_centre(values)
-    clock = np.arange(len(values), dtype=np.float64)[:, None]
-    total = _rolling_sum(shifted, n)
-    weighted = _rolling_sum(clock * shifted, n)
-    centre = clock - (n - 1) / 2.0
-    result: np.ndarray = (weighted - centre * total) / (n - 1)
-    return result
-
-
-def _column_median(values: np.ndarray, min_count: int) -> np.ndarray:
-    """Median of each column's present values; NaN with fewer than `min_count`."""
-    counts = np.count_nonzero(~np.isnan(values), axis=0)
-    ordered = np.sort(values, axis=0)  # NaN sorts last
-    low = np.take_along_axis(ordered, np.maximum(counts - 1, 0)[None, :] // 2, axis=0)[0]
-    high = np.take_along_axis(ordered, (counts // 2)[None, :], axis=0)[0] if len(values) else low
-    return np.where(counts >= max(min_count, 1), (low + high) / 2.0, np.nan)
-
-
-def _rolling_reduce(values: np.ndarray, n: int, reduce: str) -> np.ndarray:
-    """max or median over the last `n` rows (NaN if any is missing)."""
-    out = np.full(values.shape, np.nan)
-    if len(values) >= n:
-        windows = np.lib.stride_tricks.sliding_window_view(values, n, axis=0)
-        out[n - 1 :] = windows.max(axis=-1) if reduce == "max" else np.median(windows, axis=-1)
-    return out
-
-
-def _lagged(values: np.ndarray, lag: int) -> np.ndarray:
-    out = np.full(values.shape, np.nan)
-    if lag < len(values):
-        out[lag:] = values[: len(values) - lag]
-    return out
-
-
-def _bar_volatility(logs: np.ndarray, window: int) -> np.ndarray:
-    """Rolling standard deviation of log returns (per bar, not annualised)."""
-    returns = logs - _lagged(logs, 1)
-    deviation: np.ndarray = np.sqrt(_rolling_var(returns, window))
-    return deviation
-
-
-def _indicators(
-    logs: np.ndarray,
-    volume: np.ndarray | None,
-    periods_per_year: float,
-    windows: _Windows,
-) -> dict[str, np.ndarray]:
-    """Rolling indicators of T x N log closes (rows = each column's consecutive bars)."""
-    bar_vol = _bar_volatility(logs, windows.vol)
-    n = windows.trend
-    covariance = _rolling_clock_cov(logs, n)
-    variance = _rolling_var(logs, n)
-    clock_variance = n * (n + 1) / 12.0  # sample variance of n consecutive integers
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r_squared = np.where(variance > 0, covariance**2 / (clock_variance * variance), 0.0)
-    r_squared = np.where(np.isnan(covariance), np.nan, np.clip(r_squared, 0.0, 1.0))
-    m = windows.momentum
-    move = logs - _lagged(logs, m)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(bar_vol > 0, move / (bar_vol * math.sqrt(m)), 0.0)
-    momentum = np.where(np.isnan(move) | np.isnan(bar_vol), np.nan, np.tanh(z / 2.0))
-    drawdown = (1.0 - np.exp(logs - _rolling_reduce(logs, n, "max"))) * 100.0
-    return {
-        "volatility_pct": bar_vol * math.sqrt(periods_per_year) * 100.0,
-        "trend_strength": r_squared,
-        "momentum_score": momentum,
-        "drawdown_pct": drawdown,
-        **_liquidity(volume, logs.shape, windows.liquidity),
-    }
-
-
-def _liquidity(
-    volume: np.ndarray | None, shape: tuple[int, ...], window: int
-) -> dict[str, np.ndarray]:
-    if volume is None:
-        return {
-            "liquidity_score": np.full(shape, NEUTRAL_LIQUIDITY),
-            "liquidity_known": np.zeros(shape, dtype=bool),
-        }
-    recent = _rolling_sum(volume, _LIQUIDITY_SHORT_BARS) / _LIQUIDITY_SHORT_BARS
-    usual = _lagged(_rolling_reduce(volume, window, "median"), _LIQUIDITY_SHORT_BARS)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = recent / usual
-    known = np.isfinite(ratio) & (usual > 0)
-    return {
-        "liquidity_score": np.where(known, np.clip(ratio, 0.0, 1.0), NEUTRAL_LIQUIDITY),
-        "liquidity_known": known,
-    }
-
-
 def _finish(
     values: dict[str, np.ndarray],
     normal: np.ndarray,
     periods_per_year: float,
-    windows: _Windows,
+    windows: ConditionWindows,
 ) -> dict[str, np.ndarray]:
     """Add normal vol, volatility state and regime codes (-1 = missing) to T x N arrays."""
     vol_pct = values["volatility_pct"]

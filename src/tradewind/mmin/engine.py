@@ -177,12 +177,7 @@ class MMINEngine:
             conditions = conditions_for_panel(closes, data.volumes, per_year)
         lead_lag, macro, macro_path = None, None, None
         if level is not IntelligenceLevel.BASIC:
-            with stages.Timed(timings, "lead_lag"):
-                lead_lag = self.analyzer.scan_lead_lag(closes)
-            with stages.Timed(timings, "macro_regime"):
-                macro, macro_path = stages.macro_regime(
-                    data.closes, classes, data.yield_columns, self._macro
-                )
+            lead_lag, macro, macro_path = self._lead_lag_and_macro(closes, data, timings)
         patterns = (
             self._patterns(closes, classes, timings) if level is IntelligenceLevel.GOD_MODE else []
         )
@@ -219,6 +214,18 @@ class MMINEngine:
         )
         self._record(result, closes.shape[1])
         return result
+
+    def _lead_lag_and_macro(
+        self, closes: pd.DataFrame, data: SynchronizedData, timings: dict[str, float]
+    ) -> tuple[pd.DataFrame, dict[str, Any], pd.DataFrame]:
+        """The standard level's stages: lead-lag pairs, the macro forecast and its path."""
+        with stages.Timed(timings, "lead_lag"):
+            lead_lag = self.analyzer.scan_lead_lag(closes)
+        with stages.Timed(timings, "macro_regime"):
+            macro, macro_path = stages.macro_regime(
+                data.closes, dict(data.classes), data.yield_columns, self._macro
+            )
+        return lead_lag, macro, macro_path
 
     # -- status ---------------------------------------------------------------------------
 

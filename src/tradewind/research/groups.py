@@ -129,23 +129,12 @@ def stats_by_group(
     labels = _names(names, n_groups, group, np.unique(index))
     if periods_per_year is None:
         periods_per_year = m.infer_periods_per_year(ts) if ts.size > 1 else 252.0
-    entry_rows = bar_index(ts, rows.entry_ts)
-    exit_rows = bar_index(ts, rows.exit_ts)
+    bars = (bar_index(ts, rows.entry_ts), bar_index(ts, rows.exit_ts))
     notional = rows.traded_notional(points)
-
     result: dict[str, GroupPerformance] = {}
     for g, name in labels.items():
         pick = np.flatnonzero(index == g)
-        curve, gross = group_pnl_curve(
-            entry_rows[pick],
-            exit_rows[pick],
-            rows.symbol[pick],
-            rows.qty[pick],
-            rows.entry_price[pick],
-            rows.pnl[pick],
-            marks,
-            points,
-        )
+        curve, gross = _picked_curve(rows, pick, bars, marks, points)
         base = _capital(capital, name, float(values[0]))
         stats = compute_stats(
             ts,
@@ -158,6 +147,27 @@ def stats_by_group(
         )
         result[name] = GroupPerformance(name, curve, base, stats)
     return result
+
+
+def _picked_curve(
+    rows: TradeArrays,
+    pick: m.IntArray,
+    bars: tuple[m.IntArray, m.IntArray],
+    marks: m.FloatArray,
+    points: m.FloatArray,
+) -> tuple[m.FloatArray, m.FloatArray]:
+    """`group_pnl_curve` of the trades at `pick` (`bars`: every trade's entry and exit row)."""
+    entry_rows, exit_rows = bars
+    return group_pnl_curve(
+        entry_rows[pick],
+        exit_rows[pick],
+        rows.symbol[pick],
+        rows.qty[pick],
+        rows.entry_price[pick],
+        rows.pnl[pick],
+        marks,
+        points,
+    )
 
 
 def _expand(trades: TradeArrays, group: GroupKind) -> tuple[TradeArrays, m.IntArray]:

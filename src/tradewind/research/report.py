@@ -101,6 +101,9 @@ def write_html_report(
 ) -> Path:
     """Write the backtest report to `path` (parents created) and return the path.
 
+    Longer than a screen only because of its keyword arguments and their description;
+    the body fills the template's context, with the charts built by `_chart_data`.
+
     Args:
         title: page and heading title.
         equity: (timestamps ns, equity) of the run.
@@ -122,21 +125,13 @@ def write_html_report(
         ValueError: a series whose timestamps and values differ in shape.
         OSError: the file cannot be written.
     """
-    ts, values = (np.asarray(part) for part in equity)
-    if drawdown is None:
-        values_f = values.astype(np.float64)
-        drawdown = (ts, values_f / np.maximum.accumulate(values_f) - 1.0)
-    markets = dict(per_market_pnl or {})
-    strategies = dict(per_strategy_pnl or {})
-    chart_data = {
-        "intraday": bool(ts.size > 1 and np.median(np.diff(ts.astype(np.int64))) < NS_PER_DAY),
-        "equity": chart_series(ts, values, max_chart_points),
-        "drawdown": chart_series(drawdown[0], drawdown[1], max_chart_points, scale=100.0),
-        "markets": {name: chart_series(*s, max_chart_points) for name, s in markets.items()},
-        "strategies": {name: chart_series(*s, max_chart_points) for name, s in strategies.items()},
-        "allocation": dict((capital or {}).get("allocation", {})),
-        "markers": list((capital or {}).get("markers", [])),
-    }
+    chart_data = _chart_data(
+        equity,
+        drawdown,
+        {"markets": per_market_pnl or {}, "strategies": per_strategy_pnl or {}},
+        capital or {},
+        max_chart_points,
+    )
     shown = trades if trades is not None else TradeArrays.empty()
     context = {
         "title": title,
@@ -173,6 +168,31 @@ def write_html_report(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")
     return out
+
+
+def _chart_data(
+    equity: Series,
+    drawdown: Series | None,
+    pnl_lines: Mapping[str, Mapping[str, Series]],
+    capital: Mapping[str, Any],
+    max_chart_points: int,
+) -> dict[str, Any]:
+    """The charts' data: equity, drawdown (in %), P&L lines by market and strategy, capital."""
+    ts, values = (np.asarray(part) for part in equity)
+    if drawdown is None:
+        values_f = values.astype(np.float64)
+        drawdown = (ts, values_f / np.maximum.accumulate(values_f) - 1.0)
+    return {
+        "intraday": bool(ts.size > 1 and np.median(np.diff(ts.astype(np.int64))) < NS_PER_DAY),
+        "equity": chart_series(ts, values, max_chart_points),
+        "drawdown": chart_series(drawdown[0], drawdown[1], max_chart_points, scale=100.0),
+        **{
+            group: {name: chart_series(*s, max_chart_points) for name, s in lines.items()}
+            for group, lines in pnl_lines.items()
+        },
+        "allocation": dict(capital.get("allocation", {})),
+        "markers": list(capital.get("markers", [])),
+    }
 
 
 def _headline(stats: PerformanceStats) -> list[tuple[str, str]]:

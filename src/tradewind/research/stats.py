@@ -140,15 +140,10 @@ def compute_stats(
         ppy = m.check_periods(periods_per_year)
     else:
         ppy = m.infer_periods_per_year(ts) if ts.size > 1 else 252.0
-    rf_period = m.periodic_risk_free(risk_free_rate, ppy)
-    returns = m.simple_returns(values)
-    drawdown = m.drawdown_stats(values, ts)
-    growth = m.cagr_from_growth(float(values[-1] / values[0]), values.size - 1, ppy)
-
-    trade_rows = trades if trades is not None else TradeArrays.empty()
-    closed_pnl = trade_rows.pnl[~trade_rows.is_open]
-    gross_profit = float(closed_pnl[closed_pnl > 0.0].sum())
-    gross_loss = float(closed_pnl[closed_pnl < 0.0].sum())
+    equity_fields = _equity_fields(values, ts, ppy, risk_free_rate)
+    trade_fields = _trade_fields(
+        trades if trades is not None else TradeArrays.empty(), entries, exits
+    )
     time_in_market, average_gross = _exposure(values, ts, trades, gross_exposure)
     if traded_notional is not None:
         turns = turnover(traded_notional, values, periods_per_year=ppy)
@@ -156,44 +151,66 @@ def compute_stats(
         turns = turnover_from_total(float(trades.traded_notional().sum()), values, ppy)
     else:
         turns = turnover_from_total(float("nan"), values, ppy)
-
     return PerformanceStats(
-        bars=int(values.size),
-        start_ts=int(ts[0]),
-        end_ts=int(ts[-1]),
-        periods_per_year=ppy,
-        risk_free_rate=float(risk_free_rate),
-        start_equity=float(values[0]),
-        final_equity=float(values[-1]),
-        total_return=float(values[-1] / values[0] - 1.0),
-        cagr=growth,
-        volatility=m.volatility_from_returns(returns, ppy),
-        sharpe=m.sharpe_from_returns(returns, ppy, rf_period),
-        sortino=m.sortino_from_returns(returns, ppy, rf_period),
-        calmar=m.calmar_from(growth, drawdown.max_drawdown),
-        max_drawdown=drawdown.max_drawdown,
-        max_drawdown_peak_ts=drawdown.peak_ts,
-        max_drawdown_trough_ts=drawdown.trough_ts,
-        max_drawdown_recovery_ts=drawdown.recovery_ts,
-        max_drawdown_duration_bars=drawdown.duration_bars,
-        longest_drawdown_bars=drawdown.longest_underwater_bars,
-        longest_drawdown_days=drawdown.longest_underwater_ns / m.NS_PER_DAY,
-        trades=int(closed_pnl.size),
-        entries=len(trade_rows) if entries is None else int(entries),
-        exits=int(closed_pnl.size) if exits is None else int(exits),
-        open_trades=len(trade_rows) - int(closed_pnl.size),
-        wins=int(np.count_nonzero(closed_pnl > 0.0)),
-        losses=int(np.count_nonzero(closed_pnl < 0.0)),
-        win_rate=win_rate(closed_pnl),
-        profit_factor=profit_factor(closed_pnl),
-        gross_profit=gross_profit,
-        gross_loss=gross_loss,
-        average_trade_pnl=float(closed_pnl.mean()) if closed_pnl.size else float("nan"),
+        **equity_fields,
+        **trade_fields,
         time_in_market=time_in_market,
         average_gross_exposure=average_gross,
         turnover_total=turns.total,
         turnover_annual=turns.annual,
     )
+
+
+def _equity_fields(
+    values: np.ndarray, ts: np.ndarray, ppy: float, risk_free_rate: float
+) -> dict[str, Any]:
+    """The statistics of the equity curve alone (returns, risk, drawdowns)."""
+    rf_period = m.periodic_risk_free(risk_free_rate, ppy)
+    returns = m.simple_returns(values)
+    drawdown = m.drawdown_stats(values, ts)
+    growth = m.cagr_from_growth(float(values[-1] / values[0]), values.size - 1, ppy)
+    return {
+        "bars": int(values.size),
+        "start_ts": int(ts[0]),
+        "end_ts": int(ts[-1]),
+        "periods_per_year": ppy,
+        "risk_free_rate": float(risk_free_rate),
+        "start_equity": float(values[0]),
+        "final_equity": float(values[-1]),
+        "total_return": float(values[-1] / values[0] - 1.0),
+        "cagr": growth,
+        "volatility": m.volatility_from_returns(returns, ppy),
+        "sharpe": m.sharpe_from_returns(returns, ppy, rf_period),
+        "sortino": m.sortino_from_returns(returns, ppy, rf_period),
+        "calmar": m.calmar_from(growth, drawdown.max_drawdown),
+        "max_drawdown": drawdown.max_drawdown,
+        "max_drawdown_peak_ts": drawdown.peak_ts,
+        "max_drawdown_trough_ts": drawdown.trough_ts,
+        "max_drawdown_recovery_ts": drawdown.recovery_ts,
+        "max_drawdown_duration_bars": drawdown.duration_bars,
+        "longest_drawdown_bars": drawdown.longest_underwater_bars,
+        "longest_drawdown_days": drawdown.longest_underwater_ns / m.NS_PER_DAY,
+    }
+
+
+def _trade_fields(
+    trade_rows: TradeArrays, entries: int | None, exits: int | None
+) -> dict[str, Any]:
+    """The statistics of the round trips (closed trades; open ones are only counted)."""
+    closed_pnl = trade_rows.pnl[~trade_rows.is_open]
+    return {
+        "trades": int(closed_pnl.size),
+        "entries": len(trade_rows) if entries is None else int(entries),
+        "exits": int(closed_pnl.size) if exits is None else int(exits),
+        "open_trades": len(trade_rows) - int(closed_pnl.size),
+        "wins": int(np.count_nonzero(closed_pnl > 0.0)),
+        "losses": int(np.count_nonzero(closed_pnl < 0.0)),
+        "win_rate": win_rate(closed_pnl),
+        "profit_factor": profit_factor(closed_pnl),
+        "gross_profit": float(closed_pnl[closed_pnl > 0.0].sum()),
+        "gross_loss": float(closed_pnl[closed_pnl < 0.0].sum()),
+        "average_trade_pnl": float(closed_pnl.mean()) if closed_pnl.size else float("nan"),
+    }
 
 
 def _exposure(

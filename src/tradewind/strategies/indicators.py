@@ -28,6 +28,9 @@ def rolling_mean(values: np.ndarray, window: int) -> np.ndarray:  # pragma: no c
     running sum (separate compensation for additions and removals), the same
     repeated-value and sign corrections as pandas, so a cross of two averages is decided
     exactly as the pandas-based peer reference decides it.
+
+    Kept as one compiled loop: it follows pandas' `roll_mean` step for step, and helpers
+    passing its seven running variables back and forth would hide that correspondence.
     """
     n = values.shape[0]
     out = np.empty(n)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
-from tradewind.capital.scaling._checks import check_aware, check_finite, check_range
+from tradewind.capital.scaling._checks import check_aware, check_range
 from tradewind.capital.scaling.capital_engine import CapitalScalingEngine
 from tradewind.capital.scaling.compounding import adapted_reinvest_share
 from tradewind.capital.scaling.config import (
@@ -22,10 +22,11 @@ from tradewind.capital.scaling.config import (
     CapitalEngineConfig,
     parse_regime,
 )
-from tradewind.capital.scaling.factors import clamp, sharpe_ratio, volatility_leverage
 from tradewind.capital.scaling.milestones import MilestoneReached
 from tradewind.capital.scaling.optimizer import LiveParameters, ParameterChange, ParameterOptimizer
 from tradewind.capital.scaling.sizing import SizingDecision, make_decision, method_factor_for
+from tradewind.capital.scaling.sizing_steps import MarketFactors, checked_balance, market_factors
+from tradewind.capital.scaling.status import autonomous_status_fields
 from tradewind.capital.scaling.summary import format_quick_summary
 from tradewind.capital.scaling.trades import TradeLog, TradeRecord
 from tradewind.domain.regimes import MarketConditions, MarketRegime
@@ -171,50 +172,46 @@ class AutonomousScalingEngine:
         Raises:
             ValueError: on a negative or non-finite balance, volatility or atr_pct.
         """
-        available = check_range("available_balance", available_balance, 0.0)
-        if expected_return is not None:
-            check_finite("expected_return", expected_return)
-        if volatility is not None:
-            check_range("volatility", volatility, 0.0)
-        if atr_pct is not None:
-            check_range("atr_pct", atr_pct, 0.0, low_open=True)
+        available = checked_balance(available_balance, expected_return, volatility, atr_pct)
         cfg, engine = self.config, self.capital_engine
         if conditions is None and fallback_to_current:
             conditions = self.current_conditions
         method, method_factor, note = method_factor_for(
             cfg, engine.config.base_position_pct, self._trades, atr_pct
         )
-        lev_raw = lev = regime_mult = sharpe_factor = 1.0
-        regime: str | None = None
-        sharpe: float | None = None
+        factors = MarketFactors()
         if conditions is not None:
-            regime = conditions.regime.value
-            current_vol = volatility if volatility is not None else conditions.volatility_pct / 100
-            if cfg.enable_volatility_leverage:
-                normal_vol = self._normal_volatility_pct(conditions) / 100
-                lev_raw = volatility_leverage(normal_vol, current_vol, self._optimizer.sensitivity)
-                lev = clamp(lev_raw, cfg.min_leverage, cfg.max_leverage)
-            if cfg.enable_regime_allocation:
-                regime_mult = self._optimizer.allocation(conditions.regime)
-            if expected_return is not None and cfg.enable_risk_adjustment:
-                sharpe = sharpe_ratio(expected_return, cfg.risk_free_rate, current_vol)
-                sharpe_factor = clamp(
-                    sharpe / cfg.target_sharpe_ratio,
-                    cfg.min_size_multiplier,
-                    cfg.max_size_multiplier,
-                )
+            factors = market_factors(
+                cfg,
+                self._optimizer,
+                conditions,
+                volatility=volatility,
+                normal_volatility_pct=self._normal_volatility_pct(conditions),
+                expected_return=expected_return,
+            )
+        return self._decision(available, (method, method_factor, note), factors)
+
+    def _decision(
+        self,
+        available: float,
+        method: tuple[str, float, str],
+        factors: MarketFactors,
+    ) -> SizingDecision:
+        """Steps 1 and 5 around the market factors: base, protection, cap at the balance."""
+        engine = self.capital_engine
+        method_name, method_factor, note = method
         return make_decision(
-            method=method,
+            method=method_name,
             available_balance=available,
             capital=engine.sizing_capital(available),
             base_position=engine.unprotected_base_position(available),
             method_factor=method_factor,
-            vol_leverage_raw=lev_raw,
-            vol_leverage=lev,
-            regime=regime,
-            regime_multiplier=regime_mult,
-            sharpe=sharpe,
-            sharpe_factor=sharpe_factor,
+            vol_leverage_raw=factors.vol_leverage_raw,
+            vol_leverage=factors.vol_leverage,
+            regime=factors.regime,
+            regime_multiplier=factors.regime_multiplier,
+            sharpe=factors.sharpe,
+            sharpe_factor=factors.sharpe_factor,
             protection_level=engine.protection_level.value,
             protection_multiplier=engine.protection_multiplier,
             halted=engine.halted,
@@ -345,32 +342,12 @@ class AutonomousScalingEngine:
         `regime_allocations` and `volatility_leverage_sensitivity` are the live values;
         `parameter_changes` lists `ParameterChange.as_dict()` entries, oldest first.
         """
-        cfg = self.config
         status = self.capital_engine.get_capital_status()
-        conditions = self.current_conditions
-        status["market_conditions"] = (
-            None
-            if conditions is None
-            else {
-                "regime": conditions.regime.value,
-                "volatility_pct": conditions.volatility_pct,
-                "volatility_state": conditions.volatility_state.value,
-                "trend_strength": conditions.trend_strength,
-                "momentum_score": conditions.momentum_score,
-                "liquidity_score": conditions.liquidity_score,
-            }
+        status.update(
+            autonomous_status_fields(
+                self.config, self.current_conditions, self.current_parameters()
+            )
         )
-        status["autonomous_features"] = {
-            "volatility_leverage": cfg.enable_volatility_leverage,
-            "risk_adjustment": cfg.enable_risk_adjustment,
-            "regime_allocation": cfg.enable_regime_allocation,
-            "adaptive_compounding": cfg.enable_adaptive_compounding,
-            "realtime_optimization": cfg.enable_realtime_optimization,
-        }
-        live = self.current_parameters()
-        status["regime_allocations"] = {r.value: v for r, v in live.regime_allocations.items()}
-        status["volatility_leverage_sensitivity"] = live.volatility_leverage_sensitivity
-        status["sizing_method"] = cfg.method.value
         status["clock"] = self._clock
         status["parameter_changes"] = [c.as_dict() for c in self.parameter_changes]
         return status

@@ -23,7 +23,7 @@ import pandas as pd
 from tradewind.data.bundled import MACRO_FILES, bundled_root
 from tradewind.data.bundled.sources_md import render_sources
 from tradewind.data.catalog import Catalog
-from tradewind.data.schema import VALUE_FIELDS, DataError, default_calendar
+from tradewind.data.schema import VALUE_FIELDS, CatalogEntry, DataError, default_calendar
 from tradewind.data.validation import validate_bars
 from tradewind.domain.market import MarketClass, QuoteType
 
@@ -126,6 +126,42 @@ def _source_text(info: dict[str, Any]) -> str:
     return f"{src['package']} {src['version']}: {src['path']}"
 
 
+def _series_meta(pick: Pick, info: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """The catalog metadata of one bundled series: provenance, licence and every step."""
+    return {
+        "fields": extra["fields"],
+        "price_adjustment": extra["price_adjustment"],
+        "units": extra["units"],
+        "description": info["series"],
+        "upstream": info["source"].get("upstream", ""),
+        "licence": info["licence"],
+        "transformations": [*info.get("transformations", []), *extra["steps"]],
+        "notes": info.get("notes", ""),
+        "dataset_file": pick.source,
+        "dataset_sha256": info["sha256"],
+        "ingested_at": None,
+    }
+
+
+def _manifest_row(
+    entry: CatalogEntry, pick: Pick, extra: dict[str, Any], out_root: Path
+) -> dict[str, Any]:
+    """One series' row of the bundle manifest (with the stored file's SHA-256)."""
+    return {
+        "path": str(entry.path.relative_to(out_root)),
+        "market": pick.market.value,
+        "symbol": pick.symbol,
+        "timeframe": pick.timeframe,
+        "rows": entry.rows,
+        "first": entry.first.isoformat() if entry.first is not None else None,
+        "last": entry.last.isoformat() if entry.last is not None else None,
+        "sha256": _sha256(entry.path),
+        "dataset_file": pick.source,
+        "price_adjustment": extra["price_adjustment"],
+        "tradewind_steps": extra["steps"],
+    }
+
+
 def build(source_dir: Path, target: Path | None = None) -> dict[str, Any]:
     """Rebuild the bundle from `source_dir` (the datasets folder with its manifest.json).
 
@@ -154,35 +190,9 @@ def build(source_dir: Path, target: Path | None = None) -> dict[str, Any]:
             calendar=default_calendar(pick.market),
             quote_type=pick.quote_type,
             source=_source_text(info),
-            meta={
-                "fields": extra["fields"],
-                "price_adjustment": extra["price_adjustment"],
-                "units": extra["units"],
-                "description": info["series"],
-                "upstream": info["source"].get("upstream", ""),
-                "licence": info["licence"],
-                "transformations": [*info.get("transformations", []), *extra["steps"]],
-                "notes": info.get("notes", ""),
-                "dataset_file": pick.source,
-                "dataset_sha256": info["sha256"],
-                "ingested_at": None,
-            },
+            meta=_series_meta(pick, info, extra),
         )
-        series.append(
-            {
-                "path": str(entry.path.relative_to(out_root)),
-                "market": pick.market.value,
-                "symbol": pick.symbol,
-                "timeframe": pick.timeframe,
-                "rows": entry.rows,
-                "first": entry.first.isoformat() if entry.first is not None else None,
-                "last": entry.last.isoformat() if entry.last is not None else None,
-                "sha256": _sha256(entry.path),
-                "dataset_file": pick.source,
-                "price_adjustment": extra["price_adjustment"],
-                "tradewind_steps": extra["steps"],
-            }
-        )
+        series.append(_manifest_row(entry, pick, extra, out_root))
     macro = _copy_macro(source_dir, out_root, manifest)
     result_manifest = {"format": 1, "series": series, "macro": macro}
     (out_root / "manifest.json").write_text(json.dumps(result_manifest, indent=2) + "\n")

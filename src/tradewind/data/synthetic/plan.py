@@ -8,12 +8,13 @@ batch of symbols can be generated without the others.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import numpy as np
 
 from tradewind.data.schema import default_calendar
 from tradewind.data.synthetic.grids import BarGrid, build_grid
+from tradewind.data.synthetic.plan_records import SymbolDraft, SymbolPlan
+from tradewind.data.synthetic.plan_truth import market_truth
 from tradewind.data.synthetic.spec import (
     CLASS_PROFILES,
     REGIME_LABELS,
@@ -21,17 +22,9 @@ from tradewind.data.synthetic.spec import (
     SyntheticSpec,
     SyntheticSpecError,
 )
-from tradewind.data.synthetic.truth import (
-    CalendarGroupTruth,
-    CorrelationBreak,
-    LeadLagPair,
-    RegimeSpan,
-    SymbolTruth,
-    SyntheticTruth,
-    VolatilityModel,
-)
+from tradewind.data.synthetic.truth import SyntheticTruth
 from tradewind.domain.calendar_codes import CALENDAR_24_7
-from tradewind.domain.market import MarketClass, QuoteType
+from tradewind.domain.market import MarketClass
 
 __all__ = [
     "STREAM_FACTOR",
@@ -53,30 +46,6 @@ def rng_for(spec: SyntheticSpec, *key: int) -> np.random.Generator:
 
 
 @dataclass(frozen=True, slots=True)
-class SymbolPlan:
-    """Everything needed to draw one symbol's path. `leader`/`break_bar` are -1 when unused."""
-
-    index: int
-    symbol: str
-    market: MarketClass
-    calendar: str
-    quote_type: QuoteType
-    role: str
-    annual_vol: float
-    bar_vol: float
-    loading: float
-    loading_after: float
-    break_bar: int
-    leader: int
-    lag: int
-    beta: float
-    noise_scale: float
-    drift_per_bar: float
-    start_price: float
-    volume_level: float
-
-
-@dataclass(frozen=True, slots=True)
 class MarketPlan:
     """The planned market: per-symbol plans, calendar grids, master regimes and the truth."""
 
@@ -88,23 +57,6 @@ class MarketPlan:
 
     def group_index(self, calendar: str) -> int:
         return list(self.grids).index(calendar)
-
-
-@dataclass(slots=True)
-class _Draft:
-    market: MarketClass
-    symbol: str
-    calendar: str
-    annual_vol: float
-    loading: float
-    start_price: float
-    volume_level: float
-    role: str = "plain"
-    loading_after: float = 0.0
-    break_bar: int = -1
-    leader: int = -1
-    lag: int = 0
-    corr: float = 0.0
 
 
 def plan_market(spec: SyntheticSpec) -> MarketPlan:
@@ -127,7 +79,7 @@ def plan_market(spec: SyntheticSpec) -> MarketPlan:
     )
     regime_index.setflags(write=False)
     plans = tuple(_symbol_plan(i, d, drafts, grids[d.calendar]) for i, d in enumerate(drafts))
-    truth = _truth(spec, plans, drafts, grids, factors, pairs, breaks, regime_spans)
+    truth = market_truth(spec, plans, drafts, grids, factors, pairs, breaks, regime_spans)
     return MarketPlan(spec, plans, {c: grids[c] for c in calendars}, regime_index, truth)
 
 
@@ -148,13 +100,13 @@ def _log_uniform(rng: np.random.Generator, bounds: tuple[float, float]) -> float
     return float(np.exp(rng.uniform(np.log(bounds[0]), np.log(bounds[1]))))
 
 
-def _draft_symbols(spec: SyntheticSpec, rng: np.random.Generator) -> list[_Draft]:
-    drafts: list[_Draft] = []
+def _draft_symbols(spec: SyntheticSpec, rng: np.random.Generator) -> list[SymbolDraft]:
+    drafts: list[SymbolDraft] = []
     for market, count in zip(spec.classes, _class_counts(spec), strict=True):
         profile = CLASS_PROFILES[market]
         for number in range(1, count + 1):
             drafts.append(
-                _Draft(
+                SymbolDraft(
                     market=market,
                     symbol=f"{spec.prefix}-{profile.code}-{number:04d}",
                     calendar=default_calendar(market),
@@ -167,7 +119,7 @@ def _draft_symbols(spec: SyntheticSpec, rng: np.random.Generator) -> list[_Draft
     return drafts
 
 
-def _assign_factors(drafts: list[_Draft], calendars: list[str]) -> dict[str, int]:
+def _assign_factors(drafts: list[SymbolDraft], calendars: list[str]) -> dict[str, int]:
     """The factor symbol of each calendar group: its first equity, else its first symbol."""
     factors: dict[str, int] = {}
     for cal in calendars:
@@ -185,7 +137,7 @@ def _assign_factors(drafts: list[_Draft], calendars: list[str]) -> dict[str, int
 
 def _assign_roles(
     spec: SyntheticSpec,
-    drafts: list[_Draft],
+    drafts: list[SymbolDraft],
     factors: dict[str, int],
     grids: dict[str, BarGrid],
     rng: np.random.Generator,
@@ -244,7 +196,7 @@ def _next_group(
     free: dict[str, list[int]],
     size: dict[str, int],
     placed: list[int],
-    drafts: list[_Draft],
+    drafts: list[SymbolDraft],
     *,
     need: int,
 ) -> str | None:
@@ -291,7 +243,9 @@ def _sample_regimes(spec: SyntheticSpec) -> list[tuple[str, int, int]]:
     return spans
 
 
-def _symbol_plan(index: int, d: _Draft, drafts: list[_Draft], grid: BarGrid) -> SymbolPlan:
+def _symbol_plan(
+    index: int, d: SymbolDraft, drafts: list[SymbolDraft], grid: BarGrid
+) -> SymbolPlan:
     profile = CLASS_PROFILES[d.market]
     bar_vol = d.annual_vol / float(np.sqrt(grid.bars_per_year))
     beta, noise_scale = 0.0, 1.0
@@ -317,101 +271,4 @@ def _symbol_plan(index: int, d: _Draft, drafts: list[_Draft], grid: BarGrid) -> 
         drift_per_bar=profile.regime_sensitivity / grid.bars_per_year,
         start_price=d.start_price,
         volume_level=d.volume_level,
-    )
-
-
-def _utc(ns: int) -> datetime:
-    # Bar times are whole seconds (timeframes are whole minutes).
-    return datetime.fromtimestamp(ns // 1_000_000_000, tz=UTC)
-
-
-def _truth(
-    spec: SyntheticSpec,
-    plans: tuple[SymbolPlan, ...],
-    drafts: list[_Draft],
-    grids: dict[str, BarGrid],
-    factors: dict[str, int],
-    followers: list[int],
-    broken: list[int],
-    regime_spans: list[tuple[str, int, int]],
-) -> SyntheticTruth:
-    master = grids[CALENDAR_24_7]
-    step_ns = spec.tf.seconds * 1_000_000_000
-    first_ns = int(master.timestamp[0])
-    params = {p.label: p for p in REGIME_PARAMS}
-    regimes = tuple(
-        RegimeSpan(
-            label=label,
-            start_bar=start,
-            end_bar=end,
-            start_time=_utc(first_ns + start * step_ns),
-            end_time=_utc(first_ns + (end + 1) * step_ns),
-            drift_annual=params[label].drift_annual,
-            vol_multiplier=params[label].vol_multiplier,
-        )
-        for label, start, end in regime_spans
-    )
-    lead_lag = tuple(
-        LeadLagPair(
-            leader=drafts[drafts[f].leader].symbol,
-            follower=drafts[f].symbol,
-            lag_bars=drafts[f].lag,
-            beta=plans[f].beta,
-            corr=drafts[f].corr,
-            snr=drafts[f].corr ** 2 / (1.0 - drafts[f].corr ** 2),
-            calendar=drafts[f].calendar,
-        )
-        for f in followers
-    )
-    breaks = tuple(
-        CorrelationBreak(
-            symbol=drafts[b].symbol,
-            factor_symbol=drafts[factors[drafts[b].calendar]].symbol,
-            bar=drafts[b].break_bar,
-            time=_utc(int(grids[drafts[b].calendar].timestamp[drafts[b].break_bar])),
-            corr_before=drafts[b].loading,
-            corr_after=drafts[b].loading_after,
-            kind="sign_flip" if k % 2 == 0 else "decouple",
-            calendar=drafts[b].calendar,
-        )
-        for k, b in enumerate(broken)
-    )
-    symbols = tuple(
-        SymbolTruth(
-            symbol=p.symbol,
-            market=p.market.value,
-            calendar=p.calendar,
-            quote_type=p.quote_type.value,
-            role=p.role,
-            annual_vol=p.annual_vol,
-            factor_loading=p.loading,
-            n_bars=len(grids[p.calendar]),
-            start_price=p.start_price,
-        )
-        for p in plans
-    )
-    groups = tuple(
-        CalendarGroupTruth(
-            calendar=cal,
-            factor_symbol=drafts[factor].symbol,
-            n_bars=len(grids[cal]),
-            bars_per_year=grids[cal].bars_per_year,
-            symbols=tuple(p.symbol for p in plans if p.calendar == cal),
-        )
-        for cal, factor in factors.items()
-    )
-    a, b = spec.garch_alpha, spec.garch_beta
-    persistence = a + b
-    half_life = float(np.log(0.5) / np.log(persistence)) if 0 < persistence < 1 else 0.0
-    return SyntheticTruth(
-        spec=spec,
-        master_calendar=CALENDAR_24_7,
-        start_time=_utc(first_ns),
-        end_time=_utc(first_ns + spec.n_bars * step_ns),
-        regimes=regimes,
-        lead_lag=lead_lag,
-        breaks=breaks,
-        symbols=symbols,
-        groups=groups,
-        volatility=VolatilityModel("garch11", a, b, half_life),
     )

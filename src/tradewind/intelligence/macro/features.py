@@ -17,7 +17,7 @@ after a decision date cannot change the drivers on or before it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -218,6 +218,51 @@ def _month_last(series: pd.Series, months: pd.DatetimeIndex) -> pd.Series:
     return series.groupby(months).last().reindex(full)
 
 
+def _price_drivers(
+    frame: pd.DataFrame,
+    prices: Callable[[MarketClass], list[str]],
+    months: pd.DatetimeIndex,
+) -> dict[str, pd.Series]:
+    """Equity, commodity, crypto, bond-price and volatility-index drivers by month."""
+    out: dict[str, pd.Series] = {}
+    equities = prices(MarketClass.EQUITIES)
+    if equities:
+        level = _basket_log_level(frame[equities])
+        daily_returns = level.diff()
+        monthly = _month_last(level, months)
+        out["equity_6m_pct"] = 100.0 * (monthly - monthly.shift(6))
+        peak = level.rolling(DRAWDOWN_WINDOW_DAYS, min_periods=20).max()
+        out["equity_drawdown_pct"] = _month_last(100.0 * (level - peak), months)
+        vol = daily_returns.rolling(VOL_WINDOW_DAYS, min_periods=20).std()
+        out["equity_vol_pct"] = _month_last(100.0 * vol * np.sqrt(TRADING_DAYS_PER_YEAR), months)
+    for market, name, span in (
+        (MarketClass.COMMODITIES, "commodities_6m_pct", 6),
+        (MarketClass.CRYPTO, "crypto_3m_pct", 3),
+        (MarketClass.BONDS, "bond_prices_6m_pct", 6),
+    ):
+        symbols = prices(market)
+        if symbols:
+            monthly = _month_last(_basket_log_level(frame[symbols]), months)
+            out[name] = 100.0 * (monthly - monthly.shift(span))
+    vol_symbols = prices(MarketClass.VOLATILITY)
+    if vol_symbols:
+        levels = frame[vol_symbols].ffill(limit=STALE_LIMIT_BARS).mean(axis=1)
+        out["volatility_level"] = _month_last(levels, months)
+    return out
+
+
+def _yield_drivers(
+    yields_pp: pd.DataFrame, months: pd.DatetimeIndex, term_spread_symbols: Sequence[str]
+) -> dict[str, pd.Series]:
+    """Mean 6-month yield change and the term spread (when both legs are present), in pp."""
+    monthly_yields = yields_pp.ffill(limit=STALE_LIMIT_BARS).apply(_month_last, months=months)
+    out = {"yields_chg6_pp": (monthly_yields - monthly_yields.shift(6)).mean(axis=1)}
+    long_leg, short_leg = term_spread_symbols
+    if long_leg in yields_pp.columns and short_leg in yields_pp.columns:
+        out["market_term_spread_pp"] = monthly_yields[long_leg] - monthly_yields[short_leg]
+    return out
+
+
 def market_drivers(
     closes: pd.DataFrame,
     classes: Mapping[str, MarketClass],
@@ -255,44 +300,15 @@ def market_drivers(
         frame = closes.astype("float64")
     except (TypeError, ValueError) as exc:
         raise IntelligenceInputError(f"market_data: expected numeric closes ({exc})") from exc
-    out: dict[str, pd.Series] = {}
 
     def prices(market: MarketClass) -> list[str]:
         return [s for s in by_class.get(market, []) if types.get(s) is not QuoteType.YIELD]
 
-    equities = prices(MarketClass.EQUITIES)
-    if equities:
-        level = _basket_log_level(frame[equities])
-        daily_returns = level.diff()
-        monthly = _month_last(level, months)
-        out["equity_6m_pct"] = 100.0 * (monthly - monthly.shift(6))
-        peak = level.rolling(DRAWDOWN_WINDOW_DAYS, min_periods=20).max()
-        out["equity_drawdown_pct"] = _month_last(100.0 * (level - peak), months)
-        vol = daily_returns.rolling(VOL_WINDOW_DAYS, min_periods=20).std()
-        out["equity_vol_pct"] = _month_last(100.0 * vol * np.sqrt(TRADING_DAYS_PER_YEAR), months)
-    for market, name, span in (
-        (MarketClass.COMMODITIES, "commodities_6m_pct", 6),
-        (MarketClass.CRYPTO, "crypto_3m_pct", 3),
-        (MarketClass.BONDS, "bond_prices_6m_pct", 6),
-    ):
-        symbols = prices(market)
-        if symbols:
-            monthly = _month_last(_basket_log_level(frame[symbols]), months)
-            out[name] = 100.0 * (monthly - monthly.shift(span))
-    vol_symbols = prices(MarketClass.VOLATILITY)
-    if vol_symbols:
-        levels = frame[vol_symbols].ffill(limit=STALE_LIMIT_BARS).mean(axis=1)
-        out["volatility_level"] = _month_last(levels, months)
+    out = _price_drivers(frame, prices, months)
     yields = [s for s in closes.columns if types.get(str(s)) is QuoteType.YIELD]
     if yields:
         to_pp = YIELD_UNIT_TO_PP[yield_unit]
-        monthly_yields = to_pp * frame[yields].ffill(limit=STALE_LIMIT_BARS).apply(
-            _month_last, months=months
-        )
-        out["yields_chg6_pp"] = (monthly_yields - monthly_yields.shift(6)).mean(axis=1)
-        long_leg, short_leg = term_spread_symbols
-        if long_leg in yields and short_leg in yields:
-            out["market_term_spread_pp"] = monthly_yields[long_leg] - monthly_yields[short_leg]
+        out.update(_yield_drivers(frame[yields] * to_pp, months, term_spread_symbols))
     usd = [(s, _usd_sign(s)) for s in by_class.get(MarketClass.FOREX, []) if _usd_sign(s) != 0]
     if usd:
         signed = pd.DataFrame(

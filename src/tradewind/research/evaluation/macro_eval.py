@@ -133,37 +133,11 @@ def evaluate_recession_forecasts(
         yield_unit=yield_unit,
     )
     path = forecaster.forecast_path(closes, first, last)
-    curve = yield_curve_rule(macro).reindex(months)
-    sahm = sahm_rule(macro).reindex(months)
-    probability = path["p_RECESSION"].reindex(months)
-    monthly = pd.DataFrame(
-        {
-            "date": months,
-            "nber_recession": nber.to_numpy(),
-            "model_probability": probability.to_numpy(),
-            "model_fires": (probability >= MODEL_THRESHOLD).to_numpy(),
-            "yield_curve_score": curve["score"].to_numpy(),
-            "yield_curve_fires": curve["fires"].fillna(False).to_numpy(dtype=bool),
-            "sahm_gap_pp": sahm["score"].to_numpy(),
-            "sahm_fires": sahm["fires"].fillna(False).to_numpy(dtype=bool),
-            "regime": path["regime"].reindex(months).to_numpy(),
-            **{c: path[c].reindex(months).to_numpy() for c in path.columns if c.startswith("p_")},
-        }
-    )
+    monthly = _monthly_frame(months, nber, path, macro)
     _require_complete(monthly, ["model_probability", "yield_curve_score", "sahm_gap_pp"])
-    recessions = _recessions_in(first, last)
-    model_eval = _score(
-        "model", monthly, "model_probability", "model_fires", recessions,
-        f"P(recession within {horizon_months} months) >= {MODEL_THRESHOLD}",
-    )  # fmt: skip
-    curve_eval = _score(
-        "yield_curve", monthly, "yield_curve_score", "yield_curve_fires", recessions,
-        "GS10 - TB3MS below 0 in any of the last 12 published months",
-    )  # fmt: skip
-    sahm_eval = _score(
-        "sahm", monthly, "sahm_gap_pp", "sahm_fires", recessions,
-        f"3-month avg UNRATE minus prior 12-month min of it >= {SAHM_THRESHOLD_PP:.2f} pp",
-    )  # fmt: skip
+    model_eval, curve_eval, sahm_eval = _evaluations(
+        monthly, _recessions_in(first, last), horizon_months
+    )
     runtime_s = time.perf_counter() - began
     return MacroEvaluation(
         start=first,
@@ -178,6 +152,29 @@ def evaluate_recession_forecasts(
         monthly=monthly,
         method=_method(first, last, label_lag_months, horizon_months, closes),
         runtime_s=runtime_s,
+    )
+
+
+def _monthly_frame(
+    months: pd.DatetimeIndex, nber: pd.Series, path: pd.DataFrame, macro: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per month: the NBER label, the model's forecast and both rules' scores."""
+    curve = yield_curve_rule(macro).reindex(months)
+    sahm = sahm_rule(macro).reindex(months)
+    probability = path["p_RECESSION"].reindex(months)
+    return pd.DataFrame(
+        {
+            "date": months,
+            "nber_recession": nber.to_numpy(),
+            "model_probability": probability.to_numpy(),
+            "model_fires": (probability >= MODEL_THRESHOLD).to_numpy(),
+            "yield_curve_score": curve["score"].to_numpy(),
+            "yield_curve_fires": curve["fires"].fillna(False).to_numpy(dtype=bool),
+            "sahm_gap_pp": sahm["score"].to_numpy(),
+            "sahm_fires": sahm["fires"].fillna(False).to_numpy(dtype=bool),
+            "regime": path["regime"].reindex(months).to_numpy(),
+            **{c: path[c].reindex(months).to_numpy() for c in path.columns if c.startswith("p_")},
+        }
     )
 
 
@@ -229,6 +226,27 @@ def _recessions_in(
         if first <= begins <= last:
             out.append((pd.Timestamp(peak), begins, min(pd.Timestamp(trough), last)))
     return out
+
+
+def _evaluations(
+    monthly: pd.DataFrame,
+    recessions: list[tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp]],
+    horizon_months: int,
+) -> tuple[SignalEvaluation, SignalEvaluation, SignalEvaluation]:
+    """The model's, the yield-curve rule's and the Sahm rule's scores, in that order."""
+    model_eval = _score(
+        "model", monthly, "model_probability", "model_fires", recessions,
+        f"P(recession within {horizon_months} months) >= {MODEL_THRESHOLD}",
+    )  # fmt: skip
+    curve_eval = _score(
+        "yield_curve", monthly, "yield_curve_score", "yield_curve_fires", recessions,
+        "GS10 - TB3MS below 0 in any of the last 12 published months",
+    )  # fmt: skip
+    sahm_eval = _score(
+        "sahm", monthly, "sahm_gap_pp", "sahm_fires", recessions,
+        f"3-month avg UNRATE minus prior 12-month min of it >= {SAHM_THRESHOLD_PP:.2f} pp",
+    )  # fmt: skip
+    return model_eval, curve_eval, sahm_eval
 
 
 def _score(

@@ -125,18 +125,7 @@ def evaluate_planted_regimes(
     """
     if not 0.2 <= train_fraction <= 0.9:
         raise SyntheticSpecError(f"train_fraction {train_fraction}: expected 0.2..0.9")
-    market = generate(spec)
-    group = next((g for g in market.truth.groups if g.calendar == "24/7"), None)
-    if group is None:
-        raise SyntheticSpecError(
-            f"spec {spec.name!r}: expected a crypto (24/7) group for regime features, found "
-            f"calendars {[g.calendar for g in market.truth.groups]}"
-        )
-    closes = pd.DataFrame(
-        {s: market.frames[s]["close"].to_numpy() for s in group.symbols},
-        index=pd.DatetimeIndex(market.frames[group.symbols[0]]["timestamp"]),
-    )
-    truth = market.truth.regime_at(closes.index)
+    closes, truth = _crypto_closes(spec)
     split = int(len(closes) * train_fraction)
     features = regime_features(closes, split, halflife_bars).iloc[1:]
     truth, split = truth[1:], split - 1
@@ -144,14 +133,7 @@ def evaluate_planted_regimes(
         raise SyntheticSpecError(
             f"spec {spec.name!r}: {spec.n_bars} bars leave too little to train and test"
         )
-    n_states = len(CALM_TO_VOLATILE)
-    regime_model: RegimeModel
-    if model == "hmm":
-        regime_model = GaussianHMMRegimeModel(n_states, seed=seed)
-        columns = ["log_variance", "mean_return"]
-    else:
-        regime_model = MarkovSwitchingRegimeModel(n_states)
-        columns = ["log_variance"]
+    regime_model, columns = _regime_model(model, seed)
     matrix = features[columns].to_numpy()
     regime_model.fit(matrix[:split])
     proba = regime_model.predict_proba(matrix)
@@ -174,8 +156,32 @@ def evaluate_planted_regimes(
         n_train_bars=split,
         n_test_bars=len(held_out),
         state_labels=names,
-        method=_method_text(spec, model, train_fraction, halflife_bars, len(group.symbols)),
+        method=_method_text(spec, model, train_fraction, halflife_bars, closes.shape[1]),
     )
+
+
+def _crypto_closes(spec: SyntheticSpec) -> tuple[pd.DataFrame, np.ndarray]:
+    """The generated crypto (24/7) closes, one column per symbol, and the planted regimes."""
+    market = generate(spec)
+    group = next((g for g in market.truth.groups if g.calendar == "24/7"), None)
+    if group is None:
+        raise SyntheticSpecError(
+            f"spec {spec.name!r}: expected a crypto (24/7) group for regime features, found "
+            f"calendars {[g.calendar for g in market.truth.groups]}"
+        )
+    closes = pd.DataFrame(
+        {s: market.frames[s]["close"].to_numpy() for s in group.symbols},
+        index=pd.DatetimeIndex(market.frames[group.symbols[0]]["timestamp"]),
+    )
+    return closes, market.truth.regime_at(closes.index)
+
+
+def _regime_model(model: ModelName, seed: int) -> tuple[RegimeModel, list[str]]:
+    """The unfitted model and the feature columns it is fitted on."""
+    n_states = len(CALM_TO_VOLATILE)
+    if model == "hmm":
+        return GaussianHMMRegimeModel(n_states, seed=seed), ["log_variance", "mean_return"]
+    return MarkovSwitchingRegimeModel(n_states), ["log_variance"]
 
 
 def _quartile_rule(raw_log_variance: pd.Series, split: int) -> np.ndarray:
