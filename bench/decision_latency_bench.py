@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
 """Paper/live decision latency: bar in -> orders out, per bar, for 10, 100 and 1,000 symbols.
 
-Per bar (one row of the panel): every symbol's streaming strategies are updated with
-the bar that just closed (`strategies.streaming`, one compiled call per strategy for all
-symbols), then the engine decides the row (`engine.inputs.run_rows(t, t + 1, ...)` on a
-`KernelState`: aggregation, risk, sizing, order intents and their simulated fills), as
-a paper session steps it. The books the engine reads are built once up front (the
-one-row book update from streamed rows is not part of this measurement).
+Per bar (one row of the panel), as a paper session steps it: the books' column for the
+row is filled from the bars that just closed (`engine.stream_books.BookStream.advance`:
+every symbol's streaming strategies, one compiled call per strategy for all symbols,
+then aggregation, stop/take levels and the row's signal records), then the engine
+decides the row (`engine.inputs.run_rows(t, t + 1, ...)` on a `KernelState`: risk,
+sizing, order intents and their simulated fills).
 
 Data: the six bundled daily OHLCV series (BTC-USD, ETH-USD, LTC-USD, AAPL, COMP, SPX),
 their last `--bars` bars put on one common daily timeline and tiled (copies of the same
 six series under new names) to reach 10, 100 and 1,000 symbols.
 
 Also: a paper session (`app.session.TradingSession` on `examples/backtest.yaml`, journal
-in a temporary SQLite file) over N and 2N rows, and the ratio of the two run times.
+in a temporary SQLite file, books streamed row by row from the replay feed) over N and
+2N rows, and the ratio of the two run times (linear in rows: about 2).
 
 Usage: python bench/decision_latency_bench.py [--sizes 10,100,1000] [--bars 700]
        [--strategies sma_cross,breakout_v1] [--no-paper]
@@ -57,21 +58,19 @@ def _frames(n_symbols: int, n_bars: int) -> dict[str, Any]:
 
 
 def _engine(frames: dict[str, Any], strategy_names: list[str]) -> dict[str, Any]:
-    """Panel, spec, books, inputs and a fresh state, as `engine.backtest.run_engine`."""
-    from tradewind.engine.books import build_books
-    from tradewind.engine.correlation import confirm_books, panel_correlations
+    """Panel, spec, an empty book stream, inputs and a fresh state, as a paper session."""
+    from tradewind.engine.correlation import panel_correlations
     from tradewind.engine.inputs import kernel_inputs
     from tradewind.engine.quick import panel_for_frames
     from tradewind.engine.setup import EngineSpec, MarketRun, StrategyRun
     from tradewind.engine.state import KernelState
+    from tradewind.engine.stream_books import open_book_stream
     from tradewind.risk.ladder import initial_state_vector
     from tradewind.risk.limits import RiskLimits, limits_vector
     from tradewind.signals.aggregate import AggregationRule
-    from tradewind.strategies.api import BarWindow
     from tradewind.strategies.registry import get_strategy
 
     panel = panel_for_frames(frames, "1d")
-    windows = {s: BarWindow.from_frame(panel.window_frame(s, f)) for s, f in frames.items()}
     specs = [get_strategy(name) for name in strategy_names]
     run = MarketRun(
         name="bench",
@@ -88,55 +87,48 @@ def _engine(frames: dict[str, Any], strategy_names: list[str]) -> dict[str, Any]
     )
     spec = EngineSpec(markets=(run,), limits=limits, initial_cash=1_000_000.0)
     correlations = panel_correlations(panel, spec)
-    books, _ = confirm_books(
-        build_books(panel, windows, spec.markets, tuple(strategy_names)),
-        panel,
-        spec,
-        correlations,
-    )
     n_rows, n_symbols = panel.shape
+    stream = open_book_stream(n_rows, panel.symbols, spec, tuple(strategy_names), correlations)
+    n_books = len(stream.books.symbol)
     state = KernelState.allocate(
         n_rows=n_rows,
         n_symbols=n_symbols,
-        n_books=len(books.symbol),
-        capacity=3 * int(books.edge.sum()) + 3 * len(books.symbol) + 16,
+        n_books=n_books,
+        capacity=4 * (3 * n_books + 16),  # grown before each row, as a session does
         initial_cash=1_000_000.0,
     )
     return {
         "panel": panel,
         "spec": spec,
-        "books": books,
+        "stream": stream,
         "inputs": kernel_inputs(panel, spec, correlations),
         "state": state,
         "risk_state": initial_state_vector(),
-        "specs": specs,
     }
 
 
 def _latency(n_symbols: int, n_bars: int, strategy_names: list[str]) -> dict[str, Any]:
     from tradewind.engine.inputs import run_rows
-    from tradewind.strategies.streaming import open_stream
 
     frames = _frames(n_symbols, n_bars)
     e = _engine(frames, strategy_names)
     prices = np.stack([np.stack([f[c].to_numpy() for f in frames.values()]) for c in PRICES])
     prices = np.ascontiguousarray(prices.transpose(2, 0, 1))  # (bars, 5, symbols)
-    streams = [open_stream(spec, None, n_symbols) for spec in e["specs"]]
-    spec, books, inputs = e["spec"], e["books"], e["inputs"]
+    stamps = np.stack([f["timestamp"].to_numpy("datetime64[ns]") for f in frames.values()])
+    stamps = np.ascontiguousarray(stamps.T.astype(np.int64))  # (bars, symbols)
+    spec, stream, inputs, state = e["spec"], e["stream"], e["inputs"], e["state"]
+    panel, books = e["panel"], e["stream"].books
     n_strategies, limits = len(strategy_names), spec.limits.markets
     per_bar = np.empty(n_bars)
-    strategies_s = np.empty(n_bars)
+    books_s = np.empty(n_bars)
     for t in range(n_bars):
         start = time.perf_counter()
-        for stream in streams:
-            stream.update_matrix(prices[t])  # type: ignore[attr-defined]
+        stream.advance(t, panel.fresh[t], prices[t], stamps[t])
         middle = time.perf_counter()
-        run_rows(
-            t, t + 1, e["panel"], spec, inputs, books, n_strategies, limits,
-            e["risk_state"], e["state"],
-        )  # fmt: skip
+        state.ensure_free(3 * len(books.symbol) + 16)
+        run_rows(t, t + 1, panel, spec, inputs, books, n_strategies, limits, e["risk_state"], state)
         end = time.perf_counter()
-        per_bar[t], strategies_s[t] = end - start, middle - start
+        per_bar[t], books_s[t] = end - start, middle - start
     timed = slice(5, None)  # the first rows pay first-call costs
     return {
         "measure": "decision_latency",
@@ -147,8 +139,8 @@ def _latency(n_symbols: int, n_bars: int, strategy_names: list[str]) -> dict[str
         "p50_ms": round(float(np.percentile(per_bar[timed], 50)) * 1e3, 4),
         "p99_ms": round(float(np.percentile(per_bar[timed], 99)) * 1e3, 4),
         "max_ms": round(float(per_bar[timed].max()) * 1e3, 4),
-        "strategies_p50_ms": round(float(np.percentile(strategies_s[timed], 50)) * 1e3, 4),
-        "strategies_p99_ms": round(float(np.percentile(strategies_s[timed], 99)) * 1e3, 4),
+        "books_p50_ms": round(float(np.percentile(books_s[timed], 50)) * 1e3, 4),
+        "books_p99_ms": round(float(np.percentile(books_s[timed], 99)) * 1e3, 4),
     }
 
 

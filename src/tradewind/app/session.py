@@ -11,10 +11,13 @@ marker. A restart replays the same deterministic loop, venues included, up to th
 marker without writing, re-journals whatever a crash cut short (duplicates are refused
 by client order id and trade id) and carries on.
 
-Signals: strategies are checked for look-ahead on start and then computed over the
-data the feed knows; a replay knows its recording up front, a live feed grows one bar
-at a time and the books are recomputed as it grows (the engine only reads row t's
-targets at row t, so both give the same decisions).
+Signals: strategies are checked for look-ahead on start (on the recording); then each
+row's books are filled from the bars the feeds delivered for that row
+(`engine.stream_books`: streaming strategies, aggregation, stop and take levels and,
+when configured, cross-market confirmation), at a cost per row independent of the
+history. Over a replay of the recording this gives the backtest's books exactly. The
+trailing correlations (risk's concentration rule, confirmation) and the scaling
+engine's market conditions are still computed once over the recording.
 """
 
 from __future__ import annotations
@@ -41,19 +44,21 @@ from tradewind.config import TradewindConfig
 from tradewind.data.catalog import Catalog
 from tradewind.domain.errors import TradewindError
 from tradewind.domain.order_events import OrderEvent
-from tradewind.engine.books import BookSet, build_books
+from tradewind.engine.books import BookSet
 from tradewind.engine.capital_driver import CapitalDriver
-from tradewind.engine.correlation import confirm_books, panel_correlations
+from tradewind.engine.correlation import panel_correlations
 from tradewind.engine.feeds import ReplayFeed, RowFeed
 from tradewind.engine.inputs import kernel_inputs, run_rows
 from tradewind.engine.kernel import KIND_MARKET, STATUS_DENIED
 from tradewind.engine.panel import MarketPanel, panel_from_aligned
 from tradewind.engine.setup import EngineSpec
 from tradewind.engine.state import KernelState
+from tradewind.engine.stream_books import BookStream, open_book_stream
 from tradewind.engine.venue_fills import BookCosts
 from tradewind.risk.ladder import initial_state_vector
 from tradewind.risk.limits import LimitField
 from tradewind.risk.state import RiskState
+from tradewind.signals.confirmation import ConfirmationResult
 from tradewind.store import Journal
 from tradewind.store.errors import UnknownRunError
 from tradewind.store.records import RunInfo
@@ -121,18 +126,16 @@ class TradingSession:
         self.strategy_names = tuple(
             dict.fromkeys(s.name for m in self.spec.markets for s in m.strategies)
         )
-        # Both use only rows before each decision, so computing them over the recording
-        # gives the decisions a live feed would give.
-        correlations = panel_correlations(self.recording, self.spec)
-        self.books: BookSet
-        self.books, self._confirmation = confirm_books(
-            build_books(self.recording, windows, self.spec.markets, self.strategy_names),
-            self.recording,
-            self.spec,
-            correlations,
-        )
-        self.live = _empty_like(self.recording)
-        self.inputs = kernel_inputs(self.live, self.spec, correlations)
+        # Trailing correlations use only rows before each decision, so computing them
+        # over the recording once gives the decisions a live feed would give.
+        self._correlations = panel_correlations(self.recording, self.spec)
+        self._stream = self._book_stream()
+        self.books: BookSet = self._stream.books
+        """The books of the current pass, filled row by row from the delivered bars."""
+        self._live_volume = np.full(self.recording.shape, np.nan)
+        self._bar_time = np.zeros(self.recording.shape[1], dtype=np.int64)
+        self.live = _empty_like(self.recording, self._live_volume)
+        self.inputs = kernel_inputs(self.live, self.spec, self._correlations)
         self.market_limits = self.spec.limits.markets.copy()
         self.feeds = dict(feeds) if feeds is not None else self._replay_feeds()
         self._journal_target = journal
@@ -194,8 +197,13 @@ class TradingSession:
     # -- steps --------------------------------------------------------------------
 
     def _poll(self, t: int) -> None:
-        """Row `t`'s bars from every feed; a failing feed pauses its market only, and
-        is retried with backoff until it answers and the market resumes."""
+        """Row `t`'s bars from every feed, then the books' column `t` from them; a
+        failing feed pauses its market only, and is retried with backoff until it
+        answers and the market resumes."""
+        live = self.live
+        live.fresh[t] = False  # only what this pass's feeds deliver counts
+        for blank in (live.open, live.high, live.low, live.close, self._live_volume):
+            blank[t] = np.nan
         for name, feed in self.feeds.items():
             if not self.feed_health.due(name, t):
                 continue
@@ -208,16 +216,23 @@ class TradingSession:
                 self.feed_health.recovered(name, t)
                 self.enable_market(name)
             cols = list(feed.symbols)
-            live = self.live
             live.fresh[t, cols] = row.fresh
             for target, values in ((live.open, row.open), (live.high, row.high),
                                    (live.low, row.low), (live.close, row.close)):  # fmt: skip
                 target[t, cols] = np.where(row.fresh, values, np.nan)
-        previous = self.live.mark[t - 1] if t > 0 else np.full(self.live.shape[1], np.nan)
-        self.live.mark[t] = np.where(self.live.fresh[t], self.live.close[t], previous)
+            if row.volume is not None:
+                self._live_volume[t, cols] = np.where(row.fresh, row.volume, np.nan)
+            self._bar_time[cols] = live.timestamps[t] if row.bar_time is None else row.bar_time
+        previous = live.mark[t - 1] if t > 0 else np.full(live.shape[1], np.nan)
+        live.mark[t] = np.where(live.fresh[t], live.close[t], previous)
+        prices = np.stack([live.open[t], live.high[t], live.low[t], live.close[t],
+                           self._live_volume[t]])  # fmt: skip
+        self._stream.advance(t, live.fresh[t], prices, self._bar_time)
 
     def _loop(self, journal: Journal, run_id: str) -> _Loop:
-        """A fresh engine state, venues and order path for one pass over the rows."""
+        """A fresh engine state, books, venues and order path for one pass over the rows."""
+        self._stream = self._book_stream()
+        self.books = self._stream.books
         state, risk = self._fresh_state()
         driver = self._capital_driver()
         books = driver.books if driver is not None else self.books
@@ -234,14 +249,14 @@ class TradingSession:
 
     def signal_rows(self, loop: _Loop, t: int, log: LoopLog) -> list[dict[str, object]]:
         """Row `t`'s signals as journal records, each with what the engine did with it."""
-        s = self.books.signals
+        s = self._stream.signals_at(t)
         advisory = self.mode == "advisory"
         markets = [m.name for m in self.spec.markets]
-        at = [i for i in np.flatnonzero(s.row == t) if markets[int(s.market[i])] not in self.paused]
+        at = [i for i in range(len(s.row)) if markets[int(s.market[i])] not in self.paused]
         if not at:
             return []
         decisions = signal_decisions(
-            self.books,
+            dataclasses.replace(self.books, signals=s),
             np.array(at, dtype=np.int64),
             log,
             loop.records.coid,
@@ -266,6 +281,15 @@ class TradingSession:
         ]
 
     # -- helpers ------------------------------------------------------------------
+
+    @property
+    def _confirmation(self) -> ConfirmationResult | None:
+        return self._stream.confirmation
+
+    def _book_stream(self) -> BookStream:
+        n_rows = self.recording.shape[0]
+        return open_book_stream(n_rows, self.recording.symbols, self.spec, self.strategy_names,
+                                self._correlations)  # fmt: skip
 
     def _report(
         self, journal: Journal, run_id: str, last: int, done_row: int, state: KernelState
@@ -318,7 +342,8 @@ class TradingSession:
             n_rows=n_rows,
             n_symbols=n_symbols,
             n_books=len(self.books.symbol),
-            capacity=3 * int(self.books.edge.sum()) + 3 * len(self.books.symbol) + 16,
+            # Edges are not known ahead; the loop grows the logs before each row.
+            capacity=4 * (3 * len(self.books.symbol) + 16),
             initial_cash=float(self.spec.initial_cash),
         )
         return state, initial_state_vector()
@@ -441,8 +466,9 @@ class _Loop:
                  s.market_limits, self.risk, self.state, fills_at_venue=True)  # fmt: skip
 
 
-def _empty_like(recording: MarketPanel) -> MarketPanel:
-    """A panel with the recording's rows and symbols and no bars yet."""
+def _empty_like(recording: MarketPanel, volume: np.ndarray) -> MarketPanel:
+    """A panel with the recording's rows and symbols and no bars yet (`volume` is the
+    session's volume array, NaN until bars arrive)."""
     shape = recording.shape
     return dataclasses.replace(
         recording,
@@ -452,6 +478,7 @@ def _empty_like(recording: MarketPanel) -> MarketPanel:
         close=np.full(shape, np.nan),
         mark=np.full(shape, np.nan),
         fresh=np.zeros(shape, dtype=bool),
+        volume=volume,
     )
 
 

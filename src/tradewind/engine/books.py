@@ -18,7 +18,7 @@ from tradewind.engine.setup import MarketRun
 from tradewind.signals.aggregate import AggregationMethod, StrategySignals, aggregate
 from tradewind.strategies.api import BarWindow, SignalArrays
 
-__all__ = ["BookSet", "SignalRecord", "build_books"]
+__all__ = ["BookSet", "SignalRecord", "build_books", "concat_signals"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +118,7 @@ def build_books(
         size_value=np.array(columns["size_value"], dtype=np.float64),
         stop_pct=np.array(columns["stop_pct"], dtype=np.float64),
         take_pct=np.array(columns["take_pct"], dtype=np.float64),
-        signals=_concat_signals(signal_parts),
+        signals=concat_signals(signal_parts),
     )
 
 
@@ -181,7 +181,9 @@ def _signal_rows(
     )
 
 
-def _concat_signals(parts: list[tuple[np.ndarray, ...]]) -> SignalRecord:
+def concat_signals(parts: list[tuple[np.ndarray, ...]]) -> SignalRecord:
+    """One record from parts of parallel columns (row, market, symbol, strategy,
+    direction, strength, confidence, stop, target), sorted by row, symbol, strategy."""
     if not parts:
         empty_i = np.zeros(0, dtype=np.int64)
         empty_f = np.zeros(0)

@@ -79,7 +79,6 @@ class CapitalDriver:
         self.decisions: list[dict[str, Any]] = []
         self.allocations: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
-        self._rows = self.decision_rows()
 
     # -- the loop's hooks ------------------------------------------------------------
 
@@ -92,10 +91,9 @@ class CapitalDriver:
         market_limits: np.ndarray,
     ) -> None:
         """Run rows `t0 <= t < t1` with `step(start, stop)` (the compiled loop), calling
-        `prepare` before every decision row."""
-        rows = self._rows
+        `prepare` before every decision row (the books' columns t0..t1-1 must be filled)."""
         done = t0
-        for t in rows[(rows >= t0) & (rows < t1)].tolist():
+        for t in self.decision_rows(t0, t1).tolist():
             if t > done:
                 step(done, t)
                 done = t
@@ -103,17 +101,19 @@ class CapitalDriver:
         if t1 > done:
             step(done, t1)
 
-    def decision_rows(self) -> np.ndarray:
-        """Rows where `prepare` must run before the loop processes them."""
+    def decision_rows(self, t0: int = 0, t1: int | None = None) -> np.ndarray:
+        """Rows `t0 <= t < t1` (default: to the end) where `prepare` must run before the
+        loop processes them; reads only the books' columns of those rows, so a paper run
+        asks one row at a time as its books fill."""
         b = self.books
-        n_rows = self.panel.shape[0]
-        rows = np.zeros(n_rows, dtype=bool)
+        stop = self.panel.shape[0] if t1 is None else t1
+        rows = np.zeros(max(stop - t0, 0), dtype=bool)
         if self.scaler is not None and len(b.symbol):
-            fresh = self.panel.fresh[:, b.symbol].T
-            rows |= (b.edge & fresh & (b.target != 0)).any(axis=0)
+            fresh = self.panel.fresh[t0:stop, b.symbol].T
+            rows |= (b.edge[:, t0:stop] & fresh & (b.target[:, t0:stop] != 0)).any(axis=0)
         if self.router is not None:
-            rows[:: self.plan.rebalance_every_rows] = True
-        return np.flatnonzero(rows)
+            rows |= np.arange(t0, stop) % self.plan.rebalance_every_rows == 0
+        return np.flatnonzero(rows) + t0
 
     def prepare(self, t: int, state: KernelState, market_limits: np.ndarray) -> None:
         """Bring the capital state up to row `t` and decide budgets and sizes for it."""
@@ -199,6 +199,7 @@ class CapitalDriver:
         when: datetime,
         market_limits: np.ndarray,
     ) -> None:
+        self.history.fill_to(self.books, t)
         metrics, correlations = self.history.metrics(t, self.plan.lookback_rows)
         amounts = router.calculate_allocation(metrics, correlations, None, max(equity, 1.0))
         shares = {m: amounts.get(m, 0.0) / max(equity, 1.0) for m in self.markets}

@@ -21,13 +21,20 @@ __all__ = ["FeedRow", "ReplayFeed", "RowFeed"]
 
 @dataclass(frozen=True, slots=True)
 class FeedRow:
-    """New bars of a feed's symbols at one row (prices NaN where `fresh` is False)."""
+    """New bars of a feed's symbols at one row (prices NaN where `fresh` is False).
+
+    `volume` (NaN where the source has none) and `bar_time` (int64 ns, each bar's open
+    instant as in `BarWindow.timestamp`) feed the streaming strategies; a feed that
+    leaves them None delivers no volume and bars stamped with the row's instant.
+    """
 
     fresh: np.ndarray
     open: np.ndarray
     high: np.ndarray
     low: np.ndarray
     close: np.ndarray
+    volume: np.ndarray | None = None
+    bar_time: np.ndarray | None = None
 
 
 class RowFeed(Protocol):
@@ -53,6 +60,16 @@ class ReplayFeed:
     def __init__(self, recording: MarketPanel, symbols: Sequence[int]) -> None:
         self._recording = recording
         self._symbols = tuple(int(n) for n in symbols)
+        n_rows = recording.shape[0]
+        self._bar_time = np.zeros((n_rows, len(self._symbols)), dtype=np.int64)
+        for i, n in enumerate(self._symbols):
+            name = recording.symbols[n]
+            self._bar_time[recording.bar_rows[name], i] = recording.bar_times[name]
+        self._volume = (
+            recording.volume[:, list(self._symbols)]
+            if recording.volume is not None
+            else np.full((n_rows, len(self._symbols)), np.nan)
+        )
 
     @property
     def symbols(self) -> Sequence[int]:
@@ -66,4 +83,6 @@ class ReplayFeed:
             high=r.high[row, cols],
             low=r.low[row, cols],
             close=r.close[row, cols],
+            volume=self._volume[row],
+            bar_time=self._bar_time[row],
         )

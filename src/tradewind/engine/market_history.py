@@ -25,7 +25,7 @@ _YEAR_NS = 365.25 * 86_400 * 1e9
 _MAX_PROFIT_FACTOR = 10.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MarketHistory:
     """T x M series the router's market metrics are cut from."""
 
@@ -35,40 +35,56 @@ class MarketHistory:
     entries: np.ndarray
     rows_per_year: float
 
+    symbol_log: np.ndarray
+    """T x N log return of each symbol's mark from the row before (0 where unknown)."""
+    filled_rows: int = 0
+    """The strategy returns and entries are known for the rows before this one."""
+
     @classmethod
     def build(cls, panel: MarketPanel, books: BookSet, markets: tuple[str, ...]) -> MarketHistory:
+        """The history of `panel`; the books' part (strategy returns, entries) is read
+        as far as `fill_to` is asked, so books filled row by row (a paper run) work."""
         n_rows, _ = panel.shape
         n_markets = len(markets)
         with np.errstate(invalid="ignore", divide="ignore"):
             log_mark = np.log(panel.mark)
         symbol_log = np.zeros_like(log_mark)
         symbol_log[1:] = np.nan_to_num(log_mark[1:] - log_mark[:-1], nan=0.0)
-        strategy = np.zeros((n_rows, n_markets))
         underlying = np.zeros((n_rows, n_markets))
-        entries = np.zeros((n_rows, n_markets))
-        book_count = np.zeros(n_markets)
-        symbol_market: dict[int, int] = {}
-        for k in range(len(books.symbol)):
-            m, n = int(books.market[k]), int(books.symbol[k])
-            symbol_market[n] = m
-            held = np.zeros(n_rows)
-            held[1:] = np.sign(books.target[k, :-1])
-            strategy[:, m] += held * symbol_log[:, n]
-            entries[:, m] += books.edge[k] & (books.target[k] != 0)
-            book_count[m] += 1
-        strategy /= np.maximum(book_count, 1.0)
         members = np.zeros(n_markets)
-        for n, m in symbol_market.items():
+        for n, m in dict(zip(books.symbol.tolist(), books.market.tolist(), strict=True)).items():
             underlying[:, m] += symbol_log[:, n]
             members[m] += 1
         underlying /= np.maximum(members, 1.0)
         span = float(panel.timestamps[-1] - panel.timestamps[0]) if n_rows > 1 else 0.0
         rows_per_year = (n_rows - 1) / (span / _YEAR_NS) if span > 0 else 252.0
-        return cls(markets, strategy, underlying, entries, rows_per_year)
+        strategy = np.zeros((n_rows, n_markets))
+        entries = np.zeros((n_rows, n_markets))
+        return cls(markets, strategy, underlying, entries, rows_per_year, symbol_log)
+
+    def fill_to(self, books: BookSet, stop: int) -> None:
+        """Read the books' strategy returns and entries for the rows before `stop` (each
+        row once; row r reads the books' columns r - 1 and r)."""
+        start = self.filled_rows
+        if stop <= start:
+            return
+        rows = slice(start, stop)
+        strategy, entries = self.strategy_returns[rows], self.entries[rows]
+        book_count = np.zeros(len(self.markets))
+        for k in range(len(books.symbol)):
+            m, n = int(books.market[k]), int(books.symbol[k])
+            held = np.zeros(stop - start)
+            held[1 if start == 0 else 0 :] = np.sign(books.target[k, max(start - 1, 0) : stop - 1])
+            strategy[:, m] += held * self.symbol_log[rows, n]
+            entries[:, m] += books.edge[k, rows] & (books.target[k, rows] != 0)
+            book_count[m] += 1
+        strategy /= np.maximum(book_count, 1.0)
+        self.filled_rows = stop
 
     def metrics(self, t: int, lookback_rows: int) -> tuple[dict[str, dict[str, Any]], pd.DataFrame]:
         """Router inputs from rows `[t - lookback_rows, t)`: per-market metrics (with
-        `returns`, the underlying returns) and the markets' correlation matrix."""
+        `returns`, the underlying returns) and the markets' correlation matrix (call
+        `fill_to(books, t)` first)."""
         start = max(0, t - lookback_rows)
         strategy = self.strategy_returns[start:t]
         underlying = self.underlying_returns[start:t]

@@ -39,6 +39,9 @@ class MarketPanel:
     bar_rows: Mapping[str, np.ndarray]
     bar_times: Mapping[str, np.ndarray]
     """int64 ns timestamp of each of the symbol's bars that appears, in row order."""
+    volume: np.ndarray | None = None
+    """Volume per row and symbol, NaN except in fresh cells and where the source has
+    none (streaming strategies read it); None when the panel was built without it."""
 
     def window_frame(self, symbol: str, frame: pd.DataFrame) -> pd.DataFrame:
         """The rows of `frame` whose bars appear on the panel, in order: what the
@@ -63,7 +66,8 @@ def panel_from_frames_single(symbol: str, frame: pd.DataFrame) -> MarketPanel:
     n = len(frame)
     column = {
         name: frame[name].to_numpy(dtype=np.float64).reshape(n, 1)
-        for name in ("open", "high", "low", "close")
+        for name in ("open", "high", "low", "close", "volume")
+        if name in frame.columns
     }
     stamps = pd.DatetimeIndex(frame["close_time"]).as_unit("ns").asi8.copy()
     return MarketPanel(
@@ -77,6 +81,7 @@ def panel_from_frames_single(symbol: str, frame: pd.DataFrame) -> MarketPanel:
         fresh=np.ones((n, 1), dtype=bool),
         bar_rows={symbol: np.arange(n, dtype=np.int64)},
         bar_times={symbol: pd.DatetimeIndex(frame["timestamp"]).as_unit("ns").asi8.copy()},
+        volume=column.get("volume"),
     )
 
 
@@ -105,6 +110,7 @@ def panel_from_aligned(panel: AlignedPanel) -> MarketPanel:
         fresh=fresh,
         bar_rows=bar_rows,
         bar_times=bar_times,
+        volume=np.where(fresh, panel.volume, np.nan),
     )
 
 

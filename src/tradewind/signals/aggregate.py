@@ -34,6 +34,9 @@ __all__ = [
     "AggregationRule",
     "StrategySignals",
     "aggregate",
+    "check_rule",
+    "combine_views",
+    "contributor_bits",
     "strategy_views",
 ]
 
@@ -122,16 +125,38 @@ def aggregate(signals: Sequence[StrategySignals], rule: AggregationRule) -> list
             _result((name,), view_matrix[i : i + 1], conf_matrix[i], view_matrix[i], "INDEPENDENT")
             for i, name in enumerate(names)
         ]
-    if rule.method is AggregationMethod.CONSENSUS:
-        target, confidence = _consensus(view_matrix, conf_matrix, rule.threshold)
-        decision = f"CONSENSUS >= {rule.threshold:g} of {len(names)}"
-    elif rule.method is AggregationMethod.WEIGHTED:
-        target, confidence = _weighted(view_matrix, conf_matrix, names, rule)
-        decision = "WEIGHTED " + ("by weights" if rule.weights else "by confidence")
-    else:
-        target, confidence = _priority(view_matrix, conf_matrix, names, rule.priorities or {})
-        decision = "PRIORITY"
+    target, confidence, decision = combine_views(view_matrix, conf_matrix, names, rule)
     return [_result(names, view_matrix, confidence, target, decision)]
+
+
+def combine_views(
+    views: np.ndarray, conf: np.ndarray, names: tuple[str, ...], rule: AggregationRule
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """The combined target (int8) and confidence of each column of `views` under a
+    CONSENSUS, WEIGHTED or PRIORITY rule, and the rule's decision text.
+
+    `views` (S x X int8) are the strategies' held views and `conf` (S x X float64) the
+    confidence of the signal behind each; columns are independent (bars of one symbol,
+    or one bar of several symbols).
+    """
+    if rule.method is AggregationMethod.CONSENSUS:
+        target, confidence = _consensus(views, conf, rule.threshold)
+        return target, confidence, f"CONSENSUS >= {rule.threshold:g} of {len(names)}"
+    if rule.method is AggregationMethod.WEIGHTED:
+        target, confidence = _weighted(views, conf, names, rule)
+        return target, confidence, "WEIGHTED " + ("by weights" if rule.weights else "by confidence")
+    if rule.method is AggregationMethod.PRIORITY:
+        target, confidence = _priority(views, conf, names, rule.priorities or {})
+        return target, confidence, "PRIORITY"
+    raise AggregationError(f"aggregation method {rule.method}: views are not combined")
+
+
+def contributor_bits(views: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Per column, the int64 bitmask of the strategies (rows of `views`) whose view
+    equals `target`."""
+    bits = (np.int64(1) << np.arange(views.shape[0], dtype=np.int64))[:, None]
+    bits_set: np.ndarray = ((views == target[None, :]) * bits).sum(axis=0)
+    return bits_set.astype(np.int64)
 
 
 def _consensus(
@@ -200,8 +225,7 @@ def _result(
     if len(target):
         edge[0] = target[0] != 0
         edge[1:] = target[1:] != target[:-1]
-    bits = (np.int64(1) << np.arange(len(names), dtype=np.int64))[:, None]
-    contributors = ((views == target[None, :]) * bits).sum(axis=0).astype(np.int64)
+    contributors = contributor_bits(views, target)
     return AggregatedSignals(
         strategies=names,
         target=target,
@@ -212,16 +236,28 @@ def _result(
     )
 
 
-def _check(signals: Sequence[StrategySignals], rule: AggregationRule) -> None:
-    if not signals:
+def check_rule(names: Sequence[str], rule: AggregationRule) -> None:
+    """Refuse a strategy list or rule that cannot be aggregated.
+
+    Raises:
+        AggregationError: no strategies, too many, duplicate names or a consensus
+            threshold outside (0, 1].
+    """
+    if not names:
         raise AggregationError("no strategies to aggregate: expected at least one")
-    if len(signals) > MAX_STRATEGIES:
+    if len(names) > MAX_STRATEGIES:
         raise AggregationError(
-            f"{len(signals)} strategies on one symbol: expected at most {MAX_STRATEGIES}"
+            f"{len(names)} strategies on one symbol: expected at most {MAX_STRATEGIES}"
         )
-    names = [s.name for s in signals]
     if len(set(names)) != len(names):
-        raise AggregationError(f"duplicate strategy names: {names}")
+        raise AggregationError(f"duplicate strategy names: {list(names)}")
+    if not 0 < rule.threshold <= 1:
+        raise AggregationError(f"consensus threshold {rule.threshold}: expected 0 < x <= 1")
+
+
+def _check(signals: Sequence[StrategySignals], rule: AggregationRule) -> None:
+    names = [s.name for s in signals]
+    check_rule(names, rule)
     length = len(signals[0].active)
     for s in signals:
         for field in ("active", "direction", "confidence"):
@@ -236,5 +272,3 @@ def _check(signals: Sequence[StrategySignals], rule: AggregationRule) -> None:
                 f"strategy {s.name}, bar {int(bad[0])}: direction {int(s.direction[bad[0]])}, "
                 "expected -1, 0 or 1"
             )
-    if not 0 < rule.threshold <= 1:
-        raise AggregationError(f"consensus threshold {rule.threshold}: expected 0 < x <= 1")

@@ -22,7 +22,14 @@ from numba import njit
 
 from tradewind.signals.aggregate import AggregationError
 
-__all__ = ["ConfirmationResult", "confirm_targets", "confirmation_confidence", "symbol_views"]
+__all__ = [
+    "ConfirmationResult",
+    "check_confirmation",
+    "confirm_row",
+    "confirm_targets",
+    "confirmation_confidence",
+    "symbol_views",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +72,7 @@ def confirm_targets(
     Raises:
         AggregationError: on mismatched shapes or a threshold outside (0, 1].
     """
-    if not 0.0 < threshold <= 1.0:
-        raise AggregationError(f"confirmation threshold {threshold}: expected in (0, 1]")
-    if required < 0:
-        raise AggregationError(f"cross_market_signals_required {required}: expected >= 0")
+    check_confirmation(threshold, required)
     n_books, n_rows = target.shape
     if (
         len(book_symbol) != n_books
@@ -96,6 +100,18 @@ def confirm_targets(
         confirmed_entries=_entries(confirmed),
         proposed=target,
     )
+
+
+def check_confirmation(threshold: float, required: int) -> None:
+    """Refuse confirmation settings outside their ranges.
+
+    Raises:
+        AggregationError: a threshold outside (0, 1] or a negative `required`.
+    """
+    if not 0.0 < threshold <= 1.0:
+        raise AggregationError(f"confirmation threshold {threshold}: expected in (0, 1]")
+    if required < 0:
+        raise AggregationError(f"cross_market_signals_required {required}: expected >= 0")
 
 
 def confirmation_confidence(
@@ -136,9 +152,8 @@ def _confirm(
     required: int,
 ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
     n_books, n_rows = target.shape
-    n_symbols = symbol_market.shape[0]
     n_markets = 0
-    for j in range(n_symbols):
+    for j in range(symbol_market.shape[0]):
         n_markets = max(n_markets, symbol_market[j] + 1)
     out = np.zeros((n_books, n_rows), dtype=np.int8)
     agreeing = np.zeros((n_books, n_rows), dtype=np.int16)
@@ -156,18 +171,88 @@ def _confirm(
             b = block_of_row[t]
             count = 0
             if b >= 0:
-                agrees[:] = False
-                for j in range(n_symbols):
-                    m = symbol_market[j]
-                    c = matrices[b, n, j]
-                    if m == own or agrees[m] or views[t, j] == 0 or not abs(c) >= threshold:
-                        continue
-                    if views[t, j] * (1 if c > 0 else -1) == want:
-                        agrees[m] = True
-                        count += 1
+                count = _count_agreeing(n, own, want, views[t], symbol_market, matrices[b],
+                                        threshold, agrees)  # fmt: skip
             agreeing[k, t] = count
             if count >= required and fresh[t, n]:
                 confirmed = True
             if confirmed:
                 out[k, t] = want
     return out, agreeing
+
+
+@njit(cache=True, inline="always")
+def _count_agreeing(
+    n: int,
+    own: int,
+    want: int,
+    views: np.ndarray,
+    symbol_market: np.ndarray,
+    matrix: np.ndarray,
+    threshold: float,
+    agrees: np.ndarray,
+) -> int:  # pragma: no cover - compiled
+    """Other markets with a symbol correlated with `n` (|c| >= threshold) whose view,
+    signed by the correlation, is `want` (each market counted once)."""
+    agrees[:] = False
+    count = 0
+    for j in range(symbol_market.shape[0]):
+        m = symbol_market[j]
+        c = matrix[n, j]
+        if m == own or agrees[m] or views[j] == 0 or not abs(c) >= threshold:
+            continue
+        if views[j] * (1 if c > 0 else -1) == want:
+            agrees[m] = True
+            count += 1
+    return count
+
+
+@njit(cache=True)
+def confirm_row(
+    proposed: np.ndarray,
+    previous: np.ndarray,
+    first_row: bool,
+    confirmed: np.ndarray,
+    book_symbol: np.ndarray,
+    symbol_market: np.ndarray,
+    fresh: np.ndarray,
+    matrix: np.ndarray,
+    has_matrix: bool,
+    threshold: float,
+    required: int,
+    out: np.ndarray,
+    agreeing: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """One row of `confirm_targets` for a live session: `proposed` (K int8) are the
+    books' targets at the row and `previous` those of the row before; `confirmed` (K
+    bool) carries each book's confirmation from row to row. Writes the confirmed
+    targets to `out` and the agreeing markets to `agreeing` (both K, zeroed first).
+    `matrix` is the correlation in force at the row (ignored unless `has_matrix`).
+    Equal to `confirm_targets` row by row."""
+    n_markets = 0
+    for j in range(symbol_market.shape[0]):
+        n_markets = max(n_markets, symbol_market[j] + 1)
+    agrees = np.zeros(n_markets, dtype=np.bool_)
+    views = np.zeros(symbol_market.shape[0], dtype=np.int64)
+    for k in range(proposed.shape[0]):
+        views[book_symbol[k]] += proposed[k]
+    for j in range(views.shape[0]):
+        views[j] = 1 if views[j] > 0 else (-1 if views[j] < 0 else 0)
+    for k in range(proposed.shape[0]):
+        out[k] = 0
+        agreeing[k] = 0
+        n = book_symbol[k]
+        want = proposed[k]
+        if first_row or want != previous[k]:
+            confirmed[k] = required == 0
+        if want == 0:
+            continue
+        count = 0
+        if has_matrix:
+            count = _count_agreeing(n, symbol_market[n], want, views, symbol_market, matrix,
+                                    threshold, agrees)  # fmt: skip
+        agreeing[k] = count
+        if count >= required and fresh[n]:
+            confirmed[k] = True
+        if confirmed[k]:
+            out[k] = want
