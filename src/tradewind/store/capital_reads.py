@@ -10,7 +10,6 @@ one is missing); labels are pandas strings (NaN where missing); JSON columns hol
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, Float, select
@@ -22,12 +21,8 @@ from tradewind.store.capital_records import (
     SizingDecisionRecord,
 )
 from tradewind.store.column_types import Instant
-from tradewind.store.models import (
-    AllocationRow,
-    CapitalEventRow,
-    CapitalStatusRow,
-    SizingDecisionRow,
-)
+from tradewind.store.models import CapitalStatusRow
+from tradewind.store.tables import TABLES, json_columns, record_names
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,17 +41,17 @@ class CapitalReader:
     def sizing_decisions(self, run_id: str) -> pd.DataFrame:
         """The run's position-sizing decisions in decision order (columns: the fields of
         `SizingDecisionRecord`; `factors` as dicts of factor name to multiplier)."""
-        return self._frame(SizingDecisionRow, SizingDecisionRecord, run_id, ("factors",))
+        return self._frame(SizingDecisionRecord, run_id)
 
     def allocations(self, run_id: str) -> pd.DataFrame:
         """The run's capital router allocations in order (columns: the fields of
         `AllocationRecord`; `explanation` as dicts)."""
-        return self._frame(AllocationRow, AllocationRecord, run_id, ("explanation",))
+        return self._frame(AllocationRecord, run_id)
 
     def capital_events(self, run_id: str) -> pd.DataFrame:
         """The run's capital events in order (columns: the fields of `CapitalEventRecord`;
         `data` as dicts)."""
-        return self._frame(CapitalEventRow, CapitalEventRecord, run_id, ("data",))
+        return self._frame(CapitalEventRecord, run_id)
 
     def capital_status(self, run_id: str) -> CapitalStatusView | None:
         """The run's latest saved capital status, or None if none was saved."""
@@ -67,14 +62,14 @@ class CapitalReader:
             return None
         return CapitalStatusView(ts=row.ts, summary=row.summary, status=json.loads(row.status))
 
-    def _frame(
-        self, model: type[Any], record_type: type[Any], run_id: str, json_columns: tuple[str, ...]
-    ) -> pd.DataFrame:
+    def _frame(self, record_type: type[Any], run_id: str) -> pd.DataFrame:
         # Imported on first use: reading runs and orders does not need pandas.
         import pandas as pd
 
+        model = TABLES[record_type].model
         table = model.__table__
-        names = [field.name for field in fields(record_type)]
+        names = list(record_names(record_type))
+        documents = json_columns(model)
         query = (
             select(table.c.seq, *(table.c[name] for name in names))
             .where(table.c.run_id == run_id)
@@ -86,7 +81,7 @@ class CapitalReader:
         data: dict[str, Any] = {}
         for name, values in zip(names, stored, strict=True):
             column_type = table.c[name].type
-            if name in json_columns:
+            if name in documents:
                 data[name] = pd.Series([json.loads(text) for text in values], dtype=object)
             elif isinstance(column_type, Instant):
                 data[name] = pd.to_datetime(list(values), utc=True).as_unit("ns")

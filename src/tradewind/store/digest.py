@@ -17,61 +17,46 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, String, func, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import Boolean, Column, Connection, String, Table, func, select
 
+from tradewind.store.column_checks import DIGEST
 from tradewind.store.column_types import Amount, Instant
-from tradewind.store.models import (
-    AllocationRow,
-    CapitalEventRow,
-    CapitalStatusRow,
-    EquityRow,
-    FillRow,
-    OrderEventRow,
-    OrderRow,
-    PositionRow,
-    RiskDecisionRow,
-    RiskStateRow,
-    RunRow,
-    SignalRow,
-    SizingDecisionRow,
-)
+from tradewind.store.models import Base
 from tradewind.store.values import amount_text
 
-__all__ = ["DIGEST_EXCLUDED_COLUMNS", "journal_digest"]
-
-DIGEST_EXCLUDED_COLUMNS = frozenset(
-    {
-        "run_id",
-        "created_at",
-        "finished_at",
-        "code_version",
-        "event_id",
-        "fill_id",
-        "snapshot_id",
-        "point_id",
-        "state_id",
-    }
-)
-"""Columns that never enter the digest (wall clock, code version, ids, the run id)."""
+__all__ = ["DIGEST_EXCLUDED_COLUMNS", "digest_tables", "journal_digest"]
 
 _CHUNK_ROWS = 10_000
 
-_TABLES: tuple[tuple[type[Any], InstrumentedAttribute[Any]], ...] = (
-    (RunRow, RunRow.run_id),
-    (SignalRow, SignalRow.seq),
-    (RiskDecisionRow, RiskDecisionRow.seq),
-    (OrderRow, OrderRow.seq),
-    (OrderEventRow, OrderEventRow.event_id),
-    (FillRow, FillRow.fill_id),
-    (PositionRow, PositionRow.snapshot_id),
-    (EquityRow, EquityRow.point_id),
-    (RiskStateRow, RiskStateRow.state_id),
-    (SizingDecisionRow, SizingDecisionRow.seq),
-    (AllocationRow, AllocationRow.seq),
-    (CapitalEventRow, CapitalEventRow.seq),
-    (CapitalStatusRow, CapitalStatusRow.run_id),
+
+def _digested(item: Table | Column[Any]) -> bool:
+    return item.info.get(DIGEST, True) is not False
+
+
+def digest_tables() -> tuple[tuple[Table, list[Column[Any]], Column[Any]], ...]:
+    """Each table a digest covers, in declaration order, with its digested columns (all
+    but `run_id` and the columns the models leave out) and the column that orders its
+    rows: `seq` where the table has one, else its first primary-key column."""
+    found = []
+    for table in Base.metadata.tables.values():
+        if not _digested(table):
+            continue
+        columns = [c for c in table.columns if c.name != "run_id" and _digested(c)]
+        order_by = table.c.seq if "seq" in table.c else next(iter(table.primary_key))
+        found.append((table, columns, order_by))
+    return tuple(found)
+
+
+_TABLES = digest_tables()
+
+DIGEST_EXCLUDED_COLUMNS = frozenset(
+    column.name
+    for table in Base.metadata.tables.values()
+    if _digested(table)
+    for column in table.columns
+    if column.name == "run_id" or not _digested(column)
 )
+"""Columns that never enter the digest (wall clock, code version, ids, the run id)."""
 
 
 def journal_digest(connection: Connection, run_id: str) -> str:
@@ -80,9 +65,7 @@ def journal_digest(connection: Connection, run_id: str) -> str:
     dialect = connection.dialect.name
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        for model, order_by in _TABLES:
-            table = model.__table__
-            columns = [c for c in table.columns if c.name not in DIGEST_EXCLUDED_COLUMNS]
+        for table, columns, order_by in _TABLES:
             digest.update(f"#{table.name} {','.join(c.name for c in columns)}\n".encode())
             # The run id is replaced in SQL and the raw driver rows are read with a plain
             # cursor: per-value work in Python would dominate the time of a large backtest.

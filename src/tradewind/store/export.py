@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from tradewind.store.errors import JournalError, UnknownRunError
 from tradewind.store.reads import JournalReader
 from tradewind.store.records import RunInfo, RunMode, SignalRecord
+from tradewind.store.tables import record_names
 from tradewind.store.values import amount_text
 
 __all__ = [
@@ -27,20 +28,9 @@ __all__ = [
     "resolve_run",
 ]
 
-EXPORT_COLUMNS = (
-    "ts",
-    "market",
-    "symbol",
-    "strategy",
-    "direction",
-    "strength",
-    "confidence",
-    "stop",
-    "target",
-    "advisory",
-    "decision",
-)
-"""The exported columns, in order."""
+_NOT_EXPORTED = frozenset({"aggregated", "contributors"})
+EXPORT_COLUMNS = tuple(name for name in record_names(SignalRecord) if name not in _NOT_EXPORTED)
+"""The exported columns, in order: the signal's fields but the aggregation internals."""
 
 ADVISORY_NOTE = (
     "advisory=true rows are suggestions for a person to act on; they were not sent to any venue"
@@ -121,19 +111,9 @@ def _write_json(run: RunInfo, signals: Sequence[SignalRecord], out: TextIO) -> N
 
 
 def _row(signal: SignalRecord) -> dict[str, Any]:
-    return {
-        "ts": _iso(signal.ts),
-        "market": signal.market,
-        "symbol": signal.symbol,
-        "strategy": signal.strategy,
-        "direction": str(signal.direction),
-        "strength": signal.strength,
-        "confidence": signal.confidence,
-        "stop": signal.stop,
-        "target": signal.target,
-        "advisory": bool(signal.advisory),
-        "decision": signal.decision,
-    }
+    row = {name: getattr(signal, name) for name in EXPORT_COLUMNS}
+    row["ts"] = _iso(signal.ts)
+    return row
 
 
 def _iso(ts: object) -> str:

@@ -42,23 +42,15 @@ from tradewind.store.capital_records import (
     SizingDecisionRecord,
 )
 from tradewind.store.digest import journal_digest
-from tradewind.store.documents import json_document
 from tradewind.store.errors import DuplicateOrderError, JournalError, UnknownRunError
 from tradewind.store.failures import write_failures
 from tradewind.store.models import (
-    AllocationRow,
-    CapitalEventRow,
     CapitalStatusRow,
-    EquityRow,
     FillRow,
     OrderEventRow,
     OrderRow,
-    PositionRow,
-    RiskDecisionRow,
     RiskStateRow,
     RunRow,
-    SignalRow,
-    SizingDecisionRow,
 )
 from tradewind.store.records import (
     EquityRecord,
@@ -71,22 +63,28 @@ from tradewind.store.records import (
     SignalRecord,
 )
 from tradewind.store.row_batch import RowBatch
-from tradewind.store.row_writes import ORDER_EVENT_COLUMNS, order_batch, write_row_batch
-from tradewind.store.rows import INSTANT, ORDER_STATUS, build_rows, coerce_record, converter
+from tradewind.store.row_writes import (
+    ORDER_EVENT_COLUMNS,
+    RISK_STATE_COLUMNS,
+    first_events,
+    order_batch,
+    risk_state_row,
+    write_row_batch,
+)
+from tradewind.store.rows import build_rows, coerce_record
 from tradewind.store.runs import RunLedger, canonical_json
 from tradewind.store.schema import create_journal_engine, migrate
-from tradewind.store.values import Converter, to_instant, to_optional_text, to_text
+from tradewind.store.tables import TABLES
 from tradewind.store.writes import (
     apply_fill_to_order,
-    convert_value,
+    capital_status_values,
     insert_batch,
     insert_rows,
+    order_status_values,
     upsert_capital_status,
 )
 
 __all__ = ["Journal"]
-
-_SUMMARY = to_text(100_000)
 
 
 class Journal(RunLedger):
@@ -190,30 +188,11 @@ class Journal(RunLedger):
 
     def record_signals(self, run_id: str, rows: Rows[SignalRecord]) -> int:
         """Append signals (and aggregation decisions) in order; returns how many."""
-        return self._append_sequenced(SignalRow, SignalRecord, run_id, rows)
+        return self._append(SignalRecord, run_id, rows)
 
     def record_risk_decisions(self, run_id: str, rows: Rows[RiskDecisionRecord]) -> int:
         """Append pre-trade risk decisions in order; returns how many."""
-        return self._append_sequenced(RiskDecisionRow, RiskDecisionRecord, run_id, rows)
-
-    def _append_sequenced(
-        self,
-        model: type[Any],
-        record_type: type[Any],
-        run_id: str,
-        rows: Rows[Any],
-    ) -> int:
-        with self._writing(model, run_id) as connection:
-            last = connection.scalar(select(func.max(model.seq)).where(model.run_id == run_id))
-            batch = build_rows(
-                record_type,
-                rows,
-                text_storage=self._text_storage,
-                run_id=run_id,
-                seq_from=int(last or 0) + 1,
-            )
-            insert_batch(connection, model, batch)
-        return batch.count
+        return self._append(RiskDecisionRecord, run_id, rows)
 
     # -- orders and fills ----------------------------------------------------------------
 
@@ -229,14 +208,10 @@ class Journal(RunLedger):
             JournalError: an invalid value (named with its column).
         """
         batch = self._order_batch(run_id, [order])
-        (row,) = batch.rows()
-        values = dict(zip(batch.names, row, strict=True))
-        order_id = values["client_order_id"]
-        event = (run_id, order_id, values["ts_created"], values["status"], values["reason"])
         with self._writing(OrderRow, run_id) as connection:
-            insert_rows(connection, OrderRow, batch.names, [row])
-            insert_rows(connection, OrderEventRow, ORDER_EVENT_COLUMNS, [event])
-        return str(order_id)
+            insert_rows(connection, OrderRow, batch.names, list(batch.rows()))
+            insert_rows(connection, OrderEventRow, ORDER_EVENT_COLUMNS, first_events(run_id, batch))
+        return str(batch.values("client_order_id")[0])
 
     def record_orders(self, run_id: str, orders: Rows[OrderRecord]) -> int:
         """Bulk-store orders with their final status and filled quantity (backtests);
@@ -270,14 +245,7 @@ class Journal(RunLedger):
         Raises:
             JournalError: unknown order, or an invalid status or timestamp.
         """
-        values: dict[str, Any] = {
-            "status": convert_value(ORDER_STATUS, status, "orders.status"),
-            "updated_at": convert_value(to_instant, ts, "orders.updated_at"),
-        }
-        if venue_order_id is not None:
-            values["venue_order_id"] = convert_value(
-                to_optional_text(128), venue_order_id, "orders.venue_order_id"
-            )
+        values = order_status_values(status, ts, venue_order_id)
         with self._transaction() as connection:
             run_id = connection.scalar(
                 select(OrderRow.run_id).where(OrderRow.client_order_id == client_order_id)
@@ -328,7 +296,7 @@ class Journal(RunLedger):
             JournalError: a `(venue, trade_id)` repeats or is already stored, or a fill
                 refers to an unknown order (use `apply_fill` for fills that may repeat).
         """
-        return self._append(FillRow, FillRecord, run_id, fills)
+        return self._append(FillRecord, run_id, fills)
 
     def _fill_exists(self, venue: str, trade_id: str) -> bool:
         with self._engine.connect() as connection:
@@ -341,11 +309,11 @@ class Journal(RunLedger):
 
     def record_positions(self, run_id: str, rows: Rows[PositionRecord]) -> int:
         """Append position snapshots; returns how many."""
-        return self._append(PositionRow, PositionRecord, run_id, rows)
+        return self._append(PositionRecord, run_id, rows)
 
     def record_equity(self, run_id: str, rows: Rows[EquityRecord]) -> int:
         """Append equity curve points; returns how many."""
-        return self._append(EquityRow, EquityRecord, run_id, rows)
+        return self._append(EquityRecord, run_id, rows)
 
     def save_risk_state(self, run_id: str, ts: InstantLike, state: Mapping[str, Any]) -> None:
         """Durably save the risk state as of `ts` (high-water mark, day start equity,
@@ -354,14 +322,10 @@ class Journal(RunLedger):
         Raises:
             JournalError: unknown run, invalid `ts`, or a state that is not JSON-compatible.
         """
-        to_stored: Converter = converter(INSTANT, text_storage=self._text_storage)
-        row = (
-            run_id,
-            convert_value(to_stored, ts, "risk_state.ts"),
-            canonical_json(dict(state), what="risk state"),
-        )
+        state_json = canonical_json(dict(state), what="risk state")
+        row = risk_state_row(run_id, ts, state_json, text_storage=self._text_storage)
         with self._writing(RiskStateRow, run_id) as connection:
-            insert_rows(connection, RiskStateRow, ("run_id", "ts", "state_json"), [row])
+            insert_rows(connection, RiskStateRow, RISK_STATE_COLUMNS, [row])
 
     # -- capital -------------------------------------------------------------------------
 
@@ -373,7 +337,7 @@ class Journal(RunLedger):
             JournalError: an invalid value (NaN in a required figure, an unknown method,
                 a factor that is not a finite multiplier), named with its column and row.
         """
-        return self._append_sequenced(SizingDecisionRow, SizingDecisionRecord, run_id, rows)
+        return self._append(SizingDecisionRecord, run_id, rows)
 
     def record_allocations(self, run_id: str, rows: Rows[AllocationRecord]) -> int:
         """Append capital router allocations (one row per market and decision) in order;
@@ -383,7 +347,7 @@ class Journal(RunLedger):
             UnknownRunError: no such run.
             JournalError: an invalid value, named with its column and row.
         """
-        return self._append_sequenced(AllocationRow, AllocationRecord, run_id, rows)
+        return self._append(AllocationRecord, run_id, rows)
 
     def record_capital_events(self, run_id: str, rows: Rows[CapitalEventRecord]) -> int:
         """Append capital events (milestones, halts, parameter changes, ...) in order;
@@ -393,7 +357,7 @@ class Journal(RunLedger):
             UnknownRunError: no such run.
             JournalError: an unknown kind or another invalid value.
         """
-        return self._append_sequenced(CapitalEventRow, CapitalEventRecord, run_id, rows)
+        return self._append(CapitalEventRecord, run_id, rows)
 
     def save_capital_status(
         self, run_id: str, ts: InstantLike, summary: str, status: Mapping[Any, Any]
@@ -407,12 +371,7 @@ class Journal(RunLedger):
             UnknownRunError: no such run.
             JournalError: an invalid `ts` or summary, or a status with no JSON form.
         """
-        values = {
-            "run_id": run_id,
-            "ts": convert_value(to_instant, ts, "capital_status.ts"),
-            "summary": convert_value(_SUMMARY, summary, "capital_status.summary"),
-            "status": json_document(status, what="capital status"),
-        }
+        values = capital_status_values(run_id, ts, summary, status)
         with self._writing(CapitalStatusRow, run_id) as connection:
             upsert_capital_status(connection, values)
 
@@ -434,11 +393,27 @@ class Journal(RunLedger):
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _append(self, model: type[Any], record_type: type[Any], run_id: str, rows: Any) -> int:
-        batch = build_rows(record_type, rows, text_storage=self._text_storage, run_id=run_id)
-        if batch.count:
-            with self._writing(model, run_id) as connection:
-                insert_batch(connection, model, batch)
+    def _append(self, record_type: type[Any], run_id: str, rows: Rows[Any]) -> int:
+        """Append rows of `record_type` to its table (numbered after the run's last `seq`
+        when the journal numbers that table); returns how many."""
+        table = TABLES[record_type]
+        model = table.model
+        if not table.numbered:
+            batch = build_rows(record_type, rows, text_storage=self._text_storage, run_id=run_id)
+            if batch.count:
+                with self._writing(model, run_id) as connection:
+                    insert_batch(connection, model, batch)
+            return batch.count
+        with self._writing(model, run_id) as connection:
+            last = connection.scalar(select(func.max(model.seq)).where(model.run_id == run_id))
+            batch = build_rows(
+                record_type,
+                rows,
+                text_storage=self._text_storage,
+                run_id=run_id,
+                seq_from=int(last or 0) + 1,
+            )
+            insert_batch(connection, model, batch)
         return batch.count
 
     @contextmanager

@@ -3,9 +3,13 @@
 The schema is created and changed only by the Alembic migrations in
 `tradewind/store/migrations` (0001: trading tables; 0002: capital tables; 0003: the keys
 of `Journal.write_row` and the run writers); `tests/store` checks that these models and
-the migrated schema agree. Every table carries `run_id`;
-wall-clock columns (`runs.created_at`, `runs.finished_at`) are the only ones a journal
-digest leaves out.
+the migrated schema agree. Every table carries `run_id`.
+
+These models are the journal schema's one definition: besides type, length and
+nullability, a column's `info` says what it accepts when the type alone does not (a
+vocabulary, a range, a JSON document; see `tradewind.store.column_checks`) and whether a
+digest leaves it out (wall clock, code version, surrogate ids; `run_writers` whole).
+`tradewind.store.tables` derives every write check and record read from them.
 """
 
 from __future__ import annotations
@@ -26,7 +30,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from tradewind.domain.order_enums import OrderStatus, OrderType
+from tradewind.store.capital_records import AllocationBound, CapitalEventKind, SizingMethod
+from tradewind.store.column_checks import (
+    accepts,
+    json_column,
+    left_out_of_digest,
+    nan_is_none,
+    one_of,
+)
 from tradewind.store.column_types import Amount, Instant
+from tradewind.store.documents import to_factors_json, to_json_object
+from tradewind.store.records import RiskAction
+from tradewind.store.values import to_unit
 
 __all__ = [
     "AllocationRow",
@@ -57,6 +73,13 @@ NAMING_CONVENTION = {
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
 _SERIAL = BigInteger().with_variant(Integer, "sqlite")
 _RUN_FK = "runs.run_id"
+_WALL_CLOCK = left_out_of_digest()
+_SIDE = one_of(("buy", "sell"), {1: "buy", -1: "sell"})
+
+
+def _surrogate_id() -> Mapped[int]:
+    """An auto-incremented primary key (insertion order; never in a digest)."""
+    return mapped_column(_SERIAL, primary_key=True, info=left_out_of_digest())
 
 
 class Base(DeclarativeBase):
@@ -73,12 +96,12 @@ class RunRow(Base):
 
     run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     mode: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(Instant())
+    created_at: Mapped[datetime] = mapped_column(Instant(), info=_WALL_CLOCK)
     config_json: Mapped[str] = mapped_column(Text)
     config_hash: Mapped[str] = mapped_column(String(64), index=True)
-    code_version: Mapped[str] = mapped_column(String(64))
+    code_version: Mapped[str] = mapped_column(String(64), info=left_out_of_digest())
     status: Mapped[str] = mapped_column(String(16))
-    finished_at: Mapped[datetime | None] = mapped_column(Instant())
+    finished_at: Mapped[datetime | None] = mapped_column(Instant(), info=_WALL_CLOCK)
     summary_json: Mapped[str | None] = mapped_column(Text)
 
 
@@ -94,9 +117,11 @@ class SignalRow(Base):
     market: Mapped[str] = mapped_column(String(32))
     symbol: Mapped[str] = mapped_column(String(64))
     strategy: Mapped[str] = mapped_column(String(128))
-    direction: Mapped[str] = mapped_column(String(8))
-    strength: Mapped[float] = mapped_column(Float)
-    confidence: Mapped[float] = mapped_column(Float)
+    direction: Mapped[str] = mapped_column(
+        String(8), info=one_of(("long", "short", "flat"), {1: "long", -1: "short", 0: "flat"})
+    )
+    strength: Mapped[float] = mapped_column(Float, info=accepts(to_unit))
+    confidence: Mapped[float] = mapped_column(Float, info=accepts(to_unit))
     stop: Mapped[Decimal | None] = mapped_column(Amount())
     target: Mapped[Decimal | None] = mapped_column(Amount())
     advisory: Mapped[bool]
@@ -123,7 +148,7 @@ class RiskDecisionRow(Base):
     strategies: Mapped[str] = mapped_column(Text)
     requested_qty: Mapped[Decimal] = mapped_column(Amount())
     approved_qty: Mapped[Decimal] = mapped_column(Amount())
-    action: Mapped[str] = mapped_column(String(8))
+    action: Mapped[str] = mapped_column(String(8), info=one_of(RiskAction, read=RiskAction))
     reason_code: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)
     client_order_id: Mapped[str | None] = mapped_column(String(96))
@@ -144,12 +169,12 @@ class OrderRow(Base):
     ts_created: Mapped[datetime] = mapped_column(Instant())
     market: Mapped[str] = mapped_column(String(32))
     symbol: Mapped[str] = mapped_column(String(64))
-    side: Mapped[str] = mapped_column(String(8))
-    order_type: Mapped[str] = mapped_column(String(16))
+    side: Mapped[str] = mapped_column(String(8), info=_SIDE)
+    order_type: Mapped[str] = mapped_column(String(16), info=one_of(OrderType))
     quantity: Mapped[Decimal] = mapped_column(Amount())
     price: Mapped[Decimal | None] = mapped_column(Amount())
     trigger_price: Mapped[Decimal | None] = mapped_column(Amount())
-    status: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(24), info=one_of(OrderStatus, read=OrderStatus))
     filled_qty: Mapped[Decimal] = mapped_column(Amount())
     strategies: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
@@ -164,7 +189,7 @@ class OrderEventRow(Base):
     __tablename__ = "order_events"
     __table_args__ = (Index(None, "run_id", "event_id"),)
 
-    event_id: Mapped[int] = mapped_column(_SERIAL, primary_key=True)
+    event_id: Mapped[int] = _surrogate_id()
     run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK))
     client_order_id: Mapped[str] = mapped_column(
         String(96), ForeignKey("orders.client_order_id"), index=True
@@ -183,7 +208,7 @@ class FillRow(Base):
         Index(None, "run_id", "ts"),
     )
 
-    fill_id: Mapped[int] = mapped_column(_SERIAL, primary_key=True)
+    fill_id: Mapped[int] = _surrogate_id()
     run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK))
     venue: Mapped[str] = mapped_column(String(32))
     trade_id: Mapped[str] = mapped_column(String(128))
@@ -193,7 +218,7 @@ class FillRow(Base):
     ts: Mapped[datetime] = mapped_column(Instant())
     market: Mapped[str] = mapped_column(String(32))
     symbol: Mapped[str] = mapped_column(String(64))
-    side: Mapped[str] = mapped_column(String(8))
+    side: Mapped[str] = mapped_column(String(8), info=_SIDE)
     qty: Mapped[Decimal] = mapped_column(Amount())
     price: Mapped[Decimal] = mapped_column(Amount())
     commission: Mapped[Decimal] = mapped_column(Amount())
@@ -206,7 +231,7 @@ class PositionRow(Base):
     __tablename__ = "positions"
     __table_args__ = (Index(None, "run_id", "symbol", "ts"),)
 
-    snapshot_id: Mapped[int] = mapped_column(_SERIAL, primary_key=True)
+    snapshot_id: Mapped[int] = _surrogate_id()
     run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK))
     ts: Mapped[datetime] = mapped_column(Instant())
     market: Mapped[str] = mapped_column(String(32))
@@ -223,7 +248,7 @@ class EquityRow(Base):
     __tablename__ = "equity"
     __table_args__ = (Index(None, "run_id", "ts", unique=True),)  # see RiskDecisionRow
 
-    point_id: Mapped[int] = mapped_column(_SERIAL, primary_key=True)
+    point_id: Mapped[int] = _surrogate_id()
     run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK))
     ts: Mapped[datetime] = mapped_column(Instant())
     equity: Mapped[Decimal] = mapped_column(Amount())
@@ -241,7 +266,7 @@ class RiskStateRow(Base):
     __tablename__ = "risk_state"
     __table_args__ = (Index(None, "run_id", "state_id"),)
 
-    state_id: Mapped[int] = mapped_column(_SERIAL, primary_key=True)
+    state_id: Mapped[int] = _surrogate_id()
     run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK))
     ts: Mapped[datetime] = mapped_column(Instant())
     state_json: Mapped[str] = mapped_column(Text)
@@ -259,12 +284,12 @@ class SizingDecisionRow(Base):
     market: Mapped[str] = mapped_column(String(32))
     symbol: Mapped[str] = mapped_column(String(64))
     strategies: Mapped[str] = mapped_column(Text)
-    method: Mapped[str] = mapped_column(String(16))
+    method: Mapped[str] = mapped_column(String(16), info=one_of(SizingMethod))
     available_balance: Mapped[float] = mapped_column(Float)
     capital: Mapped[float] = mapped_column(Float)
     base_position: Mapped[float] = mapped_column(Float)
     vol_leverage: Mapped[float] = mapped_column(Float)
-    regime: Mapped[str | None] = mapped_column(String(32))
+    regime: Mapped[str | None] = mapped_column(String(32), info=nan_is_none())
     regime_multiplier: Mapped[float] = mapped_column(Float)
     sharpe: Mapped[float | None] = mapped_column(Float)
     sharpe_factor: Mapped[float] = mapped_column(Float)
@@ -272,8 +297,8 @@ class SizingDecisionRow(Base):
     protection_multiplier: Mapped[float] = mapped_column(Float)
     final_position: Mapped[float] = mapped_column(Float)
     binding: Mapped[str] = mapped_column(String(32))
-    client_order_id: Mapped[str | None] = mapped_column(String(96))
-    factors: Mapped[str] = mapped_column(Text)
+    client_order_id: Mapped[str | None] = mapped_column(String(96), info=nan_is_none())
+    factors: Mapped[str] = mapped_column(Text, info=json_column(to_factors_json))
 
 
 class AllocationRow(Base):
@@ -289,8 +314,10 @@ class AllocationRow(Base):
     strategy: Mapped[str] = mapped_column(String(128))
     share: Mapped[float] = mapped_column(Float)
     amount: Mapped[float] = mapped_column(Float)
-    bound: Mapped[str | None] = mapped_column(String(8))
-    explanation: Mapped[str] = mapped_column(Text)
+    bound: Mapped[str | None] = mapped_column(
+        String(8), info=one_of(AllocationBound, optional=True)
+    )
+    explanation: Mapped[str] = mapped_column(Text, info=json_column(to_json_object))
 
 
 class CapitalEventRow(Base):
@@ -302,9 +329,9 @@ class CapitalEventRow(Base):
     run_id: Mapped[str] = mapped_column(String(64), ForeignKey(_RUN_FK), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     ts: Mapped[datetime] = mapped_column(Instant())
-    kind: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[str] = mapped_column(String(24), info=one_of(CapitalEventKind))
     detail: Mapped[str] = mapped_column(Text)
-    data: Mapped[str] = mapped_column(Text)
+    data: Mapped[str] = mapped_column(Text, info=json_column(to_json_object))
 
 
 class CapitalStatusRow(Base):
@@ -323,6 +350,7 @@ class RunWriterRow(Base):
     taken; the advisory lock, not this row, is the lease)."""
 
     __tablename__ = "run_writers"
+    __table_args__ = ({"info": left_out_of_digest()},)  # who writes, not what was written
 
     run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     pid: Mapped[int] = mapped_column(Integer)

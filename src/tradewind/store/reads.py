@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, select
 
@@ -29,7 +29,6 @@ from tradewind.store.records import (
     EquityRecord,
     FillRecord,
     PositionRecord,
-    RiskAction,
     RiskDecisionRecord,
     RunInfo,
     RunMode,
@@ -37,8 +36,11 @@ from tradewind.store.records import (
     SignalRecord,
     StoredOrder,
 )
+from tradewind.store.tables import read_conversions, record_names
 
 __all__ = ["JournalReader"]
+
+R = TypeVar("R")
 
 _TERMINAL = tuple(status.value for status in OrderStatus if status.is_terminal)
 _TIMED: dict[str, Any] = {
@@ -122,92 +124,53 @@ class JournalReader(CapitalReader):
 
     def signals(self, run_id: str, *, advisory_only: bool = False) -> list[SignalRecord]:
         """The run's signals and aggregation decisions in emission order."""
-        query = select(SignalRow).where(SignalRow.run_id == run_id).order_by(SignalRow.seq)
+        where = [SignalRow.run_id == run_id]
         if advisory_only:
-            query = query.where(SignalRow.advisory.is_(True))
-        with self._engine.connect() as connection:
-            return [
-                SignalRecord(
-                    ts=row.ts,
-                    market=row.market,
-                    symbol=row.symbol,
-                    strategy=row.strategy,
-                    direction=row.direction,
-                    strength=row.strength,
-                    confidence=row.confidence,
-                    stop=row.stop,
-                    target=row.target,
-                    advisory=bool(row.advisory),
-                    aggregated=bool(row.aggregated),
-                    decision=row.decision,
-                    contributors=row.contributors,
-                )
-                for row in connection.execute(query)
-            ]
+            where.append(SignalRow.advisory.is_(True))
+        return self._records(SignalRecord, SignalRow, where, SignalRow.seq)
 
     def risk_decisions(self, run_id: str) -> list[RiskDecisionRecord]:
         """The run's pre-trade risk decisions in order."""
-        query = (
-            select(RiskDecisionRow)
-            .where(RiskDecisionRow.run_id == run_id)
-            .order_by(RiskDecisionRow.seq)
-        )
-        with self._engine.connect() as connection:
-            return [
-                RiskDecisionRecord(
-                    ts=row.ts,
-                    market=row.market,
-                    symbol=row.symbol,
-                    strategies=row.strategies,
-                    requested_qty=row.requested_qty,
-                    approved_qty=row.approved_qty,
-                    action=RiskAction(row.action),
-                    reason_code=row.reason_code,
-                    reason=row.reason,
-                    client_order_id=row.client_order_id,
-                )
-                for row in connection.execute(query)
-            ]
+        where = [RiskDecisionRow.run_id == run_id]
+        return self._records(RiskDecisionRecord, RiskDecisionRow, where, RiskDecisionRow.seq)
 
     def orders(self, run_id: str) -> list[StoredOrder]:
         """The run's orders by sequence number, with their current status."""
-        return self._orders(select(OrderRow).where(OrderRow.run_id == run_id))
+        return self._orders(OrderRow.run_id == run_id)
 
     def open_orders(self, run_id: str) -> list[StoredOrder]:
         """Orders not yet in a terminal state, including INITIALIZED ones (journaled but
         perhaps never sent): a restart reconciles each with the venue."""
-        query = select(OrderRow).where(OrderRow.run_id == run_id, OrderRow.status.not_in(_TERMINAL))
-        return self._orders(query)
+        return self._orders(OrderRow.run_id == run_id, OrderRow.status.not_in(_TERMINAL))
 
     def order(self, client_order_id: str) -> StoredOrder | None:
         """The order with this client order id, or None."""
-        found = self._orders(select(OrderRow).where(OrderRow.client_order_id == client_order_id))
+        found = self._orders(OrderRow.client_order_id == client_order_id)
         return found[0] if found else None
 
-    def _orders(self, query: Any) -> list[StoredOrder]:
+    def _orders(self, *where: Any) -> list[StoredOrder]:
+        return self._records(StoredOrder, OrderRow, where, OrderRow.run_id, OrderRow.seq)
+
+    def _records(
+        self, record_type: type[R], model: type[Any], where: Any, *order_by: Any
+    ) -> list[R]:
+        """The rows of `model` matching `where` (in `order_by` order) as `record_type`
+        records, built from the columns named by the record's fields."""
+        names = record_names(record_type)
+        reads = read_conversions(model, names)
+        table = model.__table__
+        query = select(*(table.c[name] for name in names)).where(*where).order_by(*order_by)
         with self._engine.connect() as connection:
-            return [
-                StoredOrder(
-                    client_order_id=row.client_order_id,
-                    seq=row.seq,
-                    ts_created=row.ts_created,
-                    market=row.market,
-                    symbol=row.symbol,
-                    side=row.side,
-                    order_type=row.order_type,
-                    quantity=row.quantity,
-                    price=row.price,
-                    trigger_price=row.trigger_price,
-                    status=OrderStatus(row.status),
-                    filled_qty=row.filled_qty,
-                    strategies=row.strategies,
-                    reason=row.reason,
-                    venue=row.venue,
-                    venue_order_id=row.venue_order_id,
-                    updated_at=row.updated_at,
-                )
-                for row in connection.execute(query.order_by(OrderRow.run_id, OrderRow.seq))
-            ]
+            rows = connection.execute(query).all()
+        return [
+            record_type(
+                **{
+                    name: value if read is None else read(value)
+                    for name, read, value in zip(names, reads, row, strict=True)
+                }
+            )
+            for row in rows
+        ]
 
     def order_history(self, client_order_id: str) -> list[tuple[datetime, OrderStatus, str]]:
         """The order's status events `(ts, status, detail)`, oldest first."""
@@ -233,62 +196,17 @@ class JournalReader(CapitalReader):
 
     def fills(self, run_id: str) -> list[FillRecord]:
         """The run's fills in the order they were stored."""
-        query = select(FillRow).where(FillRow.run_id == run_id).order_by(FillRow.fill_id)
-        with self._engine.connect() as connection:
-            return [
-                FillRecord(
-                    trade_id=row.trade_id,
-                    venue=row.venue,
-                    client_order_id=row.client_order_id,
-                    ts=row.ts,
-                    market=row.market,
-                    symbol=row.symbol,
-                    side=row.side,
-                    qty=row.qty,
-                    price=row.price,
-                    commission=row.commission,
-                    strategies=row.strategies,
-                )
-                for row in connection.execute(query)
-            ]
+        return self._records(FillRecord, FillRow, [FillRow.run_id == run_id], FillRow.fill_id)
 
     def positions(self, run_id: str) -> list[PositionRecord]:
         """The run's position snapshots in the order they were stored."""
-        query = (
-            select(PositionRow)
-            .where(PositionRow.run_id == run_id)
-            .order_by(PositionRow.snapshot_id)
-        )
-        with self._engine.connect() as connection:
-            return [
-                PositionRecord(
-                    ts=row.ts,
-                    market=row.market,
-                    symbol=row.symbol,
-                    qty=row.qty,
-                    avg_price=row.avg_price,
-                    realized_pnl=row.realized_pnl,
-                    unrealized_pnl=row.unrealized_pnl,
-                )
-                for row in connection.execute(query)
-            ]
+        where = [PositionRow.run_id == run_id]
+        return self._records(PositionRecord, PositionRow, where, PositionRow.snapshot_id)
 
     def equity(self, run_id: str) -> list[EquityRecord]:
         """The run's equity curve in the order it was stored."""
-        query = select(EquityRow).where(EquityRow.run_id == run_id).order_by(EquityRow.point_id)
-        with self._engine.connect() as connection:
-            return [
-                EquityRecord(
-                    ts=row.ts,
-                    equity=row.equity,
-                    cash=row.cash,
-                    gross_exposure=row.gross_exposure,
-                    net_exposure=row.net_exposure,
-                    leverage=row.leverage,
-                    drawdown=row.drawdown,
-                )
-                for row in connection.execute(query)
-            ]
+        where = [EquityRow.run_id == run_id]
+        return self._records(EquityRecord, EquityRow, where, EquityRow.point_id)
 
     def last_ts(self, run_id: str, table: str) -> datetime | None:
         """The latest `ts` stored for the run in `table` (`signals`, `risk_decisions`,

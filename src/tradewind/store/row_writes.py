@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from itertools import repeat
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -20,20 +21,8 @@ from tradewind.store.capital_records import (
     CapitalEventRecord,
     SizingDecisionRecord,
 )
-from tradewind.store.documents import json_document
 from tradewind.store.errors import JournalError
-from tradewind.store.models import (
-    AllocationRow,
-    CapitalEventRow,
-    EquityRow,
-    FillRow,
-    OrderEventRow,
-    OrderRow,
-    RiskDecisionRow,
-    RiskStateRow,
-    SignalRow,
-    SizingDecisionRow,
-)
+from tradewind.store.models import FillRow, OrderEventRow, OrderRow, RiskStateRow
 from tradewind.store.records import (
     EquityRecord,
     FillRecord,
@@ -43,22 +32,31 @@ from tradewind.store.records import (
     client_order_ids,
 )
 from tradewind.store.row_batch import RowBatch, StatusUpdate
-from tradewind.store.rows import INSTANT, ORDER_STATUS, build_rows, coerce_record, converter
+from tradewind.store.rows import build_rows, coerce_record
 from tradewind.store.runs import canonical_json
-from tradewind.store.values import to_instant, to_optional_text, to_text
+from tradewind.store.tables import TABLES, stored_check, written_columns
 from tradewind.store.writes import (
     apply_fill_to_order,
+    capital_status_values,
     convert_value,
     insert_batch,
     insert_rows,
+    order_status_values,
     upsert_capital_status,
 )
 
-__all__ = ["ORDER_EVENT_COLUMNS", "marked_row", "order_batch", "write_row_batch"]
+__all__ = [
+    "ORDER_EVENT_COLUMNS",
+    "RISK_STATE_COLUMNS",
+    "first_events",
+    "marked_row",
+    "order_batch",
+    "risk_state_row",
+    "write_row_batch",
+]
 
-ORDER_EVENT_COLUMNS = ("run_id", "client_order_id", "ts", "status", "detail")
-_SUMMARY = to_text(100_000)
-_VENUE_ORDER_ID = to_optional_text(128)
+ORDER_EVENT_COLUMNS = written_columns(OrderEventRow)
+RISK_STATE_COLUMNS = written_columns(RiskStateRow)
 
 
 def order_batch(run_id: str, orders: Any, *, text_storage: bool) -> Batch:
@@ -101,32 +99,40 @@ def write_row_batch(
     if marked_row(connection, run_id) >= batch.row:
         return False
     _write_orders(connection, run_id, batch.orders, text_storage)
-    _append_new(connection, RiskDecisionRow, RiskDecisionRecord, run_id, batch.risk_decisions,
+    _append_new(connection, RiskDecisionRecord, run_id, batch.risk_decisions,
                 ("client_order_id",), text_storage)  # fmt: skip
     _write_fills(connection, run_id, batch.fills, text_storage)
     for update_ in batch.status_updates:
         _set_status(connection, run_id, coerce_record(StatusUpdate, update_, where="status update"))
-    _append_new(connection, SignalRow, SignalRecord, run_id, batch.signals,
+    _append_new(connection, SignalRecord, run_id, batch.signals,
                 ("ts", "market", "symbol", "strategy"), text_storage)  # fmt: skip
-    _append_new(connection, EquityRow, EquityRecord, run_id, batch.equity, ("ts",), text_storage)
-    for model, record_type, rows in (
-        (SizingDecisionRow, SizingDecisionRecord, batch.sizing_decisions),
-        (AllocationRow, AllocationRecord, batch.allocations),
-        (CapitalEventRow, CapitalEventRecord, batch.capital_events),
+    _append_new(connection, EquityRecord, run_id, batch.equity, ("ts",), text_storage)
+    for record_type, rows in (
+        (SizingDecisionRecord, batch.sizing_decisions),
+        (AllocationRecord, batch.allocations),
+        (CapitalEventRecord, batch.capital_events),
     ):
-        _append_new(connection, model, record_type, run_id, rows, (), text_storage)
+        _append_new(connection, record_type, run_id, rows, (), text_storage)
     if batch.capital_status is not None:
         status = batch.capital_status
-        upsert_capital_status(connection, {
-            "run_id": run_id,
-            "ts": convert_value(to_instant, status.ts, "capital_status.ts"),
-            "summary": convert_value(_SUMMARY, status.summary, "capital_status.summary"),
-            "status": json_document(status.status, what="capital status"),
-        })  # fmt: skip
-    to_stored = converter(INSTANT, text_storage=text_storage)
-    ts = convert_value(to_stored, batch.ts, "risk_state.ts")
-    insert_rows(connection, RiskStateRow, ("run_id", "ts", "state_json"), [(run_id, ts, marker)])
+        upsert_capital_status(
+            connection, capital_status_values(run_id, status.ts, status.summary, status.status)
+        )
+    row = risk_state_row(run_id, batch.ts, marker, text_storage=text_storage)
+    insert_rows(connection, RiskStateRow, RISK_STATE_COLUMNS, [row])
     return True
+
+
+def risk_state_row(
+    run_id: str, ts: object, state_json: str, *, text_storage: bool
+) -> tuple[Any, ...]:
+    """The stored `risk_state` row (in `RISK_STATE_COLUMNS` order) of a saved state.
+
+    Raises:
+        JournalError: an invalid `ts`.
+    """
+    to_stored = stored_check(RiskStateRow, "ts", text_storage=text_storage)
+    return (run_id, convert_value(to_stored, ts, "risk_state.ts"), state_json)
 
 
 def _marker_json(batch: RowBatch) -> str:
@@ -146,10 +152,18 @@ def _write_orders(connection: Connection, run_id: str, orders: Sequence[Any], te
     if not new.count:
         return
     insert_batch(connection, OrderRow, new)
-    events = zip(new.values("client_order_id"), new.values("ts_created"),
-                 new.values("status"), new.values("reason"), strict=True)  # fmt: skip
-    rows = [(run_id, coid, ts, status, reason) for coid, ts, status, reason in events]
-    insert_rows(connection, OrderEventRow, ORDER_EVENT_COLUMNS, rows)
+    insert_rows(connection, OrderEventRow, ORDER_EVENT_COLUMNS, first_events(run_id, new))
+
+
+def first_events(run_id: str, orders: Batch) -> list[tuple[Any, ...]]:
+    """The first status event of each order of an order batch (its creation: the status
+    at `ts_created`, the reason as detail), as rows in `ORDER_EVENT_COLUMNS` order."""
+    source = {"ts": "ts_created", "detail": "reason"}  # event column -> order column
+    columns = [
+        repeat(run_id, orders.count) if name == "run_id" else orders.values(source.get(name, name))
+        for name in ORDER_EVENT_COLUMNS
+    ]
+    return list(zip(*columns, strict=True))
 
 
 def _write_fills(connection: Connection, run_id: str, fills: Sequence[Any], text: bool) -> None:
@@ -168,9 +182,7 @@ def _write_fills(connection: Connection, run_id: str, fills: Sequence[Any], text
 
 
 def _set_status(connection: Connection, run_id: str, change: StatusUpdate) -> None:
-    status = convert_value(ORDER_STATUS, change.status, "orders.status")
-    ts = convert_value(to_instant, change.ts, "orders.updated_at")
-    venue_order_id = convert_value(_VENUE_ORDER_ID, change.venue_order_id, "orders.venue_order_id")
+    values = order_status_values(change.status, change.ts, change.venue_order_id)
     current = connection.execute(
         select(OrderRow.status, OrderRow.venue_order_id).where(
             OrderRow.client_order_id == change.client_order_id, OrderRow.run_id == run_id
@@ -178,11 +190,9 @@ def _set_status(connection: Connection, run_id: str, change: StatusUpdate) -> No
     ).one_or_none()
     if current is None:
         raise JournalError(f"status update of unknown order {change.client_order_id!r}")
-    if current.status == status and venue_order_id in (None, current.venue_order_id):
+    unchanged = values.get("venue_order_id") in (None, current.venue_order_id)
+    if current.status == values["status"] and unchanged:
         return
-    values: dict[str, Any] = {"status": status, "updated_at": ts}
-    if venue_order_id is not None:
-        values["venue_order_id"] = venue_order_id
     connection.execute(
         update(OrderRow).where(OrderRow.client_order_id == change.client_order_id).values(values)
     )
@@ -190,8 +200,8 @@ def _set_status(connection: Connection, run_id: str, change: StatusUpdate) -> No
         insert(OrderEventRow).values(
             run_id=run_id,
             client_order_id=change.client_order_id,
-            ts=ts,
-            status=status,
+            ts=values["updated_at"],
+            status=values["status"],
             detail=change.detail,
         )
     )
@@ -199,7 +209,6 @@ def _set_status(connection: Connection, run_id: str, change: StatusUpdate) -> No
 
 def _append_new(
     connection: Connection,
-    model: type[Any],
     record_type: type[Any],
     run_id: str,
     rows: Sequence[Any],
@@ -210,11 +219,13 @@ def _append_new(
     numbered after the run's last `seq` when the table has one."""
     if not rows:
         return
+    table = TABLES[record_type]
+    model = table.model
     built = build_rows(record_type, rows, text_storage=text, run_id=run_id)
     new = _unstored(connection, model, built, keys, run_id) if keys else built
     if not new.count:
         return
-    if "seq" in model.__table__.columns:
+    if table.numbered:
         last = connection.scalar(select(func.max(model.seq)).where(model.run_id == run_id))
         first = int(last or 0) + 1
         new = new.extended(("seq",), (list(range(first, first + new.count)),))

@@ -14,17 +14,21 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tradewind.domain.order_enums import OrderStatus
 from tradewind.store.batch import Batch, Repeated
+from tradewind.store.documents import json_document
 from tradewind.store.errors import JournalError
 from tradewind.store.models import CapitalStatusRow, OrderEventRow, OrderRow
-from tradewind.store.records import FillRecord
+from tradewind.store.records import FillRecord, InstantLike
+from tradewind.store.tables import stored_check
 from tradewind.store.values import Converter, amount_text, to_amount, to_instant
 
 __all__ = [
     "COPY_MIN_ROWS",
     "apply_fill_to_order",
+    "capital_status_values",
     "convert_value",
     "insert_batch",
     "insert_rows",
+    "order_status_values",
     "upsert_capital_status",
 ]
 
@@ -38,6 +42,47 @@ much longer statements get slower to prepare than they save)."""
 _SQLITE_MAX_PARAMETERS = 32_766  # SQLite's default since 3.32; a build may allow fewer
 
 _KEEP_STATUS_ON_FILL = (OrderStatus.CANCELED, OrderStatus.EXPIRED, OrderStatus.REJECTED)
+_ORDER_STATUS = stored_check(OrderRow, "status")
+_UPDATED_AT = stored_check(OrderRow, "updated_at")
+_VENUE_ORDER_ID = stored_check(OrderRow, "venue_order_id")
+_CAPITAL_TS = stored_check(CapitalStatusRow, "ts")
+_CAPITAL_SUMMARY = stored_check(CapitalStatusRow, "summary")
+
+
+def order_status_values(
+    status: object, ts: InstantLike, venue_order_id: str | None
+) -> dict[str, Any]:
+    """The checked `orders` values of a status change (`venue_order_id` only when given),
+    in the form the SQLAlchemy column types take.
+
+    Raises:
+        JournalError: an invalid status, instant or venue order id, named with its column.
+    """
+    values: dict[str, Any] = {
+        "status": convert_value(_ORDER_STATUS, status, "orders.status"),
+        "updated_at": convert_value(_UPDATED_AT, ts, "orders.updated_at"),
+    }
+    if venue_order_id is not None:
+        values["venue_order_id"] = convert_value(
+            _VENUE_ORDER_ID, venue_order_id, "orders.venue_order_id"
+        )
+    return values
+
+
+def capital_status_values(
+    run_id: str, ts: InstantLike, summary: str, status: Any
+) -> dict[str, Any]:
+    """The checked `capital_status` row of a run (`status` as canonical JSON).
+
+    Raises:
+        JournalError: an invalid `ts` or summary, or a status with no JSON form.
+    """
+    return {
+        "run_id": run_id,
+        "ts": convert_value(_CAPITAL_TS, ts, "capital_status.ts"),
+        "summary": convert_value(_CAPITAL_SUMMARY, summary, "capital_status.summary"),
+        "status": json_document(status, what="capital status"),
+    }
 
 
 def apply_fill_to_order(connection: Connection, run_id: str, fill: FillRecord) -> None:
