@@ -13,7 +13,7 @@ from tradewind.cli.tables import console
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from tradewind.mmin.results import AnalysisResult
+    from tradewind.app.analysis import AnalysisResult
 
 
 def analyze_command(
@@ -39,30 +39,18 @@ def analyze_command(
     Correlations, clusters, lead-lag, macro regime, market conditions, transfer
     patterns, signals with cross-market confirmation, and the capital allocation.
     """
-    from tradewind.config import IntelligenceLevel, load_config
-    from tradewind.data.catalog import Catalog
-    from tradewind.domain.errors import TradewindError
-    from tradewind.mmin.engine import MMINEngine
-    from tradewind.mmin.report import write_analysis_report
-    from tradewind.research.evaluation.serialize import result_to_json
+    from tradewind.app.analysis import analysis_json, analyze_markets, write_analysis_report
 
     _out = console()
-    loaded = load_config(config) if config is not None else None
-    engine = MMINEngine(config=loaded, catalog=Catalog(catalog) if catalog else None)
-    if level is not None:
-        choices = [lv.value for lv in IntelligenceLevel]
-        if level.lower() not in choices:
-            raise TradewindError(f"--level {level!r}: expected one of {', '.join(choices)}")
-        engine.settings = engine.settings.model_copy(
-            update={"intelligence_level": IntelligenceLevel(level.lower())}
-        )
-    result = engine.analyze_markets(timeframe=timeframe, limit=limit)
+    result = analyze_markets(
+        config, timeframe=timeframe, limit=limit, level=level, catalog_dir=catalog
+    )
     _print_summary(_out, result)
     path = write_analysis_report(report, result)
     _out.print(f"report: {path}")
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(json.dumps(result_to_json(result), indent=2) + "\n")
+        json_out.write_text(json.dumps(analysis_json(result), indent=2) + "\n")
         _out.print(f"json: {json_out}")
 
 

@@ -14,8 +14,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from tradewind.app.backtest import BacktestOutcome
-    from tradewind.data.ingest import IngestReport
-    from tradewind.research.stats import PerformanceStats
+    from tradewind.app.report_types import IngestReport, PerformanceStats
 
 __all__ = ["print_outcome"]
 

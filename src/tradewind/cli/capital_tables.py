@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from tradewind.research.evaluation.capital_eval import CapitalVariant
+    from tradewind.app.report_types import CapitalVariant
 
 __all__ = ["capital_table", "capital_year_table"]
 

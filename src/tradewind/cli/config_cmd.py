@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
+    from tradewind.app.config_commands import TradewindConfig
     from tradewind.app.preflight import PreflightReport
-    from tradewind.config import TradewindConfig
 
 app = typer.Typer(help="Check and show configuration files.", no_args_is_help=True)
 
@@ -48,7 +48,7 @@ def init_command(
     --config FILE); its comments explain every section and the
     TRADEWIND_... environment overrides.
     """
-    from tradewind.config import write_default_config
+    from tradewind.app.config_commands import write_default_config
 
     written = write_default_config(path, force=force)
     typer.echo(f"wrote {written}; check it with: tradewind config check {written}")
@@ -64,7 +64,7 @@ def check_command(file: _ConfigFile, no_env: _NoEnv = False, catalog: _Catalog =
     Prints the markets and each series' data window; every problem names
     its field and line.
     """
-    from tradewind.config import load_config
+    from tradewind.app.config_commands import load_config
 
     config = load_config(file, apply_env=not no_env)
     # the data and strategy stack is imported only for a file that loads
@@ -80,7 +80,7 @@ def check_command(file: _ConfigFile, no_env: _NoEnv = False, catalog: _Catalog =
 
 
 def _print_summary(console: Console, config: TradewindConfig, *, no_env: bool) -> None:
-    from tradewind.config import active_env_overrides, load_secrets
+    from tradewind.app.config_commands import active_env_overrides, missing_credentials
 
     enabled = config.enabled_markets
     allocated = sum(m.risk_allocation_pct for m in enabled.values())
@@ -90,15 +90,13 @@ def _print_summary(console: Console, config: TradewindConfig, *, no_env: bool) -
         f"mode {config.mode.value}, base currency {config.base_currency}",
         highlight=False,
     )
-    secrets = load_secrets()
-    for name, market in enabled.items():
-        missing = secrets.missing_for(market.provider)
-        if missing:
-            console.print(
-                f"[yellow]note:[/] market {name} ({market.provider.value}) needs "
-                f"{', '.join(missing)}, not set in the environment or .env",
-                highlight=False,
-            )
+    for name, missing in missing_credentials(config).items():
+        market = enabled[name]
+        console.print(
+            f"[yellow]note:[/] market {name} ({market.provider.value}) needs "
+            f"{', '.join(missing)}, not set in the environment or .env",
+            highlight=False,
+        )
     overrides = [] if no_env else active_env_overrides()
     if overrides:
         console.print(f"environment overrides applied: {', '.join(overrides)}", highlight=False)
@@ -129,7 +127,7 @@ def show_command(file: _ConfigFile, no_env: _NoEnv = False) -> None:
     Every field is shown, with defaults and TRADEWIND_... environment
     overrides applied; the output loads back as the same configuration.
     """
-    from tradewind.config import dump_config, load_config
+    from tradewind.app.config_commands import dump_config, load_config
 
     config = load_config(file, apply_env=not no_env)
     typer.echo(dump_config(config), nl=False)
@@ -158,7 +156,7 @@ def _windows_table(config: TradewindConfig, report: PreflightReport) -> Table:
 
 
 def _stamp(stamp: pd.Timestamp | None) -> str:
-    from tradewind.data.schema import bar_time_label
+    from tradewind.app.data_commands import bar_time_label
 
     return bar_time_label(stamp)
 

@@ -14,8 +14,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from rich.table import Table
 
-    from tradewind.data.schema import CatalogEntry
-    from tradewind.domain.market import QuoteType
+    from tradewind.app.data_commands import CatalogEntry
 
 app = typer.Typer(help="List, import, show and prepare market data.", no_args_is_help=True)
 
@@ -40,10 +39,9 @@ def list_command(market: _Market = None, catalog_dir: _Catalog = None) -> None:
     from rich import box
     from rich.table import Table
 
-    from tradewind.data.catalog import Catalog
-    from tradewind.data.schema import fields_label
+    from tradewind.app.data_commands import fields_label, open_catalog
 
-    catalog = Catalog(catalog_dir)
+    catalog = open_catalog(catalog_dir)
     entries = catalog.entries(market)
     console = _console()
     table = Table(box=box.SIMPLE_HEAD, title="market data")
@@ -89,7 +87,7 @@ def _macro_table() -> Table:
     from rich import box
     from rich.table import Table
 
-    from tradewind.data.macro import fred_catalog, load_nber_recessions
+    from tradewind.app.data_commands import fred_catalog, nber_recessions
 
     table = Table(box=box.SIMPLE_HEAD, title="macro data")
     for name in ("dataset", "frequency", "first", "last", "rows", "contents"):
@@ -103,7 +101,7 @@ def _macro_table() -> Table:
         f"{int(fred['n_obs'].sum()):,}",
         f"{len(fred)} series (rates, inflation, labour, money, FX, oil)",
     )
-    nber = load_nber_recessions()
+    nber = nber_recessions()
     table.add_row(
         "NBER recessions",
         "events",
@@ -185,19 +183,23 @@ def import_command(
     notice); 2 when the file is unusable or over a size limit, no valid row remains, the
     catalog cannot be written, or (with --strict) any row was rejected.
     """
-    from tradewind.data.catalog import Catalog
-    from tradewind.data.limits import ImportLimits
+    from tradewind.app.data_commands import (
+        import_limits,
+        open_catalog,
+        parse_quote_type,
+        series_quality,
+    )
 
-    limits = ImportLimits.resolve(max_bytes, max_field_bytes)
+    limits = import_limits(max_bytes, max_field_bytes)
     mapping = parse_column_mapping(columns) if columns else None
-    catalog = Catalog(catalog_dir)
+    catalog = open_catalog(catalog_dir)
     report = catalog.ingest(
         file,
         market=market,
         symbol=symbol,
         timeframe=timeframe,
         calendar=calendar,
-        quote_type=_quote_type(quote_type),
+        quote_type=parse_quote_type(quote_type),
         tz=tz,
         columns=mapping,
         timestamp_format=timestamp_format,
@@ -207,13 +209,9 @@ def import_command(
     console = _console()
     console.print(report.summary(), highlight=False, markup=False)
     if quality and report.entry is not None:
-        from tradewind.data.quality import quality_report
-
         entry = report.entry
         bars = catalog.load_bars(entry.symbol, market=entry.market, timeframe=entry.timeframe)
-        found = quality_report(
-            bars, calendar=entry.calendar, timeframe=entry.timeframe, quote_type=entry.quote_type
-        )
+        found = series_quality(bars, entry)
         console.print(found.summary(), highlight=False, markup=False)
     if report.rejected:
         typer.echo(
@@ -226,78 +224,15 @@ def import_command(
 
 
 def parse_column_mapping(text: str | list[str]) -> dict[str, str]:
-    """`date=Datum,close=Schluss` -> {"date": "Datum", "close": "Schluss"}.
-
-    Takes one text or several (a repeated `--columns`). Items are separated by commas
-    outside quotes; a column name may contain spaces and be quoted
-    (`timestamp="Gmt time"`). Names are the planner's (`tradewind.data.columns.MAPPING_KEYS`).
+    """`date=Datum,close=Schluss` -> {"date": "Datum", "close": "Schluss"} (see
+    `tradewind.app.data_commands.parse_column_mapping`).
 
     Raises:
         DataError: an item is not `name=column`, a name is unknown or given twice.
     """
-    from tradewind.data.columns import canonical_key
-    from tradewind.data.schema import DataError
+    from tradewind.app.data_commands import parse_column_mapping as parse
 
-    mapping: dict[str, str] = {}
-    seen: dict[str, str] = {}
-    for item in (i for text_part in _as_list(text) for i in _split_items(text_part)):
-        key, sep, value = item.partition("=")
-        key, value = _unquote(key), _unquote(value)
-        if not sep or not key or not value:
-            raise DataError(
-                f"invalid --columns item {item.strip()!r}: expected name=column, "
-                'e.g. date=Datum,close=Schluss or "timestamp=Gmt time"'
-            )
-        canonical = canonical_key(key)
-        if canonical in seen:
-            raise DataError(
-                f"--columns maps {canonical} twice: {seen[canonical]} and {key}={value}; "
-                "give each name once"
-            )
-        seen[canonical] = f"{key}={value}"
-        mapping[key] = value
-    return mapping
-
-
-def _as_list(text: str | list[str]) -> list[str]:
-    return [text] if isinstance(text, str) else list(text)
-
-
-def _split_items(text: str) -> list[str]:
-    """Split at commas that are not inside single or double quotes."""
-    items: list[str] = []
-    current: list[str] = []
-    quote = ""
-    for char in text:
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char == ",":
-            items.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    items.append("".join(current))
-    return items
-
-
-def _unquote(text: str) -> str:
-    stripped = text.strip()
-    if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "\"'":
-        return stripped[1:-1].strip()
-    return stripped
-
-
-def _quote_type(text: str) -> QuoteType:
-    from tradewind.data.schema import DataError
-    from tradewind.domain.market import QuoteType
-
-    try:
-        return QuoteType(text.strip().lower())
-    except ValueError:
-        expected = ", ".join(q.value for q in QuoteType)
-        raise DataError(f"invalid --quote-type {text!r}: expected one of {expected}") from None
+    return parse(text)
 
 
 @app.command("show")
@@ -314,9 +249,9 @@ def show_command(
     catalog_dir: _Catalog = None,
 ) -> None:
     """Print a series' metadata and bars (optionally its quality report)."""
-    from tradewind.data.catalog import Catalog
+    from tradewind.app.data_commands import open_catalog, series_quality
 
-    catalog = Catalog(catalog_dir)
+    catalog = open_catalog(catalog_dir)
     entry = catalog.entry(symbol, market=market, timeframe=timeframe)
     bars = catalog.load_bars(
         entry.symbol, market=entry.market, timeframe=entry.timeframe, start=start, end=end
@@ -325,11 +260,7 @@ def show_command(
     console.print(_describe(entry, len(bars)), highlight=False, markup=False)
     print_table(console, _bars_table(bars, entry, rows))
     if quality:
-        from tradewind.data.quality import quality_report
-
-        found = quality_report(
-            bars, calendar=entry.calendar, timeframe=entry.timeframe, quote_type=entry.quote_type
-        )
+        found = series_quality(bars, entry)
         console.print(found.summary(), highlight=False, markup=False)
 
 
@@ -374,7 +305,7 @@ def _bars_table(bars: pd.DataFrame, entry: CatalogEntry, rows: int) -> Table:
 
 
 def _bar_time(value: pd.Timestamp | None) -> str:
-    from tradewind.data.schema import bar_time_label
+    from tradewind.app.data_commands import bar_time_label
 
     return bar_time_label(value)
 

@@ -29,8 +29,8 @@ def prepare_command(
     ] = None,
 ) -> None:
     """Load every enabled market's symbols, check quality, resample and align them."""
+    from tradewind.app.config_commands import load_config
     from tradewind.app.market_data import catalog_for, prepare_market_data
-    from tradewind.config import load_config
 
     _out = console()
     cfg = load_config(config)

@@ -68,7 +68,7 @@ def export_command(
     Advisory rows are marked advisory=true: suggestions, never sent to a venue.
     """
     from tradewind.app.journal_access import open_journal
-    from tradewind.store.export import export_signals, resolve_run
+    from tradewind.app.signal_export import export_signals, resolve_run
 
     with open_journal(journal, create=False) as opened:
         info = resolve_run(opened, run, advisory_only=advisory_only)

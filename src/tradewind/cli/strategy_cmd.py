@@ -18,13 +18,13 @@ def list_command() -> None:
     from rich import box
     from rich.table import Table
 
-    from tradewind.strategies.registry import available
+    from tradewind.app.strategy_catalog import strategy_specs
 
     table = Table(box=box.SIMPLE_HEAD, title="strategies", show_lines=True)
     table.add_column("name", no_wrap=True)
     table.add_column("description")
     table.add_column("parameters (default, bounds)")
-    specs = available()
+    specs = strategy_specs()
     for spec in specs:
         params = "\n".join(
             f"{p.name}={_value(p.default)}" + (f"  ({p.type_name} {p.bounds})" if p.bounds else "")
@@ -69,21 +69,17 @@ def check_command(
     Runs the strategy on the whole series and on prefixes ending at several cut points;
     a strategy that peeks ahead is refused (exit code 2) with the bar that changed.
     """
-    from tradewind.data.catalog import Catalog
-    from tradewind.strategies.api import BarWindow, parse_assignments
-    from tradewind.strategies.lookahead import require_causal
-    from tradewind.strategies.registry import get_strategy
+    from tradewind.app.strategy_catalog import check_causal
 
-    spec = get_strategy(name)
-    config = spec.config_from_params(parse_assignments(param or []))
-    arrays = Catalog(catalog_dir).load_arrays(symbol, market=market, timeframe=timeframe)
-    bars = BarWindow.from_arrays(arrays)
-    report = require_causal(spec, bars, config, random_cuts=random_cuts)
+    report = check_causal(
+        name, param or [], symbol=symbol, timeframe=timeframe, market=market,
+        random_cuts=random_cuts, catalog_dir=catalog_dir,
+    )  # fmt: skip
     console = _console()
     console.print(
-        f"OK {spec.name} on {arrays.symbol} {timeframe}: {report.signals} signals on "
+        f"OK {report.strategy} on {report.symbol} {timeframe}: {report.signals} signals on "
         f"{report.bars} bars unchanged at {len(report.cut_points)} cut points "
-        f"({', '.join(f'{k}={_value(v)}' for k, v in config.params().items())})",
+        f"({', '.join(f'{k}={_value(v)}' for k, v in report.params.items())})",
         highlight=False,
     )
     if report.signals == 0:

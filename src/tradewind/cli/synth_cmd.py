@@ -11,7 +11,7 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from tradewind.data.synthetic import SyntheticTruth
+    from tradewind.app.synthetic_market import SyntheticTruth
 
 __all__ = ["synth_command"]
 
@@ -74,10 +74,9 @@ def synth_command(
         TimeElapsedColumn,
     )
 
-    from tradewind.data.catalog import Catalog
-    from tradewind.data.synthetic import SyntheticSpec, truth_path, write_to_catalog
+    from tradewind.app.synthetic_market import synthetic_spec, write_synthetic
 
-    spec = SyntheticSpec(
+    spec = synthetic_spec(
         n_symbols=symbols,
         n_bars=bars,
         timeframe=timeframe,
@@ -87,7 +86,6 @@ def synth_command(
         n_lead_lag_pairs=pairs,
         n_correlation_breaks=breaks,
     )
-    catalog = Catalog(catalog_dir)
     console = Console()
     with Progress(
         TextColumn("[bold]synth[/] {task.description}"),
@@ -98,19 +96,19 @@ def synth_command(
         transient=False,
     ) as progress:
         task = progress.add_task(f"{spec.name} ({spec.n_bars} x {spec.tf})", total=spec.n_symbols)
-        truth = write_to_catalog(
+        truth, path = write_synthetic(
             spec,
-            catalog,
+            catalog_dir,
             validate=validate,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
-    _print_summary(console, truth, truth_path(catalog.root, spec.name))
+    _print_summary(console, truth, path)
 
 
 def _print_summary(console: Console, truth: SyntheticTruth, path: Path) -> None:
     from rich.table import Table
 
-    from tradewind.data.synthetic import REGIME_LABELS
+    from tradewind.app.synthetic_market import regime_labels
 
     spec = truth.spec
     console.print(
@@ -135,7 +133,7 @@ def _print_summary(console: Console, truth: SyntheticTruth, path: Path) -> None:
     regimes = Table(title=f"Regimes ({len(truth.regimes)} spans)", title_justify="left")
     for column in ("regime", "spans", "master bars", "share"):
         regimes.add_column(column)
-    for label in REGIME_LABELS:
+    for label in regime_labels():
         spans = [r for r in truth.regimes if r.label == label]
         count = sum(r.end_bar - r.start_bar + 1 for r in spans)
         regimes.add_row(label, str(len(spans)), str(count), f"{count / spec.n_bars:.0%}")
