@@ -25,7 +25,14 @@ from tradewind.research.run_results import RunResults, summarize_run
 from tradewind.strategies.api import BarWindow
 from tradewind.strategies.registry import get_strategy
 
-__all__ = ["BacktestOutcome", "DataFileRun", "backtest_config", "backtest_data_file"]
+__all__ = [
+    "BacktestOutcome",
+    "DataFileRun",
+    "Sizing",
+    "backtest_config",
+    "backtest_data_file",
+    "exit_percent",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +133,19 @@ def backtest_data_file(request: DataFileRun) -> BacktestOutcome:
         cash_account=request.cash_account,
     )
     return BacktestOutcome(run=run, results=summarize_run(run), ingest=ingest)
+
+
+def exit_percent(name: str, value: float, *, stop: bool) -> float:
+    """A stop-loss (`stop`) or take-profit option in percent, within the bounds the config
+    file has; refused when it is clearly a fraction (0.02 for 2%).
+
+    Raises:
+        ConfigError: out of bounds, or clearly a fraction; the message starts with `name`.
+    """
+    from tradewind.config import fieldtypes as f
+
+    high = f.STOP_LOSS_PCT_HIGH if stop else f.TAKE_PROFIT_PCT_HIGH
+    return f.check_percent(name, value, low=f.EXIT_PCT_LOW, high=high)
 
 
 def _refusal(report: IngestReport) -> str:

@@ -72,9 +72,8 @@ def backtest_command(
     trades; positions still open at the end are listed with their unrealized P&L),
     journals the run and writes the HTML report.
     """
-    from tradewind.app.backtest import DataFileRun
-    from tradewind.engine.setup import Sizing
-    from tradewind.strategies.config import parse_assignments
+    from tradewind.app.backtest import DataFileRun, Sizing
+    from tradewind.app.strategy_catalog import parse_assignments
 
     if (config is None) == (data is None):
         raise BacktestUsageError("give exactly one of --config FILE or --data FILE")
@@ -107,7 +106,7 @@ def _run_config(
     config: Path, catalog: Path | None, report: Path | None, journal: str | None,
     json_out: Path | None,
 ) -> None:  # fmt: skip
-    from tradewind.config import load_config
+    from tradewind.app.config_commands import load_config
 
     cfg = load_config(config)  # a bad file fails before the engine is imported
     from tradewind.app.backtest import backtest_config
@@ -153,8 +152,8 @@ def _finish(
     json_out: Path | None, config_json: str,
 ) -> None:  # fmt: skip
     from tradewind.app.journaling import journal_run
+    from tradewind.app.redaction import redact_url
     from tradewind.cli.backtest_output import print_outcome
-    from tradewind.domain.redaction import redact_url
 
     out = console()
     print_outcome(out, outcome)
@@ -187,9 +186,6 @@ def _is_cash_account(text: str) -> bool:
 def _percent_option(name: str, value: float | None, *, stop: bool) -> float | None:
     """A stop-loss or take-profit option in percent, with the bounds the config file
     has; refused when it is clearly a fraction (0.02 for 2%)."""
-    from tradewind.config import fieldtypes as f
+    from tradewind.app.backtest import exit_percent
 
-    if value is None:
-        return None
-    high = f.STOP_LOSS_PCT_HIGH if stop else f.TAKE_PROFIT_PCT_HIGH
-    return f.check_percent(name, value, low=f.EXIT_PCT_LOW, high=high)
+    return None if value is None else exit_percent(name, value, stop=stop)

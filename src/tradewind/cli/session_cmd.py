@@ -51,7 +51,7 @@ def advisory_command(
 def _run(
     mode: str, config: Path, journal: str | None, until_row: int | None, catalog: Path | None
 ) -> None:
-    from tradewind.config import load_config
+    from tradewind.app.config_commands import load_config
 
     _out = console()
     cfg = load_config(config)  # a bad file fails before the engine is imported
@@ -73,7 +73,7 @@ def _run(
 
 
 def _print(_out: Console, report: SessionReport, mode: str, target: str) -> None:
-    from tradewind.domain.redaction import redact_url
+    from tradewind.app.redaction import redact_url
 
     resumed = (
         f", resumed after row {report.resumed_from_row}"
