@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tradewind.risk import LimitField, RiskReason, StateCode, check_order
+from tradewind.risk.check import AccountExposure, ProposedOrder, RiskRules
 
 N_FIELDS = len(LimitField)
 
@@ -76,34 +77,37 @@ class Book:
         cash_qty: float = np.nan,
     ) -> tuple[float, RiskReason]:
         n_open, open_market, open_strategy = self.open_counts()
-        approved, reason = check_order(
-            side,
-            qty,
-            float(prices[instrument]),
-            1.0,
-            float(self.qty[instrument]),
-            self.equity,
-            self.gross(prices),
-            self.instrument_market[instrument],
-            self.market_gross(prices),
-            market_budget if market_budget is not None else np.full(self.n_markets, np.nan),
-            n_open,
-            open_market,
-            open_strategy,
-            self.instrument_strategy[instrument],
-            self.strategy_gross(prices),
-            False,
-            in_trading_hours,
-            int(state),
-            int(state_reason),
-            lot_size,
-            min_notional,
-            limits_global,
-            limits_market,
-            limits_strategy,
-            corr_exposure,
-            cash_qty,
+        order = ProposedOrder(
+            side_sign=side,
+            qty=qty,
+            price=float(prices[instrument]),
+            multiplier=1.0,
+            position_qty=float(self.qty[instrument]),
+            is_entry=False,
+            in_trading_hours=in_trading_hours,
+            market_index=self.instrument_market[instrument],
+            strategy_index=self.instrument_strategy[instrument],
+            lot_size=lot_size,
+            min_notional=min_notional,
+            corr_exposure=corr_exposure,
+            cash_qty=cash_qty,
         )
+        account = AccountExposure(
+            equity=self.equity,
+            gross=self.gross(prices),
+            market_gross=self.market_gross(prices),
+            market_budget=(
+                market_budget if market_budget is not None else np.full(self.n_markets, np.nan)
+            ),
+            strategy_gross=self.strategy_gross(prices),
+            open_global=n_open,
+            open_market=open_market,
+            open_strategy=open_strategy,
+        )
+        rules = RiskRules(
+            int(state), int(state_reason), limits_global, limits_market, limits_strategy
+        )
+        approved, reason = check_order(order, account, rules)
         return approved, RiskReason(reason)
 
     def apply(self, instrument: int, side: int, qty: float) -> None:

@@ -8,6 +8,7 @@ import numpy as np
 from numba import njit
 
 from tradewind.risk import check_order, limits_vector
+from tradewind.risk.check import AccountExposure, ProposedOrder, RiskRules
 
 from .book import no_limits
 
@@ -18,11 +19,14 @@ def _many(n: int, g: np.ndarray, m: np.ndarray, s: np.ndarray) -> float:
     open_m, open_s, gross_s = np.zeros(3, np.int64), np.zeros(2, np.int64), np.zeros(2)
     total = 0.0
     for i in range(n):
-        qty, _ = check_order(
+        order = ProposedOrder(
             1 if i % 2 else -1, 10.0 + (i % 7), 100.0 + (i % 13), 1.0, float(i % 5 - 2),
-            100_000.0, 20_000.0 + i % 11, i % 3, gross_m, budget, 4, open_m, open_s, i % 2,
-            gross_s, False, True, 0, 0, 1.0, 10.0, g, m, s, 1_000.0, np.nan,
+            False, True, i % 3, i % 2, 1.0, 10.0, 1_000.0, np.nan,
         )  # fmt: skip
+        account = AccountExposure(
+            100_000.0, 20_000.0 + i % 11, gross_m, budget, gross_s, 4, open_m, open_s
+        )
+        qty, _ = check_order(order, account, RiskRules(0, 0, g, m, s))
         total += qty
     return total
 

@@ -20,6 +20,7 @@ from tradewind.risk import (
     check_order,
     limits_vector,
 )
+from tradewind.risk.check import AccountExposure, ProposedOrder, RiskRules
 
 from .book import no_limits
 
@@ -166,12 +167,16 @@ def test_halted_state_survives_a_json_round_trip_and_still_denies_entries() -> N
     assert restored == state
     assert restored.trading_state is TradingState.HALTED
     vector = restored.to_vector()
-    approved, reason = check_order(
-        1, 10.0, 100.0, 1.0, 0.0, 78_000.0, 0.0, -1, np.zeros(1), np.zeros(1), 0,
-        np.zeros(1, np.int64), np.zeros(1, np.int64), -1, np.zeros(1), True, True,
-        int(vector[StateField.STATE]), int(vector[StateField.REASON]), 1.0, 0.0,
-        lim.global_, no_limits(1), no_limits(1), np.nan, np.nan,
+    order = ProposedOrder(1, 10.0, 100.0, 1.0, 0.0, True, True, -1, -1, 1.0, 0.0, np.nan, np.nan)
+    account = AccountExposure(
+        78_000.0, 0.0, np.zeros(1), np.zeros(1), np.zeros(1), 0, np.zeros(1, np.int64),
+        np.zeros(1, np.int64),
     )  # fmt: skip
+    rules = RiskRules(
+        int(vector[StateField.STATE]), int(vector[StateField.REASON]), lim.global_,
+        no_limits(1), no_limits(1),
+    )  # fmt: skip
+    approved, reason = check_order(order, account, rules)
     assert (approved, reason) == (0.0, RiskReason.DRAWDOWN_HALT)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from tradewind.engine.kernel_records import MarketArrays, OrderLog, Positions, no_refcount
 from tradewind.execution.costs import apply_slippage, commission, round_down_to_lot
 
 __all__ = ["affordable_qty", "reserved_cash"]
@@ -54,25 +55,21 @@ def affordable_qty(
     return 0.0
 
 
-@njit(cache=True)
+@no_refcount
 def reserved_cash(
-    pending: np.ndarray,
-    o_side: np.ndarray,
-    o_ok: np.ndarray,
-    o_price: np.ndarray,
-    book_symbol: np.ndarray,
-    scale: np.ndarray,
-    slippage_bps: np.ndarray,
-    commission_model: np.ndarray,
-    commission_params: np.ndarray,
+    t: int, book_symbol: np.ndarray, market: MarketArrays, orders: OrderLog, positions: Positions
 ) -> float:
-    """Cash promised to resting buy orders at their expected fill, commission included."""
+    """Cash promised at row t to resting buy orders at their expected fill, commission
+    included (account currency)."""
     total = 0.0
-    for k in range(pending.shape[0]):
-        i = pending[k]
-        if i < 0 or o_side[i] <= 0:
+    for k in range(positions.pending.shape[0]):
+        i = positions.pending[k]
+        if i < 0 or orders.side[i] <= 0:
             continue
         n = book_symbol[k]
-        price = apply_slippage(1, o_price[i], slippage_bps[n])
-        total += _cost(o_ok[i], price, scale[n], commission_model[n], commission_params[n])
+        price = apply_slippage(1, orders.price[i], market.slippage_bps[n])
+        total += _cost(
+            orders.ok[i], price, market.value_scale[t, n], market.commission_model[n],
+            market.commission_params[n],
+        )  # fmt: skip
     return total

@@ -9,6 +9,7 @@ import numpy as np
 from tradewind.engine.books import BookSet
 from tradewind.engine.fx import value_scale
 from tradewind.engine.kernel import FILLS_AT_VENUE, step_rows
+from tradewind.engine.kernel_records import BookArrays, MarketArrays, RiskArrays
 from tradewind.engine.panel import MarketPanel
 from tradewind.engine.setup import EngineSpec
 from tradewind.engine.state import KernelState
@@ -121,14 +122,22 @@ def run_rows(
     """
     p, b, i = panel, books, inputs
     fill_model = FILLS_AT_VENUE if fills_at_venue else int(spec.fill_model)
-    step_rows(
-        t0, t1, p.open, p.high, p.low, p.close, p.mark, p.fresh, i.tradable, i.day_id,
+    market = MarketArrays(
+        p.open, p.high, p.low, p.close, p.mark, p.fresh, i.tradable, i.day_id,
         i.symbol_market, i.lot, i.value_scale, i.min_notional, i.commission_model,
-        i.commission_params, i.slippage_bps, b.symbol, b.strategy, b.target, b.edge,
-        b.contributors, b.stop, b.take, b.size_mode, b.size_value, b.stop_pct, b.take_pct,
-        fill_model, i.allocation, n_strategies, spec.limits.global_, market_limits,
-        spec.limits.strategies, risk_state, i.corr_block, i.corr_matrices, i.corr_threshold,
-        *state.arrays(),
+        i.commission_params, i.slippage_bps,
+    )  # fmt: skip
+    book_arrays = BookArrays(
+        b.symbol, b.strategy, b.target, b.edge, b.contributors, b.stop, b.take, b.size_mode,
+        b.size_value, b.stop_pct, b.take_pct, n_strategies,
+    )  # fmt: skip
+    risk = RiskArrays(
+        i.allocation, spec.limits.global_, market_limits, spec.limits.strategies, risk_state,
+        i.corr_block, i.corr_matrices, i.corr_threshold,
+    )  # fmt: skip
+    step_rows(
+        t0, t1, fill_model, market, book_arrays, risk, state.orders(), state.fills(),
+        state.positions(), state.ledger(),
     )  # fmt: skip
     if state.overflowed:
         raise RuntimeError("engine order log overflowed its capacity; this is a bug")

@@ -6,9 +6,11 @@ one row at a time, growing the logs when they fill up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
+
+from tradewind.engine.kernel_records import FillLog, Ledger, OrderLog, Positions
 
 __all__ = ["KernelState"]
 
@@ -19,7 +21,8 @@ _FILL_LOGS = ("f_order", "f_row", "f_qty", "f_price", "f_fee", "f_realized", "f_
 
 @dataclass(slots=True)
 class KernelState:
-    """Arrays `engine.kernel.step_rows` reads and updates, in its argument order."""
+    """Arrays `engine.kernel.step_rows` reads and updates (as the records `orders()`,
+    `fills()`, `positions()` and `ledger()`)."""
 
     o_row: np.ndarray
     o_book: np.ndarray
@@ -130,6 +133,24 @@ class KernelState:
             grown[: old.shape[0]] = old
             setattr(self, name, grown)
 
-    def arrays(self) -> tuple[np.ndarray, ...]:
-        """The arrays in `step_rows` argument order."""
-        return tuple(getattr(self, f.name) for f in fields(self))
+    def orders(self) -> OrderLog:
+        """The order log as the loop's record (views of these arrays)."""
+        return OrderLog(self.o_row, self.o_book, self.o_side, self.o_kind, self.o_req,
+                        self.o_ok, self.o_reason, self.o_status, self.o_price,
+                        self.o_contrib)  # fmt: skip
+
+    def fills(self) -> FillLog:
+        """The fill log as the loop's record (views of these arrays)."""
+        return FillLog(self.f_order, self.f_row, self.f_qty, self.f_price, self.f_fee,
+                       self.f_realized, self.f_entry)  # fmt: skip
+
+    def positions(self) -> Positions:
+        """Books, working orders and marks as the loop's record (views of these arrays)."""
+        return Positions(self.pos, self.avg_px, self.pending, self.stop_order,
+                         self.take_order, self.entry_row, self.entry_stop, self.entry_take,
+                         self.sym_pos, self.last_mark)  # fmt: skip
+
+    def ledger(self) -> Ledger:
+        """Per-row outputs, events, counters and money as the loop's record."""
+        return Ledger(self.equity_out, self.gross_out, self.cash_out, self.event_row,
+                      self.event_bits, self.counters, self.money)  # fmt: skip

@@ -17,14 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tradewind.engine.kernel import (
+from tradewind.engine.kernel_fill import after_fill, apply_to_book
+from tradewind.engine.kernel_records import (
     KIND_MARKET,
     KIND_STOP_LOSS,
     STATUS_CANCELED,
     STATUS_DENIED,
     STATUS_FILLED,
-    after_fill,
-    apply_to_book,
 )
 from tradewind.engine.state import KernelState
 
@@ -98,11 +97,8 @@ def _after_entry_fill(
     if fill.complete and s.pending[k] == fill.order:
         s.pending[k] = -1
     s.counters[0] = after_fill(
-        k, fill.row if fill.at_open else -1, fill.price, opened, s.pos, s.stop_order,
-        s.take_order, s.entry_row, s.entry_stop, s.entry_take, books.stop_pct,
-        books.take_pct, s.o_row, s.o_book, s.o_side, s.o_kind, s.o_req, s.o_ok,
-        s.o_reason, s.o_status, s.o_price, s.o_contrib, s.n_orders, s.capacity,
-        fill.order, fill.at_open,
+        k, fill.price, opened, fill.row if fill.at_open else -1, fill.order, s.n_orders,
+        books.stop_pct, books.take_pct, s.orders(), s.positions(),
     )  # fmt: skip
 
 
