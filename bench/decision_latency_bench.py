@@ -27,6 +27,7 @@ import argparse
 import json
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -150,7 +151,8 @@ def _paper(end: str) -> dict[str, Any]:
     from tradewind.data.catalog import Catalog
 
     config = load_config(HERE.parent / "examples" / "backtest.yaml", apply_env=False)
-    config = config.model_copy(update={"data": config.data.model_copy(update={"end": end})})
+    window = config.data.model_copy(update={"end": date.fromisoformat(end)})
+    config = config.model_copy(update={"data": window})
     with tempfile.TemporaryDirectory() as scratch:
         start = time.perf_counter()
         session = TradingSession(config, Catalog(Path(scratch) / "c"), Path(scratch) / "j.sqlite")
