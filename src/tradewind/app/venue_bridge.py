@@ -28,6 +28,7 @@ from tradewind.domain.order_enums import OrderSide, OrderType
 from tradewind.domain.order_events import (
     OrderAccepted,
     OrderCanceled,
+    OrderCancelRejected,
     OrderEvent,
     OrderExpired,
     OrderFilled,
@@ -92,6 +93,8 @@ class _Sent:
     route: MarketRoute
     qty: float
     """The engine's float quantity, so that a whole fill maps back to it exactly."""
+    sent_qty: Decimal
+    """`qty` as the venue was last told it (submitted or modified)."""
     cancel_sent: bool = False
 
 
@@ -203,8 +206,8 @@ class VenueBridge:
                 apply_venue_cancel(state, i, rejected=False)  # sent as a cancel below
                 continue
             lot = sent.route.instruments[self.records.symbol_of(i, state)].lot_size
-            sent.qty = cut.qty
-            sent.route.venue.modify(sent.order.client_order_id, quantity=_on_lot(cut.qty, lot))
+            sent.qty, sent.sent_qty = cut.qty, _on_lot(cut.qty, lot)
+            sent.route.venue.modify(sent.order.client_order_id, quantity=sent.sent_qty)
         self._cancel_replaced(state)
 
     def _cancel_replaced(self, state: KernelState) -> bool:
@@ -232,6 +235,8 @@ class VenueBridge:
         sent = self._working.get(event.client_order_id)
         if sent is None:
             return  # e.g. a cancel-reject for an order that already finished
+        if isinstance(event, OrderCancelRejected):
+            return  # the order keeps working; its fills or cancel arrive as events
         sent.order.apply(event)
         coid, ts = str(event.client_order_id), _ns(event.ts)
         if isinstance(event, OrderFilled):
@@ -258,7 +263,7 @@ class VenueBridge:
         venue: str,
     ) -> None:
         i = sent.index
-        whole = event.last_qty == sent.order.quantity
+        whole = event.last_qty == sent.sent_qty
         qty = sent.qty if whole else float(event.last_qty)
         n = int(self.costs.book_symbol[int(state.o_book[i])])
         scale = float(self.inputs.value_scale[t, n])
@@ -311,7 +316,7 @@ class VenueBridge:
             trigger_price=level if kind == KIND_STOP_LOSS else None,
             reduce_only=kind != KIND_MARKET,
         )
-        return _Sent(index=i, order=order, route=route, qty=qty)
+        return _Sent(index=i, order=order, route=route, qty=qty, sent_qty=order.quantity)
 
     def _decided_ns(self, state: KernelState, i: int) -> int:
         return int(self.records.panel.timestamps[state.o_row[i]])
