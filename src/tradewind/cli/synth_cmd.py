@@ -10,6 +10,7 @@ import typer
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from tradewind.app.synthetic_market import SyntheticTruth
 
@@ -106,69 +107,15 @@ def synth_command(
 
 
 def _print_summary(console: Console, truth: SyntheticTruth, path: Path) -> None:
-    from rich.table import Table
-
-    from tradewind.app.synthetic_market import regime_labels
-
     spec = truth.spec
     console.print(
         f"[bold]{spec.n_symbols}[/] symbols, master clock {spec.n_bars} x {spec.tf} bars "
         f"({truth.start_time:%Y-%m-%d %H:%M} to {truth.end_time:%Y-%m-%d %H:%M} UTC), "
         f"seed {spec.seed}"
     )
-    groups = Table(title="Calendar groups", title_justify="left")
-    for column in ("calendar", "symbols", "bars each", "factor symbol", "classes"):
-        groups.add_column(column)
-    for group in truth.groups:
-        classes = Counter(truth.symbol(s).market for s in group.symbols)
-        groups.add_row(
-            group.calendar,
-            str(len(group.symbols)),
-            str(group.n_bars),
-            group.factor_symbol,
-            ", ".join(f"{k} {v}" for k, v in classes.items()),
-        )
-    console.print(groups)
-
-    regimes = Table(title=f"Regimes ({len(truth.regimes)} spans)", title_justify="left")
-    for column in ("regime", "spans", "master bars", "share"):
-        regimes.add_column(column)
-    for label in regime_labels():
-        spans = [r for r in truth.regimes if r.label == label]
-        count = sum(r.end_bar - r.start_bar + 1 for r in spans)
-        regimes.add_row(label, str(len(spans)), str(count), f"{count / spec.n_bars:.0%}")
-    console.print(regimes)
-
-    pairs = Table(title=f"Lead-lag pairs ({len(truth.lead_lag)})", title_justify="left")
-    for column in ("leader", "follower", "lag bars", "beta", "corr", "calendar"):
-        pairs.add_column(column, no_wrap=True)
-    for pair in truth.lead_lag[:_SHOWN_ROWS]:
-        pairs.add_row(
-            pair.leader,
-            pair.follower,
-            str(pair.lag_bars),
-            f"{pair.beta:.3f}",
-            f"{pair.corr:.2f}",
-            pair.calendar,
-        )
-    console.print(pairs)
-
-    breaks = Table(
-        title=f"Correlation breaks ({len(truth.breaks)}; correlation with the group's factor)",
-        title_justify="left",
-    )
-    for column in ("symbol", "bar", "time", "before", "after", "kind"):
-        breaks.add_column(column, no_wrap=True)
-    for brk in truth.breaks[:_SHOWN_ROWS]:
-        breaks.add_row(
-            brk.symbol,
-            str(brk.bar),
-            f"{brk.time:%Y-%m-%d %H:%M}",
-            f"{brk.corr_before:+.2f}",
-            f"{brk.corr_after:+.2f}",
-            brk.kind,
-        )
-    console.print(breaks)
+    for table in (_groups_table(truth), _regimes_table(truth), _pairs_table(truth),
+                  _breaks_table(truth)):  # fmt: skip
+        console.print(table)
     vol = truth.volatility
     console.print(
         f"volatility: GARCH(1,1) alpha {vol.alpha} beta {vol.beta} "
@@ -177,3 +124,56 @@ def _print_summary(console: Console, truth: SyntheticTruth, path: Path) -> None:
     if max(len(truth.lead_lag), len(truth.breaks)) > _SHOWN_ROWS:
         console.print(f"(first {_SHOWN_ROWS} rows shown; all of them are in the truth file)")
     console.print(f"truth: {path}")
+
+
+def _table(title: str, columns: tuple[str, ...], *, no_wrap: bool = False) -> Table:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column, no_wrap=no_wrap)
+    return table
+
+
+def _groups_table(truth: SyntheticTruth) -> Table:
+    groups = _table("Calendar groups", ("calendar", "symbols", "bars each", "factor symbol",
+                                        "classes"))  # fmt: skip
+    for group in truth.groups:
+        classes = Counter(truth.symbol(s).market for s in group.symbols)
+        mix = ", ".join(f"{k} {v}" for k, v in classes.items())
+        groups.add_row(group.calendar, str(len(group.symbols)), str(group.n_bars),
+                       group.factor_symbol, mix)  # fmt: skip
+    return groups
+
+
+def _regimes_table(truth: SyntheticTruth) -> Table:
+    from tradewind.app.synthetic_market import regime_labels
+
+    regimes = _table(f"Regimes ({len(truth.regimes)} spans)",
+                     ("regime", "spans", "master bars", "share"))  # fmt: skip
+    for label in regime_labels():
+        spans = [r for r in truth.regimes if r.label == label]
+        count = sum(r.end_bar - r.start_bar + 1 for r in spans)
+        regimes.add_row(label, str(len(spans)), str(count), f"{count / truth.spec.n_bars:.0%}")
+    return regimes
+
+
+def _pairs_table(truth: SyntheticTruth) -> Table:
+    columns = ("leader", "follower", "lag bars", "beta", "corr", "calendar")
+    pairs = _table(f"Lead-lag pairs ({len(truth.lead_lag)})", columns, no_wrap=True)
+    for pair in truth.lead_lag[:_SHOWN_ROWS]:
+        pairs.add_row(pair.leader, pair.follower, str(pair.lag_bars), f"{pair.beta:.3f}",
+                      f"{pair.corr:.2f}", pair.calendar)  # fmt: skip
+    return pairs
+
+
+def _breaks_table(truth: SyntheticTruth) -> Table:
+    breaks = _table(
+        f"Correlation breaks ({len(truth.breaks)}; correlation with the group's factor)",
+        ("symbol", "bar", "time", "before", "after", "kind"),
+        no_wrap=True,
+    )
+    for brk in truth.breaks[:_SHOWN_ROWS]:
+        breaks.add_row(brk.symbol, str(brk.bar), f"{brk.time:%Y-%m-%d %H:%M}",
+                       f"{brk.corr_before:+.2f}", f"{brk.corr_after:+.2f}", brk.kind)  # fmt: skip
+    return breaks
