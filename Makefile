@@ -21,10 +21,11 @@ run: $(STAMP)
 	$(BIN)/tradewind analyze
 	$(BIN)/tradewind backtest --config examples/capital.yaml
 	$(BIN)/tradewind capital status
+	$(BIN)/tradewind paper --config examples/backtest.yaml --journal tradewind-data/paper.sqlite
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
