@@ -17,8 +17,7 @@ from tradewind.app.market_data import prepare_market_data
 from tradewind.config import TradewindConfig, load_config_text
 from tradewind.data.catalog import Catalog
 from tradewind.engine.books import BookSet, build_books
-from tradewind.engine.capital_driver import CapitalDriver
-from tradewind.engine.capital_record import CapitalRecord
+from tradewind.engine.capital import CapitalDriver, CapitalRecord
 from tradewind.engine.correlation import confirm_books, panel_correlations
 from tradewind.engine.inputs import KernelInputs, kernel_inputs, run_rows
 from tradewind.engine.panel import MarketPanel, panel_from_aligned

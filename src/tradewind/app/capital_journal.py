@@ -11,8 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tradewind.engine.capital_driver import CapitalDriver
-from tradewind.engine.capital_record import CapitalRecord
+from tradewind.engine.capital import CapitalDriver, CapitalRecord
 from tradewind.engine.state import KernelState
 from tradewind.store import Journal
 from tradewind.store.records import client_order_id

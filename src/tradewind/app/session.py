@@ -45,7 +45,7 @@ from tradewind.data.catalog import Catalog
 from tradewind.domain.errors import TradewindError
 from tradewind.domain.order_events import OrderEvent
 from tradewind.engine.books import BookSet
-from tradewind.engine.capital_driver import CapitalDriver
+from tradewind.engine.capital import CapitalDriver
 from tradewind.engine.correlation import panel_correlations
 from tradewind.engine.feeds import ReplayFeed, RowFeed
 from tradewind.engine.inputs import kernel_inputs

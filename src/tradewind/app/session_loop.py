@@ -14,7 +14,7 @@ from tradewind.app.session_rows import RowWriter
 from tradewind.app.signal_decisions import LoopLog
 from tradewind.app.venue_bridge import VenueBridge
 from tradewind.engine.books import BookSet
-from tradewind.engine.capital_driver import CapitalDriver
+from tradewind.engine.capital import CapitalDriver
 from tradewind.engine.inputs import run_rows
 from tradewind.engine.kernel import KIND_MARKET
 from tradewind.engine.state import KernelState

@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 
 from tradewind.engine.books import BookSet, build_books
-from tradewind.engine.capital_driver import CapitalDriver
-from tradewind.engine.capital_record import CapitalRecord
+from tradewind.engine.capital import CapitalDriver, CapitalRecord
 from tradewind.engine.correlation import confirm_books, panel_correlations
 from tradewind.engine.inputs import kernel_inputs, run_rows
 from tradewind.engine.logs import fills_frame, orders_frame

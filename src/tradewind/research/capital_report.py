@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tradewind.engine.capital_record import CapitalRecord
+from tradewind.engine.capital import CapitalRecord
 from tradewind.research.report_format import chart_series
 
 __all__ = ["FACTOR_COLUMNS", "capital_context"]

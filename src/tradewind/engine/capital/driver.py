@@ -24,14 +24,14 @@ from tradewind.capital.router import GlobalCapitalRouter
 from tradewind.capital.scaling import AutonomousScalingEngine, SizingDecision
 from tradewind.domain.regimes import MarketConditions
 from tradewind.engine.books import BookSet
-from tradewind.engine.capital_record import CapitalRecord, events_between
+from tradewind.engine.capital.conditions import SymbolConditions, symbol_conditions
+from tradewind.engine.capital.history import MarketHistory
+from tradewind.engine.capital.record import CapitalRecord, events_between
 from tradewind.engine.inputs import KernelInputs
 from tradewind.engine.kernel import SIZE_EQUITY_FRACTION
-from tradewind.engine.market_history import MarketHistory
 from tradewind.engine.panel import MarketPanel
 from tradewind.engine.setup import CapitalPlan, EngineSpec
 from tradewind.engine.state import KernelState
-from tradewind.engine.symbol_conditions import SymbolConditions, symbol_conditions
 from tradewind.risk.limits import LimitField
 from tradewind.strategies.api import BarWindow
 
