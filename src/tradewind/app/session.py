@@ -311,6 +311,13 @@ class TradingSession:
         )
 
     def _open_run(self, journal: Journal) -> tuple[str, int]:
+        """The run to continue (and its last journal step) or a new one, chosen under
+        the journal's start lock and leased to this process (a second session is
+        refused by the lease, never started beside the first)."""
+        with journal.starting_run():
+            return self._pick_run(journal)
+
+    def _pick_run(self, journal: Journal) -> tuple[str, int]:
         # the journal masks URL passwords; the venues are stored with the configuration
         config_doc = json.loads(self._config.model_dump_json()) | {"venues": self.venues}
         latest = journal.latest_run(mode=self.mode) if self._run_id is None else None

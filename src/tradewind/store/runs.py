@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
@@ -20,6 +21,7 @@ from tradewind.store.failures import write_failures
 from tradewind.store.models import RunRow
 from tradewind.store.reads import JournalReader
 from tradewind.store.records import RunInfo, RunMode, RunStatus
+from tradewind.store.start_lock import run_start_lock
 from tradewind.store.writer_lease import WriterInfo, WriterLease, acquire_lease, recorded_writer
 
 __all__ = ["RunLedger", "canonical_json"]
@@ -71,6 +73,16 @@ class RunLedger(JournalReader):
     def __init__(self, engine: Engine) -> None:
         super().__init__(engine)
         self._leases: dict[str, WriterLease] = {}
+
+    def starting_run(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the journal's start lock while choosing the run to continue or starting
+        one (`store.start_lock`): of two sessions started at once, the second waits, then
+        finds the first's run leased and is refused.
+
+        Raises:
+            JournalError: the journal cannot be locked.
+        """
+        return run_start_lock(self._engine, self._label)
 
     def acquire_writer(self, run_id: str) -> None:
         """Take the writer lease of `run_id` (nothing to do if this journal holds it).

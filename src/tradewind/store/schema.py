@@ -20,6 +20,7 @@ from sqlalchemy.pool import StaticPool
 from tradewind.domain.redaction import PASSWORD_MASK, redact_url
 from tradewind.store.errors import JournalError
 from tradewind.store.failures import journal_label, write_failures
+from tradewind.store.start_lock import run_start_lock
 
 __all__ = [
     "HEAD_REVISION",
@@ -201,7 +202,11 @@ def migrate(engine: Engine, *, create: bool = True) -> None:
 
     config = _alembic_config()
     try:
-        with write_failures(shown), engine.begin() as connection:
+        # One process migrates; another opening the new journal at the same moment waits,
+        # then finds it at head.
+        with run_start_lock(engine, shown), write_failures(shown), engine.begin() as connection:
+            if current_revision(connection) == HEAD_REVISION:
+                return
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except CommandError as exc:
