@@ -14,7 +14,7 @@ from numba import njit
 from tradewind.engine.kernel_records import MarketArrays, OrderLog, Positions, no_refcount
 from tradewind.execution.costs import apply_slippage, commission, round_down_to_lot
 
-__all__ = ["affordable_qty", "reserved_cash"]
+__all__ = ["affordable_qty", "open_fill_qty", "reserved_cash"]
 
 # Shrink factor per retry when a minimum commission makes the first estimate too large.
 _RETRY_SHRINK = 1.0 - 1e-9
@@ -53,6 +53,26 @@ def affordable_qty(
         smaller = round_down_to_lot(fitted * cash / cost * _RETRY_SHRINK, lot)
         fitted = smaller if smaller < fitted else fitted - lot
     return 0.0
+
+
+@njit(cache=True)
+def open_fill_qty(
+    cash: float,
+    qty: float,
+    price: float,
+    scale: float,
+    lot: float,
+    model: int,
+    params: np.ndarray,
+    min_notional: float,
+) -> float:
+    """What of a resting buy of `qty` may fill at an open priced `price` (slippage
+    included): all of it when `cash` covers it, else what the cash pays for on the lot
+    grid, 0 when that is worth less than `min_notional` (account currency)."""
+    fitted = affordable_qty(cash, qty, price, scale, lot, model, params)
+    if fitted >= qty:
+        return qty
+    return fitted if fitted * price * scale >= min_notional else 0.0
 
 
 @no_refcount

@@ -2,11 +2,11 @@
 cash no longer covers at the bar's open, and to what size.
 
 In the backtest loop a buy that fills at an open which gapped above the decision's
-price is cut to what the cash pays for (`engine.cash`, reason INSUFFICIENT_CASH). When
-a venue fills instead (paper on the simulator), the same rule runs before the bar's
-open is handed to the venue, over the resting market orders in the loop's book order
-(sells add cash, buys spend it), and the caller modifies or cancels the cut orders at
-the venue. A live venue enforces its own balance; this is for bar-driven venues.
+price is cut to what the cash pays for (`engine.cash.open_fill_qty`, reason
+INSUFFICIENT_CASH). When a venue fills instead (paper on the simulator), the same rule
+runs before the bar's open is handed to the venue, over the resting market orders in
+the loop's book order (sells add cash, buys spend it), and the caller modifies or
+cancels the cut orders at the venue. A live venue enforces its own balance; this is for bar-driven venues.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tradewind.engine.cash import affordable_qty
+from tradewind.engine.cash import open_fill_qty
 from tradewind.engine.inputs import KernelInputs
 from tradewind.engine.panel import MarketPanel
 from tradewind.engine.state import KernelState
@@ -50,10 +50,10 @@ def cash_cuts_at_open(
         model, params = int(inputs.commission_model[n]), inputs.commission_params[n]
         qty = float(state.o_ok[i])
         if side > 0:
-            fitted = affordable_qty(cash, qty, price, scale, float(inputs.lot[n]), model, params)
-            if fitted < qty:
-                enough = fitted * price * scale >= float(inputs.min_notional[n])
-                qty = fitted if enough else 0.0
+            allowed = open_fill_qty(cash, qty, price, scale, float(inputs.lot[n]), model,
+                                    params, float(inputs.min_notional[n]))  # fmt: skip
+            if allowed < qty:
+                qty = allowed
                 cuts.append(CashCut(i, qty))
         signed = side * qty
         cash -= signed * price * scale + commission(model, signed, price, scale, params)

@@ -10,7 +10,7 @@ When a venue fills (`FILLS_AT_VENUE`) the loop skips both.
 
 from __future__ import annotations
 
-from tradewind.engine.cash import affordable_qty
+from tradewind.engine.cash import open_fill_qty
 from tradewind.engine.kernel_fill import after_fill, fill_book
 from tradewind.engine.kernel_records import (
     STATUS_CANCELED,
@@ -70,14 +70,13 @@ def _cut_to_cash(
 ) -> bool:
     # Cut buy order i to what `cash` pays for at `price`; False when nothing is left
     # (the order is then canceled).
-    scale = market.value_scale[t, n]
-    fitted = affordable_qty(
-        cash, orders.ok[i], price, scale, market.lot[n], market.commission_model[n],
-        market.commission_params[n],
+    allowed = open_fill_qty(
+        cash, orders.ok[i], price, market.value_scale[t, n], market.lot[n],
+        market.commission_model[n], market.commission_params[n], market.min_notional[n],
     )  # fmt: skip
-    if fitted < orders.ok[i]:  # the open gapped above what the cash covers
+    if allowed < orders.ok[i]:  # the open gapped above what the cash covers
         orders.reason[i] = _R_INSUFFICIENT_CASH
-        orders.ok[i] = fitted if fitted * price * scale >= market.min_notional[n] else 0.0
+        orders.ok[i] = allowed
         if orders.ok[i] <= 0.0:
             orders.status[i] = STATUS_CANCELED
             return False
