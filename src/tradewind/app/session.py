@@ -54,7 +54,6 @@ from tradewind.engine.panel import MarketPanel, panel_from_aligned
 from tradewind.engine.setup import EngineSpec
 from tradewind.engine.state import KernelState
 from tradewind.engine.stream_books import BookStream, open_book_stream
-from tradewind.engine.venue_fills import BookCosts
 from tradewind.risk.ladder import initial_state_vector
 from tradewind.risk.limits import LimitField
 from tradewind.signals.confirmation import ConfirmationResult
@@ -240,7 +239,7 @@ class TradingSession:
             routes=route_markets(self._config, self.spec),
             records=records,
             inputs=self.inputs,
-            costs=BookCosts(books.symbol, books.stop_pct, books.take_pct),
+            books=books,
             sink=writer,
         )
         return SessionLoop(self, state, risk, driver, books, writer, records, bridge)

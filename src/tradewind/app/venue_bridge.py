@@ -35,6 +35,7 @@ from tradewind.domain.order_events import (
     OrderRejected,
     OrderSubmitted,
 )
+from tradewind.engine.books import BookSet
 from tradewind.engine.cash_cuts import cash_cuts_at_open
 from tradewind.engine.inputs import KernelInputs
 from tradewind.engine.kernel import (
@@ -44,7 +45,7 @@ from tradewind.engine.kernel import (
     STATUS_OPEN,
 )
 from tradewind.engine.state import KernelState
-from tradewind.engine.venue_fills import BookCosts, VenueFill, apply_venue_cancel, apply_venue_fill
+from tradewind.engine.venue_fills import VenueFill, apply_venue_cancel, apply_venue_fill
 from tradewind.risk.limits import LimitField
 from tradewind.risk.reasons import RiskReason
 
@@ -105,7 +106,7 @@ class VenueBridge:
     routes: Sequence[MarketRoute]
     records: SessionRecords
     inputs: KernelInputs
-    costs: BookCosts
+    books: BookSet
     sink: JournalRowSink
     event_log: list[tuple[str, OrderEvent]] = field(default_factory=list)
     """Every event received, with its venue name, in order (what the journal shows)."""
@@ -186,7 +187,7 @@ class VenueBridge:
     def _settle(self, state: KernelState, t: int, *, at_open: bool) -> None:
         """Apply venue events and cancel what the engine replaced, until quiet."""
         while True:
-            state.ensure_free(3 * len(self.costs.book_symbol) + 16)
+            state.ensure_free(3 * len(self.books.symbol) + 16)
             applied = self._drain(state, t, at_open)
             if not (self._cancel_replaced(state) or applied):
                 return
@@ -195,7 +196,7 @@ class VenueBridge:
         """Modify (or cancel) resting buys down to what the cash pays for at this open,
         as the backtest loop cuts them (`engine.cash_cuts`)."""
         panel = self.records.panel
-        for cut in cash_cuts_at_open(state, self.inputs, self.costs.book_symbol, panel, t):
+        for cut in cash_cuts_at_open(state, self.inputs, self.books.symbol, panel, t):
             i = cut.order
             sent = self._working.get(ClientOrderId(self.records.coid(i)))
             if sent is None or not sent.route.instruments:
@@ -265,13 +266,13 @@ class VenueBridge:
         i = sent.index
         whole = event.last_qty == sent.sent_qty
         qty = sent.qty if whole else float(event.last_qty)
-        n = int(self.costs.book_symbol[int(state.o_book[i])])
+        n = int(self.books.symbol[int(state.o_book[i])])
         scale = float(self.inputs.value_scale[t, n])
         fee = float(event.commission) * scale / float(self.inputs.multiplier[n])
         side = int(state.o_side[i])
         apply_venue_fill(
             state,
-            self.costs,
+            self.books,
             VenueFill(
                 order=i,
                 row=t,

@@ -6,7 +6,8 @@ price is cut to what the cash pays for (`engine.cash.open_fill_qty`, reason
 INSUFFICIENT_CASH). When a venue fills instead (paper on the simulator), the same rule
 runs before the bar's open is handed to the venue, over the resting market orders in
 the loop's book order (sells add cash, buys spend it), and the caller modifies or
-cancels the cut orders at the venue. A live venue enforces its own balance; this is for bar-driven venues.
+cancels the cut orders at the venue. A live venue enforces its own balance; this is for
+bar-driven venues.
 """
 
 from __future__ import annotations

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
+from tradewind.engine.books import BookSet
 from tradewind.engine.kernel_fill import after_fill, apply_to_book
 from tradewind.engine.kernel_records import (
     KIND_MARKET,
@@ -27,7 +26,7 @@ from tradewind.engine.kernel_records import (
 )
 from tradewind.engine.state import KernelState
 
-__all__ = ["BookCosts", "VenueFill", "apply_venue_cancel", "apply_venue_fill"]
+__all__ = ["VenueFill", "apply_venue_cancel", "apply_venue_fill"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,20 +55,11 @@ class VenueFill:
     at_open: bool
 
 
-@dataclass(frozen=True, slots=True)
-class BookCosts:
-    """Per-book arrays `after_fill` needs to place protective orders."""
-
-    book_symbol: np.ndarray
-    stop_pct: np.ndarray
-    take_pct: np.ndarray
-
-
-def apply_venue_fill(state: KernelState, books: BookCosts, fill: VenueFill) -> None:
+def apply_venue_fill(state: KernelState, books: BookSet, fill: VenueFill) -> None:
     """Apply one venue fill to `state` (grow its logs first with `ensure_free`)."""
     s, i = state, fill.order
     k = int(s.o_book[i])
-    n = int(books.book_symbol[k])
+    n = int(books.symbol[k])
     realized, opened = apply_to_book(k, fill.qty, fill.price, fill.scale, s.pos, s.avg_px)
     net = s.sym_pos[n] + fill.qty
     s.sym_pos[n] = 0.0 if abs(net) < 1e-10 else net  # the loop's float-residue rule
@@ -92,7 +82,7 @@ def apply_venue_fill(state: KernelState, books: BookCosts, fill: VenueFill) -> N
 
 
 def _after_entry_fill(
-    s: KernelState, books: BookCosts, fill: VenueFill, k: int, opened: bool
+    s: KernelState, books: BookSet, fill: VenueFill, k: int, opened: bool
 ) -> None:
     if fill.complete and s.pending[k] == fill.order:
         s.pending[k] = -1
