@@ -2,81 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from tests.venues.orders import BUY, SELL, T0, bar_ns, fills, order
 
 from tradewind.domain import (
     ClientOrderId,
     DomainError,
     Instrument,
     MarketClass,
-    Order,
     OrderAccepted,
     OrderCanceled,
     OrderCancelRejected,
     OrderEvent,
     OrderFilled,
     OrderRejected,
-    OrderSide,
     OrderStatus,
     OrderSubmitted,
     OrderType,
-    StrategyId,
     TradeId,
 )
 from tradewind.execution import CommissionModel, FillModel
 from tradewind.ports.execution import ExecutionVenue
 from tradewind.venues.sim import CommissionSpec, SimulatedVenue, SimVenueConfig
 
-T0 = datetime(2024, 3, 4, 14, 30, tzinfo=UTC)
-HOUR_NS = 3_600 * 1_000_000_000
 SPY = Instrument.for_symbol("SPY", MarketClass.EQUITIES, min_notional=100)
 EURUSD = Instrument.for_symbol("EUR/USD", MarketClass.FOREX)
-BUY, SELL = OrderSide.BUY, OrderSide.SELL
-
-
-def bar_ns(k: int) -> int:
-    return int(T0.timestamp()) * 1_000_000_000 + k * HOUR_NS
-
-
-def order(
-    n: int,
-    side: OrderSide,
-    qty: str,
-    kind: OrderType = OrderType.MARKET,
-    *,
-    price: str | None = None,
-    trigger: str | None = None,
-    reduce_only: bool = False,
-    instrument: Instrument = SPY,
-    at: int = 0,
-) -> Order:
-    return Order(
-        client_order_id=ClientOrderId(f"run-{n}"),
-        strategy_id=StrategyId("sma_cross"),
-        instrument_id=instrument.id,
-        side=side,
-        order_type=kind,
-        quantity=Decimal(qty),
-        price=None if price is None else Decimal(price),
-        trigger_price=None if trigger is None else Decimal(trigger),
-        reduce_only=reduce_only,
-        created_at=T0 + timedelta(hours=at),
-    )
 
 
 def venue(**config: object) -> SimulatedVenue:
     return SimulatedVenue([SPY, EURUSD], SimVenueConfig(**config))  # type: ignore[arg-type]
-
-
-def fills(events: list[OrderEvent]) -> list[tuple[str, Decimal, Decimal]]:
-    return [
-        (str(e.client_order_id), e.last_qty, e.last_price)
-        for e in events
-        if isinstance(e, OrderFilled)
-    ]
 
 
 def test_it_is_an_execution_venue_with_declared_capabilities() -> None:
@@ -203,7 +160,7 @@ def test_commission_and_slippage_are_applied_per_market_class() -> None:
     sim.on_bar(SPY.id, bar_ns(0), 100, 101, 99, 100)
     sim.on_bar(EURUSD.id, bar_ns(0), 1.1, 1.1, 1.1, 1.1)
     sim.submit(order(1, BUY, "10"))
-    sim.submit(order(2, SELL, "100000", instrument=EURUSD))
+    sim.submit(order(2, SELL, "100000", instrument=EURUSD.id))
     sim.drain_events()
     (spy,) = sim.on_bar(SPY.id, bar_ns(1), 100, 101, 99, 100)
     (eur,) = sim.on_bar(EURUSD.id, bar_ns(1), 1.1, 1.1, 1.1, 1.1)

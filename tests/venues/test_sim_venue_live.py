@@ -4,75 +4,33 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from tests.venues.orders import BUY, SELL, T0, bar_ns, fills, order
 
 from tradewind.domain import (
     ClientOrderId,
     DomainError,
     Instrument,
     MarketClass,
-    Order,
     OrderCanceled,
     OrderEvent,
     OrderFilled,
-    OrderSide,
     OrderType,
-    StrategyId,
 )
 from tradewind.domain.order_events import OrderModifyRejected, OrderUpdated
 from tradewind.domain.venue_errors import VenueDisconnectedError, VenueError
 from tradewind.execution import CommissionModel
 from tradewind.venues.sim import CommissionSpec, SimulatedVenue, SimVenueConfig
 
-T0 = datetime(2024, 3, 4, 14, 30, tzinfo=UTC)
-HOUR_NS = 3_600 * 1_000_000_000
 SPY = Instrument.for_symbol("SPY", MarketClass.EQUITIES)
 ES = Instrument.for_symbol("ES", MarketClass.FUTURES, multiplier=50)
-BUY, SELL = OrderSide.BUY, OrderSide.SELL
-
-
-def bar_ns(k: int) -> int:
-    return int(T0.timestamp()) * 1_000_000_000 + k * HOUR_NS
-
-
-def order(
-    n: int,
-    side: OrderSide,
-    qty: str,
-    kind: OrderType = OrderType.MARKET,
-    *,
-    price: str | None = None,
-    trigger: str | None = None,
-    reduce_only: bool = False,
-    instrument: Instrument = SPY,
-) -> Order:
-    return Order(
-        client_order_id=ClientOrderId(f"run-{n}"),
-        strategy_id=StrategyId("sma_cross"),
-        instrument_id=instrument.id,
-        side=side,
-        order_type=kind,
-        quantity=Decimal(qty),
-        price=None if price is None else Decimal(price),
-        trigger_price=None if trigger is None else Decimal(trigger),
-        reduce_only=reduce_only,
-        created_at=T0,
-    )
 
 
 def venue(**config: object) -> SimulatedVenue:
     return SimulatedVenue([SPY, ES], SimVenueConfig(**config))  # type: ignore[arg-type]
-
-
-def fill_sizes(events: list[OrderEvent]) -> list[tuple[str, Decimal, Decimal]]:
-    return [
-        (str(e.client_order_id), e.last_qty, e.last_price)
-        for e in events
-        if isinstance(e, OrderFilled)
-    ]
 
 
 def test_partial_fills_are_off_by_default_and_volume_then_changes_nothing() -> None:
@@ -82,7 +40,7 @@ def test_partial_fills_are_off_by_default_and_volume_then_changes_nothing() -> N
     sim.submit(order(1, BUY, "500"))
     sim.drain_events()
     events = sim.on_bar(SPY.id, bar_ns(1), 100, 101, 99, 100, volume=1)
-    assert fill_sizes(events) == [("run-1", Decimal(500), Decimal("100.00"))]
+    assert fills(events) == [("run-1", Decimal(500), Decimal("100.00"))]
 
 
 def test_orders_share_a_bars_volume_and_the_rest_fills_on_later_bars() -> None:
@@ -93,13 +51,13 @@ def test_orders_share_a_bars_volume_and_the_rest_fills_on_later_bars() -> None:
     sim.submit(order(2, BUY, "10"))
     sim.drain_events()
     first = sim.on_bar(SPY.id, bar_ns(1), 100, 101, 99, 100, volume=255)  # 25.5 -> 25
-    assert fill_sizes(first) == [("run-1", Decimal(25), Decimal("100.00"))]
+    assert fills(first) == [("run-1", Decimal(25), Decimal("100.00"))]
     second = sim.on_bar(SPY.id, bar_ns(2), 102, 103, 101, 102, volume=100)
-    assert fill_sizes(second) == [
+    assert fills(second) == [
         ("run-1", Decimal(5), Decimal("102.00")),
         ("run-2", Decimal(5), Decimal("102.00")),
     ]
-    assert fill_sizes(sim.on_bar(SPY.id, bar_ns(3), 103, 104, 102, 103)) == [
+    assert fills(sim.on_bar(SPY.id, bar_ns(3), 103, 104, 102, 103)) == [
         ("run-2", Decimal(5), Decimal("103.00"))
     ]
     assert sim.open_orders() == []
@@ -120,10 +78,10 @@ def test_a_triggered_stop_fills_its_rest_at_the_next_open() -> None:
     sim.on_bar(SPY.id, bar_ns(0), 100, 101, 99, 100)
     sim.submit(order(1, SELL, "10", OrderType.STOP, trigger="98.00"))
     sim.drain_events()
-    assert fill_sizes(sim.on_bar(SPY.id, bar_ns(1), 100, 100, 97, 97, volume=8)) == [
+    assert fills(sim.on_bar(SPY.id, bar_ns(1), 100, 100, 97, 97, volume=8)) == [
         ("run-1", Decimal(4), Decimal("98.00"))
     ]
-    assert fill_sizes(sim.on_bar(SPY.id, bar_ns(2), 99, 99.5, 98.5, 99)) == [
+    assert fills(sim.on_bar(SPY.id, bar_ns(2), 99, 99.5, 98.5, 99)) == [
         ("run-1", Decimal(6), Decimal("99.00"))  # the open, though above the trigger
     ]
 
@@ -135,11 +93,11 @@ def test_a_reduce_only_exit_stops_at_the_position_across_partial_fills() -> None
     sim.on_bar(SPY.id, bar_ns(1), 100, 101, 99, 100)
     sim.submit(order(2, SELL, "10", reduce_only=True))
     sim.drain_events()
-    assert fill_sizes(sim.on_bar(SPY.id, bar_ns(2), 100, 101, 99, 100, volume=8)) == [
+    assert fills(sim.on_bar(SPY.id, bar_ns(2), 100, 101, 99, 100, volume=8)) == [
         ("run-2", Decimal(4), Decimal("100.00"))
     ]
     events = sim.on_bar(SPY.id, bar_ns(3), 100, 101, 99, 100)
-    assert fill_sizes(events) == [("run-2", Decimal(2), Decimal("100.00"))]
+    assert fills(events) == [("run-2", Decimal(2), Decimal("100.00"))]
     (canceled,) = [e for e in events if isinstance(e, OrderCanceled)]
     assert "beyond the position" in canceled.reason
     assert sim.positions()[0].is_flat
@@ -151,7 +109,7 @@ def test_balances_move_by_notional_times_multiplier_and_by_commission() -> None:
         commission=CommissionSpec(CommissionModel.PER_SHARE, per_unit=1.5),
     )
     sim.on_bar(ES.id, bar_ns(0), 5000, 5000, 5000, 5000)
-    sim.submit(order(1, BUY, "2", instrument=ES))
+    sim.submit(order(1, BUY, "2", instrument=ES.id))
     sim.on_bar(ES.id, bar_ns(1), 5010, 5020, 5000, 5010)
     balances = {b.currency: b.total for b in sim.balances()}
     assert balances == {"EUR": Decimal(5), "USD": Decimal(100_000) - 2 * 5010 * 50 - 3}
@@ -202,7 +160,7 @@ def test_a_disconnected_sim_refuses_requests_but_keeps_working_orders() -> None:
         with pytest.raises(VenueDisconnectedError, match="call connect"):
             request()
     events = sim.on_bar(SPY.id, bar_ns(1), 100, 101, 99, 100)
-    assert fill_sizes(events) == [("run-1", Decimal(5), Decimal("100.00"))]
+    assert fills(events) == [("run-1", Decimal(5), Decimal("100.00"))]
     sim.connect()
     assert [r.client_order_id for r in sim.order_status_reports()] == [ClientOrderId("run-1")]
 
@@ -232,7 +190,7 @@ def test_modify_changes_the_venues_terms_but_not_the_submitted_order() -> None:
     assert isinstance(unknown, OrderModifyRejected)
     assert "not working" in unknown.reason
     assert (submitted.quantity, submitted.price) == (Decimal(5), Decimal("90.00"))
-    assert fill_sizes(sim.on_bar(SPY.id, bar_ns(1), 97, 98, 94, 96)) == [
+    assert fills(sim.on_bar(SPY.id, bar_ns(1), 97, 98, 94, 96)) == [
         ("run-1", Decimal(8), Decimal("95.00"))
     ]
 
@@ -265,11 +223,11 @@ def test_a_stop_loss_placed_between_the_open_and_the_rest_works_on_the_rest_of_t
     sim.on_bar(SPY.id, bar_ns(0), 100, 101, 99, 100)
     sim.submit(order(1, BUY, "10"))
     entry = sim.on_bar(SPY.id, bar_ns(1), 100, 101, 97, 98, phase="open")
-    assert fill_sizes(entry) == [("run-1", Decimal(10), Decimal("100.00"))]
+    assert fills(entry) == [("run-1", Decimal(10), Decimal("100.00"))]
     sim.submit(order(2, SELL, "10", OrderType.STOP, trigger="98.00", reduce_only=True))
     sim.submit(order(3, SELL, "10", OrderType.LIMIT, price="100.50"))
     events = sim.drain_events() + sim.on_bar(SPY.id, bar_ns(1), 100, 101, 97, 98, phase="rest")
-    assert fill_sizes(events) == [("run-2", Decimal(10), Decimal("98.00"))]  # run-3 waits a bar
+    assert fills(events) == [("run-2", Decimal(10), Decimal("98.00"))]  # run-3 waits a bar
 
 
 def test_an_unknown_phase_is_refused_naming_the_choices() -> None:
