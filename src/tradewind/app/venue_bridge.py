@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Protocol, runtime_checkable
 
@@ -35,6 +34,7 @@ from tradewind.domain.order_events import (
     OrderRejected,
     OrderSubmitted,
 )
+from tradewind.domain.timestamps import instant_from_ns, ns_of
 from tradewind.engine.books import BookSet
 from tradewind.engine.cash_cuts import cash_cuts_at_open
 from tradewind.engine.inputs import KernelInputs
@@ -51,7 +51,6 @@ from tradewind.risk.reasons import RiskReason
 
 __all__ = ["JournalRowSink", "VenueBridge"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ORDER_TYPE = {KIND_MARKET: OrderType.MARKET, KIND_STOP_LOSS: OrderType.STOP}
 
 
@@ -239,7 +238,7 @@ class VenueBridge:
         if isinstance(event, OrderCancelRejected):
             return  # the order keeps working; its fills or cancel arrive as events
         sent.order.apply(event)
-        coid, ts = str(event.client_order_id), _ns(event.ts)
+        coid, ts = str(event.client_order_id), ns_of(event.ts)
         if isinstance(event, OrderFilled):
             self._on_fill(state, t, at_open, sent, event, venue)
         elif isinstance(event, OrderAccepted):
@@ -312,7 +311,7 @@ class VenueBridge:
             side=OrderSide.BUY if state.o_side[i] > 0 else OrderSide.SELL,
             order_type=_ORDER_TYPE.get(kind, OrderType.LIMIT),
             quantity=_on_lot(qty, instrument.lot_size),
-            created_at=_EPOCH + timedelta(microseconds=self._decided_ns(state, i) // 1000),
+            created_at=instant_from_ns(self._decided_ns(state, i)),
             price=level if kind not in (KIND_MARKET, KIND_STOP_LOSS) else None,
             trigger_price=level if kind == KIND_STOP_LOSS else None,
             reduce_only=kind != KIND_MARKET,
@@ -329,8 +328,3 @@ def _on_lot(qty: float, lot: Decimal) -> Decimal:
     with localcontext() as ctx:
         ctx.prec = 80  # lots as fine as 1e-30 (the sim's "any quantity")
         return (exact / lot).to_integral_value(rounding=ROUND_HALF_EVEN) * lot
-
-
-def _ns(instant: datetime) -> int:
-    delta = instant - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1000

@@ -40,10 +40,10 @@ def cash_cuts_at_open(
     account: the caller checks `LimitField.CASH_ACCOUNT`)."""
     cash = float(state.money[0])
     cuts = []
-    for k in range(len(book_symbol)):
+    for k in np.flatnonzero(state.pending >= 0).tolist():  # books with a resting order
         i = int(state.pending[k])
         n = int(book_symbol[k])
-        if i < 0 or not panel.fresh[t, n]:
+        if not panel.fresh[t, n]:
             continue
         side = int(state.o_side[i])
         price = apply_slippage(side, float(panel.open[t, n]), float(inputs.slippage_bps[n]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from tradewind.domain.identifiers import ClientOrderId, InstrumentId, TradeId, Venue, VenueOrderId
@@ -17,6 +17,7 @@ from tradewind.domain.instrument import Instrument, PriceRounding
 from tradewind.domain.order import Order
 from tradewind.domain.order_enums import OrderType
 from tradewind.domain.order_events import OrderCanceled, OrderEvent, OrderFilled
+from tradewind.domain.timestamps import instant_from_ns
 from tradewind.execution import (
     FillModel,
     apply_slippage,
@@ -29,14 +30,7 @@ from tradewind.execution import (
 from tradewind.venues.sim.account import SimAccount
 from tradewind.venues.sim.config import SimVenueConfig
 
-__all__ = ["EPOCH", "SimBar", "SimMatcher", "Working", "instant"]
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def instant(ns: int) -> datetime:
-    """The UTC instant `ns` nanoseconds after the epoch (microsecond resolution)."""
-    return EPOCH + timedelta(microseconds=ns // 1000)
+__all__ = ["SimBar", "SimMatcher", "Working"]
 
 
 @dataclass(slots=True)
@@ -109,7 +103,7 @@ class SimMatcher:
             if w.order.instrument_id == instrument_id
             and (w.after_ns is None or bar.open_ns > w.after_ns)
         ]
-        ts = instant(bar.open_ns)
+        ts = instant_from_ns(bar.open_ns)
         if at_open:
             self._work_open(eligible, bar, ts)
         if rest:

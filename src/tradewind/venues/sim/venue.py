@@ -47,6 +47,7 @@ from tradewind.domain.order_events import (
     OrderRejected,
 )
 from tradewind.domain.position import Position
+from tradewind.domain.timestamps import EPOCH, instant_from_ns
 from tradewind.domain.venue_errors import DuplicateOrderError, VenueDisconnectedError, VenueError
 from tradewind.domain.venue_reports import (
     Balance,
@@ -58,7 +59,7 @@ from tradewind.domain.venue_reports import (
 from tradewind.ports.execution import VenueCapability, require_capabilities, require_capability
 from tradewind.venues.sim.account import SimAccount
 from tradewind.venues.sim.config import SimVenueConfig
-from tradewind.venues.sim.matching import EPOCH, SimBar, SimMatcher, Working, instant
+from tradewind.venues.sim.matching import SimBar, SimMatcher, Working
 from tradewind.venues.sim.modify import checked_update
 
 __all__ = ["SimulatedVenue"]
@@ -285,7 +286,7 @@ class SimulatedVenue:
         self._require_connected("server_time")
         if self._clock_ns is None:
             raise VenueError(f"venue {self._venue} has no time yet: no bar has been fed")
-        return instant(self._clock_ns)
+        return instant_from_ns(self._clock_ns)
 
     def drain_events(self) -> list[OrderEvent]:
         """Every order event since the last drain, oldest first (the event channel)."""
@@ -371,7 +372,7 @@ class SimulatedVenue:
     def _now(self, order: Order) -> datetime:
         if self._clock_ns is None:
             return order.created_at
-        return max(order.created_at, instant(self._clock_ns))
+        return max(order.created_at, instant_from_ns(self._clock_ns))
 
     def _clock_time(self) -> datetime:
-        return instant(self._clock_ns) if self._clock_ns is not None else EPOCH
+        return instant_from_ns(self._clock_ns) if self._clock_ns is not None else EPOCH
