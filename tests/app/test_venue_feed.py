@@ -163,3 +163,17 @@ def test_a_pace_spaces_rows_by_their_instants_at_its_speed() -> None:
 def test_a_pace_needs_a_positive_speed() -> None:
     with pytest.raises(ValueError, match="above 0"):
         RowPace(speed=0)
+
+
+def test_past_the_recorded_history_rows_expect_the_venues_newest_closed_bar() -> None:
+    recorded = _frame(2)  # the catalog ends after two bars; the session runs on
+    timeline = _frame(5)
+    recording = panel_from_frames_single("BTC-USDT", timeline)
+    recording.bar_rows["BTC-USDT"] = np.arange(2, dtype=np.int64)
+    recording.bar_times["BTC-USDT"] = pd.DatetimeIndex(recorded["timestamp"]).as_unit("ns").asi8
+    venue = _venue(5, price0=300.0)
+    venue.advance_to(datetime.fromisoformat("2024-01-01T05:00:00+00:00"))
+    clock = _Clock()
+    feed = VenueBarFeed(venue, recording, [0], [BTC], HOUR, clock=clock, sleep=clock.sleep)
+    closes = [float(feed.poll(t).close[0]) for t in range(5)]
+    assert closes == [300.0, 301.0, 302.0, 303.0, 304.0]

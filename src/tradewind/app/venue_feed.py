@@ -82,7 +82,7 @@ class VenueBarFeed:
         self._timeframe = timeframe
         self._timing = timing or FeedTiming()
         self._clock, self._sleep = clock, sleep
-        self._expected = _expected_bar_times(recording, self._columns)
+        self._expected = _expected_bar_times(recording, self._columns, timeframe)
         self._bars: list[dict[int, _Bar]] = [{} for _ in self._columns]
         self._last_close: list[datetime | None] = [None] * len(self._columns)
         self._newest_open = np.full(len(self._columns), -1, dtype=np.int64)
@@ -150,11 +150,27 @@ class VenueBarFeed:
                        np.where(fresh, wanted, 0).astype(np.int64))  # fmt: skip
 
 
-def _expected_bar_times(recording: MarketPanel, columns: Sequence[int]) -> np.ndarray:
-    """(rows, len(columns)) int64: the open instant (ns) of the bar each row shows
-    for each column, 0 where the row has no new bar."""
+def _expected_bar_times(
+    recording: MarketPanel, columns: Sequence[int], timeframe: Timeframe
+) -> np.ndarray:
+    """(rows, len(columns)) int64: the open instant (ns) of the bar each row expects for
+    each column, 0 where the row expects no new bar.
+
+    Up to a symbol's last recorded bar, the recording says (so a replayed venue gives
+    the recording's rows); after it, the latest bar of the timeframe's grid that has
+    closed by the row's decision instant, when it is newer than the previous row's: a
+    session runs on past the history in the catalog on the venue's live bars.
+    """
     expected = np.zeros((recording.shape[0], len(columns)), dtype=np.int64)
+    step_ns = timeframe.seconds * 1_000_000_000
+    grid = (recording.timestamps // step_ns) * step_ns - step_ns  # closed by each row
     for i, n in enumerate(columns):
         name = recording.symbols[n]
-        expected[recording.bar_rows[name], i] = recording.bar_times[name]
+        rows, times = recording.bar_rows[name], recording.bar_times[name]
+        expected[rows, i] = times
+        after = int(rows[-1]) + 1 if len(rows) else 0
+        last = int(times[-1]) if len(times) else -1
+        for t in range(after, recording.shape[0]):
+            if grid[t] > last:
+                expected[t, i] = last = int(grid[t])
     return expected
