@@ -20,23 +20,41 @@ _Journal = Annotated[
 ]
 _Until = Annotated[int | None, typer.Option(help="Stop after this row (resume later).")]
 _Catalog = Annotated[Path | None, typer.Option(help="Catalog directory.")]
+_Speed = Annotated[
+    float | None,
+    typer.Option(
+        min=1e-9,
+        help="Pace rows at this many market seconds per wall second (e.g. 86400: one "
+        "day a second), so replayed markets keep step with a live venue. Default: as "
+        "fast as the feeds deliver.",
+    ),
+]
 
 
 def paper_command(
-    config: _Config, journal: _Journal = None, until_row: _Until = None, catalog: _Catalog = None
+    config: _Config,
+    journal: _Journal = None,
+    until_row: _Until = None,
+    catalog: _Catalog = None,
+    speed: _Speed = None,
 ) -> None:
     """Paper-trade a config over a replay of its data, journaled row by row.
 
-    Every order goes through the venue port to the simulated venue (each market's
-    venue and data source are printed first), and is journaled before it is sent.
+    Every order goes through the venue port (each market's venue and data source are
+    printed first) and is journaled before it is sent. A market on an exchange
+    (`provider: binance`, ...) trades on the exchange's live bars with simulated fills.
     A rerun after a crash or a failed write (a full disk) resumes where the journal left off.
     The journal is checked before the run starts.
     """
-    _run("paper", config, journal, until_row, catalog)
+    _run("paper", config, journal, until_row, catalog, speed)
 
 
 def advisory_command(
-    config: _Config, journal: _Journal = None, until_row: _Until = None, catalog: _Catalog = None
+    config: _Config,
+    journal: _Journal = None,
+    until_row: _Until = None,
+    catalog: _Catalog = None,
+    speed: _Speed = None,
 ) -> None:
     """Log the signals a config would trade, as suggestions, over a replay of its data.
 
@@ -45,11 +63,16 @@ def advisory_command(
     (paper-tracked), never to a real venue.
     Export the signals with `tradewind signals export`.
     """
-    _run("advisory", config, journal, until_row, catalog)
+    _run("advisory", config, journal, until_row, catalog, speed)
 
 
 def _run(
-    mode: str, config: Path, journal: str | None, until_row: int | None, catalog: Path | None
+    mode: str,
+    config: Path,
+    journal: str | None,
+    until_row: int | None,
+    catalog: Path | None,
+    speed: float | None,
 ) -> None:
     from tradewind.app.config_commands import load_config
 
@@ -57,6 +80,7 @@ def _run(
     cfg = load_config(config)  # a bad file fails before the engine is imported
     from tradewind.app.preflight import check_run
     from tradewind.app.session import TradingSession
+    from tradewind.app.session_pace import RowPace
 
     start = check_run(cfg, source=config, catalog_dir=catalog, journal=journal, run=mode)
     target = start.journal
@@ -68,6 +92,7 @@ def _run(
         report = session.run(
             until_row=until_row,
             on_row=lambda t: status.update(f"{mode} run: row {t + 1}/{session.live.shape[0]}"),
+            pace=None if speed is None else RowPace(speed),
         )
     _print(_out, report, mode, target)
 
