@@ -35,11 +35,12 @@ from tradewind.app.feed_health import PAUSE_PREFIX, FeedHealth
 from tradewind.app.journal_access import open_journal
 from tradewind.app.market_data import prepare_market_data
 from tradewind.app.session_loop import SessionLoop
+from tradewind.app.session_pace import RowPace
 from tradewind.app.session_records import SessionRecords
 from tradewind.app.session_rows import RowWriter
 from tradewind.app.signal_decisions import LoopLog, outcome_counts, signal_decisions
 from tradewind.app.venue_bridge import VenueBridge
-from tradewind.app.venue_routes import route_markets, routes_summary
+from tradewind.app.venue_routes import MarketRoute, route_markets, routes_summary
 from tradewind.config import TradewindConfig
 from tradewind.data.catalog import Catalog
 from tradewind.domain.errors import TradewindError
@@ -134,7 +135,8 @@ class TradingSession:
         self.live = _empty_like(self.recording, self._live_volume)
         self.inputs = kernel_inputs(self.live, self.spec, self._correlations)
         self.market_limits = self.spec.limits.markets.copy()
-        self.feeds = dict(feeds) if feeds is not None else self._replay_feeds()
+        routes = route_markets(config, self.spec)  # refuses a provider without an adapter
+        self.feeds = dict(feeds) if feeds is not None else self._route_feeds(routes)
         self._journal_target = journal
         self._run_id = run_id
         self.paused: dict[str, str] = {}
@@ -142,7 +144,6 @@ class TradingSession:
         """Feed outages: paused, retrying with backoff, resumed (journaled per step)."""
         self.feed_events: list[dict[str, object]] = []
         """Every feed transition of the last `run`."""
-        routes = route_markets(config, self.spec)  # refuses a provider without an adapter
         self.venues = routes_summary(routes)
         self.venue_lines = [route.describe() for route in routes]
         self.event_log: list[tuple[str, OrderEvent]] = []
@@ -151,10 +152,15 @@ class TradingSession:
     # -- public -------------------------------------------------------------------
 
     def run(
-        self, *, until_row: int | None = None, on_row: Callable[[int], None] | None = None
+        self,
+        *,
+        until_row: int | None = None,
+        on_row: Callable[[int], None] | None = None,
+        pace: RowPace | None = None,
     ) -> SessionReport:
         """Process rows from where the journal left off to `until_row` (inclusive) or
-        the end of the feeds; returns the report. Safe to call again after a crash."""
+        the end of the feeds; returns the report. Safe to call again after a crash.
+        With `pace`, each new row waits for its instant on the pace's clock."""
         n_rows = self.live.shape[0]
         last = n_rows - 1 if until_row is None else min(until_row, n_rows - 1)
         journal = open_journal(self._journal_target)
@@ -163,6 +169,8 @@ class TradingSession:
             loop = self._loop(journal, run_id)
             self.feed_health, self.feed_events = FeedHealth(), []
             for t in range(last + 1):
+                if pace is not None and 2 * t + 1 > done_step:
+                    pace.wait_for(t, self.live.timestamps)
                 loop.row(t, done_step)
                 if on_row is not None and 2 * t + 1 > done_step:
                     on_row(t)
@@ -352,12 +360,19 @@ class TradingSession:
         )
         return state, initial_state_vector()
 
-    def _replay_feeds(self) -> dict[str, RowFeed]:
+    def _route_feeds(self, routes: tuple[MarketRoute, ...]) -> dict[str, RowFeed]:
+        """Each market's feed: its route's live feed, or a replay of the recording."""
         index = {s: i for i, s in enumerate(self.recording.symbols)}
-        return {
-            m.name: ReplayFeed(self.recording, [index[s] for s in m.symbols])
-            for m in self.spec.markets
-        }
+        feeds: dict[str, RowFeed] = {}
+        for market, route in zip(self.spec.markets, routes, strict=True):
+            columns = [index[s] for s in market.symbols]
+            live = route.feed
+            feeds[market.name] = (
+                ReplayFeed(self.recording, columns)
+                if live is None
+                else live(self.recording, columns)
+            )
+        return feeds
 
     def _check_causal(self, windows: Mapping[str, BarWindow]) -> None:
         for market in self.spec.markets:

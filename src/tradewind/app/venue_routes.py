@@ -9,7 +9,7 @@ output and its journal.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,11 +17,16 @@ from tradewind.app.venue_choice import provider_problem
 from tradewind.config import ConfigError, ConfigIssue, MarketConfig, TradewindConfig
 from tradewind.config.vocabulary import Provider
 from tradewind.domain.instrument import Instrument
+from tradewind.engine.feeds import RowFeed
+from tradewind.engine.panel import MarketPanel
 from tradewind.engine.setup import EngineSpec, MarketRun
 from tradewind.ports.execution import ExecutionVenue
 from tradewind.venues.sim import CommissionSpec, SimulatedVenue, SimVenueConfig
 
 __all__ = ["ADAPTERS", "MarketRoute", "route_markets", "routes_summary"]
+
+LiveFeedBuilder = Callable[[MarketPanel, Sequence[int]], RowFeed]
+"""Builds a market's live row feed for a session's recording and panel columns."""
 
 # The config has no tick size: paper instruments take any price a bar gives (prices are
 # not rounded, so paper fills equal the backtest's), and any quantity when lot_size is 0.
@@ -41,6 +46,9 @@ class MarketRoute:
     """E.g. `sim replay of the catalog's bars`."""
     instruments: Mapping[str, Instrument]
     """Instrument per configured symbol."""
+    feed: LiveFeedBuilder | None = None
+    """The market's live row feed over (recording, panel columns); None: a replay
+    of the recording."""
 
     def describe(self) -> str:
         """One line for the run's output and its journal."""
