@@ -49,13 +49,18 @@ CASES = [
         """\
         markets:
           crypto:
-            provider: binance
+            provider: okx
             symbols: [BTC-USD]
             risk_allocation_pct: 40
         """,
         "markets.crypto.provider",
         3,
-        ["expected 'sim', 'ccxt', 'oanda', 'alpaca' or 'ib'", "got 'binance'"],
+        [
+            "unknown provider 'okx'",
+            "expected one of sim, ccxt, oanda, alpaca, ib",
+            "binance, coinbase, kraken (ccxt with that exchange), interactive_brokers (ib)",
+            "provider: ccxt with exchange: <ccxt id>",
+        ],
         id="unknown-provider",
     ),
     pytest.param(

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tradewind.config import normalize_symbol
-from tradewind.config.symbols import ISO_4217_CODES
+from tradewind.config.symbols import CRYPTO_QUOTE_ASSETS, ISO_4217_CODES
 from tradewind.domain.market import MarketClass
 
 FX = MarketClass.FOREX
@@ -21,8 +21,19 @@ CRYPTO = MarketClass.CRYPTO
         ("EUR/USD", FX, "EUR-USD"),
         ("eurusd", FX, "EUR-USD"),
         ("XAU_USD", FX, "XAU-USD"),
+        ("EUR_USD", FX, "EUR-USD"),
         ("BTC/USDT", CRYPTO, "BTC-USDT"),
         ("1inch-usd", CRYPTO, "1INCH-USD"),
+        ("BTCUSDT", CRYPTO, "BTC-USDT"),
+        ("ethusdt", CRYPTO, "ETH-USDT"),
+        ("ETHBTC", CRYPTO, "ETH-BTC"),
+        ("BTCUSD", CRYPTO, "BTC-USD"),
+        ("SOLFDUSD", CRYPTO, "SOL-FDUSD"),
+        ("ETHBUSD", CRYPTO, "ETH-BUSD"),  # longest quote first, not ETHB-USD
+        ("BTCTUSD", CRYPTO, "BTC-TUSD"),
+        ("1INCHUSDT", CRYPTO, "1INCH-USDT"),
+        ("SHIB1000USDC", CRYPTO, "SHIB1000-USDC"),
+        ("BTC_USDT", CRYPTO, "BTC-USDT"),
         ("BRK.B", MarketClass.EQUITIES, "BRK.B"),
         ("^GSPC", MarketClass.EQUITIES, "^GSPC"),
         ("^VIX", MarketClass.VOLATILITY, "^VIX"),
@@ -49,7 +60,11 @@ def test_valid_symbols_are_normalized(
         ("SPY", FX, "two ISO 4217 codes"),
         ("USD-USD", FX, "with itself"),
         ("BTC", CRYPTO, "BASE-QUOTE"),
-        ("BTCUSDT", CRYPTO, "BASE-QUOTE"),
+        ("USDT", CRYPTO, "BASE-QUOTE"),
+        ("BTCXYZ", CRYPTO, "must end in one of USDT, USDC"),
+        ("XUSD", CRYPTO, "ambiguous"),
+        ("ABCDEFGHIJKUSDT", CRYPTO, "ambiguous"),
+        ("ETHETH", CRYPTO, "with itself"),
         ("S P Y", MarketClass.EQUITIES, "exchange ticker"),
         ("", MarketClass.EQUITIES, "exchange ticker"),
     ],
@@ -61,6 +76,19 @@ def test_invalid_symbols_say_what_was_expected(
         normalize_symbol(symbol, market_class)
     assert fragment in str(caught.value)
     assert repr(symbol) in str(caught.value)
+
+
+def test_crypto_hint_says_compact_exchange_symbols_are_accepted() -> None:
+    with pytest.raises(ValueError, match="BTCUSDT are accepted"):
+        normalize_symbol("BTC", CRYPTO)
+
+
+def test_the_quote_asset_list_is_documented_and_longest_match_wins() -> None:
+    assert {"USDT", "USDC", "FDUSD", "BUSD", "TUSD", "USD", "BTC", "ETH"} <= set(
+        CRYPTO_QUOTE_ASSETS
+    )
+    for quote in CRYPTO_QUOTE_ASSETS:
+        assert normalize_symbol(f"ZZ{quote}", CRYPTO) == f"ZZ-{quote}"
 
 
 _CODES = sorted(ISO_4217_CODES)

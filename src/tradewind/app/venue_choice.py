@@ -8,24 +8,38 @@ serves exactly `ADAPTER_PROVIDERS`.
 from __future__ import annotations
 
 from tradewind.config import MarketConfig, TradewindConfig
-from tradewind.config.vocabulary import Provider, RunMode
+from tradewind.config.vocabulary import Provider, RunMode, provider_display_name
 
 __all__ = ["ADAPTER_PROVIDERS", "backtest_venues", "live_mode_problem", "provider_problem"]
 
 ADAPTER_PROVIDERS = frozenset({Provider.SIM})
 """Providers with a venue adapter in this version."""
 
+# The forex and stocks brokers, whose adapters come in a later version.
+_LATER_PROVIDERS = frozenset({Provider.OANDA, Provider.ALPACA, Provider.IB})
+
 
 def provider_problem(market: str, config: MarketConfig) -> str:
-    """Why `market`'s provider cannot serve a paper, advisory or live run ('' if it can)."""
+    """Why `market`'s provider cannot serve a paper, advisory or live run ('' if it can).
+
+    The provider is named as configured and, where the documents spell it otherwise,
+    that way too (`'ib' (interactive_brokers)`)."""
     if config.provider in ADAPTER_PROVIDERS:
         return ""
-    where = f" exchange {config.exchange}" if config.exchange else ""
+    name = provider_display_name(config.provider)
+    if config.exchange:
+        name += f" exchange {config.exchange}"
+    if config.provider in _LATER_PROVIDERS:
+        missing = (
+            f"provider {name} has no venue adapter: the forex and stocks adapters "
+            "(oanda, alpaca, ib) are not in this version yet"
+        )
+    else:
+        missing = f"provider {name} has no venue adapter in this version"
     return (
-        f"provider {config.provider.value!r}{where} has no venue adapter in this version, so "
-        f"market {market!r} cannot paper-trade, advise or trade through it (it is never "
-        "replaced by the simulator). Use `provider: sim` to paper-trade on the simulated "
-        "venue over the catalog's bars, or run `tradewind backtest`"
+        f"{missing}, so market {market!r} cannot paper-trade, advise or trade through it "
+        "(it is never replaced by the simulator). Use `provider: sim` to paper-trade on "
+        "the simulated venue over the catalog's bars, or run `tradewind backtest`"
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time, timedelta
 from typing import Annotated, Any, NoReturn
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -41,6 +42,7 @@ __all__ = [
     "ConfigModel",
     "CurrencyCode",
     "Duration",
+    "EndpointUrl",
     "ExposurePercent",
     "Fraction",
     "Percent",
@@ -192,6 +194,35 @@ def _check_currency(code: str) -> str:
     return upper
 
 
+_ENDPOINT_EXAMPLE = "an http or https base URL with a host, such as http://127.0.0.1:8765"
+
+
+def _check_endpoint(text: str) -> str:
+    """A venue base URL, normalized (scheme and host lower case, no trailing slash)."""
+    url = text.strip()
+    if not url or any(c.isspace() for c in url):
+        raise ValueError(f"invalid endpoint {text!r}: expected {_ENDPOINT_EXAMPLE}")
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError for a port that is no number or out of range
+    except ValueError as exc:
+        raise ValueError(f"invalid endpoint: {exc}; expected {_ENDPOINT_EXAMPLE}") from None
+    if "@" in parts.netloc:  # never echo the URL: it holds a user and maybe a password
+        raise ValueError(
+            "the endpoint URL contains credentials (user@ or user:password@): remove them; "
+            f"credentials come from the environment or .env only; expected {_ENDPOINT_EXAMPLE}"
+        )
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"invalid endpoint {text!r}: expected {_ENDPOINT_EXAMPLE}")
+    if parts.query or parts.fragment:
+        raise ValueError(
+            f"invalid endpoint {text!r}: a base URL has no ?query or #fragment; "
+            f"expected {_ENDPOINT_EXAMPLE}"
+        )
+    return urlunsplit((scheme, parts.netloc.lower(), parts.path.rstrip("/"), "", ""))
+
+
 #: Bounds of protective exits, percent of the entry price, in the file and on the command
 #: line (`--stop-loss-pct`): an exit closer than 0.1% is a fraction written by mistake
 #: (0.02 meant as 2%); a stop beyond 100% can never trigger on a long.
@@ -297,5 +328,8 @@ ClockTime = Annotated[
 TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
 #: An ISO 4217 currency code, upper-cased.
 CurrencyCode = Annotated[str, AfterValidator(_check_currency)]
+#: A venue base URL replacing the venue's real address (an emulator, a testnet):
+#: http or https, a host, no credentials; written back normalized.
+EndpointUrl = Annotated[str, AfterValidator(_check_endpoint)]
 #: A strategy name known to this validation (built-ins or the context's set).
 StrategyName = Annotated[str, AfterValidator(_check_strategy)]

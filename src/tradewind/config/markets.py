@@ -21,17 +21,31 @@ from tradewind.config.fieldtypes import (
     CoarsePercent,
     ConfigModel,
     CurrencyCode,
+    EndpointUrl,
     StrategyName,
     TimeframeField,
     config_error,
+    did_you_mean,
 )
 from tradewind.config.symbols import normalize_symbol
-from tradewind.config.vocabulary import PROVIDER_MARKET_CLASSES, Provider
+from tradewind.config.vocabulary import (
+    ACCEPTED_PROVIDER_NAMES,
+    PROVIDER_ALIASES,
+    PROVIDER_MARKET_CLASSES,
+    Provider,
+    resolve_provider_alias,
+)
 from tradewind.domain.errors import DomainError
 from tradewind.domain.market import MarketClass
 from tradewind.domain.timeframe import Timeframe
 
-__all__ = ["MARKET_NAME_PATTERN", "MarketConfig", "MarketName", "infer_market_classes"]
+__all__ = [
+    "MARKET_NAME_PATTERN",
+    "MarketConfig",
+    "MarketName",
+    "infer_market_classes",
+    "normalize_provider_alias",
+]
 
 #: Market names are lowercase identifiers so that `TRADEWIND_MARKETS__<NAME>__...`
 #: environment overrides address them unambiguously.
@@ -68,6 +82,65 @@ def _market_name(name: str) -> str:
     return name
 
 
+class _ExchangeConflict:
+    """Placeholder `exchange` for a provider alias (`binance`) whose market also writes
+    a different `exchange:`; validating it reports the conflict at `exchange`."""
+
+    __slots__ = ("alias", "implied", "written")
+
+    def __init__(self, alias: str, written: Any, implied: str) -> None:
+        self.alias, self.written, self.implied = alias, written, implied
+
+
+def _exchange(value: Any) -> Any:
+    if isinstance(value, _ExchangeConflict):
+        raise ValueError(
+            f"exchange {value.written!r} disagrees with provider {value.alias!r}, which means "
+            f"provider ccxt with exchange {value.implied}: expected exchange {value.implied} "
+            f"or no exchange (or write provider: ccxt with exchange: {value.written})"
+        )
+    return value
+
+
+def _provider(value: Any) -> Any:
+    if not isinstance(value, str) or value.strip().lower() in ACCEPTED_PROVIDER_NAMES:
+        return value  # a non-string is reported by the enum's own validation
+    exchanges = [name for name, alias in PROVIDER_ALIASES.items() if alias.exchange]
+    others = [
+        f"{name} ({alias.provider.value})"
+        for name, alias in PROVIDER_ALIASES.items()
+        if not alias.exchange
+    ]
+    names = ", ".join(p.value for p in Provider)
+    hint = did_you_mean(value.strip().lower(), ACCEPTED_PROVIDER_NAMES)
+    raise ValueError(
+        f"unknown provider {value!r}{hint}: expected one of {names}, or as the documents "
+        f"write them {', '.join(exchanges)} (ccxt with that exchange), {', '.join(others)}; "
+        "another ccxt exchange is written provider: ccxt with exchange: <ccxt id>"
+    )
+
+
+def normalize_provider_alias(market: Any) -> Any:
+    """A market mapping with a documents' provider name replaced by what it stands for
+    (`provider: binance` -> `provider: ccxt` + `exchange: binance`, `interactive_brokers`
+    -> `ib`); other values are returned as they are."""
+    if not isinstance(market, dict):
+        return market
+    raw = market.get("provider")
+    if not isinstance(raw, str) or (alias := resolve_provider_alias(raw)) is None:
+        return market
+    normalized = {**market, "provider": alias.provider.value}
+    if alias.exchange is not None:
+        written = market.get("exchange")
+        if written is None or (
+            isinstance(written, str) and written.strip().lower() == alias.exchange
+        ):
+            normalized["exchange"] = alias.exchange
+        else:
+            normalized["exchange"] = _ExchangeConflict(raw, written, alias.exchange)
+    return normalized
+
+
 #: A market name: a lowercase identifier.
 MarketName = Annotated[str, AfterValidator(_market_name)]
 
@@ -81,8 +154,18 @@ class MarketConfig(ConfigModel):
     market_class: Annotated[MarketClass, BeforeValidator(_market_class)] = Field(
         description="Asset class; inferred from the market name when the name is a class."
     )
-    provider: Provider = Field(description="Data/execution provider: sim, ccxt, oanda, alpaca, ib.")
-    exchange: str | None = Field(None, description="ccxt exchange id (binance, kraken, ...).")
+    provider: Annotated[Provider, BeforeValidator(_provider)] = Field(
+        description="Data/execution provider: sim, ccxt, oanda, alpaca, ib; also binance, "
+        "coinbase, kraken (ccxt with that exchange) and interactive_brokers (ib)."
+    )
+    exchange: Annotated[str | None, BeforeValidator(_exchange)] = Field(
+        None, description="ccxt exchange id (binance, kraken, ...)."
+    )
+    endpoint: EndpointUrl | None = Field(
+        None,
+        description="Base URL replacing the venue's real address (an emulator such as "
+        "http://127.0.0.1:8765, a testnet): http or https, no credentials.",
+    )
     symbols: Annotated[list[str], Field(min_length=1)] = Field(
         description="Instruments, normalized per class (EUR/USD -> EUR-USD)."
     )
@@ -145,60 +228,69 @@ class MarketConfig(ConfigModel):
             seen.add(name)
         return strategies
 
+    @model_validator(mode="before")
+    @classmethod
+    def _normalize_provider_alias(cls, data: Any) -> Any:
+        return normalize_provider_alias(data)
+
     @model_validator(mode="after")
     def _check_provider(self) -> MarketConfig:
-        errors: list[InitErrorDetails] = []
-        classes = PROVIDER_MARKET_CLASSES[self.provider]
-        if classes is not None and self.market_class not in classes:
-            supported = " and ".join(sorted(c.value for c in classes))
-            capable = [
-                p.value
-                for p in Provider
-                if (cs := PROVIDER_MARKET_CLASSES[p]) is None or self.market_class in cs
-            ]
-            errors.append(
-                config_error(
-                    "provider_class",
-                    f"provider {self.provider.value!r} cannot serve {self.market_class} markets "
-                    f"(it serves {supported} only): expected one of {', '.join(capable)}",
-                    ("provider",),
-                    self.provider.value,
-                )
-            )
-        if self.provider is Provider.CCXT:
-            if self.exchange is None:
-                errors.append(
-                    config_error(
-                        "missing_exchange",
-                        "provider 'ccxt' needs an exchange: expected a ccxt exchange id "
-                        "such as binance, kraken or coinbase",
-                        ("exchange",),
-                        None,
-                    )
-                )
-            elif not _EXCHANGE_ID.match(self.exchange):
-                errors.append(
-                    config_error(
-                        "exchange_id",
-                        f"invalid exchange id {self.exchange!r}: expected a lowercase ccxt id "
-                        "such as binance or kraken",
-                        ("exchange",),
-                        self.exchange,
-                    )
-                )
-        elif self.exchange is not None:
-            errors.append(
-                config_error(
-                    "exchange_unused",
-                    f"exchange is only used with provider 'ccxt', not {self.provider.value!r}: "
-                    "remove it",
-                    ("exchange",),
-                    self.exchange,
-                )
-            )
+        errors = [*self._class_errors(), *self._exchange_errors(), *self._endpoint_errors()]
         if errors:
             raise ValidationError.from_exception_data("MarketConfig", errors)
         return self
+
+    def _class_errors(self) -> list[InitErrorDetails]:
+        classes = PROVIDER_MARKET_CLASSES[self.provider]
+        if classes is None or self.market_class in classes:
+            return []
+        supported = " and ".join(sorted(c.value for c in classes))
+        capable = [
+            p.value
+            for p in Provider
+            if (cs := PROVIDER_MARKET_CLASSES[p]) is None or self.market_class in cs
+        ]
+        return [
+            config_error(
+                "provider_class",
+                f"provider {self.provider.value!r} cannot serve {self.market_class} markets "
+                f"(it serves {supported} only): expected one of {', '.join(capable)}",
+                ("provider",),
+                self.provider.value,
+            )
+        ]
+
+    def _exchange_errors(self) -> list[InitErrorDetails]:
+        if self.provider is not Provider.CCXT:
+            if self.exchange is None:
+                return []
+            message = (
+                f"exchange is only used with provider 'ccxt', not {self.provider.value!r}: "
+                "remove it"
+            )
+            return [config_error("exchange_unused", message, ("exchange",), self.exchange)]
+        if self.exchange is None:
+            message = (
+                "provider 'ccxt' needs an exchange: expected a ccxt exchange id such as "
+                "binance, kraken or coinbase (or write provider: binance, coinbase or kraken)"
+            )
+            return [config_error("missing_exchange", message, ("exchange",), None)]
+        if not _EXCHANGE_ID.match(self.exchange):
+            message = (
+                f"invalid exchange id {self.exchange!r}: expected a lowercase ccxt id "
+                "such as binance or kraken"
+            )
+            return [config_error("exchange_id", message, ("exchange",), self.exchange)]
+        return []
+
+    def _endpoint_errors(self) -> list[InitErrorDetails]:
+        if self.endpoint is None or self.provider is not Provider.SIM:
+            return []
+        message = (
+            "endpoint is unused with provider 'sim' (the simulated venue has no address): "
+            "remove it, or set the provider whose venue (or emulator) listens there"
+        )
+        return [config_error("endpoint_unused", message, ("endpoint",), self.endpoint)]
 
 
 def infer_market_classes(markets: Any) -> Any:

@@ -10,7 +10,7 @@ from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tradewind.config.errors import ConfigError, ConfigIssue
-from tradewind.config.vocabulary import SECRET_KEY_NAMES, Provider
+from tradewind.config.vocabulary import SECRET_KEY_NAMES, Provider, resolve_provider_alias
 from tradewind.config.yaml_source import Loc
 from tradewind.domain.redaction import has_url_password
 
@@ -184,6 +184,8 @@ def _provider_at(loc: Loc, data: Any) -> Provider | None:
     markets = data.get("markets")
     market = markets.get(loc[1]) if isinstance(markets, dict) else None
     raw = market.get("provider") if isinstance(market, dict) else None
+    if isinstance(raw, str) and (alias := resolve_provider_alias(raw)) is not None:
+        return alias.provider
     try:
         return Provider(raw) if isinstance(raw, str) else None
     except ValueError:

@@ -6,7 +6,7 @@ import re
 
 from tradewind.domain.market import MarketClass
 
-__all__ = ["ISO_4217_CODES", "normalize_symbol"]
+__all__ = ["CRYPTO_QUOTE_ASSETS", "ISO_4217_CODES", "normalize_symbol"]
 
 #: Active ISO 4217 currency codes, the precious metals (XAU, XAG, XPT, XPD) and CNH
 #: (offshore yuan, quoted by every FX venue although it is not an ISO code).
@@ -22,6 +22,28 @@ _ISO_CODES = """
 """
 ISO_4217_CODES: frozenset[str] = frozenset(_ISO_CODES.split())
 
+#: Quote assets a compact crypto symbol may end in (`BTCUSDT` -> `BTC-USDT`); the longest
+#: matching suffix wins (`ETHBUSD` -> `ETH-BUSD`, not `ETHB-USD`).
+CRYPTO_QUOTE_ASSETS: tuple[str, ...] = (
+    "USDT",
+    "USDC",
+    "FDUSD",
+    "BUSD",
+    "TUSD",
+    "DAI",
+    "USD",
+    "EUR",
+    "GBP",
+    "JPY",
+    "TRY",
+    "BRL",
+    "AUD",
+    "BTC",
+    "ETH",
+    "BNB",
+)
+_QUOTES_LONGEST_FIRST = sorted(CRYPTO_QUOTE_ASSETS, key=len, reverse=True)
+
 _PAIR = re.compile(r"^([A-Z0-9]{2,10})[-/_]([A-Z0-9]{2,10})$")
 _COMPACT_FX = re.compile(r"^([A-Z]{3})([A-Z]{3})$")
 # Exchange tickers: SPY, BRK.B, BF-B, VOD.L, 7203.T, UST10Y; a leading ^ marks an index.
@@ -30,15 +52,25 @@ _TICKER = re.compile(r"^\^?[A-Z0-9][A-Z0-9]{0,7}(?:[.\-][A-Z0-9]{1,2})?$")
 _FUTURE = re.compile(r"^\^?[A-Z0-9][A-Z0-9]{0,9}(?:[.=\-][A-Z0-9]{1,6})?$")
 
 _TICKER_HINT = "an exchange ticker such as SPY, BRK.B, TLT or ^VIX"
-_FX_HINT = "a currency pair of two ISO 4217 codes such as EUR-USD (EUR/USD and EURUSD are accepted)"
-_CRYPTO_HINT = "a BASE-QUOTE pair such as BTC-USD or ETH-USDT (BTC/USD is accepted)"
+_FX_HINT = (
+    "a currency pair of two ISO 4217 codes such as EUR-USD "
+    "(EUR/USD, EUR_USD and EURUSD are accepted)"
+)
+_CRYPTO_HINT = (
+    "a BASE-QUOTE pair such as BTC-USD or ETH-USDT (BTC/USD and BTCUSDT are accepted; "
+    f"a symbol without a separator must end in one of {', '.join(CRYPTO_QUOTE_ASSETS)})"
+)
+_ASSET = re.compile(r"^[A-Z0-9]{2,10}$")
+_ALNUM = re.compile(r"^[A-Z0-9]+$")
 
 
 def normalize_symbol(symbol: str, market_class: MarketClass) -> str:
     """Return `symbol` in Tradewind's canonical form for `market_class`.
 
-    Forex and crypto pairs become `BASE-QUOTE` (`EUR/USD`, `EURUSD` -> `EUR-USD`);
-    tickers are upper-cased (`brk.b` -> `BRK.B`).
+    Forex and crypto pairs become `BASE-QUOTE` (`EUR/USD`, `EUR_USD`, `EURUSD` ->
+    `EUR-USD`); a crypto symbol without a separator splits off the longest quote asset
+    of `CRYPTO_QUOTE_ASSETS` it ends in (`BTCUSDT` -> `BTC-USDT`); tickers are
+    upper-cased (`brk.b` -> `BRK.B`).
 
     Raises:
         ValueError: the symbol has no valid form for the class; the message says which
@@ -82,16 +114,33 @@ def _forex(symbol: str, text: str) -> str:
 
 def _crypto(symbol: str, text: str) -> str:
     pair = _PAIR.match(text)
-    if pair is None:
-        raise ValueError(
-            f"symbol {symbol!r} is not valid for crypto markets: expected {_CRYPTO_HINT}"
-        )
-    base, quote = pair.group(1), pair.group(2)
+    if pair is not None:
+        base, quote = pair.group(1), pair.group(2)
+    else:
+        base, quote = _split_compact_crypto(symbol, text)
     if base == quote:
         raise ValueError(
             f"symbol {symbol!r} pairs {base} with itself: expected two different assets"
         )
     return f"{base}-{quote}"
+
+
+def _split_compact_crypto(symbol: str, text: str) -> tuple[str, str]:
+    """`BTCUSDT` -> (`BTC`, `USDT`): the longest known quote suffix, when what it leaves
+    is a valid base; anything else is refused rather than guessed."""
+    quote = next((q for q in _QUOTES_LONGEST_FIRST if text.endswith(q)), None)
+    if quote is None or text == quote or not _ALNUM.match(text):
+        raise ValueError(
+            f"symbol {symbol!r} is not valid for crypto markets: expected {_CRYPTO_HINT}"
+        )
+    base = text[: -len(quote)]
+    if not _ASSET.match(base):
+        raise ValueError(
+            f"symbol {symbol!r} is ambiguous for crypto markets: after its quote asset "
+            f"{quote} no base asset of 2 to 10 letters or digits is left; expected "
+            f"{_CRYPTO_HINT}"
+        )
+    return base, quote
 
 
 def _ticker(symbol: str, text: str, market_class: MarketClass, pattern: re.Pattern[str]) -> str:
