@@ -234,3 +234,25 @@ def test_config_show_prints_the_documents_example_normalized(
         "ib",
         "equities",
     )
+
+
+def test_paper_fills_default_to_simulated_and_may_go_to_an_emulator(tmp_path: Path) -> None:
+    body = "    provider: binance\n    symbols: [BTCUSDT]\n"
+    assert load(tmp_path, _market(body)).markets["crypto"].paper_fills.value == "simulated"
+    at_emulator = body + "    endpoint: http://127.0.0.1:8765\n    paper_fills: venue\n"
+    market = load(tmp_path, _market(at_emulator)).markets["crypto"]
+    assert (market.paper_fills.value, market.endpoint) == ("venue", "http://127.0.0.1:8765")
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("    paper_fills: venue\n", "needs an endpoint"),
+        ("    endpoint: https://api.binance.com\n    paper_fills: venue\n", "production"),
+    ],
+)
+def test_paper_fills_at_the_venue_need_a_test_endpoint(
+    tmp_path: Path, extra: str, expected: str
+) -> None:
+    error = load_error(tmp_path, _market("    provider: binance\n    symbols: [BTCUSDT]\n" + extra))
+    assert expected in issue_at(error, "markets.crypto.paper_fills").message

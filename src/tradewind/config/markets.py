@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -32,6 +33,7 @@ from tradewind.config.vocabulary import (
     ACCEPTED_PROVIDER_NAMES,
     PROVIDER_ALIASES,
     PROVIDER_MARKET_CLASSES,
+    PaperFills,
     Provider,
     resolve_provider_alias,
 )
@@ -39,8 +41,18 @@ from tradewind.domain.errors import DomainError
 from tradewind.domain.market import MarketClass
 from tradewind.domain.timeframe import Timeframe
 
+#: Exchanges' production API hosts: paper orders are never sent there.
+PRODUCTION_HOSTS = frozenset(
+    {
+        "api.binance.com", "api1.binance.com", "api2.binance.com", "api3.binance.com",
+        "api4.binance.com", "api.binance.us", "api.kraken.com", "api.coinbase.com",
+        "api.exchange.coinbase.com", "api-fxtrade.oanda.com", "api.alpaca.markets",
+    }
+)  # fmt: skip
+
 __all__ = [
     "MARKET_NAME_PATTERN",
+    "PRODUCTION_HOSTS",
     "MarketConfig",
     "MarketName",
     "infer_market_classes",
@@ -166,6 +178,12 @@ class MarketConfig(ConfigModel):
         description="Base URL replacing the venue's real address (an emulator such as "
         "http://127.0.0.1:8765, a testnet): http or https, no credentials.",
     )
+    paper_fills: PaperFills = Field(
+        PaperFills.SIMULATED,
+        description="Where paper and advisory orders fill: simulated (the simulated venue "
+        "over the market's bars) or venue (sent to `endpoint`, a testnet or Tradewind's "
+        "emulator; needs endpoint).",
+    )
     symbols: Annotated[list[str], Field(min_length=1)] = Field(
         description="Instruments, normalized per class (EUR/USD -> EUR-USD)."
     )
@@ -235,7 +253,12 @@ class MarketConfig(ConfigModel):
 
     @model_validator(mode="after")
     def _check_provider(self) -> MarketConfig:
-        errors = [*self._class_errors(), *self._exchange_errors(), *self._endpoint_errors()]
+        errors = [
+            *self._class_errors(),
+            *self._exchange_errors(),
+            *self._endpoint_errors(),
+            *self._paper_fills_errors(),
+        ]
         if errors:
             raise ValidationError.from_exception_data("MarketConfig", errors)
         return self
@@ -282,6 +305,19 @@ class MarketConfig(ConfigModel):
             )
             return [config_error("exchange_id", message, ("exchange",), self.exchange)]
         return []
+
+    def _paper_fills_errors(self) -> list[InitErrorDetails]:
+        if self.paper_fills is not PaperFills.VENUE:
+            return []
+        host = urlsplit(self.endpoint).hostname or "" if self.endpoint else ""
+        if self.endpoint is None or self.provider is Provider.SIM:
+            problem = "needs an endpoint (a testnet or `tradewind emulate`) and a venue provider"
+        elif host in PRODUCTION_HOSTS:
+            problem = f"refuses {host}, a production address (live orders need operator mode)"
+        else:
+            return []
+        message = f"paper_fills 'venue' {problem}; use paper_fills: simulated otherwise"
+        return [config_error("paper_fills", message, ("paper_fills",), self.paper_fills.value)]
 
     def _endpoint_errors(self) -> list[InitErrorDetails]:
         if self.endpoint is None or self.provider is not Provider.SIM:

@@ -16,6 +16,7 @@ __all__ = [
     "PROVIDER_MARKET_CLASSES",
     "SECRET_KEY_NAMES",
     "CaseInsensitiveEnum",
+    "PaperFills",
     "Provider",
     "ProviderAlias",
     "RunMode",
@@ -31,6 +32,15 @@ class RunMode(CaseInsensitiveEnum):
     PAPER = "paper"
     ADVISORY = "advisory"
     LIVE = "live"
+
+
+class PaperFills(CaseInsensitiveEnum):
+    """Where a paper or advisory run's orders fill."""
+
+    SIMULATED = "simulated"
+    """The simulated venue, over the bars the market's data source delivers."""
+    VENUE = "venue"
+    """The market's `endpoint`: a testnet or Tradewind's emulator, never a real account."""
 
 
 class Provider(CaseInsensitiveEnum):
