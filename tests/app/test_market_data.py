@@ -88,3 +88,16 @@ def test_main_job_runs_from_the_command_line(tmp_path):
     assert "policy ffill, max staleness 4d" in result.stdout
     long = pd.read_parquet(tmp_path / "panel.parquet")
     assert set(long["symbol"]) >= {"BTC-USD", "EUR-USD", "SPX", "UST10Y", "VIX", "WTI"}
+
+
+def test_a_session_with_live_data_runs_on_past_the_stored_bars(tmp_path):
+    config = load_config(EXAMPLE, apply_env=False)
+    data = config.data.model_copy(update={"end": pd.Timestamp("2031-03-31").date()})
+    config = config.model_copy(update={"data": data})
+    catalog = Catalog(tmp_path / "catalog")
+    clipped = prepare_market_data(config, catalog)
+    live = prepare_market_data(config, catalog, beyond_data=True)
+    assert clipped.panel.timeline[-1] < pd.Timestamp("2031-03-31", tz="UTC")
+    assert any("after the last bar of every series" in w for w in clipped.warnings)
+    assert live.panel.timeline[-1] == pd.Timestamp("2031-03-31", tz="UTC")
+    assert not any("after the last bar of every series" in w for w in live.warnings)

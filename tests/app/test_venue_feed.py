@@ -177,3 +177,16 @@ def test_past_the_recorded_history_rows_expect_the_venues_newest_closed_bar() ->
     feed = VenueBarFeed(venue, recording, [0], [BTC], HOUR, clock=clock, sleep=clock.sleep)
     closes = [float(feed.poll(t).close[0]) for t in range(5)]
     assert closes == [300.0, 301.0, 302.0, 303.0, 304.0]
+
+
+def test_a_wall_clock_pace_waits_only_for_rows_in_the_future() -> None:
+    from tradewind.app.session_pace import WallClockPace
+
+    clock = _Clock()
+    clock.now = 1_704_067_200.0 + 1800  # 2024-01-01 00:30 UTC
+    pace = WallClockPace(clock=clock, sleep=clock.sleep)
+    stamps = pd.date_range("2024-01-01", periods=3, freq="1h", tz="UTC").as_unit("ns").asi8
+    pace.wait_for(0, stamps)
+    assert clock.now == 1_704_067_200.0 + 1800  # a past row: no wait
+    pace.wait_for(1, stamps)
+    assert clock.now == pytest.approx(1_704_067_200.0 + 3600)

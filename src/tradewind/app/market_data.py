@@ -10,6 +10,7 @@ this module turns a config into its requests and window.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -45,11 +46,13 @@ def prepare_market_data(
     catalog: Catalog,
     *,
     on_series: Callable[[str], None] | None = None,
+    beyond_data: bool = False,
 ) -> PreparedData:
     """Load, check, resample and align every enabled market's symbols.
 
     The window (`data.start`..`data.end`) ends at the last bar any series has: a window
-    past the data is clipped, with a warning, rather than padded with flat rows.
+    past the data is clipped, with a warning, rather than padded with flat rows. With
+    `beyond_data` (a session with live feeds) the rows run on to `data.end`.
 
     Raises:
         DataError: a configured symbol is not in the catalog, or no series has a bar in
@@ -61,7 +64,8 @@ def prepare_market_data(
         for name, market in config.enabled_markets.items()
         for symbol in market.symbols
     ]
-    return prepare.prepare_series(catalog, requests, _spec(config.data), on_series=on_series)
+    spec = dataclasses.replace(_spec(config.data), clip_to_data=not beyond_data)
+    return prepare.prepare_series(catalog, requests, spec, on_series=on_series)
 
 
 def _spec(data: DataConfig) -> PrepareSpec:

@@ -35,13 +35,14 @@ from tradewind.app.feed_health import PAUSE_PREFIX, FeedHealth
 from tradewind.app.journal_access import open_journal
 from tradewind.app.market_data import prepare_market_data
 from tradewind.app.session_loop import SessionLoop
-from tradewind.app.session_pace import RowPace
+from tradewind.app.session_pace import Pace, WallClockPace
 from tradewind.app.session_records import SessionRecords
 from tradewind.app.session_rows import RowWriter
 from tradewind.app.signal_decisions import LoopLog, outcome_counts, signal_decisions
 from tradewind.app.venue_bridge import VenueBridge
 from tradewind.app.venue_routes import MarketRoute, route_markets, routes_summary
 from tradewind.config import TradewindConfig
+from tradewind.config.vocabulary import Provider
 from tradewind.data.catalog import Catalog
 from tradewind.domain.errors import TradewindError
 from tradewind.domain.order_events import OrderEvent
@@ -110,7 +111,11 @@ class TradingSession:
             raise TradewindError(f"session mode {mode!r}: expected paper or advisory")
         self.mode = mode
         self._config = config
-        prepared = prepare_market_data(config, catalog)
+        self.has_live_data = any(
+            m.provider is not Provider.SIM for m in config.enabled_markets.values()
+        )
+        """Whether a market's bars come from a venue (rows then run on past the catalog)."""
+        prepared = prepare_market_data(config, catalog, beyond_data=self.has_live_data)
         self.warnings = prepared.warnings
         keys = {(s.market, s.symbol): s.key for s in prepared.series}
         self.spec: EngineSpec = engine_spec_from_config(config, keys)
@@ -156,11 +161,14 @@ class TradingSession:
         *,
         until_row: int | None = None,
         on_row: Callable[[int], None] | None = None,
-        pace: RowPace | None = None,
+        pace: Pace | None = None,
     ) -> SessionReport:
         """Process rows from where the journal left off to `until_row` (inclusive) or
         the end of the feeds; returns the report. Safe to call again after a crash.
-        With `pace`, each new row waits for its instant on the pace's clock."""
+        With `pace`, each new row waits for its instant on the pace's clock; with live
+        data and no pace, for its instant on the wall clock."""
+        if pace is None and self.has_live_data:
+            pace = WallClockPace()
         n_rows = self.live.shape[0]
         last = n_rows - 1 if until_row is None else min(until_row, n_rows - 1)
         journal = open_journal(self._journal_target)

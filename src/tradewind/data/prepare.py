@@ -55,7 +55,9 @@ class SeriesRequest:
 class PrepareSpec:
     """The window (`start`..`end`, whole days, both inclusive; None = open) and the
     timeline the series are put on (`policy` "intersection" or "ffill"; `max_staleness`
-    for ffill only). `check_quality` False leaves the calendar checks to the caller."""
+    for ffill only). `check_quality` False leaves the calendar checks to the caller.
+    `clip_to_data` False keeps rows up to `end` past the last stored bar (a session that
+    runs on over live feeds)."""
 
     timeline: Timeframe
     policy: str = "ffill"
@@ -63,6 +65,7 @@ class PrepareSpec:
     start: date | None = None
     end: date | None = None
     check_quality: bool = True
+    clip_to_data: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +155,7 @@ def prepare_series(
             warnings.extend(_outlier_warning(request.market, entry, summary.quality))
     if not frames:
         raise DataError(empty_window_message(spec.start, spec.end, entries))
-    end, clipped = _window_end(spec.end, frames)
+    end, clipped = _window_end(spec.end, frames) if spec.clip_to_data else (spec.end, [])
     warnings[:0] = [*clipped, *_coverage_warnings(summaries, frames, spec.timeline)]
     panel = align(
         frames,
