@@ -56,6 +56,18 @@ def test_paper_session_makes_the_backtests_decisions(config, backtest, tmp_path)
     assert len(fills) == report.fills
 
 
+@pytest.mark.slow
+def test_a_second_run_on_the_same_journal_keeps_all_its_fills(config, tmp_path):
+    journal = tmp_path / "twice.sqlite"
+    reports = [
+        TradingSession(config, Catalog(tmp_path / "c"), journal).run() for _ in range(2)
+    ]
+    assert reports[0].run_id != reports[1].run_id
+    for report in reports:
+        _, fills, _ = _journal_contents(journal, report.run_id)
+        assert len(fills) == report.fills > 0
+
+
 def test_advisory_session_logs_signals_marked_advisory(config, tmp_path):
     session = TradingSession(config, Catalog(tmp_path / "c"), tmp_path / "a.sqlite",
                              mode="advisory")  # fmt: skip

@@ -40,7 +40,12 @@ from tradewind.app.session_records import SessionRecords
 from tradewind.app.session_rows import RowWriter
 from tradewind.app.signal_decisions import LoopLog, outcome_counts, signal_decisions
 from tradewind.app.venue_bridge import VenueBridge
-from tradewind.app.venue_routes import MarketRoute, route_markets, routes_summary
+from tradewind.app.venue_routes import (
+    MarketRoute,
+    RouteContext,
+    route_markets,
+    routes_summary,
+)
 from tradewind.config import TradewindConfig
 from tradewind.config.vocabulary import Provider
 from tradewind.data.catalog import Catalog
@@ -252,7 +257,7 @@ class TradingSession:
         records = SessionRecords(run_id, self.live, self.spec, books)
         writer = RowWriter(journal, run_id)
         bridge = VenueBridge(
-            routes=route_markets(self._config, self.spec),
+            routes=route_markets(self._config, self.spec, RouteContext(run_id=run_id)),
             records=records,
             inputs=self.inputs,
             books=books,

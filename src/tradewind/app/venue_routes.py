@@ -23,7 +23,7 @@ from tradewind.engine.setup import EngineSpec, MarketRun
 from tradewind.ports.execution import ExecutionVenue
 from tradewind.venues.sim import CommissionSpec, SimulatedVenue, SimVenueConfig
 
-__all__ = ["ADAPTERS", "MarketRoute", "route_markets", "routes_summary"]
+__all__ = ["ADAPTERS", "MarketRoute", "RouteContext", "route_markets", "routes_summary"]
 
 LiveFeedBuilder = Callable[[MarketPanel, Sequence[int]], RowFeed]
 """Builds a market's live row feed for a session's recording and panel columns."""
@@ -55,13 +55,25 @@ class MarketRoute:
         return f"{self.market}: venue {self.venue_label}; data {self.data_label}"
 
 
-def route_markets(config: TradewindConfig, spec: EngineSpec) -> tuple[MarketRoute, ...]:
+@dataclass(frozen=True, slots=True)
+class RouteContext:
+    """What route builders need beyond the config: the run they serve."""
+
+    run_id: str = ""
+    """Prefixes the simulated venues' trade ids, so runs sharing a journal never
+    reuse one (the journal keeps the first fill of a venue's trade id only)."""
+
+
+def route_markets(
+    config: TradewindConfig, spec: EngineSpec, context: RouteContext | None = None
+) -> tuple[MarketRoute, ...]:
     """One route per market of `spec`, from its provider in `config`.
 
     Raises:
         ConfigError: a provider without an adapter (runs call `app.preflight` first,
             which reports it with its config line).
     """
+    context = context or RouteContext()
     routes = []
     for market in spec.markets:
         market_config = config.markets[market.name]
@@ -69,7 +81,7 @@ def route_markets(config: TradewindConfig, spec: EngineSpec) -> tuple[MarketRout
         if problem:
             issue = ConfigIssue(f"markets.{market.name}.provider", problem)
             raise ConfigError("configuration", [issue])
-        routes.append(ADAPTERS[market_config.provider](market, market_config, spec))
+        routes.append(ADAPTERS[market_config.provider](market, market_config, spec, context))
     return tuple(routes)
 
 
@@ -81,7 +93,9 @@ def routes_summary(routes: tuple[MarketRoute, ...]) -> dict[str, dict[str, str]]
     }
 
 
-def _sim_route(market: MarketRun, config: MarketConfig, spec: EngineSpec) -> MarketRoute:
+def _sim_route(
+    market: MarketRun, config: MarketConfig, spec: EngineSpec, context: RouteContext
+) -> MarketRoute:
     costs = market.costs
     venue_name = f"SIM-{market.name.upper().replace('.', '-')}"
     lot = Decimal(repr(costs.lot)) if costs.lot > 0 else _ANY_STEP
@@ -113,6 +127,7 @@ def _sim_route(market: MarketRun, config: MarketConfig, spec: EngineSpec) -> Mar
                 spread=costs.spread,
             ),
             venue=venue_name,
+            trade_id_prefix=f"{context.run_id}-" if context.run_id else "",
         ),
     )
     return MarketRoute(
@@ -130,7 +145,10 @@ def _asset_code(symbol: str) -> str:
     return "".join(ch for ch in symbol if ch.isalnum())[:12] or "UNIT"
 
 
-ADAPTERS: Mapping[Provider, Callable[[MarketRun, MarketConfig, EngineSpec], MarketRoute]] = {
+RouteBuilder = Callable[[MarketRun, MarketConfig, EngineSpec, RouteContext], MarketRoute]
+"""Builds one market's route."""
+
+ADAPTERS: Mapping[Provider, RouteBuilder] = {
     Provider.SIM: _sim_route,
 }
 """Route builder per provider; exactly `app.venue_choice.ADAPTER_PROVIDERS` (tested)."""

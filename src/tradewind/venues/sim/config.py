@@ -75,6 +75,8 @@ class SimVenueConfig:
             A bar fed without a volume (NaN) caps nothing; a volume of 0 fills nothing.
         starting_balances: cash per currency code at the start; fills move the quote
             currency's balance (notional times multiplier) and commissions.
+        trade_id_prefix: put before every trade id (`<prefix><venue>-<n>`); sessions use
+            their run id, so runs that share a journal never reuse a trade id.
 
     Raises:
         DomainError: a negative or non-finite slippage, a volume share outside (0, 1],
@@ -89,6 +91,7 @@ class SimVenueConfig:
     venue: str = "SIM"
     max_volume_share: float | None = None
     starting_balances: Mapping[str, DecimalLike] = field(default_factory=dict)
+    trade_id_prefix: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fill_model", FillModel(self.fill_model))

@@ -238,7 +238,7 @@ class SimMatcher:
         return OrderFilled(
             client_order_id=working.terms.client_order_id,
             ts=ts,
-            trade_id=TradeId(f"{self._venue}-{self._trade_seq}"),
+            trade_id=TradeId(f"{self._config.trade_id_prefix}{self._venue}-{self._trade_seq}"),
             last_qty=quantity,
             last_price=fill_price,
             commission=Decimal(repr(fee)),  # exact: the engine books it as the loop would
