@@ -32,6 +32,7 @@ TABLES = {
     "capital_events",
     "capital_status",
     "run_writers",
+    "reconciliation_findings",
 }
 
 

@@ -52,6 +52,7 @@ from tradewind.store.models import (
     RiskStateRow,
     RunRow,
 )
+from tradewind.store.reconciliation_records import ReconciliationLedger
 from tradewind.store.records import (
     EquityRecord,
     FillRecord,
@@ -87,7 +88,7 @@ from tradewind.store.writes import (
 __all__ = ["Journal"]
 
 
-class Journal(RunLedger):
+class Journal(ReconciliationLedger, RunLedger):
     """The journal of one database (SQLite file, in-memory SQLite or PostgreSQL)."""
 
     def __init__(self, engine: Engine) -> None:
