@@ -14,6 +14,7 @@ from tradewind.cli import (
     capital_cmd,
     config_cmd,
     data_cmd,
+    emulate_cmd,
     evaluate_cmd,
     precompile_cmd,
     prepare_cmd,
@@ -45,6 +46,7 @@ app.command("paper")(session_cmd.paper_command)
 app.command("advisory")(session_cmd.advisory_command)
 app.command("analyze")(analyze_cmd.analyze_command)
 app.command("precompile")(precompile_cmd.precompile_command)
+app.command("emulate")(emulate_cmd.emulate_command)
 
 
 def _version_callback(value: bool) -> None:

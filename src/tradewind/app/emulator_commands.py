@@ -1,0 +1,321 @@
+"""`tradewind emulate`: an exchange emulator replaying the bundled crypto data.
+
+Symbols map to bundled series (USD treated as USDT): BTCUSDT <- crypto/BTC-USD,
+ETHUSDT <- crypto/ETH-USD, LTCUSDT <- crypto/LTC-USD, each at its finest bundled
+timeframe. The replay starts (by default) at the latest first-bar close among the chosen
+symbols, so every symbol has a price, and runs at `speed` market seconds per wall second.
+Accepted credentials: `TRADEWIND_EMULATOR_API_KEY` / `TRADEWIND_EMULATOR_SECRET`, default
+"rehearsal-key" / "rehearsal-secret" (not real credentials: the emulator is loopback only).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from types import FrameType
+
+from tradewind.domain.errors import TradewindError
+from tradewind.venues.ccxt.emulator import DIALECTS, build_emulator
+from tradewind.venues.emulation import (
+    EmulatedMarket,
+    EmulatorServer,
+    FaultInjector,
+    FaultSpec,
+    MarketSpec,
+    PricePath,
+    ReplayClock,
+    ReplayFeed,
+    SymbolSpec,
+)
+from tradewind.venues.emulation.state import (
+    EmulatorState,
+    load_state,
+    restore_state,
+    save_state,
+)
+
+__all__ = [
+    "DEFAULT_API_KEY",
+    "DEFAULT_SECRET",
+    "EmulateOptions",
+    "EmulatorOptionError",
+    "RunningEmulator",
+    "run_emulator",
+    "start_emulator",
+]
+
+DEFAULT_API_KEY = "rehearsal-key"
+DEFAULT_SECRET = "rehearsal-secret"
+_ACTIVITY_EVERY_S = 60.0
+
+# venue symbol -> (bundled series, spec); ticks and lots as Binance lists them.
+_BUNDLED: dict[str, tuple[str, SymbolSpec]] = {
+    "BTCUSDT": (
+        "BTC-USD",
+        SymbolSpec(
+            "BTC", "USDT", Decimal("0.01"), Decimal("0.00001"), Decimal("0.00001"), Decimal("5")
+        ),
+    ),
+    "ETHUSDT": (
+        "ETH-USD",
+        SymbolSpec(
+            "ETH", "USDT", Decimal("0.01"), Decimal("0.0001"), Decimal("0.0001"), Decimal("5")
+        ),
+    ),
+    "LTCUSDT": (
+        "LTC-USD",
+        SymbolSpec(
+            "LTC", "USDT", Decimal("0.01"), Decimal("0.001"), Decimal("0.001"), Decimal("5")
+        ),
+    ),
+}
+
+
+class EmulatorOptionError(TradewindError):
+    """A bad `tradewind emulate` option; the message names it and what was expected."""
+
+
+@dataclass(frozen=True, slots=True)
+class EmulateOptions:
+    """The options of `tradewind emulate` (texts as typed; parsed by `start_emulator`)."""
+
+    exchange: str = "binance"
+    port: int = 0
+    symbols: str | None = None
+    speed: float = 1.0
+    start: str | None = None
+    faults: str | None = None
+    seed: int = 0
+    state: Path | None = None
+    balances: str = "USDT=1000000"
+
+
+@dataclass
+class RunningEmulator:
+    """A started emulator; `stop()` saves the state (when asked) and closes the server."""
+
+    server: EmulatorServer
+    market: EmulatedMarket
+    clock: ReplayClock
+    feed: ReplayFeed
+    state_path: Path | None
+    _stopped: bool = field(default=False)
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        self.server.stop()
+        if self.state_path is not None:
+            self.feed.sync()
+            save_state(self.state_path, self.clock, self.market)
+
+
+def start_emulator(options: EmulateOptions) -> RunningEmulator:
+    """Build and start the emulator; raises EmulatorOptionError for a bad option."""
+    if options.exchange not in DIALECTS:
+        raise EmulatorOptionError(
+            f"exchange {options.exchange!r}: expected one of {sorted(DIALECTS)}"
+        )
+    if not options.speed > 0:
+        raise EmulatorOptionError(f"--speed: expected a number > 0, got {options.speed}")
+    symbols = _parse_symbols(options.symbols)
+    faults = FaultInjector(_parse_faults(options.faults), seed=options.seed)
+    paths = [_bundled_path(s) for s in symbols]
+    specs = {s: _BUNDLED[s][1] for s in symbols}
+    market = EmulatedMarket(specs, MarketSpec(starting_balances=_parse_balances(options.balances)))
+    state = _load_state(options.state)
+    clock = (
+        state.clock()
+        if state is not None
+        else ReplayClock(_start_ms(options.start, paths), options.speed)
+    )
+    feed = ReplayFeed(market, clock, paths)
+    if state is not None:
+        restore_state(state, market, feed)
+    key = os.environ.get("TRADEWIND_EMULATOR_API_KEY") or DEFAULT_API_KEY
+    secret = os.environ.get("TRADEWIND_EMULATOR_SECRET") or DEFAULT_SECRET
+    server = build_emulator(
+        options.exchange,
+        market,
+        {key: secret},
+        feed=feed,
+        faults=faults,
+        base_interval_ms={p.symbol: p.interval_ms for p in paths},
+        port=options.port,
+    )
+    try:
+        server.start()
+    except OSError as exc:
+        raise EmulatorOptionError(
+            f"--port {options.port}: cannot listen on 127.0.0.1 ({exc.strerror or exc})"
+        ) from None
+    feed.sync()
+    return RunningEmulator(server, market, clock, feed, options.state)
+
+
+def run_emulator(
+    options: EmulateOptions,
+    echo: Callable[[str], None],
+    stop_event: threading.Event | None = None,
+) -> int:
+    """Serve until SIGINT / SIGTERM (or `stop_event`), then stop cleanly; returns 0.
+
+    Prints `listening on <url>` once serving, then at most one activity line a minute.
+    """
+    stop = stop_event or threading.Event()
+    running = start_emulator(options)
+    previous = _install_signal_handlers(stop)
+    try:
+        echo(f"listening on {running.base_url}")
+        _serve_until(stop, running, echo)
+    finally:
+        _restore_signal_handlers(previous)
+        running.stop()
+    return 0
+
+
+def _serve_until(
+    stop: threading.Event, running: RunningEmulator, echo: Callable[[str], None]
+) -> None:
+    seen: Counter[str] = Counter()
+    next_report = time.monotonic() + _ACTIVITY_EVERY_S
+    while not stop.wait(1.0):
+        if time.monotonic() < next_report:
+            continue
+        next_report = time.monotonic() + _ACTIVITY_EVERY_S
+        now = Counter(running.server.requests)
+        fresh = now - seen
+        seen = now
+        if fresh:
+            market_now = datetime.fromtimestamp(running.feed.sync() / 1000, tz=UTC)
+            top = ", ".join(f"{path} {n}" for path, n in fresh.most_common(3))
+            echo(
+                f"{sum(fresh.values())} requests in the last minute ({top}); "
+                f"market time {market_now:%Y-%m-%d %H:%M}"
+            )
+
+
+_Handler = Callable[[int, FrameType | None], object] | int | None
+
+
+def _install_signal_handlers(stop: threading.Event) -> dict[int, _Handler]:
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    previous: dict[int, _Handler] = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        previous[signum] = signal.getsignal(signum)
+        signal.signal(signum, lambda _sig, _frame: stop.set())
+    return previous
+
+
+def _restore_signal_handlers(previous: dict[int, _Handler]) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
+
+
+def _parse_symbols(text: str | None) -> list[str]:
+    if text is None or not text.strip():
+        return list(_BUNDLED)
+    symbols = [s.strip().upper() for s in text.split(",") if s.strip()]
+    unknown = [s for s in symbols if s not in _BUNDLED]
+    if unknown or not symbols:
+        raise EmulatorOptionError(
+            f"--symbols {text!r}: expected a comma list of {', '.join(_BUNDLED)}"
+        )
+    return list(dict.fromkeys(symbols))
+
+
+def _parse_faults(text: str | None) -> FaultSpec:
+    try:
+        return FaultSpec.parse(text or "")
+    except ValueError as exc:
+        raise EmulatorOptionError(f"--faults: {exc}") from None
+
+
+def _parse_balances(text: str) -> dict[str, Decimal]:
+    balances = {}
+    for item in (p.strip() for p in text.split(",") if p.strip()):
+        asset, _, amount = item.partition("=")
+        try:
+            value = Decimal(amount)
+        except ArithmeticError:
+            value = Decimal(-1)
+        if not asset.strip() or not value.is_finite() or value < 0:
+            raise EmulatorOptionError(
+                f"--balances {item!r}: expected ASSET=AMOUNT with AMOUNT >= 0"
+            )
+        balances[asset.strip().upper()] = value
+    return balances
+
+
+def _load_state(path: Path | None) -> EmulatorState | None:
+    if path is None:
+        return None
+    try:
+        return load_state(path)
+    except ValueError as exc:
+        raise EmulatorOptionError(f"--state: {exc}") from None
+
+
+def _start_ms(text: str | None, paths: list[PricePath]) -> int:
+    earliest = max(int(p.open_time_ms[0]) + p.interval_ms for p in paths)
+    latest = min(int(p.open_time_ms[-1]) + p.interval_ms for p in paths)
+    if text is None:
+        return earliest
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise EmulatorOptionError(
+            f"--start {text!r}: expected an ISO date such as 2018-01-01"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    start_ms = int(moment.timestamp() * 1000)
+    if not earliest <= start_ms <= latest:
+        first, last = (
+            datetime.fromtimestamp(t / 1000, tz=UTC).isoformat() for t in (earliest, latest)
+        )
+        raise EmulatorOptionError(
+            f"--start {text!r}: expected an instant between {first} and {last}"
+        )
+    return start_ms
+
+
+def _bundled_path(symbol: str) -> PricePath:
+    from tradewind.data.bundled import bundled_catalog_root
+    from tradewind.data.catalog import Catalog
+    from tradewind.domain.timeframe import Timeframe
+
+    series, spec = _BUNDLED[symbol]
+    catalog = Catalog(bundled_catalog_root(), include_bundled=False)
+    entries = [e for e in catalog.entries("crypto") if e.symbol == series]
+    finest = min(entries, key=lambda e: Timeframe.parse(e.timeframe).seconds)
+    arrays = catalog.load_arrays(series, market="crypto", timeframe=finest.timeframe)
+    tick = spec.price_tick
+
+    def prices(values: object) -> list[Decimal]:
+        return [Decimal(repr(float(v))).quantize(tick) for v in values]  # type: ignore[attr-defined]
+
+    return PricePath(
+        symbol=symbol,
+        interval_ms=Timeframe.parse(finest.timeframe).seconds * 1000,
+        open_time_ms=[int(t) // 1_000_000 for t in arrays.timestamp],
+        open=prices(arrays.open),
+        high=prices(arrays.high),
+        low=prices(arrays.low),
+        close=prices(arrays.close),
+        volume=[Decimal(repr(float(v))) for v in arrays.volume],
+    )

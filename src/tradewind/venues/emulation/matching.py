@@ -1,0 +1,77 @@
+"""Pure matching rules of the emulated market: filters, marketability, fill prices, triggers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tradewind.venues.emulation.records import (
+    Bar,
+    NewOrder,
+    OrderRejectedError,
+    OrderType,
+    RejectReason,
+    Side,
+    SymbolSpec,
+)
+
+__all__ = ["check_filters", "immediate_price", "resting_fill_price", "stop_triggered"]
+
+
+def check_filters(new: NewOrder, spec: SymbolSpec, qty: Decimal, last: Decimal | None) -> None:
+    """Refuse an order breaking the symbol's price, lot or notional filters."""
+    market = new.order_type is OrderType.MARKET
+    if not market:
+        _check_price("price", new.price, spec)
+    if new.order_type is OrderType.STOP_LIMIT:
+        _check_price("stopPrice", new.stop_price, spec)
+    lot_reason = RejectReason.MARKET_LOT_SIZE if market else RejectReason.LOT_SIZE
+    if qty % spec.lot != 0 or not spec.min_qty <= qty <= spec.max_qty:
+        raise OrderRejectedError(
+            lot_reason,
+            f"quantity {qty} for {new.symbol}: expected a multiple of {spec.lot} "
+            f"between {spec.min_qty} and {spec.max_qty}",
+        )
+    ref = last if market else new.price
+    if ref is not None and qty * ref < spec.min_notional:
+        raise OrderRejectedError(
+            RejectReason.MIN_NOTIONAL,
+            f"notional {qty * ref} for {new.symbol}: expected at least {spec.min_notional}",
+        )
+
+
+def _check_price(name: str, price: Decimal | None, spec: SymbolSpec) -> None:
+    if price is None:
+        raise OrderRejectedError(RejectReason.BAD_PARAMETER, f"{name}: expected a price")
+    if price <= 0 or price > spec.max_price or price % spec.price_tick != 0:
+        raise OrderRejectedError(
+            RejectReason.PRICE_FILTER,
+            f"{name} {price}: expected a multiple of {spec.price_tick} in (0, {spec.max_price}]",
+        )
+
+
+def immediate_price(side: Side, limit: Decimal | None, last: Decimal) -> Decimal | None:
+    """The price a limit order takes at now (the last price), or None if not marketable."""
+    if limit is None:
+        return None
+    if side is Side.BUY:
+        return last if limit >= last else None
+    return last if limit <= last else None
+
+
+def resting_fill_price(
+    side: Side, limit: Decimal | None, activation: Decimal, bar: Bar
+) -> Decimal | None:
+    """The fill price of a working limit in a bar, from the price it started working at."""
+    if limit is None:
+        return None
+    if side is Side.BUY:
+        return min(limit, activation) if bar.low <= limit else None
+    return max(limit, activation) if bar.high >= limit else None
+
+
+def stop_triggered(
+    side: Side, take_profit: bool, stop: Decimal, high: Decimal, low: Decimal
+) -> bool:
+    """Whether prices between low and high trigger a stop (take-profit triggers the other way)."""
+    rising = (side is Side.BUY) != take_profit
+    return high >= stop if rising else low <= stop
