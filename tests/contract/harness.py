@@ -18,6 +18,7 @@ from tradewind.domain.instrument import Instrument
 from tradewind.domain.order_events import OrderEvent
 from tradewind.ports.execution import ExecutionVenue
 
+from .ccxt_harness import CcxtHarness
 from .sim_harness import SimHarness
 
 
@@ -71,5 +72,6 @@ class VenueHarness(Protocol):
 
 HARNESSES: dict[str, Callable[[], VenueHarness]] = {
     "sim": SimHarness,
+    "ccxt": CcxtHarness,
 }
 """Harness factories by adapter name; the suite runs once per entry."""

@@ -1,7 +1,8 @@
 """What an adapter reports (orders, fills, positions, cash, time) equals what its
 events said, so a restarted session can rebuild its state from the venue.
 
-Runs once per harness in `harness.HARNESSES` (today: the simulated venue).
+Runs once per harness in `harness.HARNESSES`: the simulated venue, and the ccxt adapter
+against the shipped Binance emulator.
 """
 
 from __future__ import annotations

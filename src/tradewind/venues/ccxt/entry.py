@@ -1,0 +1,248 @@
+"""Order entry on the wire: create, resolve an unknown outcome, cancel, cancel-all.
+
+The rules that keep a lost answer from becoming a lost or doubled order:
+
+- a timeout or network error on create means "unknown", never "failed": the venue is
+  asked for the order by our client order id; found, it proceeds as accepted (its
+  trades follow through polling); definitely not found, it is sent once more with
+  the same client id; still unknown, the next `sync()` asks again;
+- a rate-limited create was refused by the venue, so it is sent once more after the
+  Retry-After pause; refused again, the order is rejected with that reason;
+- "order not found" on a cancel is ambiguous: the order's history decides (filled,
+  already canceled, or really unknown) before a cancel is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from tradewind.domain.identifiers import ClientOrderId
+from tradewind.domain.order import Order
+from tradewind.venues.ccxt.errors import CcxtVenueError, ErrorKind
+from tradewind.venues.ccxt.history import VenueHistory
+from tradewind.venues.ccxt.lifecycle import derive_events, replay
+from tradewind.venues.ccxt.parsing import VenueOrder, parse_order
+from tradewind.venues.ccxt.requests import create_order_request
+from tradewind.venues.ccxt.session import CcxtSession
+from tradewind.venues.ccxt.tracking import OrderRegistry, Tracked
+
+__all__ = ["OrderEntry"]
+
+_log = logging.getLogger(__name__)
+_REFUSALS = frozenset({ErrorKind.INVALID_ORDER, ErrorKind.INSUFFICIENT_FUNDS, ErrorKind.REFUSED})
+
+
+class OrderEntry:
+    """Sends orders and cancels for `CcxtVenue`, and turns answers into venue state.
+
+    Args:
+        session: the connected session.
+        orders: the registry the answers are recorded in.
+        history: order/trade reads used to confirm ambiguous answers.
+        emit: queues the new events of the given tracked orders.
+        poll_trades: reads a symbol's new trades into the registry.
+        refuse: records an order the venue refused (REJECTED with the reason).
+    """
+
+    def __init__(
+        self,
+        session: CcxtSession,
+        orders: OrderRegistry,
+        history: VenueHistory,
+        *,
+        emit: Callable[[Sequence[Tracked]], None],
+        poll_trades: Callable[[str], None],
+        refuse: Callable[[Tracked, str], None],
+    ) -> None:
+        self._session = session
+        self._orders = orders
+        self._history = history
+        self._emit = emit
+        self._poll_trades = poll_trades
+        self._refuse = refuse
+
+    # -- create ------------------------------------------------------------------------
+
+    def send(self, tracked: Tracked, *, retry_when_limited: bool = True) -> str | None:
+        """Create the order at the venue; the refusal reason when it was refused.
+
+        Raises:
+            CcxtVenueError: credentials or clock refused (nothing was placed).
+        """
+        try:
+            payload = self._create(tracked)
+        except CcxtVenueError as error:
+            return self._after_failed_create(tracked, error, retry_when_limited)
+        self._accept(tracked, payload)
+        return None
+
+    def resolve(self, tracked: Tracked) -> None:
+        """Ask the venue about an order whose create got no answer (see the module)."""
+        try:
+            found = self._find_by_client_id(tracked)
+        except CcxtVenueError as error:
+            if not error.retryable:
+                raise
+            return  # still unknown: the next sync asks again
+        if found is not None:
+            self._orders.observe(tracked, found)
+            self._emit([tracked])
+            return
+        if tracked.resubmitted:
+            return
+        tracked.resubmitted = True
+        _log.warning("order %s unknown at the venue after a lost answer: sent once more",
+                     tracked.client_order_id)  # fmt: skip
+        reason = self.send(tracked)
+        if reason is not None:
+            self._refuse(tracked, reason)
+
+    def _create(self, tracked: Tracked) -> Any:
+        order = tracked.order
+        last = self._last_price(tracked) if order.trigger_price is not None else None
+        request = create_order_request(
+            order, tracked.symbol, self._session.config.exchange_id, last
+        )
+        return self._session.call(
+            f"submit of order {order.client_order_id}",
+            lambda ex: ex.create_order(
+                request.symbol, request.type, request.side, request.amount, request.price,
+                dict(request.params),
+            ),
+        )  # fmt: skip
+
+    def _after_failed_create(
+        self, tracked: Tracked, error: CcxtVenueError, retry_when_limited: bool
+    ) -> str | None:
+        if error.outcome_unknown or error.kind is ErrorKind.DUPLICATE_ORDER:
+            tracked.outcome_unknown = True
+            self.resolve(tracked)
+            return None
+        if error.kind is ErrorKind.RATE_LIMITED and retry_when_limited:
+            # Refused, not placed: one more try once the Retry-After pause is over.
+            return self.send(tracked, retry_when_limited=False)
+        if error.kind in _REFUSALS or error.kind is ErrorKind.RATE_LIMITED:
+            return str(error)
+        raise error
+
+    def _accept(self, tracked: Tracked, payload: Any) -> None:
+        state = parse_order(payload)
+        if state.client_order_id is None:
+            state = replace(state, client_order_id=str(tracked.client_order_id))
+        self._orders.observe(tracked, state)
+        self._emit([tracked])
+
+    def _find_by_client_id(self, tracked: Tracked) -> VenueOrder | None:
+        coid = str(tracked.client_order_id)
+        params = {"origClientOrderId": coid, "clientOrderId": coid}
+        if not self._session.config.exchange_id.startswith("binance"):
+            params.pop("origClientOrderId")
+        try:
+            payload = self._session.call(
+                f"find order {coid}",
+                lambda ex: ex.fetch_order("", tracked.symbol, params),
+                retries=1,
+            )
+        except CcxtVenueError as error:
+            if error.kind is ErrorKind.ORDER_NOT_FOUND:
+                return None
+            raise
+        return parse_order(payload)
+
+    def _last_price(self, tracked: Tracked) -> Decimal | None:
+        try:
+            ticker = self._session.call(
+                f"read the last price of {tracked.symbol}",
+                lambda ex: ex.fetch_ticker(tracked.symbol),
+                retries=1,
+            )
+        except CcxtVenueError as error:
+            if not error.retryable and error.kind is not ErrorKind.REFUSED:
+                raise
+            return None
+        last = ticker.get("last") if isinstance(ticker, dict) else None
+        return None if last is None else Decimal(repr(float(last)))
+
+    # -- cancel ------------------------------------------------------------------------
+
+    def cancel(self, tracked: Tracked) -> str:
+        """Cancel one order; "" when canceled (events queued), else why not."""
+        if tracked.outcome_unknown:
+            self.resolve(tracked)
+        vid = tracked.venue_order_id
+        if vid is None:
+            return f"order {tracked.client_order_id} is not known at the venue yet"
+        try:
+            payload = self._session.call(
+                f"cancel of order {tracked.client_order_id}",
+                lambda ex: ex.cancel_order(vid, tracked.symbol),
+            )
+        except CcxtVenueError as error:
+            if (
+                error.kind in (ErrorKind.ORDER_NOT_FOUND, ErrorKind.INVALID_ORDER)
+                or error.outcome_unknown
+            ):
+                return self._confirm_cancel(tracked, error)
+            if error.retryable:
+                return f"cancel of {tracked.client_order_id} not confirmed: {error}"
+            raise
+        self._settle(tracked, parse_order(payload))
+        return "" if not tracked.is_working else f"order {tracked.client_order_id} is still working"
+
+    def _confirm_cancel(self, tracked: Tracked, error: CcxtVenueError) -> str:
+        vid = tracked.venue_order_id or ""
+        try:
+            state = self._history.order(tracked.symbol, vid)
+        except CcxtVenueError:
+            return f"cancel of {tracked.client_order_id} not confirmed: {error}"
+        if state is None:
+            return f"order {tracked.client_order_id} is unknown at the venue"
+        self._settle(tracked, state)
+        if state.status == "canceled":
+            return ""  # canceled after all (an earlier request went through)
+        return f"order {tracked.client_order_id} is {state.status} at the venue, not working"
+
+    def cancel_symbol(self, symbol: str) -> None:
+        """Cancel every working order of `symbol` (one request when the exchange can)."""
+        working = self._orders.working(symbol)
+        if not self._session.exchange.has.get("cancelAllOrders"):
+            for tracked in working:
+                self.cancel(tracked)
+            return
+        try:
+            rows = self._session.call(
+                f"cancel_all of {symbol}", lambda ex: ex.cancel_all_orders(symbol)
+            )
+        except CcxtVenueError as error:
+            if error.kind not in (ErrorKind.ORDER_NOT_FOUND, ErrorKind.INVALID_ORDER):
+                raise
+            rows = []  # nothing was open
+        states = [parse_order(r) for r in rows or [] if isinstance(r, dict) and r.get("id")]
+        for state in states:
+            known = self._orders.find(state)
+            if known is not None:
+                self._orders.observe(known, state)
+        self._refresh(symbol)
+
+    def _settle(self, tracked: Tracked, state: VenueOrder) -> None:
+        self._orders.observe(tracked, state)
+        self._refresh(tracked.symbol)
+
+    def _refresh(self, symbol: str) -> None:
+        self._poll_trades(symbol)
+        self._emit(self._orders.working(symbol))
+
+    # -- orders of others ----------------------------------------------------------------
+
+    def foreign_order(self, state: VenueOrder, symbol: str) -> list[Order]:
+        """An open order this adapter did not send, as an `Order` (no fills replayed)."""
+        instruments = self._session.instruments
+        instrument = None if instruments is None else instruments.by_symbol(symbol)
+        if instrument is None:
+            return []
+        coid = ClientOrderId(state.client_order_id or f"venue-{state.venue_order_id}")
+        return [replay(state, derive_events(state, (), coid)[:1], instrument.id, coid)]

@@ -1,0 +1,437 @@
+"""`CcxtVenue`: the execution port on a spot exchange through ccxt, by polling.
+
+Order entry checks capabilities and the instrument's grid before anything is sent
+(an order off the lot grid is rejected locally and kept as a REJECTED record). The
+client order id travels as the exchange's client id, so an answer lost to a timeout
+is found again by asking for that id: found, the order proceeds; definitely unknown,
+it is sent once more with the same id; never twice at the venue. Cancels answered
+"not found" are confirmed from the order's history before anything is concluded.
+
+Events come from `sync()`: open orders, the final state of orders that left the
+open list, and our trades since the last one seen per symbol; each event is emitted
+once (`tracking`). `drain_events()` syncs first when connected and the last sync is
+older than `poll_interval_ms`. Reports are read from the venue's history
+(`history.VenueHistory`) plus the orders refused here, so they survive a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from tradewind.domain.decimals import DecimalLike
+from tradewind.domain.errors import DomainError
+from tradewind.domain.fill import Fill
+from tradewind.domain.identifiers import ClientOrderId, InstrumentId, Venue
+from tradewind.domain.order import Order
+from tradewind.domain.order_events import (
+    OrderCancelRejected,
+    OrderEvent,
+    OrderFilled,
+    OrderRejected,
+)
+from tradewind.domain.position import Position
+from tradewind.domain.timestamps import EPOCH, instant_from_ns
+from tradewind.domain.venue_errors import DuplicateOrderError, VenueError
+from tradewind.domain.venue_reports import (
+    Balance,
+    FillReport,
+    OrderStatusReport,
+    PositionReport,
+    VenueStatus,
+)
+from tradewind.ports.execution import VenueCapability, require_capabilities, require_capability
+from tradewind.venues.ccxt.client import build_exchange
+from tradewind.venues.ccxt.config import CcxtVenueConfig
+from tradewind.venues.ccxt.entry import OrderEntry
+from tradewind.venues.ccxt.history import VenueHistory, ms_of
+from tradewind.venues.ccxt.instruments import CcxtInstruments
+from tradewind.venues.ccxt.parsing import parse_balances
+from tradewind.venues.ccxt.requests import capabilities_of
+from tradewind.venues.ccxt.session import CcxtSession
+from tradewind.venues.ccxt.tracking import (
+    OrderRegistry,
+    Tracked,
+    advance,
+    copy_submitted,
+    in_time_order,
+)
+
+__all__ = ["CcxtVenue"]
+
+_log = logging.getLogger(__name__)
+
+
+class CcxtVenue:
+    """A spot exchange behind `ExecutionVenue` (see the module docstring).
+
+    Args:
+        config: exchange, symbols, credentials, endpoint, limits.
+        session: a session to share with `CcxtMarketData` (one budget, one client);
+            built from `config` when None.
+        exchange_factory: builds the ccxt client when no session is given.
+        poll_interval_ms: the least time between the syncs `drain_events` makes.
+
+    Capabilities follow the exchange (`exchange.has`, its spot features and the
+    markets' order types): market, limit, stop-limit, IOC, FOK, cancel-all, partial
+    fills and fractional quantities where available; never short, reduce-only, day
+    or modify.
+    """
+
+    def __init__(
+        self,
+        config: CcxtVenueConfig,
+        *,
+        session: CcxtSession | None = None,
+        exchange_factory: Callable[[CcxtVenueConfig], Any] = build_exchange,
+        poll_interval_ms: int = 1_000,
+    ) -> None:
+        self._session = session or CcxtSession(config, exchange_factory)
+        self._venue = Venue(self._session.venue)
+        self._orders = OrderRegistry()
+        self._refused: list[Tracked] = []
+        self._events: list[OrderEvent] = []
+        self._trade_cursor: dict[str, int] = {}
+        self._seen_trades: dict[str, set[str]] = {}
+        self._history = VenueHistory(self._session, self._seq_of)
+        self._entry = OrderEntry(
+            self._session,
+            self._orders,
+            self._history,
+            emit=self._emit_for,
+            poll_trades=self.poll_trades,
+            refuse=self._refuse_tracked,
+        )
+        self._poll_interval_s = poll_interval_ms / 1000.0
+        self._last_sync = float("-inf")
+        self._capabilities: frozenset[str] = frozenset()
+
+    # -- connection ----------------------------------------------------------------------
+
+    @property
+    def venue(self) -> Venue:
+        return self._venue
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """Declared at `connect()` from the exchange; market and limit before it."""
+        return self._capabilities or frozenset(
+            {VenueCapability.MARKET.value, VenueCapability.LIMIT.value}
+        )
+
+    @property
+    def status(self) -> VenueStatus:
+        return self._session.status
+
+    @property
+    def session(self) -> CcxtSession:
+        """The session (share it with `CcxtMarketData`)."""
+        return self._session
+
+    def connect(self) -> None:
+        """Load markets, read the clock, check credentials; then resync what was sent.
+
+        Raises:
+            VenueError: unreachable (retryable) or credentials refused (not retryable).
+        """
+        self._session.connect()
+        exchange = self._session.exchange
+        features = (getattr(exchange, "features", None) or {}).get("spot") or {}
+        self._capabilities = capabilities_of(exchange.has, features, self._order_types())
+        if self._orders.all():
+            self.sync()
+
+    def disconnect(self) -> None:
+        """Stop sending (local only; working orders stay at the venue)."""
+        self._session.disconnect()
+
+    # -- order entry ---------------------------------------------------------------------
+
+    def submit(self, order: Order) -> None:
+        """Send an order; its outcome arrives as events (see the module docstring).
+
+        Raises:
+            DomainError: the order needs a capability this venue lacks.
+            DuplicateOrderError: its client order id was already submitted here.
+            VenueDisconnectedError: not connected.
+            VenueError: the venue refused the credentials or our clock (not sent).
+        """
+        self._session.require_connected(f"submit of order {order.client_order_id}")
+        require_capabilities(order, self.capabilities, self._venue)
+        known = order.client_order_id in self._orders or any(
+            r.client_order_id == order.client_order_id for r in self._refused
+        )
+        if known:
+            raise DuplicateOrderError(
+                f"duplicate order {order.client_order_id}: already submitted to {self._venue}"
+            )
+        instrument = self._instruments().get(order.instrument_id)
+        problem = self._entry_problem(order, instrument)
+        if problem or instrument is None:
+            self._refuse(order, problem or f"unknown instrument {order.instrument_id}")
+            return
+        symbol = self._instruments().symbol_of(order.instrument_id)
+        tracked = self._orders.add(order, symbol)
+        refusal = self._entry.send(tracked)
+        if refusal is not None:
+            self._refuse_tracked(tracked, refusal)
+
+    def cancel(self, client_order_id: ClientOrderId) -> None:
+        """Cancel a working order: `OrderCanceled`, or `OrderCancelRejected` with why.
+
+        Raises:
+            VenueDisconnectedError: not connected.
+        """
+        self._session.require_connected(f"cancel of order {client_order_id}")
+        tracked = self._orders.get(client_order_id)
+        if tracked is None or not tracked.is_working:
+            status = "unknown" if tracked is None else tracked.order.status.value
+            self._reject_cancel(
+                client_order_id,
+                f"order {client_order_id} is not working at {self._venue} ({status})",
+            )
+            return
+        reason = self._entry.cancel(tracked)
+        if reason:
+            self._reject_cancel(client_order_id, reason)
+
+    def cancel_all(self, instrument_id: InstrumentId | None = None) -> None:
+        """Cancel every working order (of `instrument_id` only): one request per symbol
+        where the exchange has it, else one cancel per order.
+
+        Raises:
+            VenueDisconnectedError: not connected.
+        """
+        self._session.require_connected("cancel_all")
+        instruments = self._instruments()
+        symbols = (
+            instruments.symbols if instrument_id is None else [instruments.symbol_of(instrument_id)]
+        )
+        for symbol in symbols:
+            self._entry.cancel_symbol(symbol)
+
+    def modify(
+        self,
+        client_order_id: ClientOrderId,
+        quantity: DecimalLike | None = None,
+        price: DecimalLike | None = None,
+        trigger_price: DecimalLike | None = None,
+    ) -> None:
+        """Not supported: raises `DomainError` (the capability is not declared)."""
+        self._session.require_connected(f"modify of order {client_order_id}")
+        require_capability(VenueCapability.MODIFY, self.capabilities, self._venue, "modify")
+
+    # -- events --------------------------------------------------------------------------
+
+    def sync(self) -> None:
+        """Poll the venue and queue the events of what changed since the last sync.
+
+        Resolves submits whose outcome was unknown, reads the open orders and the final
+        state of those that left them, and our trades since the last one seen, per
+        symbol with working orders. A symbol the venue cannot serve now is skipped and
+        read again next time (the status says DEGRADED).
+
+        Raises:
+            VenueDisconnectedError: not connected.
+            VenueError: the venue refused the credentials or our clock.
+        """
+        self._session.require_connected("sync")
+        self._last_sync = time.monotonic()
+        for tracked in self._orders.all():
+            if tracked.outcome_unknown:
+                self._entry.resolve(tracked)
+        symbols = dict.fromkeys(t.symbol for t in self._orders.working() if t.state is not None)
+        for symbol in symbols:
+            try:
+                self._sync_symbol(symbol)
+            except VenueError as error:
+                if not error.retryable:
+                    raise
+                _log.warning("sync of %s at %s postponed: %s", symbol, self._venue, error)
+
+    def drain_events(self) -> list[OrderEvent]:
+        """Every order event since the last drain, oldest first (syncs first when due)."""
+        due = time.monotonic() - self._last_sync >= self._poll_interval_s
+        if due and self._session.status.accepts_requests and self._orders.working():
+            try:
+                self.sync()
+            except VenueError as error:
+                _log.warning("sync at %s failed: %s", self._venue, error)
+        events, self._events = self._events, []
+        return events
+
+    def _sync_symbol(self, symbol: str) -> None:
+        open_now = {o.venue_order_id: o for o in self._history.open_orders(symbol)}
+        for tracked in self._orders.working(symbol):
+            vid = tracked.venue_order_id
+            if vid is None:
+                continue
+            state = open_now.get(vid) or self._history.order(symbol, vid)
+            if state is not None:
+                self._orders.observe(tracked, state)
+        self.poll_trades(symbol)
+        self._emit_for(self._orders.working(symbol))
+
+    def poll_trades(self, symbol: str) -> None:
+        """Read our trades in `symbol` since the last one seen and attach them."""
+        working = [t for t in self._orders.working(symbol) if t.state is not None]
+        first = min((t.state.created_ms for t in working if t.state), default=None)
+        since = self._trade_cursor.get(symbol, first)
+        if since is None:
+            return
+        seen = self._seen_trades.setdefault(symbol, set())
+        fresh = [t for t in self._history.trades(symbol, since) if t.trade_id not in seen]
+        seen.update(t.trade_id for t in fresh)
+        if fresh:
+            self._trade_cursor[symbol] = max(t.ts_ms for t in fresh)
+        elif symbol not in self._trade_cursor:
+            self._trade_cursor[symbol] = since
+        self._orders.add_trades(fresh)
+
+    def _emit_for(self, tracked: Sequence[Tracked]) -> None:
+        self._events.extend(in_time_order((t, advance(t)) for t in tracked))
+
+    # -- queries -------------------------------------------------------------------------
+
+    def open_orders(self) -> Sequence[Order]:
+        """Orders the venue reports as working, in submission order (this adapter's
+        copies for its own orders; venue terms, fills not replayed, for others)."""
+        self._session.require_connected("open_orders")
+        ours: list[Tracked] = []
+        others: list[Order] = []
+        for symbol in self._instruments().symbols:
+            for state in self._history.open_orders(symbol):
+                tracked = self._orders.find(state)
+                if tracked is not None:
+                    ours.append(tracked)
+                else:
+                    others.extend(self._entry.foreign_order(state, symbol))
+        ours.sort(key=lambda t: t.seq)
+        return [t.order for t in ours] + others
+
+    def positions(self) -> Sequence[PositionReport]:
+        """One report per traded instrument whose base asset balance is not zero.
+
+        `quantity` is the whole base balance (spot holds, never owes). The
+        `avg_open_price` is built from the fills this adapter emitted since it started
+        (0 when it saw none), so it is only as good as that window.
+        """
+        balances = {b.currency: b.total for b in self.balances()}
+        reports = []
+        for instrument in self._instruments().all:
+            quantity = balances.get(instrument.base_currency, Decimal(0))
+            if quantity:
+                reports.append(
+                    PositionReport(
+                        venue=self._venue,
+                        instrument_id=instrument.id,
+                        quantity=quantity,
+                        avg_open_price=self._avg_price(instrument.id),
+                    )
+                )
+        return reports
+
+    def balances(self) -> Sequence[Balance]:
+        """Every currency held (total not zero), sorted by currency."""
+        self._session.require_connected("balances")
+        payload = self._session.call("read the balances", lambda ex: ex.fetch_balance(), retries=1)
+        return parse_balances(payload)
+
+    def order_status_reports(self, since: datetime | None = None) -> Sequence[OrderStatusReport]:
+        """From the venue's history of the traded symbols, plus orders refused here."""
+        self._session.require_connected("order_status_reports")
+        rows = list(self._history.status_reports(since))
+        for tracked in self._refused:
+            order = tracked.order
+            if since is None or order.last_event_at >= since:
+                report = OrderStatusReport.of_order(order, self._venue, tracked.reason)
+                rows.append(((ms_of(order.created_at), tracked.seq, 0), report))
+        rows.sort(key=lambda row: row[0])
+        return [report for _, report in rows]
+
+    def fill_reports(self, since: datetime | None = None) -> Sequence[FillReport]:
+        """Every execution at or after `since` in the traded symbols, oldest first."""
+        self._session.require_connected("fill_reports")
+        rows = self._history.fill_reports(since)
+        rows.sort(key=lambda row: row[0])
+        return [report for _, report in rows]
+
+    def server_time(self) -> datetime:
+        """The exchange's clock (`fetch_time`), UTC."""
+        self._session.require_connected("server_time")
+        ms = self._session.call("read the venue clock", lambda ex: ex.fetch_time(), retries=1)
+        if isinstance(ms, bool) or not isinstance(ms, int):
+            raise VenueError(f"invalid time payload from {self._venue}: {ms!r} is not ms")
+        return instant_from_ns(ms * 1_000_000)
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _instruments(self) -> CcxtInstruments:
+        self._session.require_connected("instruments")
+        instruments = self._session.instruments
+        if instruments is None:  # pragma: no cover - require_connected checks it
+            raise VenueError(f"venue {self._venue} has no markets loaded; call connect()")
+        return instruments
+
+    def _order_types(self) -> frozenset[str]:
+        markets = getattr(self._session.exchange, "markets", None) or {}
+        kinds: frozenset[str] | None = None
+        for symbol in self._instruments().symbols:
+            info = (markets.get(symbol) or {}).get("info") or {}
+            listed = frozenset(str(t).upper() for t in info.get("orderTypes") or ())
+            kinds = listed if kinds is None else kinds & listed
+        return kinds or frozenset()
+
+    def _entry_problem(self, order: Order, instrument: Any) -> str:
+        if instrument is None:
+            return f"unknown instrument {order.instrument_id} at venue {self._venue}"
+        reference = order.price if order.price is not None else order.trigger_price
+        try:
+            instrument.check_order(order.quantity, reference)
+        except DomainError as error:
+            return str(error)
+        return ""
+
+    def _refuse(self, order: Order, reason: str) -> None:
+        self._refuse_tracked(Tracked(copy_submitted(order), "", self._orders.next_seq()), reason)
+
+    def _refuse_tracked(self, tracked: Tracked, reason: str) -> None:
+        """Record an order refused before or at entry: REJECTED, kept for the reports."""
+        self._orders.forget(tracked.client_order_id)
+        tracked.reason = reason
+        tracked.outcome_unknown = False
+        order = tracked.order
+        event = OrderRejected(
+            client_order_id=order.client_order_id, ts=order.created_at, reason=reason
+        )
+        order.apply(event)
+        self._refused.append(tracked)
+        self._events.append(event)
+
+    def _reject_cancel(self, client_order_id: ClientOrderId, reason: str) -> None:
+        tracked = self._orders.get(client_order_id)
+        ts = tracked.order.last_event_at if tracked is not None else EPOCH
+        self._events.append(
+            OrderCancelRejected(client_order_id=client_order_id, ts=ts, reason=reason)
+        )
+
+    def _seq_of(self, client_order_id: ClientOrderId) -> int | None:
+        tracked = self._orders.get(client_order_id)
+        return None if tracked is None else tracked.seq
+
+    def _avg_price(self, instrument_id: InstrumentId) -> Decimal:
+        instrument = self._instruments().get(instrument_id)
+        if instrument is None:
+            return Decimal(0)
+        position = Position.for_instrument(instrument)
+        for tracked in self._orders.all():
+            if tracked.order.instrument_id != instrument_id:
+                continue
+            for event in tracked.order.events:
+                if isinstance(event, OrderFilled):
+                    position.apply(Fill.from_order(tracked.order, event))
+        return position.avg_open_price

@@ -1,0 +1,219 @@
+"""Reading the venue's order and trade history, paged, and the reports built from it.
+
+Pages move forward by time: each request asks from the newest instant of the previous
+page (inclusive) and drops rows already seen, until a page is short or brings nothing
+new. The reports replay each order's events (`lifecycle`) from this history, so after
+a restart they say what the events said before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from tradewind.domain.identifiers import ClientOrderId, InstrumentId, Venue
+from tradewind.domain.order_events import OrderFilled
+from tradewind.domain.timestamps import ns_of
+from tradewind.domain.venue_reports import FillReport, OrderStatusReport
+from tradewind.venues.ccxt.errors import CcxtVenueError, ErrorKind
+from tradewind.venues.ccxt.instruments import CcxtInstruments
+from tradewind.venues.ccxt.lifecycle import derive_events, replay
+from tradewind.venues.ccxt.parsing import VenueOrder, VenueTrade, parse_order, parse_trade
+from tradewind.venues.ccxt.session import CcxtSession
+
+__all__ = ["VenueHistory", "ms_of"]
+
+_LAST = 1 << 62  # sorts orders this adapter did not send after its own at one instant
+
+
+def ms_of(instant: datetime) -> int:
+    """Milliseconds since the epoch of an aware instant."""
+    return ns_of(instant) // 1_000_000
+
+
+def paged(
+    fetch: Callable[[int | None, int], Sequence[Any]],
+    since_ms: int | None,
+    limit: int,
+    key: Callable[[Any], tuple[str, int]],
+) -> list[Any]:
+    """Every row from `since_ms` on: `fetch(since, limit)` called page by page.
+
+    `key(row)` gives `(id, ms)`; rows are deduplicated by id.
+    """
+    rows: list[Any] = []
+    seen: set[str] = set()
+    cursor = since_ms
+    while True:
+        page = fetch(cursor, limit)
+        fresh = [row for row in page if key(row)[0] not in seen]
+        for row in fresh:
+            seen.add(key(row)[0])
+        rows.extend(fresh)
+        if len(page) < limit or not fresh:
+            return rows
+        cursor = max(key(row)[1] for row in page)
+
+
+class VenueHistory:
+    """Order and trade history of the traded symbols, and the reports from it.
+
+    Args:
+        session: the connected session (requests, instruments, config).
+        seq_of: the submission number of an order this adapter sent (None otherwise),
+            which orders reports at one instant as the events were.
+    """
+
+    def __init__(self, session: CcxtSession, seq_of: Callable[[ClientOrderId], int | None]):
+        self._session = session
+        self._seq_of = seq_of
+
+    def orders(self, symbol: str, since_ms: int | None) -> list[VenueOrder]:
+        """Orders of `symbol` created at or after `since_ms` (all if None)."""
+        limit = self._session.config.page_limit
+
+        def fetch(cursor: int | None, size: int) -> Sequence[Any]:
+            rows: Sequence[Any] = self._session.call(
+                f"read the order history of {symbol}",
+                lambda ex: ex.fetch_orders(symbol, cursor, size),
+                retries=1,
+            )
+            return rows
+
+        rows = paged(fetch, since_ms, limit, lambda r: (str(r.get("id")), _ms(r)))
+        return [parse_order(row) for row in rows]
+
+    def trades(self, symbol: str, since_ms: int | None) -> list[VenueTrade]:
+        """Our executions in `symbol` at or after `since_ms` (all if None)."""
+        limit = self._session.config.page_limit
+
+        def fetch(cursor: int | None, size: int) -> Sequence[Any]:
+            rows: Sequence[Any] = self._session.call(
+                f"read the trades of {symbol}",
+                lambda ex: ex.fetch_my_trades(symbol, cursor, size),
+                retries=1,
+            )
+            return rows
+
+        rows = paged(fetch, since_ms, limit, lambda r: (str(r.get("id")), _ms(r)))
+        return [parse_trade(row) for row in rows]
+
+    def open_orders(self, symbol: str) -> list[VenueOrder]:
+        """The orders of `symbol` working at the venue now."""
+        rows = self._session.call(
+            f"read the open orders of {symbol}",
+            lambda ex: ex.fetch_open_orders(symbol),
+            retries=1,
+        )
+        return [parse_order(row) for row in rows]
+
+    def order(self, symbol: str, venue_order_id: str) -> VenueOrder | None:
+        """One order by venue id; None when the venue says it has no such order."""
+        try:
+            row = self._session.call(
+                f"read order {venue_order_id} of {symbol}",
+                lambda ex: ex.fetch_order(venue_order_id, symbol),
+                retries=1,
+            )
+        except CcxtVenueError as error:
+            if error.kind is ErrorKind.ORDER_NOT_FOUND:
+                return None
+            raise
+        return parse_order(row)
+
+    # -- reports ------------------------------------------------------------------------
+
+    def status_reports(
+        self, since: datetime | None
+    ) -> list[tuple[tuple[int, int, int], OrderStatusReport]]:
+        """Per symbol, the replayed state of every order changed at or after `since`,
+        with its sort key (creation ms, submission number, venue id)."""
+        rows = []
+        lookback = self._session.config.report_lookback_ms
+        start = None if since is None else max(0, ms_of(since) - lookback)
+        for symbol in self._instruments().symbols:
+            orders = {o.venue_order_id: o for o in self.orders(symbol, start)}
+            if start is not None:
+                for order in self.open_orders(symbol):
+                    orders.setdefault(order.venue_order_id, order)
+            first = min((o.created_ms for o in orders.values()), default=None)
+            trades = self.trades(symbol, first) if orders else []
+            for order in orders.values():
+                report = self._report(order, trades, symbol)
+                if report is not None and (since is None or report.ts_last >= since):
+                    rows.append((self._key(order), report))
+        return rows
+
+    def fill_reports(self, since: datetime | None) -> list[tuple[tuple[int, int, str], FillReport]]:
+        """Every execution at or after `since` in the traded symbols, with its sort key."""
+        rows = []
+        start = None if since is None else ms_of(since)
+        for symbol in self._instruments().symbols:
+            trades = self.trades(symbol, start)
+            orders = self._orders_of(symbol, trades, start)
+            instrument_id = self._instrument_id(symbol)
+            for order in orders.values():
+                coid = self._client_id(order)
+                for event in derive_events(order, trades, coid):
+                    if isinstance(event, OrderFilled) and (since is None or event.ts >= since):
+                        report = FillReport.of_event(
+                            event, venue=self._session_venue(), instrument_id=instrument_id,
+                            side=order.side,
+                        )  # fmt: skip
+                        seq = self._seq_of(coid) or _LAST
+                        rows.append(((ms_of(event.ts), seq, str(event.trade_id)), report))
+        return rows
+
+    def _orders_of(
+        self, symbol: str, trades: Sequence[VenueTrade], start: int | None
+    ) -> Mapping[str, VenueOrder]:
+        """The orders `trades` belong to: one history read, then any missing one by id."""
+        if not trades:
+            return {}
+        lookback = self._session.config.report_lookback_ms
+        since = None if start is None else max(0, start - lookback)
+        found = {o.venue_order_id: o for o in self.orders(symbol, since)}
+        for venue_order_id in dict.fromkeys(t.venue_order_id for t in trades):
+            if venue_order_id not in found:
+                order = self.order(symbol, venue_order_id)
+                if order is not None:
+                    found[venue_order_id] = order
+        return found
+
+    def _report(
+        self, order: VenueOrder, trades: Sequence[VenueTrade], symbol: str
+    ) -> OrderStatusReport | None:
+        coid = self._client_id(order)
+        events = derive_events(order, trades, coid)
+        rebuilt = replay(order, events, self._instrument_id(symbol), coid)
+        reason = "rejected by the venue" if order.status == "rejected" else ""
+        return OrderStatusReport.of_order(rebuilt, self._session_venue(), reason)
+
+    def _key(self, order: VenueOrder) -> tuple[int, int, int]:
+        seq = self._seq_of(self._client_id(order)) or _LAST
+        number = int(order.venue_order_id) if order.venue_order_id.isdigit() else 0
+        return (order.created_ms, seq, number)
+
+    def _client_id(self, order: VenueOrder) -> ClientOrderId:
+        return ClientOrderId(order.client_order_id or f"venue-{order.venue_order_id}")
+
+    def _instrument_id(self, symbol: str) -> InstrumentId:
+        instrument = self._instruments().by_symbol(symbol)
+        if instrument is None:  # pragma: no cover - symbols come from the instruments
+            raise CcxtVenueError(
+                f"unknown symbol {symbol}", kind=ErrorKind.REFUSED, retryable=False
+            )
+        return instrument.id
+
+    def _instruments(self) -> CcxtInstruments:
+        self._session.require_connected("history")
+        return cast(CcxtInstruments, self._session.instruments)
+
+    def _session_venue(self) -> Venue:
+        return Venue(self._session.venue)
+
+
+def _ms(row: Mapping[str, Any]) -> int:
+    value = row.get("timestamp")
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0

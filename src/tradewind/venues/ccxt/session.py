@@ -1,0 +1,155 @@
+"""One connection to an exchange through ccxt, shared by the execution and data sides.
+
+`CcxtSession` owns the ccxt client, the connection status and the rate budget. Every
+request goes through `call`, which refuses while disconnected, maps ccxt's exceptions
+(`errors.map_error`), pauses every user of the key after a 429/418 until its
+Retry-After, marks the status DEGRADED while the venue is impaired and CONNECTED again
+after the next answer, and DISCONNECTED when the venue refuses the credentials.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from tradewind.domain.venue_errors import VenueDisconnectedError, VenueError
+from tradewind.domain.venue_reports import ConnectionStatus, VenueStatus
+from tradewind.venues.ccxt.client import build_exchange, share_rate_budget
+from tradewind.venues.ccxt.config import CcxtVenueConfig
+from tradewind.venues.ccxt.errors import CcxtVenueError, ErrorKind, map_error, retry_after_seconds
+from tradewind.venues.ccxt.instruments import CcxtInstruments
+from tradewind.venues.ccxt.rate_budget import RateBudget
+
+__all__ = ["CcxtSession"]
+
+_log = logging.getLogger(__name__)
+_DEFAULT_PAUSE_S = 1.0
+_MAX_PAUSE_S = 300.0
+_NOT_CONNECTED = VenueStatus(ConnectionStatus.DISCONNECTED, "not connected yet")
+
+
+class CcxtSession:
+    """The ccxt client of one exchange and key, its status and its request budget.
+
+    Args:
+        config: exchange, symbols, credentials, endpoint, timeouts.
+        exchange_factory: builds the ccxt client (tests pass a fake); default
+            `client.build_exchange`.
+
+    Nothing is sent before `connect()`.
+    """
+
+    def __init__(
+        self,
+        config: CcxtVenueConfig,
+        exchange_factory: Callable[[CcxtVenueConfig], Any] = build_exchange,
+    ) -> None:
+        self.config = config
+        self.exchange = exchange_factory(config)
+        self.budget: RateBudget | None = None
+        if config.rate_budget_dir is not None:
+            key = config.api_key.reveal() if config.api_key else ""
+            interval = float(getattr(self.exchange, "rateLimit", 0) or 50)
+            self.budget = RateBudget(config.rate_budget_dir, config.exchange_id, key, interval)
+            share_rate_budget(self.exchange, self.budget)
+        self.status = _NOT_CONNECTED
+        self.instruments: CcxtInstruments | None = None
+        self._paused_until = 0.0  # time.monotonic() seconds
+
+    @property
+    def venue(self) -> str:
+        return self.config.venue
+
+    def connect(self) -> None:
+        """Load the markets, read the venue clock and, with credentials, check them.
+
+        Raises:
+            VenueError: unreachable (retryable) or credentials refused (not retryable;
+                the status stays DISCONNECTED with the reason).
+        """
+        self.status = VenueStatus(ConnectionStatus.CONNECTED, "connecting")
+        try:
+            markets = self.call("load markets", lambda ex: ex.load_markets(True))
+            self.instruments = CcxtInstruments(
+                markets,
+                self.config.symbols,
+                self.venue,
+                precision_mode=int(getattr(self.exchange, "precisionMode", 4)),
+                market_class=self.config.market_class,
+            )
+            self.call("read the venue clock", lambda ex: ex.fetch_time())
+            if self.config.has_credentials:
+                self.call("check the credentials", lambda ex: ex.fetch_balance())
+        except VenueError as error:
+            if self.status.accepts_requests:
+                self.status = VenueStatus(ConnectionStatus.DISCONNECTED, str(error))
+            raise
+        self.status = VenueStatus(ConnectionStatus.CONNECTED)
+
+    def disconnect(self, reason: str = "disconnected by the client") -> None:
+        """Stop sending (local only: nothing is canceled at the venue)."""
+        self.status = VenueStatus(ConnectionStatus.DISCONNECTED, reason)
+
+    def require_connected(self, request: str) -> None:
+        """Raise `VenueDisconnectedError` unless requests may be sent."""
+        if not self.status.accepts_requests or self.instruments is None:
+            raise VenueDisconnectedError(
+                f"{request} refused: venue {self.venue} is disconnected "
+                f"({self.status.reason}); call connect() first"
+            )
+
+    def call(self, action: str, request: Callable[[Any], Any], *, retries: int = 0) -> Any:
+        """Run `request(exchange)` within the budget; map and raise its failures.
+
+        `retries` more attempts are made after a retryable failure whose request was
+        refused or is safe to repeat (the caller says so by passing retries > 0).
+
+        Raises:
+            CcxtVenueError: the mapped failure (see `errors.map_error`).
+            VenueDisconnectedError: not connected.
+        """
+        if not self.status.accepts_requests:
+            self.require_connected(action)
+        attempts_left = retries
+        while True:
+            self._wait_out_pause()
+            try:
+                result = request(self.exchange)
+            except Exception as raw:
+                error = self._mapped(raw, action)
+                if error.retryable and attempts_left > 0:
+                    attempts_left -= 1
+                    continue
+                raise error from None
+            if self.status.connection is ConnectionStatus.DEGRADED:
+                self.status = VenueStatus(ConnectionStatus.CONNECTED)
+            return result
+
+    def _mapped(self, raw: Exception, action: str) -> CcxtVenueError:
+        if isinstance(raw, CcxtVenueError):
+            return raw
+        headers = getattr(self.exchange, "last_response_headers", None)
+        error = map_error(
+            raw, venue=self.venue, action=action, retry_after_s=retry_after_seconds(headers)
+        )
+        if error.kind is ErrorKind.RATE_LIMITED:
+            self._pause(error.retry_after_s)
+        if error.kind is ErrorKind.CREDENTIALS:
+            self.status = VenueStatus(ConnectionStatus.DISCONNECTED, str(error))
+        elif error.retryable:
+            self.status = VenueStatus(ConnectionStatus.DEGRADED, str(error))
+        _log.warning("%s", error)
+        return error
+
+    def _pause(self, retry_after_s: float | None) -> None:
+        seconds = min(_MAX_PAUSE_S, _DEFAULT_PAUSE_S if retry_after_s is None else retry_after_s)
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+        if self.budget is not None:
+            self.budget.pause(seconds)
+
+    def _wait_out_pause(self) -> None:
+        remaining = self._paused_until - time.monotonic()
+        if remaining > 0:
+            time.sleep(remaining)
