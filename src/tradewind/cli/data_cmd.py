@@ -1,4 +1,4 @@
-"""`tradewind data ...`: list, import and show market data."""
+"""`tradewind data ...`: list, import, download and show market data."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tradewind.cli.data_download_cmd import download_command
 from tradewind.cli.tables import console as _console
 from tradewind.cli.tables import print_table
 
@@ -16,7 +17,10 @@ if TYPE_CHECKING:
 
     from tradewind.app.data_commands import CatalogEntry
 
-app = typer.Typer(help="List, import, show and prepare market data.", no_args_is_help=True)
+app = typer.Typer(
+    help="List, import, download, show and prepare market data.", no_args_is_help=True
+)
+app.command("download")(download_command)
 
 _Catalog = Annotated[
     Path | None,
