@@ -52,13 +52,9 @@ def test_forex_and_stocks_brokers_are_refused_as_not_in_this_version_yet(
     assert "`tradewind backtest`" in problem
 
 
-def test_a_ccxt_market_without_its_adapter_names_the_exchange() -> None:
-    if Provider.CCXT in ADAPTER_PROVIDERS:
-        pytest.skip("the ccxt adapter is in this version")
-    problem = provider_problem("crypto", _market("crypto", "binance", "BTCUSDT"))
-    assert problem.startswith("provider 'ccxt' exchange binance has no venue adapter")
-    assert "not in this version yet" not in problem
-    assert "`provider: sim`" in problem
+def test_a_market_on_a_ccxt_exchange_has_an_adapter() -> None:
+    assert Provider.CCXT in ADAPTER_PROVIDERS
+    assert provider_problem("crypto", _market("crypto", "binance", "BTCUSDT")) == ""
 
 
 def test_the_simulator_has_an_adapter() -> None:

@@ -103,16 +103,28 @@ def cli(monkeypatch, capsys):
 
 @pytest.mark.parametrize("command", ["paper", "advisory"])
 def test_a_market_on_a_provider_without_an_adapter_is_refused(tmp_path, command, cli):
-    path = _config_with(tmp_path, markets__crypto__provider="ccxt")
-    raw = yaml.safe_load(path.read_text())
-    raw["markets"]["crypto"]["exchange"] = "binance"
-    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    path = _config_with(tmp_path, markets__crypto__provider="alpaca")
     code, output = cli([command, "--config", str(path), "--journal", str(tmp_path / "j.sqlite")])
     assert code == 2, output
     assert "markets.crypto.provider" in output
-    assert "'ccxt' exchange binance has no venue adapter" in output
+    assert "'alpaca' has no venue adapter" in output
     assert "provider: sim" in output
     assert not (tmp_path / "j.sqlite").exists()  # refused before anything was written
+
+
+def test_a_market_on_an_exchange_that_cannot_be_reached_is_refused(tmp_path, cli):
+    path = _config_with(tmp_path, markets__crypto__provider="binance")
+    raw = yaml.safe_load(path.read_text())
+    raw["markets"]["crypto"]["endpoint"] = "http://127.0.0.1:9"  # nothing listens there
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    journal = tmp_path / "j.sqlite"
+    code, output = cli(["paper", "--config", str(path), "--journal", str(journal)])
+    assert code == 2, output
+    assert "binance" in output
+    assert "http://127.0.0.1:9" in output
+    assert "Traceback" not in output
+    if journal.exists():  # the preflight may create it; no run was started
+        assert Journal.open(journal).latest_run(mode="paper") is None
 
 
 def test_live_mode_outside_an_operator_session_is_refused_everywhere(tmp_path, cli):

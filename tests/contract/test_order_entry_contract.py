@@ -23,7 +23,7 @@ from tradewind.domain.venue_reports import ConnectionStatus
 from tradewind.ports.execution import ExecutionVenue, VenueCapability
 
 from .harness import VenueHarness
-from .support import BUY, SELL, apply_all, away, fills, make_order, of_type
+from .support import BUY, apply_all, away, fills, make_order, of_type
 
 
 def test_a_built_adapter_is_an_execution_venue_and_connected(harness: VenueHarness) -> None:

@@ -51,8 +51,9 @@ def engine_spec_from_config(
 ) -> EngineSpec:
     """The engine spec of the config's enabled markets.
 
-    `symbol_keys` maps (market name, symbol) to the panel key when they differ (the
-    same symbol in two markets).
+    `symbol_keys` maps (market name, symbol) to the panel key (the same symbol in two
+    markets gets `market:symbol`); when given, a symbol it lacks (no bars in the
+    window) is left out, and so is a market left without symbols.
 
     Raises:
         StrategyError: a strategy parameter that does not fit its strategy.
@@ -61,10 +62,11 @@ def engine_spec_from_config(
     markets = []
     quotes: dict[str, str] = {}
     for name, market in config.enabled_markets.items():
-        symbols = tuple(
-            (symbol_keys or {}).get((name, symbol), symbol) for symbol in market.symbols
-        )
-        for key, symbol in zip(symbols, market.symbols, strict=True):
+        kept = [s for s in market.symbols if symbol_keys is None or (name, s) in symbol_keys]
+        if not kept:
+            continue
+        symbols = tuple((symbol_keys or {}).get((name, symbol), symbol) for symbol in kept)
+        for key, symbol in zip(symbols, kept, strict=True):
             quotes[key] = market.quote_currency or _quote_currency(
                 symbol, market.market_class, config.base_currency
             )

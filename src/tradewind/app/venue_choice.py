@@ -12,7 +12,7 @@ from tradewind.config.vocabulary import Provider, RunMode, provider_display_name
 
 __all__ = ["ADAPTER_PROVIDERS", "backtest_venues", "live_mode_problem", "provider_problem"]
 
-ADAPTER_PROVIDERS = frozenset({Provider.SIM})
+ADAPTER_PROVIDERS = frozenset({Provider.SIM, Provider.CCXT})
 """Providers with a venue adapter in this version."""
 
 # The forex and stocks brokers, whose adapters come in a later version.

@@ -123,7 +123,9 @@ class VenueBarFeed:
             self._sleep(self._timing.poll_interval_s)
 
     def _fetch(self, i: int, waited_ns: int) -> None:
-        frame = self._data.closed_bars(self._instruments[i], self._timeframe, self._last_close[i])
+        # the first fetch starts at the bar waited for (its close is after its open)
+        since = self._last_close[i] or instant_from_ns(waited_ns)
+        frame = self._data.closed_bars(self._instruments[i], self._timeframe, since)
         if frame.empty:
             return
         opens = pd.DatetimeIndex(frame["timestamp"]).as_unit("ns").asi8

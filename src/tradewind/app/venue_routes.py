@@ -9,13 +9,15 @@ output and its journal.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from tradewind.app.exchange_routes import ExchangeConnections, exchange_market
 from tradewind.app.venue_choice import provider_problem
 from tradewind.config import ConfigError, ConfigIssue, MarketConfig, TradewindConfig
-from tradewind.config.vocabulary import Provider
+from tradewind.config.vocabulary import PaperFills, Provider
 from tradewind.domain.instrument import Instrument
 from tradewind.engine.feeds import RowFeed
 from tradewind.engine.panel import MarketPanel
@@ -62,6 +64,8 @@ class RouteContext:
     run_id: str = ""
     """Prefixes the simulated venues' trade ids, so runs sharing a journal never
     reuse one (the journal keeps the first fill of a venue's trade id only)."""
+    connections: ExchangeConnections = field(default_factory=ExchangeConnections)
+    """Exchange connections, shared by every market and pass of a session."""
 
 
 def route_markets(
@@ -93,12 +97,44 @@ def routes_summary(routes: tuple[MarketRoute, ...]) -> dict[str, dict[str, str]]
     }
 
 
-def _sim_route(
+def _ccxt_route(
     market: MarketRun, config: MarketConfig, spec: EngineSpec, context: RouteContext
+) -> MarketRoute:
+    """Bars from the exchange; fills simulated over them (exchange lots) or, with
+    `paper_fills: venue`, at the market's test endpoint through the ccxt adapter."""
+    on_exchange = exchange_market(market, config, context.connections)
+    if config.paper_fills is PaperFills.VENUE:
+        return MarketRoute(
+            market=market.name,
+            provider=config.provider.value,
+            venue=on_exchange.order_venue(),
+            venue_label=f"{config.exchange} at {config.endpoint}: orders sent to this "
+            "test venue (paper_fills: venue)",
+            data_label=on_exchange.data_label,
+            instruments=on_exchange.instruments,
+            feed=on_exchange.feed,
+        )
+    lots = {s: i.lot_size for s, i in on_exchange.instruments.items()}
+    simulated = _sim_route(market, config, spec, context, lots=lots)
+    return dataclasses.replace(
+        simulated,
+        venue_label=f"{simulated.venue_label} over {config.exchange}'s bars, with its lot sizes",
+        data_label=on_exchange.data_label,
+        feed=on_exchange.feed,
+    )
+
+
+def _sim_route(
+    market: MarketRun,
+    config: MarketConfig,
+    spec: EngineSpec,
+    context: RouteContext,
+    *,
+    lots: Mapping[str, Decimal] | None = None,
 ) -> MarketRoute:
     costs = market.costs
     venue_name = f"SIM-{market.name.upper().replace('.', '-')}"
-    lot = Decimal(repr(costs.lot)) if costs.lot > 0 else _ANY_STEP
+    config_lot = Decimal(repr(costs.lot)) if costs.lot > 0 else _ANY_STEP
     instruments = {
         symbol: Instrument.for_symbol(
             symbol,
@@ -107,7 +143,7 @@ def _sim_route(
             quote_currency=spec.quote_currencies.get(symbol, spec.base_currency),
             base_currency=_asset_code(symbol),
             price_tick=_ANY_STEP,
-            lot_size=lot,
+            lot_size=lots[symbol] if lots else config_lot,
             min_notional=0,  # the engine's risk check applies min_notional (account currency)
             multiplier=Decimal(repr(costs.multiplier)),
         )
@@ -150,5 +186,6 @@ RouteBuilder = Callable[[MarketRun, MarketConfig, EngineSpec, RouteContext], Mar
 
 ADAPTERS: Mapping[Provider, RouteBuilder] = {
     Provider.SIM: _sim_route,
+    Provider.CCXT: _ccxt_route,
 }
 """Route builder per provider; exactly `app.venue_choice.ADAPTER_PROVIDERS` (tested)."""

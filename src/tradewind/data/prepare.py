@@ -142,6 +142,8 @@ def prepare_series(
         )
         entries.append(entry)
         bars = catalog.load_bars(entry.symbol, **window_bounds(entry, spec.start, spec.end))
+        if bars.empty and not spec.clip_to_data:  # its bars arrive live: seed the series
+            bars = catalog.load_bars(entry.symbol, **window_bounds(entry, None, spec.end)).tail(1)
         if bars.empty:
             warnings.append(no_bars_note(request.market, entry, spec.start, spec.end))
             continue
