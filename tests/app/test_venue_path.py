@@ -112,19 +112,23 @@ def test_a_market_on_a_provider_without_an_adapter_is_refused(tmp_path, command,
     assert not (tmp_path / "j.sqlite").exists()  # refused before anything was written
 
 
-def test_a_market_on_an_exchange_that_cannot_be_reached_is_refused(tmp_path, cli):
+def test_a_market_on_an_exchange_that_cannot_be_reached_pauses_alone(tmp_path, cli):
     path = _config_with(tmp_path, markets__crypto__provider="binance")
     raw = yaml.safe_load(path.read_text())
     raw["markets"]["crypto"]["endpoint"] = "http://127.0.0.1:9"  # nothing listens there
     path.write_text(yaml.safe_dump(raw, sort_keys=False))
     journal = tmp_path / "j.sqlite"
     code, output = cli(["paper", "--config", str(path), "--journal", str(journal)])
-    assert code == 2, output
-    assert "binance" in output
+    assert code == 0, output
+    assert "not reachable at start" in output  # said before the run, with the address
     assert "http://127.0.0.1:9" in output
+    assert "market crypto paused" in output
     assert "Traceback" not in output
-    if journal.exists():  # the preflight may create it; no run was started
-        assert Journal.open(journal).latest_run(mode="paper") is None
+    run = Journal.open(journal).latest_run(mode="paper")
+    assert run is not None
+    fills = Journal.open(journal).fills(run.run_id)
+    assert fills  # the other markets traded on
+    assert not [f for f in fills if f.market == "crypto"]
 
 
 def test_live_mode_outside_an_operator_session_is_refused_everywhere(tmp_path, cli):

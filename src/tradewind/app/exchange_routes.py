@@ -14,9 +14,11 @@ is built, so an unreachable exchange is reported before the run starts.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,15 +27,18 @@ from pydantic import SecretStr
 from tradewind.app.venue_feed import FeedTiming, VenueBarFeed
 from tradewind.config import MarketConfig, load_secrets
 from tradewind.config.secrets import Secrets
+from tradewind.domain.identifiers import InstrumentId, Venue
 from tradewind.domain.instrument import Instrument
+from tradewind.domain.timeframe import Timeframe
 from tradewind.domain.venue_errors import VenueError
 from tradewind.engine.feeds import RowFeed
 from tradewind.engine.panel import MarketPanel
 from tradewind.engine.setup import MarketRun
 from tradewind.ports.execution import ExecutionVenue
+from tradewind.ports.market_data import BarFrame
 
 if TYPE_CHECKING:  # ccxt takes half a second to import: only markets on an exchange pay
-    from tradewind.venues.ccxt import CcxtSession, CcxtVenueConfig
+    from tradewind.venues.ccxt import CcxtMarketData, CcxtSession, CcxtVenueConfig
 
 __all__ = ["ExchangeConnections", "ExchangeMarket", "exchange_market"]
 
@@ -46,24 +51,22 @@ class ExchangeConnections:
 
     secrets: Secrets | None = None
     feed_timing: FeedTiming = field(default_factory=FeedTiming)
-    _sessions: dict[tuple[str, str, str], CcxtSession] = field(default_factory=dict)
+    _sessions: dict[tuple[str, ...], CcxtSession] = field(default_factory=dict)
 
     def session(self, config: MarketConfig, symbols: Sequence[str]) -> CcxtSession:
-        """The connected session for `config`'s exchange (built and connected once).
-
-        Raises:
-            VenueError: the exchange cannot be reached or refused the credentials.
-        """
+        """The session for `config`'s exchange, address, key and symbols (built once, and
+        connected when the exchange answers: one that does not is connected later by
+        its market's feed, which pauses the market meanwhile)."""
         secrets = self.secrets or load_secrets()
         self.secrets = secrets
-        exchange = config.exchange or ""
         key = secrets.ccxt_api_key.get_secret_value() if secrets.ccxt_api_key else ""
-        cache_key = (exchange, config.endpoint or "", key)
+        cache_key = (config.exchange or "", config.endpoint or "", key, *symbols)
         if cache_key not in self._sessions:
             from tradewind.venues.ccxt import CcxtSession
 
             session = CcxtSession(_venue_config(config, symbols, secrets))
-            session.connect()
+            with contextlib.suppress(VenueError):
+                session.connect()
             self._sessions[cache_key] = session
         return self._sessions[cache_key]
 
@@ -73,8 +76,9 @@ class ExchangeMarket:
     """One market on its exchange: instruments, live bars, and the adapter for orders."""
 
     session: CcxtSession
-    instruments: dict[str, Instrument]
-    """The exchange's instrument per configured symbol (tick, lot, min notional)."""
+    instruments: Mapping[str, Instrument]
+    """The exchange's instrument per configured symbol (tick, lot, min notional), as
+    loaded once connected; `fallback`'s before that."""
     data_label: str
     feed: Callable[[MarketPanel, Sequence[int]], RowFeed]
     """Builds the market's live row feed for a session's recording and columns."""
@@ -87,28 +91,106 @@ class ExchangeMarket:
 
 
 def exchange_market(
-    market: MarketRun, config: MarketConfig, connections: ExchangeConnections
+    market: MarketRun,
+    config: MarketConfig,
+    connections: ExchangeConnections,
+    fallback: Mapping[str, Instrument],
 ) -> ExchangeMarket:
-    """`market` on its exchange, connected.
+    """`market` on its exchange (`fallback`: instruments to use until it is connected).
 
     Raises:
-        VenueError: the exchange cannot be reached, or a symbol is not listed there.
+        VenueError: the exchange answered but does not list a configured symbol.
     """
     from tradewind.venues.ccxt import CcxtMarketData
+    from tradewind.venues.ccxt.instruments import instrument_id_of
 
-    venue_symbols = [_venue_symbol(s) for s in market.symbols]
-    session = connections.session(config, venue_symbols)
-    instruments = _instruments(session, market.symbols, venue_symbols)
-    data = CcxtMarketData(session.config, session=session)
+    venue_symbols = dict(
+        zip(market.symbols, (_venue_symbol(s) for s in market.symbols), strict=True)
+    )
+    session = connections.session(config, list(venue_symbols.values()))
+    instruments = _LoadedInstruments(session, venue_symbols, fallback)
+    if session.instruments is not None:
+        for symbol in market.symbols:
+            instruments.require(symbol)
+    data = _ConnectingData(CcxtMarketData(session.config, session=session))
     where = config.endpoint or "the exchange's own address"
-    ids = [instruments[s].id for s in market.symbols]
+    ids = [instrument_id_of(venue_symbols[s], session.venue) for s in market.symbols]
     timing = connections.feed_timing
 
     def feed(recording: MarketPanel, columns: Sequence[int]) -> RowFeed:
         return VenueBarFeed(data, recording, columns, ids, config.timeframe, timing)
 
     label = f"{config.exchange} closed {config.timeframe} candles from {where}"
+    if session.instruments is None:
+        label += (
+            f" (not reachable at start: {session.status.reason}; the market stays paused "
+            "until it answers)"
+        )
     return ExchangeMarket(session, instruments, label, feed)
+
+
+class _LoadedInstruments(Mapping[str, Instrument]):
+    """The exchange's instruments once its markets are loaded, `fallback`'s before."""
+
+    def __init__(
+        self,
+        session: CcxtSession,
+        venue_symbols: Mapping[str, str],
+        fallback: Mapping[str, Instrument],
+    ) -> None:
+        self._session, self._venue_symbols, self._fallback = session, venue_symbols, fallback
+
+    def require(self, symbol: str) -> Instrument:
+        loaded = self._session.instruments
+        if loaded is None:
+            return self._fallback[symbol]
+        instrument = loaded.by_symbol(self._venue_symbols[symbol])
+        if instrument is None:
+            raise VenueError(
+                f"{self._session.venue} does not list {self._venue_symbols[symbol]} "
+                f"(symbol {symbol})"
+            )
+        return instrument
+
+    def __getitem__(self, symbol: str) -> Instrument:
+        return self.require(symbol)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._venue_symbols)
+
+    def __len__(self) -> int:
+        return len(self._venue_symbols)
+
+
+class _ConnectingData:
+    """The exchange's live bars, connecting first whenever the session is not."""
+
+    def __init__(self, data: CcxtMarketData) -> None:
+        self._data = data
+
+    @property
+    def venue(self) -> Venue:
+        return self._data.venue
+
+    def instruments(self) -> Sequence[InstrumentId]:
+        self._data.connect()
+        return self._data.instruments()
+
+    def closed_bars(
+        self, instrument_id: InstrumentId, timeframe: Timeframe, since: datetime | None = None
+    ) -> BarFrame:
+        self._data.connect()
+        return self._data.closed_bars(instrument_id, timeframe, since)
+
+    def history(
+        self,
+        instrument_id: InstrumentId,
+        timeframe: Timeframe,
+        start: datetime,
+        end: datetime | None = None,
+    ) -> BarFrame:
+        self._data.connect()
+        return self._data.history(instrument_id, timeframe, start, end)
 
 
 def _venue_config(
@@ -141,16 +223,3 @@ def _venue_symbol(symbol: str) -> str:
     """`BTC-USDT` -> `BTC/USDT` (ccxt's unified symbol)."""
     base, _, quote = symbol.partition("-")
     return f"{base}/{quote}"
-
-
-def _instruments(
-    session: CcxtSession, symbols: Sequence[str], venue_symbols: Sequence[str]
-) -> dict[str, Instrument]:
-    loaded = session.instruments
-    found: dict[str, Instrument] = {}
-    for symbol, venue_symbol in zip(symbols, venue_symbols, strict=True):
-        instrument = loaded.by_symbol(venue_symbol) if loaded is not None else None
-        if instrument is None:
-            raise VenueError(f"{session.venue} does not list {venue_symbol} (symbol {symbol})")
-        found[symbol] = instrument
-    return found

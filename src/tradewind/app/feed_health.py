@@ -2,7 +2,8 @@
 backoff and resumes when the feed answers again; the other markets carry on.
 
 Backoff is counted in the session's rows (bar intervals): the first retry is at the
-next row, then the wait doubles up to `FeedRetry.max_wait_rows`. Every transition
+next row, then the wait doubles up to `FeedRetry.max_wait_rows`. A failure that is not
+retryable (refused credentials) stops the market for the run instead. Every transition
 (paused, retrying, resumed) is kept as an event for the journal step it happened in.
 """
 
@@ -10,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["FeedHealth", "FeedRetry"]
+__all__ = ["PAUSE_PREFIX", "STOP_PREFIX", "FeedHealth", "FeedRetry"]
 
 PAUSE_PREFIX = "feed failed"
+STOP_PREFIX = "feed stopped"
+_NEVER = 2**62  # a row no run reaches
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +59,15 @@ class FeedHealth:
         return True
 
     def failed(self, market: str, t: int, error: BaseException) -> str:
-        """Record a failed poll at row `t`; returns the pause reason."""
+        """Record a failed poll at row `t`; returns the pause reason. An error that says
+        it is not retryable (refused credentials, a clock the venue refuses) stops the
+        market for the run: it is not retried."""
         detail = f"{type(error).__name__}: {error}"
         outage = self._outages.get(market)
+        if getattr(error, "retryable", True) is False:
+            self._outages[market] = _Outage(t, 0, _NEVER, _NEVER)
+            self._event(market, "stopped", t, f"{detail}; not retried (fix it and restart)")
+            return f"{STOP_PREFIX} at row {t}: {detail}"
         if outage is None:
             wait = self.retry.first_wait_rows
             self._outages[market] = _Outage(t, 0, t + wait, wait)

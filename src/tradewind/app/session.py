@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from tradewind.app.engine_setup import engine_spec_from_config
-from tradewind.app.feed_health import PAUSE_PREFIX, FeedHealth
+from tradewind.app.feed_health import PAUSE_PREFIX, STOP_PREFIX, FeedHealth
 from tradewind.app.journal_access import open_journal
 from tradewind.app.market_data import prepare_market_data
 from tradewind.app.session_loop import SessionLoop
@@ -350,7 +350,7 @@ class TradingSession:
                 journal.resume_run(info.run_id)
                 saved = journal.load_risk_state(info.run_id) or {}
                 for name, reason in (saved.get("paused") or {}).items():
-                    if not reason.startswith(PAUSE_PREFIX):  # the replay meets feed failures again
+                    if not reason.startswith((PAUSE_PREFIX, STOP_PREFIX)):  # met again on replay
                         self.disable_market(name, reason)
                 return info.run_id, int(saved.get("row", -1))  # the last journal step
         run_id = journal.start_run(self.mode, config_doc, run_id=self._run_id)

@@ -102,7 +102,8 @@ def _ccxt_route(
 ) -> MarketRoute:
     """Bars from the exchange; fills simulated over them (exchange lots) or, with
     `paper_fills: venue`, at the market's test endpoint through the ccxt adapter."""
-    on_exchange = exchange_market(market, config, context.connections)
+    simulated = _sim_route(market, config, spec, context)
+    on_exchange = exchange_market(market, config, context.connections, simulated.instruments)
     if config.paper_fills is PaperFills.VENUE:
         return MarketRoute(
             market=market.name,
@@ -114,11 +115,12 @@ def _ccxt_route(
             instruments=on_exchange.instruments,
             feed=on_exchange.feed,
         )
-    lots = {s: i.lot_size for s, i in on_exchange.instruments.items()}
-    simulated = _sim_route(market, config, spec, context, lots=lots)
+    if on_exchange.session.instruments is not None:  # connected: the exchange's lot sizes
+        lots = {s: i.lot_size for s, i in on_exchange.instruments.items()}
+        simulated = _sim_route(market, config, spec, context, lots=lots)
     return dataclasses.replace(
         simulated,
-        venue_label=f"{simulated.venue_label} over {config.exchange}'s bars, with its lot sizes",
+        venue_label=f"{simulated.venue_label} over {config.exchange}'s bars",
         data_label=on_exchange.data_label,
         feed=on_exchange.feed,
     )
