@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from tradewind.venues.ccxt.emulator.binance import BinanceDialect
+from tradewind.venues.ccxt.emulator.kraken import KrakenDialect
 from tradewind.venues.emulation import (
     EmulatedMarket,
     EmulatorServer,
@@ -21,7 +22,10 @@ from tradewind.venues.emulation import (
 
 __all__ = ["DIALECTS", "BinanceDialect", "build_emulator"]
 
-DIALECTS: dict[str, type[BinanceDialect]] = {"binance": BinanceDialect}
+DIALECTS: dict[str, type[BinanceDialect | KrakenDialect]] = {
+    "binance": BinanceDialect,
+    "kraken": KrakenDialect,
+}
 
 
 def build_emulator(
