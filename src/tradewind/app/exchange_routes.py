@@ -43,6 +43,8 @@ if TYPE_CHECKING:  # ccxt takes half a second to import: only markets on an exch
 __all__ = ["ExchangeConnections", "ExchangeMarket", "exchange_market"]
 
 _BUDGET_DIR_ENV = "TRADEWIND_RATE_BUDGET_DIR"
+REQUEST_TIMEOUT_MS = 10_000
+"""How long one request to an exchange may take before its outcome counts as unknown."""
 
 
 @dataclass(slots=True)
@@ -209,6 +211,7 @@ def _venue_config(
         secret=reveal(secrets.ccxt_secret),
         password=reveal(secrets.ccxt_password),
         endpoint=config.endpoint,
+        timeout_ms=REQUEST_TIMEOUT_MS,
         rate_budget_dir=Path(budget_dir) if budget_dir else _default_budget_dir(),
     )
 

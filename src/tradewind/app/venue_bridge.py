@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Protocol, runtime_checkable
 
+from tradewind.app.order_terms import venue_terms
 from tradewind.app.session_records import SessionRecords
 from tradewind.app.venue_routes import MarketRoute
+from tradewind.domain.errors import DomainError
 from tradewind.domain.identifiers import ClientOrderId, InstrumentId, StrategyId
 from tradewind.domain.order import Order
-from tradewind.domain.order_enums import OrderSide, OrderType
+from tradewind.domain.order_enums import OrderSide
 from tradewind.domain.order_events import (
     OrderAccepted,
     OrderCanceled,
@@ -35,12 +37,12 @@ from tradewind.domain.order_events import (
     OrderSubmitted,
 )
 from tradewind.domain.timestamps import instant_from_ns, ns_of
+from tradewind.domain.venue_errors import DuplicateOrderError
 from tradewind.engine.books import BookSet
 from tradewind.engine.cash_cuts import cash_cuts_at_open
 from tradewind.engine.inputs import KernelInputs
 from tradewind.engine.kernel import (
     KIND_MARKET,
-    KIND_STOP_LOSS,
     STATUS_CANCELED,
     STATUS_OPEN,
 )
@@ -50,8 +52,6 @@ from tradewind.risk.limits import LimitField
 from tradewind.risk.reasons import RiskReason
 
 __all__ = ["JournalRowSink", "VenueBridge"]
-
-_ORDER_TYPE = {KIND_MARKET: OrderType.MARKET, KIND_STOP_LOSS: OrderType.STOP}
 
 
 class JournalRowSink(Protocol):
@@ -158,7 +158,16 @@ class VenueBridge:
             order = sent.order
             self._working[order.client_order_id] = sent
             order.apply(OrderSubmitted(client_order_id=order.client_order_id, ts=order.created_at))
-            sent.route.venue.submit(order)
+            try:
+                sent.route.venue.submit(order)
+            except DuplicateOrderError:
+                raise  # a bug of ours, never a venue state
+            except DomainError as refused:  # not sent: disconnected, or not supported there
+                reason = f"not sent to {sent.route.venue.venue}: {refused}"
+                rejected = OrderRejected(
+                    client_order_id=order.client_order_id, ts=order.created_at, reason=reason
+                )
+                self._received.append((sent.route, rejected))
         self._settle(state, t, at_open=at_open)
 
     @property
@@ -304,17 +313,15 @@ class VenueBridge:
         instrument = route.instruments[symbol]
         qty = float(state.o_ok[i])
         level = Decimal(repr(float(state.o_price[i])))
+        side = OrderSide.BUY if state.o_side[i] > 0 else OrderSide.SELL
         order = Order(
             client_order_id=ClientOrderId(self.records.coid(i)),
             strategy_id=StrategyId(self.records.strategies_of(i, state) or route.market),
             instrument_id=instrument.id,
-            side=OrderSide.BUY if state.o_side[i] > 0 else OrderSide.SELL,
-            order_type=_ORDER_TYPE.get(kind, OrderType.LIMIT),
+            side=side,
             quantity=_on_lot(qty, instrument.lot_size),
             created_at=instant_from_ns(self._decided_ns(state, i)),
-            price=level if kind not in (KIND_MARKET, KIND_STOP_LOSS) else None,
-            trigger_price=level if kind == KIND_STOP_LOSS else None,
-            reduce_only=kind != KIND_MARKET,
+            **venue_terms(kind, side, level, instrument, route.venue.capabilities),
         )
         return _Sent(index=i, order=order, route=route, qty=qty, sent_qty=order.quantity)
 

@@ -170,9 +170,10 @@ def _expected_bar_times(
         name = recording.symbols[n]
         rows, times = recording.bar_rows[name], recording.bar_times[name]
         expected[rows, i] = times
-        after = int(rows[-1]) + 1 if len(rows) else 0
-        last = int(times[-1]) if len(times) else -1
-        for t in range(after, recording.shape[0]):
-            if grid[t] > last:
-                expected[t, i] = last = int(grid[t])
+        first = int(rows[-1]) if len(rows) else 0
+        last = int(times[-2]) if len(times) > 1 else -1
+        for t in range(first, recording.shape[0]):
+            newest = max(int(expected[t, i]), int(grid[t]))
+            expected[t, i] = newest if newest > last else 0
+            last = max(last, newest)
     return expected

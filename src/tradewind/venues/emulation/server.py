@@ -182,7 +182,9 @@ def _with_fault(request: EmulatorRequest, decision: FaultDecision) -> EmulatorRe
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
-    allow_reuse_address = False
+    # a restarted emulator takes its port back while old connections linger in TIME_WAIT
+    # (on Linux a port another process listens on is still refused)
+    allow_reuse_address = True
     emulator: EmulatorServer
 
     def __init__(self, address: tuple[str, int], family: socket.AddressFamily) -> None:
