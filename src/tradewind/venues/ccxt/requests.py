@@ -77,7 +77,8 @@ def capabilities_of(
     `order_types` the upper-case order types every traded market lists (binance's
     `orderTypes`; empty when unknown, which leaves out stops). Never short,
     reduce-only, day or modify (not implemented); fractional quantities and partial
-    fills always (crypto spot).
+    fills always (crypto spot). Stop-market orders are not declared even where the
+    exchange lists them: the emulator has none, so that path is untested.
     """
     declared = {_C.FRACTIONAL, _C.PARTIAL_FILLS}
     if has.get("createMarketOrder", True):
@@ -86,8 +87,6 @@ def capabilities_of(
         declared.add(_C.LIMIT)
     if {"STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"} <= order_types:
         declared.add(_C.STOP_LIMIT)
-    if {"STOP_LOSS", "TAKE_PROFIT"} <= order_types:
-        declared.add(_C.STOP)
     if has.get("cancelAllOrders"):
         declared.add(_C.CANCEL_ALL)
     create = features.get("createOrder") or {}
