@@ -112,7 +112,7 @@ def test_documents_timeframes_and_forex_pairs_are_normalized(tmp_path: Path) -> 
     [
         ("http://127.0.0.1:8765", "http://127.0.0.1:8765"),
         ("HTTP://LocalHost:8765/", "http://localhost:8765"),
-        ("https://testnet.binance.vision/api/", "https://testnet.binance.vision/api"),
+        ("https://testnet.binance.vision/", "https://testnet.binance.vision"),
         ("http://[::1]:8765", "http://[::1]:8765"),
     ],
 )
@@ -133,7 +133,8 @@ def test_no_endpoint_means_the_venues_own_address(tmp_path: Path) -> None:
         ("127.0.0.1:8765", "expected an http or https base URL with a host"),
         ("http://", "expected an http or https base URL with a host"),
         ("http://127.0.0.1:99999", "expected an http or https base URL"),
-        ("http://127.0.0.1:8765/?x=1", "no ?query or #fragment"),
+        ("http://127.0.0.1:8765/?x=1", "no /path, ?query or #fragment"),
+        ("https://testnet.binance.vision/api", "the venue's API paths are kept"),
         ("'http://a b'", "expected an http or https base URL"),
         ("http://trader@127.0.0.1:8765", "contains credentials"),
     ],

@@ -215,12 +215,12 @@ def _check_endpoint(text: str) -> str:
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"invalid endpoint {text!r}: expected {_ENDPOINT_EXAMPLE}")
-    if parts.query or parts.fragment:
+    if parts.query or parts.fragment or parts.path.strip("/"):
         raise ValueError(
-            f"invalid endpoint {text!r}: a base URL has no ?query or #fragment; "
-            f"expected {_ENDPOINT_EXAMPLE}"
+            f"invalid endpoint {text!r}: only a scheme and host (the venue's API paths are "
+            f"kept, so no /path, ?query or #fragment); expected {_ENDPOINT_EXAMPLE}"
         )
-    return urlunsplit((scheme, parts.netloc.lower(), parts.path.rstrip("/"), "", ""))
+    return urlunsplit((scheme, parts.netloc.lower(), "", "", ""))
 
 
 #: Bounds of protective exits, percent of the entry price, in the file and on the command
