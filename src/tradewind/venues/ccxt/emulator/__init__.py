@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from tradewind.venues.ccxt.emulator.binance import BinanceDialect
+from tradewind.venues.ccxt.emulator.coinbase import CoinbaseDialect
 from tradewind.venues.ccxt.emulator.kraken import KrakenDialect
 from tradewind.venues.emulation import (
     EmulatedMarket,
@@ -20,11 +21,12 @@ from tradewind.venues.emulation import (
     ReplayFeed,
 )
 
-__all__ = ["DIALECTS", "BinanceDialect", "build_emulator"]
+__all__ = ["DIALECTS", "BinanceDialect", "CoinbaseDialect", "KrakenDialect", "build_emulator"]
 
-DIALECTS: dict[str, type[BinanceDialect | KrakenDialect]] = {
+DIALECTS: dict[str, type[BinanceDialect | KrakenDialect | CoinbaseDialect]] = {
     "binance": BinanceDialect,
     "kraken": KrakenDialect,
+    "coinbase": CoinbaseDialect,
 }
 
 
