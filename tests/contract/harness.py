@@ -19,6 +19,7 @@ from tradewind.domain.order_events import OrderEvent
 from tradewind.ports.execution import ExecutionVenue
 
 from .ccxt_harness import CcxtHarness
+from .kraken_harness import KrakenHarness
 from .sim_harness import SimHarness
 
 
@@ -73,5 +74,6 @@ class VenueHarness(Protocol):
 HARNESSES: dict[str, Callable[[], VenueHarness]] = {
     "sim": SimHarness,
     "ccxt": CcxtHarness,
+    "ccxt-kraken": KrakenHarness,
 }
 """Harness factories by adapter name; the suite runs once per entry."""

@@ -1,7 +1,7 @@
 """Every venue adapter works orders the same way through the execution port.
 
 Runs once per harness in `harness.HARNESSES`: the simulated venue, and the ccxt adapter
-against the shipped Binance emulator.
+against the shipped Binance and Kraken emulators.
 """
 
 from __future__ import annotations

@@ -1,21 +1,27 @@
 """`tradewind emulate`: an exchange emulator replaying the bundled crypto data.
 
-Symbols map to bundled series (USD treated as USDT): BTCUSDT <- crypto/BTC-USD,
-ETHUSDT <- crypto/ETH-USD, LTCUSDT <- crypto/LTC-USD, each at its finest bundled
-timeframe. The replay starts (by default) at the latest first-bar close among the chosen
-symbols, so every symbol has a price, and runs at `speed` market seconds per wall second.
+Each exchange's symbols map to bundled series, each at its finest bundled timeframe:
+binance BTCUSDT / ETHUSDT / LTCUSDT (USD treated as USDT) and kraken XXBTZUSD /
+XETHZUSD / XLTCZUSD, from crypto/BTC-USD, ETH-USD and LTC-USD. A dialect that lists
+its own (`bundled_symbols`, `default_balances`) is taken at its word; binance's live in
+this module. Default balances: binance USDT=1000000, kraken ZUSD=1000000. The replay
+starts (by default) at the latest first-bar close among the chosen symbols, so every
+symbol has a price, and runs at `speed` market seconds per wall second.
 Accepted credentials: `TRADEWIND_EMULATOR_API_KEY` / `TRADEWIND_EMULATOR_SECRET`, default
-"rehearsal-key" / "rehearsal-secret" (not real credentials: the emulator is loopback only).
+"rehearsal-key" and the secret "rehearsal-secret" (binance) or its base64 text
+"cmVoZWFyc2FsLXNlY3JldA==" (kraken, whose secrets are base64). Not real credentials:
+the emulator is loopback only.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -45,9 +51,12 @@ from tradewind.venues.emulation.state import (
 __all__ = [
     "DEFAULT_API_KEY",
     "DEFAULT_SECRET",
+    "BundledSymbols",
     "EmulateOptions",
     "EmulatorOptionError",
     "RunningEmulator",
+    "default_secret",
+    "exchange_defaults",
     "run_emulator",
     "start_emulator",
 ]
@@ -55,9 +64,11 @@ __all__ = [
 DEFAULT_API_KEY = "rehearsal-key"
 DEFAULT_SECRET = "rehearsal-secret"
 _ACTIVITY_EVERY_S = 60.0
+# Exchanges whose secrets are base64 text (the default secret is encoded for them).
+_BASE64_SECRETS = frozenset({"kraken"})
 
 # venue symbol -> (bundled series, spec); ticks and lots as Binance lists them.
-_BUNDLED: dict[str, tuple[str, SymbolSpec]] = {
+_BINANCE_BUNDLED: dict[str, tuple[str, SymbolSpec]] = {
     "BTCUSDT": (
         "BTC-USD",
         SymbolSpec(
@@ -79,6 +90,53 @@ _BUNDLED: dict[str, tuple[str, SymbolSpec]] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class BundledSymbols:
+    """What an exchange's emulator serves by default.
+
+    Attributes:
+        symbols: venue symbol -> (bundled crypto series, its `SymbolSpec`).
+        balances: each new account's starting balances, by the venue's asset code.
+    """
+
+    symbols: Mapping[str, tuple[str, SymbolSpec]]
+    balances: Mapping[str, Decimal]
+
+
+# Dialects that do not list their own bundled symbols and balances.
+_FALLBACK: dict[str, BundledSymbols] = {
+    "binance": BundledSymbols(_BINANCE_BUNDLED, {"USDT": Decimal("1000000")}),
+}
+
+
+def exchange_defaults(exchange: str) -> BundledSymbols:
+    """The bundled symbols and default balances of `exchange`'s emulator.
+
+    Raises:
+        EmulatorOptionError: no dialect, or no bundled symbols, for `exchange`.
+    """
+    dialect = DIALECTS.get(exchange)
+    if dialect is None:
+        raise EmulatorOptionError(f"exchange {exchange!r}: expected one of {sorted(DIALECTS)}")
+    symbols = getattr(dialect, "bundled_symbols", None)
+    balances = getattr(dialect, "default_balances", None)
+    if symbols and balances is not None:
+        return BundledSymbols(dict(symbols), dict(balances))
+    fallback = _FALLBACK.get(exchange)
+    if fallback is None:
+        raise EmulatorOptionError(
+            f"exchange {exchange!r}: its emulator lists no bundled symbols to replay"
+        )
+    return fallback
+
+
+def default_secret(exchange: str) -> str:
+    """The secret accepted when `TRADEWIND_EMULATOR_SECRET` is unset (see the module)."""
+    if exchange in _BASE64_SECRETS:
+        return base64.b64encode(DEFAULT_SECRET.encode()).decode()
+    return DEFAULT_SECRET
+
+
 class EmulatorOptionError(TradewindError):
     """A bad `tradewind emulate` option; the message names it and what was expected."""
 
@@ -95,7 +153,8 @@ class EmulateOptions:
     faults: str | None = None
     seed: int = 0
     state: Path | None = None
-    balances: str = "USDT=1000000"
+    balances: str | None = None
+    """ASSET=AMOUNT,...; None: the exchange's default balances."""
 
 
 @dataclass
@@ -125,17 +184,18 @@ class RunningEmulator:
 
 def start_emulator(options: EmulateOptions) -> RunningEmulator:
     """Build and start the emulator; raises EmulatorOptionError for a bad option."""
-    if options.exchange not in DIALECTS:
-        raise EmulatorOptionError(
-            f"exchange {options.exchange!r}: expected one of {sorted(DIALECTS)}"
-        )
+    defaults = exchange_defaults(options.exchange)
     if not options.speed > 0:
         raise EmulatorOptionError(f"--speed: expected a number > 0, got {options.speed}")
-    symbols = _parse_symbols(options.symbols)
+    bundled = defaults.symbols
+    symbols = _parse_symbols(options.symbols, bundled)
     faults = FaultInjector(_parse_faults(options.faults), seed=options.seed)
-    paths = [_bundled_path(s) for s in symbols]
-    specs = {s: _BUNDLED[s][1] for s in symbols}
-    market = EmulatedMarket(specs, MarketSpec(starting_balances=_parse_balances(options.balances)))
+    paths = [_bundled_path(s, *bundled[s]) for s in symbols]
+    specs = {s: bundled[s][1] for s in symbols}
+    balances = (
+        dict(defaults.balances) if options.balances is None else _parse_balances(options.balances)
+    )
+    market = EmulatedMarket(specs, MarketSpec(starting_balances=balances))
     state = _load_state(options.state)
     clock = (
         state.clock()
@@ -146,16 +206,19 @@ def start_emulator(options: EmulateOptions) -> RunningEmulator:
     if state is not None:
         restore_state(state, market, feed)
     key = os.environ.get("TRADEWIND_EMULATOR_API_KEY") or DEFAULT_API_KEY
-    secret = os.environ.get("TRADEWIND_EMULATOR_SECRET") or DEFAULT_SECRET
-    server = build_emulator(
-        options.exchange,
-        market,
-        {key: secret},
-        feed=feed,
-        faults=faults,
-        base_interval_ms={p.symbol: p.interval_ms for p in paths},
-        port=options.port,
-    )
+    secret = os.environ.get("TRADEWIND_EMULATOR_SECRET") or default_secret(options.exchange)
+    try:
+        server = build_emulator(
+            options.exchange,
+            market,
+            {key: secret},
+            feed=feed,
+            faults=faults,
+            base_interval_ms={p.symbol: p.interval_ms for p in paths},
+            port=options.port,
+        )
+    except ValueError as exc:  # e.g. a TRADEWIND_EMULATOR_SECRET the exchange cannot use
+        raise EmulatorOptionError(f"TRADEWIND_EMULATOR_SECRET: {exc}") from None
     try:
         server.start()
     except OSError as exc:
@@ -226,14 +289,14 @@ def _restore_signal_handlers(previous: dict[int, _Handler]) -> None:
         signal.signal(signum, handler)
 
 
-def _parse_symbols(text: str | None) -> list[str]:
+def _parse_symbols(text: str | None, bundled: Mapping[str, object]) -> list[str]:
     if text is None or not text.strip():
-        return list(_BUNDLED)
+        return list(bundled)
     symbols = [s.strip().upper() for s in text.split(",") if s.strip()]
-    unknown = [s for s in symbols if s not in _BUNDLED]
+    unknown = [s for s in symbols if s not in bundled]
     if unknown or not symbols:
         raise EmulatorOptionError(
-            f"--symbols {text!r}: expected a comma list of {', '.join(_BUNDLED)}"
+            f"--symbols {text!r}: expected a comma list of {', '.join(bundled)}"
         )
     return list(dict.fromkeys(symbols))
 
@@ -294,12 +357,11 @@ def _start_ms(text: str | None, paths: list[PricePath]) -> int:
     return start_ms
 
 
-def _bundled_path(symbol: str) -> PricePath:
+def _bundled_path(symbol: str, series: str, spec: SymbolSpec) -> PricePath:
     from tradewind.data.bundled import bundled_catalog_root
     from tradewind.data.catalog import Catalog
     from tradewind.domain.timeframe import Timeframe
 
-    series, spec = _BUNDLED[symbol]
     catalog = Catalog(bundled_catalog_root(), include_bundled=False)
     entries = [e for e in catalog.entries("crypto") if e.symbol == series]
     finest = min(entries, key=lambda e: Timeframe.parse(e.timeframe).seconds)

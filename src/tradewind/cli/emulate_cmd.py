@@ -11,13 +11,19 @@ __all__ = ["emulate_command"]
 
 
 def emulate_command(
-    exchange: Annotated[str, typer.Argument(help="Exchange wire format to speak: binance.")],
+    exchange: Annotated[
+        str, typer.Argument(help="Exchange wire format to speak: binance, kraken or coinbase.")
+    ],
     port: Annotated[
         int, typer.Option("--port", help="TCP port on 127.0.0.1; 0 picks a free one.")
     ] = 0,
     symbols: Annotated[
         str | None,
-        typer.Option("--symbols", help="Comma list: BTCUSDT,ETHUSDT,LTCUSDT (default: all)."),
+        typer.Option(
+            "--symbols",
+            help="Comma list (default: all): binance BTCUSDT,ETHUSDT,LTCUSDT; kraken "
+            "XXBTZUSD,XETHZUSD,XLTCZUSD; coinbase BTC-USD,ETH-USD,LTC-USD.",
+        ),
     ] = None,
     speed: Annotated[
         float, typer.Option("--speed", help="Market seconds per wall-clock second.")
@@ -40,8 +46,13 @@ def emulate_command(
         typer.Option("--state", help="JSON file: continue from it, save to it on stop."),
     ] = None,
     balances: Annotated[
-        str, typer.Option("--balances", help="Starting balances of each account.")
-    ] = "USDT=1000000",
+        str | None,
+        typer.Option(
+            "--balances",
+            help="Starting balances of each account, ASSET=AMOUNT,... (default: "
+            "USDT=1000000 on binance, ZUSD=1000000 on kraken, USD=1000000 on coinbase).",
+        ),
+    ] = None,
 ) -> None:
     """Serve an exchange emulator until SIGINT/SIGTERM (credentials: see docs)."""
     from tradewind.app.emulator_commands import EmulateOptions, run_emulator

@@ -66,3 +66,27 @@ def test_signatures_in_messages_are_masked() -> None:
     text = scrub("binance GET http://h/api/v3/order?symbol=BTCUSDT&timestamp=1&signature=deadbeef")
     assert "deadbeef" not in text
     assert "signature=***" in text
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ('kraken {"error":["EAPI:Invalid signature"]}', ErrorKind.CREDENTIALS),
+        ('kraken {"error":["EOrder:Duplicate order"]}', ErrorKind.DUPLICATE_ORDER),
+        ('kraken {"error":["EOrder:Cost minimum not met"]}', ErrorKind.REFUSED),
+    ],
+)
+def test_venue_codes_ccxt_leaves_as_a_plain_exchange_error_map_by_their_text(
+    message: str, kind: ErrorKind
+) -> None:
+    error = map_error(ccxt.ExchangeError(message), venue="KRAKEN", action="check the credentials")
+    assert (error.kind, error.retryable) == (kind, False)
+
+
+def test_a_kraken_signature_refusal_is_described_as_refused_credentials() -> None:
+    error = map_error(
+        ccxt.ExchangeError('kraken {"error":["EAPI:Invalid signature"]}'),
+        venue="KRAKEN",
+        action="check the credentials",
+    )
+    assert "KRAKEN refused the credentials" in str(error)

@@ -1,7 +1,9 @@
-"""`tradewind emulate binance` as a process: prints its URL, serves ccxt, exits 0 on SIGTERM."""
+"""`tradewind emulate binance|kraken` as a process: prints its URL, serves ccxt, exits 0 on
+SIGTERM; the facade takes each exchange's symbols, balances and default secret."""
 
 from __future__ import annotations
 
+import base64
 import signal
 import subprocess
 import sys
@@ -11,12 +13,19 @@ import ccxt
 import pytest
 from tests.venues.emulation.ccxt_urls import point_ccxt_at
 
+from tradewind.app.emulator_commands import (
+    EmulateOptions,
+    EmulatorOptionError,
+    default_secret,
+    start_emulator,
+)
+
 pytestmark = pytest.mark.slow
 
 
-def _start(*args: str) -> tuple[subprocess.Popen[str], str]:
+def _start(*args: str, exchange: str = "binance") -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "tradewind.cli.main", "emulate", "binance", "--port", "0", *args],
+        [sys.executable, "-m", "tradewind.cli.main", "emulate", exchange, "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -72,3 +81,65 @@ def test_a_bad_option_exits_2_naming_it(args: list[str], message: str) -> None:
     )
     assert done.returncode == 2
     assert message in " ".join(done.stderr.split())
+
+
+def test_emulate_kraken_serves_ccxt_kraken_with_the_base64_default_secret() -> None:
+    process, url = _start("--speed", "3600", exchange="kraken")
+    try:
+        exchange = ccxt.kraken(
+            {
+                "apiKey": "rehearsal-key",
+                "secret": base64.b64encode(b"rehearsal-secret").decode(),
+                "enableRateLimit": False,
+            }
+        )
+        point_ccxt_at(exchange, url)
+        exchange.load_markets()
+        assert {"BTC/USD", "ETH/USD", "LTC/USD"} <= set(exchange.markets)
+        assert exchange.fetch_ticker("BTC/USD")["last"] > 0
+        assert isinstance(exchange.fetch_balance()["total"], dict)  # signed: the secret passed
+    finally:
+        assert _stop(process) == 0
+
+
+@pytest.mark.parametrize(
+    ("exchange", "symbols", "cash"),
+    [
+        ("binance", ["BTCUSDT", "ETHUSDT", "LTCUSDT"], "USDT"),
+        ("kraken", ["XXBTZUSD", "XETHZUSD", "XLTCZUSD"], "ZUSD"),
+    ],
+)
+def test_the_facade_serves_each_exchanges_bundled_symbols_and_default_balances(
+    exchange: str, symbols: list[str], cash: str
+) -> None:
+    running = start_emulator(EmulateOptions(exchange=exchange))
+    try:
+        assert list(running.market.symbols) == symbols
+        running.market.add_account("someone")
+        balances = {b.asset: b.free for b in running.market.balances("someone")}
+        assert balances == {cash: 1_000_000}
+    finally:
+        running.stop()
+
+
+def test_kraken_symbols_are_chosen_by_pair_id_and_a_binance_symbol_is_refused() -> None:
+    running = start_emulator(EmulateOptions(exchange="kraken", symbols="xethzusd"))
+    try:
+        assert list(running.market.symbols) == ["XETHZUSD"]
+    finally:
+        running.stop()
+    with pytest.raises(EmulatorOptionError, match="expected a comma list of XXBTZUSD"):
+        start_emulator(EmulateOptions(exchange="kraken", symbols="BTCUSDT"))
+
+
+def test_the_default_secret_is_base64_for_kraken_and_plain_for_binance() -> None:
+    assert default_secret("binance") == "rehearsal-secret"
+    assert base64.b64decode(default_secret("kraken"), validate=True) == b"rehearsal-secret"
+
+
+def test_a_secret_kraken_cannot_use_is_an_option_error_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TRADEWIND_EMULATOR_SECRET", "not base64!")
+    with pytest.raises(EmulatorOptionError, match=r"TRADEWIND_EMULATOR_SECRET.*base64"):
+        start_emulator(EmulateOptions(exchange="kraken", symbols="XXBTZUSD"))

@@ -10,6 +10,12 @@ The rules that keep a lost answer from becoming a lost or doubled order:
   Retry-After pause; refused again, the order is rejected with that reason;
 - "order not found" on a cancel is ambiguous: the order's history decides (filled,
   already canceled, or really unknown) before a cancel is refused.
+
+Exchanges differ in three ways handled here. An answer that only acknowledges (Kraken's
+AddOrder and CancelOrder give an id or a count, no order) is followed by a read of the
+order by its venue id. Binance finds an order by client id with `fetch_order`; Kraken
+only filters its open and closed order lists by it (`cl_ord_id`). Kraken's cancel-all
+ignores the symbol (it cancels every market), so there each order is canceled alone.
 """
 
 from __future__ import annotations
@@ -34,6 +40,10 @@ __all__ = ["OrderEntry"]
 
 _log = logging.getLogger(__name__)
 _REFUSALS = frozenset({ErrorKind.INVALID_ORDER, ErrorKind.INSUFFICIENT_FUNDS, ErrorKind.REFUSED})
+# Exchanges that find an order by client id only in their open / closed order lists.
+_CLIENT_ID_IN_LISTS = frozenset({"kraken"})
+# Exchanges whose cancel-all cancels every market's orders whatever the symbol.
+_CANCEL_ALL_UNSCOPED = frozenset({"kraken"})
 
 
 class OrderEntry:
@@ -130,14 +140,34 @@ class OrderEntry:
         raise error
 
     def _accept(self, tracked: Tracked, payload: Any) -> None:
-        state = parse_order(payload)
+        state = self._answered_state(tracked, payload)
+        if state is None:
+            # Placed, but its state could not be read: found by client id at the next sync.
+            tracked.outcome_unknown = True
+            return
         if state.client_order_id is None:
             state = replace(state, client_order_id=str(tracked.client_order_id))
         self._orders.observe(tracked, state)
         self._emit([tracked])
 
+    def _answered_state(self, tracked: Tracked, payload: Any) -> VenueOrder | None:
+        """The order an answer describes; read by its id when it only acknowledges."""
+        if _is_order(payload):
+            return parse_order(payload)
+        venue_order_id = payload.get("id") if isinstance(payload, dict) else None
+        if not isinstance(venue_order_id, str) or not venue_order_id:
+            return None
+        try:
+            return self._history.order(tracked.symbol, venue_order_id)
+        except CcxtVenueError as error:
+            if not error.retryable:
+                raise
+            return None
+
     def _find_by_client_id(self, tracked: Tracked) -> VenueOrder | None:
         coid = str(tracked.client_order_id)
+        if self._session.config.exchange_id in _CLIENT_ID_IN_LISTS:
+            return self._find_in_lists(tracked, coid)
         params = {"origClientOrderId": coid, "clientOrderId": coid}
         if not self._session.config.exchange_id.startswith("binance"):
             params.pop("origClientOrderId")
@@ -152,6 +182,19 @@ class OrderEntry:
                 return None
             raise
         return parse_order(payload)
+
+    def _find_in_lists(self, tracked: Tracked, coid: str) -> VenueOrder | None:
+        """The order with client id `coid` in the open, then the closed orders."""
+        params = {"clientOrderId": coid}
+        for listing in ("fetch_open_orders", "fetch_closed_orders"):
+            request = _listing_request(listing, tracked.symbol, params)
+            rows = self._session.call(f"find order {coid}", request, retries=1)
+            found = [
+                r for r in rows or [] if isinstance(r, dict) and r.get("clientOrderId") == coid
+            ]
+            if found:
+                return parse_order(found[-1])
+        return None
 
     def _last_price(self, tracked: Tracked) -> Decimal | None:
         try:
@@ -190,26 +233,36 @@ class OrderEntry:
             if error.retryable:
                 return f"cancel of {tracked.client_order_id} not confirmed: {error}"
             raise
+        if not _is_order(payload):
+            # An acknowledgement only: read the order; unreadable now, the next sync does.
+            return self._confirm_cancel(tracked, None)
         self._settle(tracked, parse_order(payload))
         return "" if not tracked.is_working else f"order {tracked.client_order_id} is still working"
 
-    def _confirm_cancel(self, tracked: Tracked, error: CcxtVenueError) -> str:
+    def _confirm_cancel(self, tracked: Tracked, error: CcxtVenueError | None) -> str:
+        """After an ambiguous cancel answer (`error`; None: the venue acknowledged it
+        without the order), the order's own state decides."""
         vid = tracked.venue_order_id or ""
         try:
             state = self._history.order(tracked.symbol, vid)
-        except CcxtVenueError:
-            return f"cancel of {tracked.client_order_id} not confirmed: {error}"
+        except CcxtVenueError as failure:
+            if error is None and failure.retryable:
+                return ""  # acknowledged: the canceled state arrives with the next sync
+            return f"cancel of {tracked.client_order_id} not confirmed: {error or failure}"
         if state is None:
             return f"order {tracked.client_order_id} is unknown at the venue"
         self._settle(tracked, state)
         if state.status == "canceled":
             return ""  # canceled after all (an earlier request went through)
+        if error is None and state.is_open:
+            return ""  # acknowledged and still pending: the next sync sees it canceled
         return f"order {tracked.client_order_id} is {state.status} at the venue, not working"
 
     def cancel_symbol(self, symbol: str) -> None:
         """Cancel every working order of `symbol` (one request when the exchange can)."""
         working = self._orders.working(symbol)
-        if not self._session.exchange.has.get("cancelAllOrders"):
+        unscoped = self._session.config.exchange_id in _CANCEL_ALL_UNSCOPED
+        if unscoped or not self._session.exchange.has.get("cancelAllOrders"):
             for tracked in working:
                 self.cancel(tracked)
             return
@@ -246,3 +299,17 @@ class OrderEntry:
             return []
         coid = ClientOrderId(state.client_order_id or f"venue-{state.venue_order_id}")
         return [replay(state, derive_events(state, (), coid)[:1], instrument.id, coid)]
+
+
+def _is_order(payload: Any) -> bool:
+    """Whether an answer describes an order (not only acknowledges the request)."""
+    return isinstance(payload, dict) and bool(payload.get("status")) and bool(payload.get("id"))
+
+
+def _listing_request(method: str, symbol: str, params: dict[str, Any]) -> Callable[[Any], Any]:
+    """The request `exchange.<method>(symbol, None, None, params)` for `CcxtSession.call`."""
+
+    def request(exchange: Any) -> Any:
+        return getattr(exchange, method)(symbol, None, None, params)
+
+    return request

@@ -91,6 +91,11 @@ _KINDS: tuple[tuple[type[Exception], ErrorKind], ...] = (
     (ccxt.DuplicateOrderId, ErrorKind.DUPLICATE_ORDER),
     (ccxt.InvalidOrder, ErrorKind.INVALID_ORDER),
 )
+# Venue error codes ccxt raises only as a plain ExchangeError, recognized by their text.
+_CODES: tuple[tuple[str, ErrorKind], ...] = (
+    ("EAPI:Invalid signature", ErrorKind.CREDENTIALS),  # kraken: a wrong secret
+    ("EOrder:Duplicate order", ErrorKind.DUPLICATE_ORDER),  # kraken: cl_ord_id already open
+)
 _RETRYABLE = frozenset({ErrorKind.UNREACHABLE, ErrorKind.TIMEOUT, ErrorKind.RATE_LIMITED})
 
 
@@ -102,9 +107,15 @@ def map_error(
     Retryable: network errors, timeouts, unavailable / maintenance, rate limiting
     (with `retry_after_s` when the response said). Not retryable: refused credentials
     (the message says so without showing them), a clock the venue refuses, and the
-    order refusals (insufficient funds, invalid order, not found, duplicate id).
+    order refusals (insufficient funds, invalid order, not found, duplicate id). Venue
+    codes ccxt leaves as a plain `ExchangeError` are told by their text (Kraken's
+    `EAPI:Invalid signature` is refused credentials, `EOrder:Duplicate order` a
+    duplicate id).
     """
     kind = next((k for cls, k in _KINDS if isinstance(error, cls)), ErrorKind.REFUSED)
+    if kind is ErrorKind.REFUSED:
+        text = str(error)
+        kind = next((k for code, k in _CODES if code in text), ErrorKind.REFUSED)
     message = _message(kind, venue, action, error)
     wait = retry_after_s if kind is ErrorKind.RATE_LIMITED else None
     return CcxtVenueError(message, kind=kind, retryable=kind in _RETRYABLE, retry_after_s=wait)

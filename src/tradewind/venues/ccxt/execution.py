@@ -141,7 +141,9 @@ class CcxtVenue:
         self._session.connect()
         exchange = self._session.exchange
         features = (getattr(exchange, "features", None) or {}).get("spot") or {}
-        self._capabilities = capabilities_of(exchange.has, features, self._order_types())
+        self._capabilities = capabilities_of(
+            exchange.has, features, self._order_types(), self._session.config.exchange_id
+        )
         if self._orders.all():
             self.sync()
 

@@ -4,6 +4,12 @@ Pages move forward by time: each request asks from the newest instant of the pre
 page (inclusive) and drops rows already seen, until a page is short or brings nothing
 new. The reports replay each order's events (`lifecycle`) from this history, so after
 a restart they say what the events said before it.
+
+An exchange without an order history (`has['fetchOrders']` unset, as Kraken) is read
+through its open orders plus its closed orders. Kraken lists closed orders and trades
+of every market together, newest first, 50 a page, by offset (`ofs`), from a `start`
+in whole seconds that is exclusive: those lists are read whole from one second before
+`since_ms` and then kept to the symbol and to `since_ms` here.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from tradewind.venues.ccxt.session import CcxtSession
 __all__ = ["VenueHistory", "ms_of"]
 
 _LAST = 1 << 62  # sorts orders this adapter did not send after its own at one instant
+# Exchanges whose order and trade lists page newest first by offset, with this page size.
+_OFFSET_PAGES = {"kraken": 50}
 
 
 def ms_of(instant: datetime) -> int:
@@ -70,22 +78,69 @@ class VenueHistory:
         self._seq_of = seq_of
 
     def orders(self, symbol: str, since_ms: int | None) -> list[VenueOrder]:
-        """Orders of `symbol` created at or after `since_ms` (all if None)."""
+        """Orders of `symbol` created at or after `since_ms` (all if None).
+
+        Without an order history at the exchange: its open orders, and its closed
+        orders closed at or after `since_ms` (a superset: some were created before).
+        """
+        if not self._session.exchange.has.get("fetchOrders"):
+            rows = self._closed_orders(symbol, since_ms)
+            open_now = self.open_orders(symbol)
+            closed = [parse_order(row) for row in rows]
+            known = {o.venue_order_id for o in open_now}
+            return open_now + [o for o in closed if o.venue_order_id not in known]
+        return [parse_order(row) for row in self._listed("fetch_orders", symbol, since_ms)]
+
+    def _closed_orders(self, symbol: str, since_ms: int | None) -> list[Any]:
+        return self._listed("fetch_closed_orders", symbol, since_ms)
+
+    def _listed(self, method: str, symbol: str, since_ms: int | None) -> list[Any]:
+        """Rows of the ccxt listing `method` for `symbol` from `since_ms` on, all pages."""
+        page_size = _OFFSET_PAGES.get(self._session.config.exchange_id)
+        if page_size is not None:
+            return self._offset_listed(method, symbol, since_ms, page_size)
         limit = self._session.config.page_limit
 
         def fetch(cursor: int | None, size: int) -> Sequence[Any]:
             rows: Sequence[Any] = self._session.call(
                 f"read the order history of {symbol}",
-                lambda ex: ex.fetch_orders(symbol, cursor, size),
+                lambda ex: getattr(ex, method)(symbol, cursor, size),
                 retries=1,
             )
             return rows
 
-        rows = paged(fetch, since_ms, limit, lambda r: (str(r.get("id")), _ms(r)))
-        return [parse_order(row) for row in rows]
+        return paged(fetch, since_ms, limit, lambda r: (str(r.get("id")), _ms(r)))
+
+    def _offset_listed(
+        self, method: str, symbol: str, since_ms: int | None, page_size: int
+    ) -> list[Any]:
+        """Every row of an all-markets, newest-first listing paged by offset, kept to
+        `symbol` and `since_ms` (see the module docstring)."""
+        base: dict[str, Any] = {} if since_ms is None else {"start": max(0, since_ms // 1000 - 1)}
+        rows: dict[str, Any] = {}
+        offset = 0
+        while True:
+            page: Sequence[Any] = self._session.call(
+                f"read the {method.removeprefix('fetch_').replace('_', ' ')} of {symbol}",
+                _all_markets_request(method, {**base, "ofs": offset}),
+                retries=1,
+            )
+            fresh = [r for r in page if str(r.get("id")) not in rows]
+            rows.update((str(r.get("id")), r) for r in fresh)
+            if len(page) < page_size or not fresh:
+                break
+            offset += len(page)
+        kept = [
+            r for r in reversed(rows.values())  # oldest first, ties in the venue's order
+            if r.get("symbol") == symbol and (since_ms is None or _last_ms(r) >= since_ms)
+        ]  # fmt: skip
+        return sorted(kept, key=_ms)
 
     def trades(self, symbol: str, since_ms: int | None) -> list[VenueTrade]:
         """Our executions in `symbol` at or after `since_ms` (all if None)."""
+        if self._session.config.exchange_id in _OFFSET_PAGES:
+            rows = self._listed("fetch_my_trades", symbol, since_ms)
+            return [parse_trade(row) for row in rows]
         limit = self._session.config.page_limit
 
         def fetch(cursor: int | None, size: int) -> Sequence[Any]:
@@ -217,3 +272,18 @@ class VenueHistory:
 def _ms(row: Mapping[str, Any]) -> int:
     value = row.get("timestamp")
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _last_ms(row: Mapping[str, Any]) -> int:
+    """A row's latest instant: a trade's time, an order's last update."""
+    stamps = (row.get(name) for name in ("timestamp", "lastUpdateTimestamp", "lastTradeTimestamp"))
+    return max((v for v in stamps if isinstance(v, int) and not isinstance(v, bool)), default=0)
+
+
+def _all_markets_request(method: str, params: dict[str, Any]) -> Callable[[Any], Any]:
+    """The request `exchange.<method>(None, None, None, params)` for `CcxtSession.call`."""
+
+    def request(exchange: Any) -> Any:
+        return getattr(exchange, method)(None, None, None, params)
+
+    return request

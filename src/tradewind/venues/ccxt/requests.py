@@ -68,8 +68,17 @@ def _text(value: Decimal | None) -> str:
     return "" if value is None else format(value.normalize(), "f")
 
 
+# What an exchange's ccxt class claims but its venue does not do as one request:
+# Kraken's CancelAll ignores the symbol (the adapter cancels one by one) and its AddOrder
+# takes no FOK.
+_NOT_AT = {"kraken": frozenset({VenueCapability.CANCEL_ALL, VenueCapability.FOK})}
+
+
 def capabilities_of(
-    has: Mapping[str, Any], features: Mapping[str, Any], order_types: frozenset[str]
+    has: Mapping[str, Any],
+    features: Mapping[str, Any],
+    order_types: frozenset[str],
+    exchange_id: str = "",
 ) -> frozenset[str]:
     """What the adapter can honestly declare for a spot exchange.
 
@@ -95,4 +104,5 @@ def capabilities_of(
         declared.add(_C.IOC)
     if isinstance(tif, Mapping) and tif.get("FOK"):
         declared.add(_C.FOK)
+    declared -= _NOT_AT.get(exchange_id, frozenset())
     return frozenset(c.value for c in declared)

@@ -1,0 +1,124 @@
+"""The contract harness of the ccxt adapter on Kraken: `CcxtVenue` (the official ccxt
+`kraken` class) against the in-process Kraken emulator on 127.0.0.1, in manual mode.
+
+Quote USD, symbols BTC/USD and ETH/USD (Kraken pairs `XXBTZUSD`, `XETHZUSD` over the
+legacy asset codes). The market moves with `EmulatedMarket.trade_bar`; `fillable`
+becomes the bar's volume (`fillable / max_volume_share`); `drain` is `venue.sync()`
+then `venue.drain_events()`. Bars are a whole minute apart, since Kraken's clock and
+its history windows count whole seconds.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from tradewind.domain.instrument import Instrument
+from tradewind.domain.order_events import OrderEvent
+from tradewind.domain.timestamps import instant_from_ns
+from tradewind.venues.ccxt import CcxtVenue, CcxtVenueConfig
+from tradewind.venues.ccxt.client import build_exchange
+from tradewind.venues.ccxt.config import Secret
+from tradewind.venues.ccxt.emulator import build_emulator
+from tradewind.venues.emulation import EmulatedMarket, MarketSpec, RateLimiter, SymbolSpec
+
+_T0_MS = 1_709_562_600_000  # 2024-03-04 14:30 UTC
+_BAR_MS = 60_000
+_VOLUME_SHARE = Decimal("0.5")
+_UNLIMITED_VOLUME = Decimal(10) ** 9
+_KEY = "contract-key"
+_SECRET = base64.b64encode(b"contract-secret").decode()
+_SYMBOLS = {"BTC/USD": "XXBTZUSD", "ETH/USD": "XETHZUSD"}
+_BASES = {"XXBTZUSD": "XXBT", "XETHZUSD": "XETH"}
+_CASH = {"ZUSD": Decimal(1_000_000)}
+
+
+def _spec(base: str) -> SymbolSpec:
+    lot = Decimal("0.001")
+    return SymbolSpec(base, "ZUSD", Decimal("0.01"), lot, lot, Decimal("0.01"))
+
+
+def _fast_exchange(config: CcxtVenueConfig) -> Any:
+    exchange = build_exchange(config)
+    exchange.rateLimit = 1  # the emulator is local; keep the suite quick
+    return exchange
+
+
+class KrakenHarness:
+    """A `CcxtVenue` on a fresh Kraken emulator: 10 bps commission, 1,000,000 USD."""
+
+    def __init__(self) -> None:
+        self.market = EmulatedMarket(
+            {wire: _spec(_BASES[wire]) for wire in _SYMBOLS.values()},
+            MarketSpec(
+                commission_bps=Decimal(10),
+                max_volume_share=_VOLUME_SHARE,
+                starting_balances=dict(_CASH),
+            ),
+        )
+        self.market.add_account(_KEY, dict(_CASH))
+        self.server = build_emulator(
+            "kraken",
+            self.market,
+            {_KEY: _SECRET},
+            rate_limiter=RateLimiter(limit_per_minute=100_000),
+        )
+        base_url = self.server.start()
+        config = CcxtVenueConfig(
+            exchange_id="kraken",
+            symbols=tuple(_SYMBOLS),
+            api_key=Secret(_KEY),
+            secret=Secret(_SECRET),
+            endpoint=base_url,
+            timeout_ms=5_000,
+        )
+        self.start_price = Decimal(100)
+        self._bar = 0
+        p = self.start_price
+        for wire in _SYMBOLS.values():
+            self._trade(wire, p, p, p, p, _UNLIMITED_VOLUME)
+        self.venue = CcxtVenue(config, exchange_factory=_fast_exchange)
+        self.venue.connect()
+        instruments = self.venue.session.instruments
+        assert instruments is not None
+        self.primary: Instrument = instruments.all[0]
+        self.secondary: Instrument = instruments.all[1]
+
+    def now(self) -> datetime:
+        return instant_from_ns(self.market.now_ms * 1_000_000)
+
+    def move_market(
+        self,
+        instrument: Instrument,
+        o: Decimal,
+        h: Decimal,
+        l: Decimal,  # noqa: E741
+        c: Decimal,
+        *,
+        fillable: Decimal | None = None,
+    ) -> None:
+        wire = _SYMBOLS[self.venue.session.instruments.symbol_of(instrument.id)]  # type: ignore[union-attr]
+        volume = _UNLIMITED_VOLUME if fillable is None else fillable / _VOLUME_SHARE
+        self._trade(wire, o, h, l, c, volume)
+
+    def _trade(
+        self,
+        wire: str,
+        o: Decimal,
+        h: Decimal,
+        l: Decimal,  # noqa: E741
+        c: Decimal,
+        volume: Decimal,
+    ) -> None:
+        self._bar += 1
+        self.market.trade_bar(wire, _T0_MS + self._bar * _BAR_MS, o, h, l, c, volume)
+
+    def drain(self) -> list[OrderEvent]:
+        self.venue.sync()
+        return self.venue.drain_events()
+
+    def close(self) -> None:
+        self.venue.disconnect()
+        self.server.stop()
