@@ -134,6 +134,7 @@ def prepare_series(
     kept: list[CatalogEntry] = []
     warnings: list[str] = []
     entries: list[CatalogEntry] = []
+    seeded: set[str] = set()  # series whose window bars all arrive live
     for request in requests:
         if on_series is not None:
             on_series(f"{request.market}:{request.symbol}")
@@ -142,7 +143,8 @@ def prepare_series(
         )
         entries.append(entry)
         bars = catalog.load_bars(entry.symbol, **window_bounds(entry, spec.start, spec.end))
-        if bars.empty and not spec.clip_to_data:  # its bars arrive live: seed the series
+        seed = bars.empty and not spec.clip_to_data  # its bars arrive live: seed the series
+        if seed:
             bars = catalog.load_bars(entry.symbol, **window_bounds(entry, None, spec.end)).tail(1)
         if bars.empty:
             warnings.append(no_bars_note(request.market, entry, spec.start, spec.end))
@@ -151,6 +153,8 @@ def prepare_series(
             request.symbol if request.symbol not in frames else f"{request.market}:{request.symbol}"
         )
         summary, frames[key] = _put_on_timeline(request.market, key, entry, bars, spec)
+        if seed:
+            seeded.add(key)
         summaries.append(summary)
         kept.append(entry)
         if summary.quality is not None:
@@ -158,7 +162,10 @@ def prepare_series(
     if not frames:
         raise DataError(empty_window_message(spec.start, spec.end, entries))
     end, clipped = _window_end(spec.end, frames) if spec.clip_to_data else (spec.end, [])
-    warnings[:0] = [*clipped, *_coverage_warnings(summaries, frames, spec.timeline)]
+    stored = [summary for summary in summaries if summary.key not in seeded]
+    stored_frames = {summary.key: frames[summary.key] for summary in stored}
+    if stored:
+        warnings[:0] = [*clipped, *_coverage_warnings(stored, stored_frames, spec.timeline)]
     panel = align(
         frames,
         timeframe=spec.timeline,
