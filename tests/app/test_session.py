@@ -59,9 +59,7 @@ def test_paper_session_makes_the_backtests_decisions(config, backtest, tmp_path)
 @pytest.mark.slow
 def test_a_second_run_on_the_same_journal_keeps_all_its_fills(config, tmp_path):
     journal = tmp_path / "twice.sqlite"
-    reports = [
-        TradingSession(config, Catalog(tmp_path / "c"), journal).run() for _ in range(2)
-    ]
+    reports = [TradingSession(config, Catalog(tmp_path / "c"), journal).run() for _ in range(2)]
     assert reports[0].run_id != reports[1].run_id
     for report in reports:
         _, fills, _ = _journal_contents(journal, report.run_id)
