@@ -26,6 +26,7 @@ from tradewind.app.session import TradingSession
 from tradewind.app.session_pace import RowPace
 from tradewind.config import load_config
 from tradewind.data.catalog import Catalog
+from tradewind.domain.errors import TradewindError
 from tradewind.store import Journal
 
 pytestmark = pytest.mark.slow
@@ -197,3 +198,36 @@ def test_paper_fills_at_the_venue_go_through_the_ccxt_adapter(tmp_path, emulator
     assert fills, "the strategy traded crypto in the window"
     assert len(fills) == len(venue_trades)
     assert {f.trade_id for f in fills} == {str(t.trade_id) for t in venue_trades}
+
+
+def test_a_venue_holding_what_the_journal_cannot_explain_blocks_its_market(
+    tmp_path, emulator, monkeypatch
+) -> None:
+    monkeypatch.setenv("TRADEWIND_CCXT_API_KEY", DEFAULT_API_KEY)
+    monkeypatch.setenv("TRADEWIND_CCXT_SECRET", DEFAULT_SECRET)
+    config = _config(tmp_path, emulator.base_url, paper_fills="venue")
+    first = _session(tmp_path, config)
+    first.run(until_row=40)  # holds BTC from row 32 on; the run is left unfinished
+    assert first.reconciliation is not None
+    assert first.reconciliation.blocked == ()  # a fresh account agrees with a new run
+    held = {b.asset: b for b in emulator.market.balances(DEFAULT_API_KEY)}
+    assert held["BTC"].free + held["BTC"].locked > 0  # the first run left a position
+    second = TradingSession(load_config(config, apply_env=False), Catalog(tmp_path / "catalog"),
+                            tmp_path / "second.sqlite")  # fmt: skip
+    trades_before = len(emulator.market.trades(DEFAULT_API_KEY))
+    report = second.run()
+    assert len(emulator.market.trades(DEFAULT_API_KEY)) == trades_before  # nothing traded
+    assert second.reconciliation is not None
+    assert second.reconciliation.blocked == ("crypto",)  # fail closed
+    assert "reconciliation with the venue" in report.paused["crypto"]
+    findings = Journal.open(tmp_path / "second.sqlite").reconciliation_findings(report.run_id)
+    assert findings
+
+
+def test_a_run_sending_orders_to_a_venue_is_not_resumed(tmp_path, emulator, monkeypatch):
+    monkeypatch.setenv("TRADEWIND_CCXT_API_KEY", DEFAULT_API_KEY)
+    monkeypatch.setenv("TRADEWIND_CCXT_SECRET", DEFAULT_SECRET)
+    config = _config(tmp_path, emulator.base_url, paper_fills="venue")
+    _session(tmp_path, config).run(until_row=30)
+    with pytest.raises(TradewindError, match="cannot resume"):
+        _session(tmp_path, config).run()

@@ -34,8 +34,10 @@ from tradewind.app.engine_setup import engine_spec_from_config
 from tradewind.app.feed_health import PAUSE_PREFIX, STOP_PREFIX, FeedHealth
 from tradewind.app.journal_access import open_journal
 from tradewind.app.market_data import prepare_market_data
+from tradewind.app.reconciliation_findings import ReconciliationReport
 from tradewind.app.session_loop import SessionLoop
 from tradewind.app.session_pace import Pace, WallClockPace
+from tradewind.app.session_reconcile import reconcile_venues
 from tradewind.app.session_records import SessionRecords
 from tradewind.app.session_rows import RowWriter
 from tradewind.app.signal_decisions import LoopLog, outcome_counts, signal_decisions
@@ -156,6 +158,8 @@ class TradingSession:
         """Every feed transition of the last `run`."""
         self.venues = routes_summary(routes)
         self.venue_lines = [route.describe() for route in routes]
+        self.reconciliation: ReconciliationReport | None = None
+        """The check of the venues that work orders themselves, at the last start."""
         self.event_log: list[tuple[str, OrderEvent]] = []
         """Every venue event of the last `run`, with its venue (the order path's log)."""
 
@@ -180,6 +184,12 @@ class TradingSession:
         try:
             run_id, done_step = self._open_run(journal)
             loop = self._loop(journal, run_id)
+            self.reconciliation = reconcile_venues(
+                journal, run_id, loop.bridge.routes, resumed=done_step >= 0
+            )
+            for name in self.reconciliation.blocked if self.reconciliation else ():
+                summary = self.reconciliation.market(name).summary  # type: ignore[union-attr]
+                self.disable_market(name, f"reconciliation with the venue: {summary}")
             self.feed_health, self.feed_events = FeedHealth(), []
             for t in range(last + 1):
                 if pace is not None and 2 * t + 1 > done_step:

@@ -94,6 +94,8 @@ def _run(
             on_row=lambda t: status.update(f"{mode} run: row {t + 1}/{session.live.shape[0]}"),
             pace=None if speed is None else RowPace(speed),
         )
+    if session.reconciliation is not None:  # venues that work orders themselves
+        _out.print(f"reconciliation: {session.reconciliation.summary}", markup=False)
     _print(_out, report, mode, target)
 
 
