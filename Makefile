@@ -22,6 +22,7 @@ run: $(STAMP)
 	$(BIN)/tradewind backtest --config examples/capital.yaml
 	$(BIN)/tradewind capital status
 	$(BIN)/tradewind paper --config examples/backtest.yaml --journal tradewind-data/paper.sqlite
+	BIN=$(BIN) scripts/rehearse_exchange.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
