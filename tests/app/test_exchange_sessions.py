@@ -231,3 +231,38 @@ def test_a_run_sending_orders_to_a_venue_is_not_resumed(tmp_path, emulator, monk
     _session(tmp_path, config).run(until_row=30)
     with pytest.raises(TradewindError, match="cannot resume"):
         _session(tmp_path, config).run()
+
+
+def test_an_order_placed_by_hand_at_the_venue_blocks_the_market_at_the_next_pass(
+    tmp_path, emulator, monkeypatch
+) -> None:
+    from datetime import UTC, datetime, timedelta
+    from decimal import Decimal
+
+    from tradewind.app import session_reconcile
+    from tradewind.venues.emulation import NewOrder, OrderType, Side
+
+    monkeypatch.setenv("TRADEWIND_CCXT_API_KEY", DEFAULT_API_KEY)
+    monkeypatch.setenv("TRADEWIND_CCXT_SECRET", DEFAULT_SECRET)
+    later = [timedelta(0)]
+
+    class Clock:  # the wall clock, moved an hour on when the order is placed
+        def now(self) -> datetime:
+            return datetime(2026, 1, 1, tzinfo=UTC) + later[0]
+
+    monkeypatch.setattr(session_reconcile, "_WallClock", Clock)
+    session = _session(tmp_path, _config(tmp_path, emulator.base_url, paper_fills="venue"))
+    by_hand = NewOrder("BTCUSDT", Side.BUY, OrderType.LIMIT, qty=Decimal("0.01"),
+                       price=Decimal("1000.00"), client_order_id="by-hand")  # fmt: skip
+
+    def place(t: int) -> None:
+        if t == 50:
+            emulator.market.place_order(DEFAULT_API_KEY, by_hand)
+            later[0] = timedelta(hours=1)  # the next periodic pass is due
+
+    report = session.run(on_row=place)
+    assert "reconciliation with the venue" in report.paused["crypto"]
+    assert session.reconciliation is not None
+    assert session.reconciliation.blocked == ("crypto",)
+    findings = Journal.open(tmp_path / "j.sqlite").reconciliation_findings(report.run_id)
+    assert any("by-hand" in str(f) for f in findings)

@@ -37,7 +37,11 @@ from tradewind.app.market_data import prepare_market_data
 from tradewind.app.reconciliation_findings import ReconciliationReport
 from tradewind.app.session_loop import SessionLoop
 from tradewind.app.session_pace import Pace, WallClockPace
-from tradewind.app.session_reconcile import reconcile_venues
+from tradewind.app.session_reconcile import (
+    PeriodicReconciliation,
+    reconcile_venues,
+    venue_routes,
+)
 from tradewind.app.session_records import SessionRecords
 from tradewind.app.session_rows import RowWriter
 from tradewind.app.signal_decisions import LoopLog, outcome_counts, signal_decisions
@@ -74,6 +78,7 @@ from tradewind.strategies.lookahead import require_causal
 
 __all__ = ["SessionReport", "TradingSession"]
 
+_UNRECONCILED = "reconciliation with the venue"
 _DIRECTION = np.array(["flat", "long", "short"], dtype=object)
 
 
@@ -187,9 +192,11 @@ class TradingSession:
             self.reconciliation = reconcile_venues(
                 journal, run_id, loop.bridge.routes, resumed=done_step >= 0
             )
-            for name in self.reconciliation.blocked if self.reconciliation else ():
-                summary = self.reconciliation.market(name).summary  # type: ignore[union-attr]
-                self.disable_market(name, f"reconciliation with the venue: {summary}")
+            if self.reconciliation is not None:
+                self.block_unreconciled(self.reconciliation)
+                loop.reconciliation = PeriodicReconciliation(
+                    journal, run_id, venue_routes(loop.bridge.routes), self.reconciliation
+                )
             self.feed_health, self.feed_events = FeedHealth(), []
             for t in range(last + 1):
                 if pace is not None and 2 * t + 1 > done_step:
@@ -214,6 +221,16 @@ class TradingSession:
         self.market_limits[m, LimitField.DISABLED] = 1.0
         self.inputs.allocation[:, m] = 0.0
         self.paused.setdefault(name, reason)
+
+    def block_unreconciled(self, report: ReconciliationReport) -> None:
+        """Stop new entries in the markets `report` could not reconcile."""
+        self.reconciliation = report
+        for name in report.blocked:
+            summary = report.market(name).summary
+            self.disable_market(name, f"{_UNRECONCILED}: {summary}")
+        for name, reason in list(self.paused.items()):
+            if reason.startswith(_UNRECONCILED) and name not in report.blocked:
+                self.enable_market(name)  # the findings were resolved
 
     def enable_market(self, name: str) -> None:
         """Let a disabled market trade again."""

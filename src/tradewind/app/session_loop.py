@@ -24,6 +24,7 @@ from tradewind.store.row_batch import CapitalStatus
 
 if TYPE_CHECKING:
     from tradewind.app.session import TradingSession
+    from tradewind.app.session_reconcile import PeriodicReconciliation
 
 __all__ = ["SessionLoop"]
 
@@ -50,9 +51,15 @@ class SessionLoop:
     records: SessionRecords
     bridge: VenueBridge
     capital: CapitalJournalCursor = field(default_factory=CapitalJournalCursor)
+    reconciliation: PeriodicReconciliation | None = None
+    """The periodic check of venues that work orders themselves (None: none here)."""
 
     def row(self, t: int, done_step: int) -> None:
         session, state, bridge = self.session, self.state, self.bridge
+        if self.reconciliation is not None and 2 * t > done_step:
+            report = self.reconciliation.run_if_due(bridge)
+            if report is not None:
+                session.block_unreconciled(report)
         session.poll(t)
         counts = (state.n_orders, state.n_fills)
         opening = state.pos.copy()

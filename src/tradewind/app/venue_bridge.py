@@ -170,6 +170,11 @@ class VenueBridge:
                 self._received.append((sent.route, rejected))
         self._settle(state, t, at_open=at_open)
 
+    def recover(self, route: MarketRoute, event: OrderEvent) -> None:
+        """An event the venue made and never reported (found by reconciliation); it is
+        applied with the next events drained, as if the venue had sent it."""
+        self._received.append((route, event))
+
     @property
     def working(self) -> int:
         """Orders sent and not yet finished at their venue."""
