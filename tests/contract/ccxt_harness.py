@@ -3,6 +3,9 @@ against the in-process Binance emulator on 127.0.0.1, in manual mode.
 
 The market moves with `EmulatedMarket.trade_bar`; `fillable` becomes the bar's volume
 (`fillable / max_volume_share`); `drain` is `venue.sync()` then `venue.drain_events()`.
+The network hooks (`faults`) arm the emulator's faults on `/api/v3/order`; the adapter
+times out after `TIMEOUT_MS`, well before the emulator closes a withheld answer.
+`restart()` builds a new `CcxtVenue` on the same key.
 """
 
 from __future__ import annotations
@@ -16,8 +19,14 @@ from tradewind.domain.order_events import OrderEvent
 from tradewind.domain.timestamps import instant_from_ns
 from tradewind.venues.ccxt import CcxtVenue, CcxtVenueConfig
 from tradewind.venues.ccxt.client import build_exchange
+from tradewind.venues.ccxt.config import Secret
 from tradewind.venues.ccxt.emulator import BinanceDialect
 from tradewind.venues.emulation import EmulatedMarket, EmulatorServer, MarketSpec, SymbolSpec
+
+from .emulator_faults import CountingFaults, CountingLimiter, EmulatorFaults
+from .network import WireRequest
+
+__all__ = ["TIMEOUT_MS", "CcxtHarness"]
 
 _T0_MS = 1_709_562_600_000  # 2024-03-04 14:30 UTC
 _BAR_MS = 60_000
@@ -25,6 +34,14 @@ _VOLUME_SHARE = Decimal("0.5")
 _UNLIMITED_VOLUME = Decimal(10) ** 9
 _KEY, _SECRET = "contract-key", "contract-secret"
 _SYMBOLS = {"BTC/USDT": "BTCUSDT", "ETH/USDT": "ETHUSDT"}
+_ORDER_PATHS = {
+    WireRequest.SUBMIT: ("POST", "/api/v3/order"),
+    WireRequest.CANCEL: ("DELETE", "/api/v3/order"),
+}
+_WEIGHT_PER_MINUTE = 6_000  # Binance's
+TIMEOUT_MS = 1_000
+"""The adapter's request timeout: what a lost answer costs a test."""
+_HOLD_S = TIMEOUT_MS / 1000 + 1.0
 
 
 def _spec(base: str) -> SymbolSpec:
@@ -51,27 +68,39 @@ class CcxtHarness:
             ),
         )
         self.market.add_account(_KEY, {"USDT": Decimal(1_000_000)})
-        self.server = EmulatorServer(BinanceDialect(self.market, credentials={_KEY: _SECRET}))
+        limiter = CountingLimiter(_WEIGHT_PER_MINUTE)
+        dialect = BinanceDialect(self.market, credentials={_KEY: _SECRET}, rate_limiter=limiter)
+        self.server = EmulatorServer(dialect, faults=CountingFaults(), timeout_hold_s=_HOLD_S)
         base_url = self.server.start()
-        config = CcxtVenueConfig(
+        self.faults = EmulatorFaults(
+            self.server, limiter, self.market, _KEY, _ORDER_PATHS, (_KEY, "127.0.0.1")
+        )
+        self._config = CcxtVenueConfig(
             exchange_id="binance",
             symbols=tuple(_SYMBOLS),
-            api_key=_KEY,
-            secret=_SECRET,
+            api_key=Secret(_KEY),
+            secret=Secret(_SECRET),
             endpoint=base_url,
-            timeout_ms=5_000,
+            timeout_ms=TIMEOUT_MS,
         )
         self.start_price = Decimal(100)
         self._bar = 0
         p = self.start_price
         for wire in _SYMBOLS.values():
             self._trade(wire, p, p, p, p, _UNLIMITED_VOLUME)
-        self.venue = CcxtVenue(config, exchange_factory=_fast_exchange)
-        self.venue.connect()
+        self._adapters: list[CcxtVenue] = []
+        self.venue = self.restart()
         instruments = self.venue.session.instruments
         assert instruments is not None
         self.primary: Instrument = instruments.all[0]
         self.secondary: Instrument = instruments.all[1]
+
+    def restart(self) -> CcxtVenue:
+        venue = CcxtVenue(self._config, exchange_factory=_fast_exchange)
+        venue.connect()
+        self._adapters.append(venue)
+        self.venue = venue
+        return venue
 
     def now(self) -> datetime:
         return instant_from_ns(self.market.now_ms * 1_000_000)
@@ -107,5 +136,6 @@ class CcxtHarness:
         return self.venue.drain_events()
 
     def close(self) -> None:
-        self.venue.disconnect()
+        for venue in self._adapters:
+            venue.disconnect()
         self.server.stop()

@@ -3,8 +3,11 @@
 A harness builds one connected adapter trading two instruments (against the venue's
 emulator for a live adapter) and knows how to move that venue's market. The suite
 only talks to the adapter through `ExecutionVenue`, and to the market through the
-harness. To add an adapter, write a harness module beside `sim_harness.py` and add
-one line to `HARNESSES`.
+harness. A harness whose adapter reaches its venue over a network also offers the
+network hooks (`faults`, see `network.NetworkFaults`: lost answers, dropped
+connections, outages, rate limits); every harness can `restart()` its adapter. To add
+an adapter, write a harness module beside `sim_harness.py` and add one line to
+`HARNESSES`.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from tradewind.ports.execution import ExecutionVenue
 
 from .ccxt_harness import CcxtHarness
 from .kraken_harness import KrakenHarness
+from .network import NetworkFaults, WireRequest
 from .sim_harness import SimHarness
+
+__all__ = ["HARNESSES", "NetworkFaults", "VenueHarness", "WireRequest"]
 
 
 class VenueHarness(Protocol):
@@ -44,6 +50,12 @@ class VenueHarness(Protocol):
     @property
     def start_price(self) -> Decimal: ...
 
+    @property
+    def faults(self) -> NetworkFaults | None:
+        """The network between adapter and venue (`network.NetworkFaults`); None when
+        the adapter has none (the simulated venue is in-process)."""
+        ...
+
     def now(self) -> datetime:
         """The venue's current instant: what new orders are stamped with."""
         ...
@@ -66,8 +78,15 @@ class VenueHarness(Protocol):
         """Every event since the last drain, once each, after the adapter settled."""
         ...
 
+    def restart(self) -> ExecutionVenue:
+        """A fresh adapter on the same venue account, connected, as a restarted process
+        would build it; it becomes `venue`. The previous adapter is left as it was, so a
+        test can compare the two. The simulated venue is the venue itself (there is no
+        account behind it to reconnect to), so its harness returns the same object."""
+        ...
+
     def close(self) -> None:
-        """Disconnect and stop anything the harness started (emulators)."""
+        """Disconnect every adapter built and stop anything the harness started."""
         ...
 
 

@@ -1,4 +1,8 @@
-"""The contract harness of the simulated venue: the market moves by `on_bar`."""
+"""The contract harness of the simulated venue: the market moves by `on_bar`.
+
+The simulated venue runs in-process: there is no network to fault (`faults` is None),
+and the adapter is the venue itself, so `restart()` returns the same object.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,10 @@ from tradewind.domain.market import MarketClass
 from tradewind.domain.order_events import OrderEvent
 from tradewind.execution import CommissionModel
 from tradewind.venues.sim import CommissionSpec, SimulatedVenue, SimVenueConfig
+
+from .network import NetworkFaults
+
+__all__ = ["SimHarness"]
 
 _T0 = datetime(2024, 3, 4, 14, 30, tzinfo=UTC)
 _VOLUME_SHARE = 0.5
@@ -30,11 +38,18 @@ class SimHarness:
         )
         self.venue = SimulatedVenue([self.primary, self.secondary], config)
         self._sim = self.venue
+        self.faults: NetworkFaults | None = None
         self._bar = 0
         self._events: list[OrderEvent] = []
         p = self.start_price
         for instrument in (self.primary, self.secondary):
             self.move_market(instrument, p, p, p, p)
+
+    def restart(self) -> SimulatedVenue:
+        """The same venue: the simulated venue keeps its orders and fills in the adapter
+        object, so nothing outlives it to reconnect to; reconnecting it is `connect()`."""
+        self._sim.connect()
+        return self._sim
 
     def now(self) -> datetime:
         return _T0 + timedelta(hours=self._bar)

@@ -9,10 +9,24 @@ from typing import TypeVar
 from tradewind.domain.identifiers import ClientOrderId, StrategyId
 from tradewind.domain.instrument import Instrument
 from tradewind.domain.order import Order
-from tradewind.domain.order_enums import OrderSide, OrderType, TimeInForce
+from tradewind.domain.order_enums import OrderSide, OrderStatus, OrderType, TimeInForce
 from tradewind.domain.order_events import OrderEvent, OrderFilled, OrderSubmitted
+from tradewind.domain.venue_reports import ConnectionStatus
+from tradewind.ports.execution import ExecutionVenue
 
 from .harness import VenueHarness
+
+__all__ = [
+    "BUY",
+    "SELL",
+    "apply_all",
+    "away",
+    "connection",
+    "fills",
+    "make_order",
+    "of_type",
+    "status",
+]
 
 BUY, SELL = OrderSide.BUY, OrderSide.SELL
 E = TypeVar("E", bound=OrderEvent)
@@ -53,6 +67,16 @@ def apply_all(orders: Iterable[Order], events: Iterable[OrderEvent]) -> None:
     by_id = {o.client_order_id: o for o in orders}
     for event in events:
         by_id[event.client_order_id].apply(event)
+
+
+def connection(venue: ExecutionVenue) -> ConnectionStatus:
+    """The venue's connection now (a call, so type checkers do not keep an earlier one)."""
+    return venue.status.connection
+
+
+def status(order: Order) -> OrderStatus:
+    """The order's status now (a call, so type checkers do not keep an earlier one)."""
+    return order.status
 
 
 def of_type(events: Iterable[OrderEvent], kind: type[E]) -> list[E]:

@@ -23,7 +23,7 @@ from tradewind.domain.venue_reports import ConnectionStatus
 from tradewind.ports.execution import ExecutionVenue, VenueCapability
 
 from .harness import VenueHarness
-from .support import BUY, apply_all, away, fills, make_order, of_type
+from .support import BUY, apply_all, away, connection, fills, make_order, of_type, status
 
 
 def test_a_built_adapter_is_an_execution_venue_and_connected(harness: VenueHarness) -> None:
@@ -45,7 +45,7 @@ def test_a_disconnected_adapter_refuses_orders_until_it_reconnects(
     assert isinstance(refused.value, DomainError)
     assert refused.value.retryable
     venue.connect()
-    assert venue.status.connection is ConnectionStatus.CONNECTED
+    assert connection(venue) is ConnectionStatus.CONNECTED
     assert harness.drain() == []
     venue.submit(order)
     assert of_type(harness.drain(), OrderAccepted)
@@ -128,7 +128,7 @@ def test_a_large_order_fills_partly_and_the_rest_keeps_working(harness: VenueHar
     rest = harness.drain()
     apply_all([order], rest)
     assert [f.last_qty for f in fills(rest)] == [6 * lot]
-    assert order.status is OrderStatus.FILLED
+    assert status(order) is OrderStatus.FILLED
     assert fills(first)[0].trade_id != fills(rest)[0].trade_id
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from tradewind.domain.order_enums import OrderSide, OrderStatus, OrderType
 from tradewind.domain.order_events import (
     OrderAccepted,
     OrderCanceled,
+    OrderCancelRejected,
     OrderEvent,
     OrderFilled,
     OrderRejected,
@@ -132,6 +134,39 @@ def test_a_rate_limited_submit_waits_and_is_sent_again(
     assert len(emulated.orders_at_venue()) == 1
 
 
+def test_a_rate_limited_cancel_waits_out_the_pause_and_is_sent_again(
+    emulated: Emulated, venue: CcxtVenue
+) -> None:
+    instrument = venue.session.instruments.all[0]  # type: ignore[union-attr]
+    order = emulated.order(instrument, "limited-c", BUY, 1, OrderType.LIMIT, Decimal(50))
+    venue.submit(order)
+    venue.drain_events()
+    emulated.server.faults.arm("http429", path_prefix="/api/v3/order", method="DELETE")
+    started = time.monotonic()
+    venue.cancel(order.client_order_id)
+    waited_s = time.monotonic() - started
+    events = _drain(venue)
+    assert [type(e) for e in events] == [OrderCanceled]
+    assert waited_s >= 0.9  # the emulator's Retry-After is 1 s
+    assert venue.open_orders() == []
+
+
+def test_a_cancel_rate_limited_twice_is_rejected_with_the_reason_and_the_order_works_on(
+    emulated: Emulated, venue: CcxtVenue
+) -> None:
+    instrument = venue.session.instruments.all[0]  # type: ignore[union-attr]
+    order = emulated.order(instrument, "limited-2", BUY, 1, OrderType.LIMIT, Decimal(50))
+    venue.submit(order)
+    venue.drain_events()
+    faults = emulated.server.faults
+    faults.arm("http429", count=2, path_prefix="/api/v3/order", method="DELETE")
+    venue.cancel(order.client_order_id)
+    (rejected,) = venue.drain_events()
+    assert isinstance(rejected, OrderCancelRejected)
+    assert "rate_limited" in rejected.reason
+    assert [o.client_order_id for o in venue.open_orders()] == [order.client_order_id]
+
+
 def test_fills_during_a_disconnect_arrive_after_reconnecting(
     emulated: Emulated, venue: CcxtVenue
 ) -> None:
@@ -182,3 +217,37 @@ def test_reports_after_a_restart_equal_what_the_events_said(
     (position,) = restarted.positions()
     assert position.quantity == buy.quantity
     assert _of(events, OrderCanceled) == []
+
+
+def test_a_restarted_adapter_prices_positions_from_the_venues_fills(
+    emulated: Emulated, venue: CcxtVenue
+) -> None:
+    instrument = venue.session.instruments.all[0]  # type: ignore[union-attr]
+    venue.submit(emulated.order(instrument, "at-100", BUY, 3))
+    _drain(venue)
+    emulated.trade(110, 110, 110, 110)
+    venue.submit(emulated.order(instrument, "at-110", BUY, 1))
+    _drain(venue)
+    restarted = emulated.venue()
+    restarted.connect()
+    (position,) = restarted.positions()
+    assert position.quantity == Decimal("0.004")
+    assert position.avg_open_price == Decimal("102.5")  # (3 x 100 + 1 x 110) / 4
+    assert restarted.positions() == venue.positions()
+
+
+def test_positions_price_only_the_fills_within_the_report_lookback(
+    emulated: Emulated,
+) -> None:
+    venue = emulated.venue(report_lookback_ms=3_600_000)
+    venue.connect()
+    instrument = venue.session.instruments.all[0]  # type: ignore[union-attr]
+    venue.submit(emulated.order(instrument, "old", BUY, 3))
+    _drain(venue)
+    emulated.bar += 120  # two hours later on the venue's clock
+    emulated.trade(110, 110, 110, 110)
+    venue.submit(emulated.order(instrument, "new", BUY, 1))
+    _drain(venue)
+    (position,) = venue.positions()
+    assert position.quantity == Decimal("0.004")
+    assert position.avg_open_price == Decimal(110)

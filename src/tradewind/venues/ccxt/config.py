@@ -81,7 +81,8 @@ class CcxtVenueConfig:
         venue: the venue name in instrument ids; empty derives it (`BINANCE`).
         report_lookback_ms: how far before `since` order history is read for
             `order_status_reports(since)` (orders created earlier and changed later
-            are found through open orders and trades), >= 0.
+            are found through open orders and trades), >= 0. It is also
+            the window of the venue's fills that `positions()` reads for `avg_open_price`.
         page_limit: rows asked per history request, > 0.
         options: extra ccxt `options` merged over the adapter's spot defaults.
 

@@ -6,8 +6,9 @@ The rules that keep a lost answer from becoming a lost or doubled order:
   asked for the order by our client order id; found, it proceeds as accepted (its
   trades follow through polling); definitely not found, it is sent once more with
   the same client id; still unknown, the next `sync()` asks again;
-- a rate-limited create was refused by the venue, so it is sent once more after the
-  Retry-After pause; refused again, the order is rejected with that reason;
+- a rate-limited create or cancel was refused by the venue, so it is sent once more
+  after the Retry-After pause; refused again, the order (or the cancel) is rejected
+  with that reason;
 - "order not found" on a cancel is ambiguous: the order's history decides (filled,
   already canceled, or really unknown) before a cancel is refused.
 
@@ -220,10 +221,7 @@ class OrderEntry:
         if vid is None:
             return f"order {tracked.client_order_id} is not known at the venue yet"
         try:
-            payload = self._session.call(
-                f"cancel of order {tracked.client_order_id}",
-                lambda ex: ex.cancel_order(vid, tracked.symbol),
-            )
+            payload = self._send_cancel(tracked, vid)
         except CcxtVenueError as error:
             if (
                 error.kind in (ErrorKind.ORDER_NOT_FOUND, ErrorKind.INVALID_ORDER)
@@ -238,6 +236,26 @@ class OrderEntry:
             return self._confirm_cancel(tracked, None)
         self._settle(tracked, parse_order(payload))
         return "" if not tracked.is_working else f"order {tracked.client_order_id} is still working"
+
+    def _send_cancel(self, tracked: Tracked, venue_order_id: str) -> Any:
+        """The venue's answer to the cancel; a rate-limited cancel is sent once more.
+
+        Raises:
+            CcxtVenueError: the request failed (a rate-limited one: the resend failed).
+        """
+        action = f"cancel of order {tracked.client_order_id}"
+
+        def request(exchange: Any) -> Any:
+            return exchange.cancel_order(venue_order_id, tracked.symbol)
+
+        try:
+            return self._session.call(action, request)
+        except CcxtVenueError as error:
+            if error.kind is not ErrorKind.RATE_LIMITED:
+                raise
+        # Refused for its rate, so not carried out: safe to send again; the session
+        # waits out the venue's pause first.
+        return self._session.call(action, request)
 
     def _confirm_cancel(self, tracked: Tracked, error: CcxtVenueError | None) -> str:
         """After an ambiguous cancel answer (`error`; None: the venue acknowledged it

@@ -19,22 +19,19 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from tradewind.domain.decimals import DecimalLike
 from tradewind.domain.errors import DomainError
-from tradewind.domain.fill import Fill
 from tradewind.domain.identifiers import ClientOrderId, InstrumentId, Venue
 from tradewind.domain.order import Order
 from tradewind.domain.order_events import (
     OrderCancelRejected,
     OrderEvent,
-    OrderFilled,
     OrderRejected,
 )
-from tradewind.domain.position import Position
 from tradewind.domain.timestamps import EPOCH, instant_from_ns
 from tradewind.domain.venue_errors import DuplicateOrderError, VenueError
 from tradewind.domain.venue_reports import (
@@ -48,7 +45,7 @@ from tradewind.ports.execution import VenueCapability, require_capabilities, req
 from tradewind.venues.ccxt.client import build_exchange
 from tradewind.venues.ccxt.config import CcxtVenueConfig
 from tradewind.venues.ccxt.entry import OrderEntry
-from tradewind.venues.ccxt.history import VenueHistory, ms_of
+from tradewind.venues.ccxt.history import VenueHistory, avg_open_price, ms_of
 from tradewind.venues.ccxt.instruments import CcxtInstruments
 from tradewind.venues.ccxt.parsing import parse_balances
 from tradewind.venues.ccxt.requests import capabilities_of
@@ -318,24 +315,32 @@ class CcxtVenue:
     def positions(self) -> Sequence[PositionReport]:
         """One report per traded instrument whose base asset balance is not zero.
 
-        `quantity` is the whole base balance (spot holds, never owes). The
-        `avg_open_price` is built from the fills this adapter emitted since it started
-        (0 when it saw none), so it is only as good as that window.
+        `quantity` is the whole base balance (spot holds, never owes). `avg_open_price`
+        is the average price of what the venue's fills of the last `report_lookback_ms`
+        (on the venue's clock) leave open: the fills `fill_reports` reads from the
+        venue, so a restarted adapter reports the same price. The window bounds the
+        cost (one clock read, then the window's trades and orders of the held
+        symbols); holdings bought before it are not priced (0 when none of it is open).
         """
         balances = {b.currency: b.total for b in self.balances()}
-        reports = []
-        for instrument in self._instruments().all:
-            quantity = balances.get(instrument.base_currency, Decimal(0))
-            if quantity:
-                reports.append(
-                    PositionReport(
-                        venue=self._venue,
-                        instrument_id=instrument.id,
-                        quantity=quantity,
-                        avg_open_price=self._avg_price(instrument.id),
-                    )
-                )
-        return reports
+        instruments = self._instruments()
+        held = [i for i in instruments.all if balances.get(i.base_currency, Decimal(0))]
+        if not held:
+            return []
+        lookback = timedelta(milliseconds=self._session.config.report_lookback_ms)
+        symbols = [instruments.symbol_of(i.id) for i in held]
+        rows = self._history.fill_reports(self.server_time() - lookback, symbols)
+        rows.sort(key=lambda row: row[0])
+        fills = [report for _, report in rows]
+        return [
+            PositionReport(
+                venue=self._venue,
+                instrument_id=instrument.id,
+                quantity=balances[instrument.base_currency],
+                avg_open_price=avg_open_price(instrument, fills),
+            )
+            for instrument in held
+        ]
 
     def balances(self) -> Sequence[Balance]:
         """Every currency held (total not zero), sorted by currency."""
@@ -424,16 +429,3 @@ class CcxtVenue:
     def _seq_of(self, client_order_id: ClientOrderId) -> int | None:
         tracked = self._orders.get(client_order_id)
         return None if tracked is None else tracked.seq
-
-    def _avg_price(self, instrument_id: InstrumentId) -> Decimal:
-        instrument = self._instruments().get(instrument_id)
-        if instrument is None:
-            return Decimal(0)
-        position = Position.for_instrument(instrument)
-        for tracked in self._orders.all():
-            if tracked.order.instrument_id != instrument_id:
-                continue
-            for event in tracked.order.events:
-                if isinstance(event, OrderFilled):
-                    position.apply(Fill.from_order(tracked.order, event))
-        return position.avg_open_price

@@ -14,12 +14,17 @@ in whole seconds that is exclusive: those lists are read whole from one second b
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, cast
 
+from tradewind.domain.fill import Fill
 from tradewind.domain.identifiers import ClientOrderId, InstrumentId, Venue
+from tradewind.domain.instrument import Instrument
+from tradewind.domain.order_enums import OrderSide
 from tradewind.domain.order_events import OrderFilled
+from tradewind.domain.position import Position
 from tradewind.domain.timestamps import ns_of
 from tradewind.domain.venue_reports import FillReport, OrderStatusReport
 from tradewind.venues.ccxt.errors import CcxtVenueError, ErrorKind
@@ -28,7 +33,7 @@ from tradewind.venues.ccxt.lifecycle import derive_events, replay
 from tradewind.venues.ccxt.parsing import VenueOrder, VenueTrade, parse_order, parse_trade
 from tradewind.venues.ccxt.session import CcxtSession
 
-__all__ = ["VenueHistory", "ms_of"]
+__all__ = ["VenueHistory", "avg_open_price", "ms_of"]
 
 _LAST = 1 << 62  # sorts orders this adapter did not send after its own at one instant
 # Exchanges whose order and trade lists page newest first by offset, with this page size.
@@ -200,11 +205,14 @@ class VenueHistory:
                     rows.append((self._key(order), report))
         return rows
 
-    def fill_reports(self, since: datetime | None) -> list[tuple[tuple[int, int, str], FillReport]]:
-        """Every execution at or after `since` in the traded symbols, with its sort key."""
+    def fill_reports(
+        self, since: datetime | None, symbols: Sequence[str] | None = None
+    ) -> list[tuple[tuple[int, int, str], FillReport]]:
+        """Every execution at or after `since` in `symbols` (None: every traded symbol),
+        with its sort key."""
         rows = []
         start = None if since is None else ms_of(since)
-        for symbol in self._instruments().symbols:
+        for symbol in self._instruments().symbols if symbols is None else symbols:
             trades = self.trades(symbol, start)
             orders = self._orders_of(symbol, trades, start)
             instrument_id = self._instrument_id(symbol)
@@ -267,6 +275,38 @@ class VenueHistory:
 
     def _session_venue(self) -> Venue:
         return Venue(self._session.venue)
+
+
+def avg_open_price(instrument: Instrument, fills: Iterable[FillReport]) -> Decimal:
+    """The average price of the holding `fills` (oldest first) leave open; 0 if none.
+
+    Spot never goes short: a sale of more than the fills bought sold holdings from
+    before them, whose price they do not tell, so it leaves nothing of known price.
+    """
+    position = Position.for_instrument(instrument)
+    for report in fills:
+        if report.instrument_id != instrument.id:
+            continue
+        if report.side is OrderSide.SELL and report.last_qty >= position.quantity:
+            position = Position.for_instrument(instrument)
+            continue
+        position.apply(_fill_of(report))
+    return position.avg_open_price
+
+
+def _fill_of(report: FillReport) -> Fill:
+    return Fill(
+        client_order_id=report.client_order_id,
+        venue_order_id=report.venue_order_id,
+        trade_id=report.trade_id,
+        instrument_id=report.instrument_id,
+        side=report.side,
+        quantity=report.last_qty,
+        price=report.last_price,
+        ts=report.ts,
+        commission=report.commission,
+        commission_currency=report.commission_currency,
+    )
 
 
 def _ms(row: Mapping[str, Any]) -> int:
