@@ -165,3 +165,32 @@ def test_a_short_selling_strategy_needs_a_margin_account(bundled: Catalog) -> No
         apply_env=False,
     )
     assert preflight(margin, bundled).windows
+
+
+LIVE = """\
+data: {{start: 2021-01-01, end: 2021-02-01}}
+markets:
+  crypto:
+    provider: binance
+    symbols: [{symbols}]
+    strategies: [sma_cross]
+    risk_allocation_pct: 40
+"""
+
+
+def test_a_market_on_an_exchange_may_start_where_its_stored_bars_end(bundled: Catalog) -> None:
+    config = load_config_text(LIVE.format(symbols="BTC-USD"), source="t.yaml", apply_env=False)
+    report = preflight(config, bundled, run="paper")  # its window bars arrive live
+    assert [(w.symbol, w.bars) for w in report.windows] == [("BTC-USD", 0)]
+    with pytest.raises(ConfigError, match="no enabled series has a bar"):
+        preflight(config, bundled, run="backtest")  # a backtest has nothing to run on
+
+
+def test_a_market_on_an_exchange_without_history_says_how_to_download_it(
+    bundled: Catalog,
+) -> None:
+    config = load_config_text(LIVE.format(symbols="BTCUSDT"), source="t.yaml", apply_env=False)
+    with pytest.raises(ConfigError) as caught:
+        preflight(config, bundled, run="paper")
+    (issue,) = caught.value.issues
+    assert "tradewind data download --provider binance --symbols BTC-USDT" in issue.message

@@ -28,6 +28,7 @@ from tradewind.app.venue_choice import live_mode_problem, provider_problem
 from tradewind.config import ConfigIssue, MarketConfig, TradewindConfig
 from tradewind.config.fieldtypes import did_you_mean
 from tradewind.config.locate import FieldLocator
+from tradewind.config.vocabulary import Provider
 from tradewind.data.catalog import Catalog
 from tradewind.data.query import BarSpan
 from tradewind.data.schema import CatalogEntry, DataError
@@ -111,8 +112,11 @@ def preflight(
     notes: list[str] = []
     windows: list[SeriesWindow] = []
     entries: list[CatalogEntry] = []
-    issues.extend(_venue_issues(config, run or config.mode.value, locator))
+    mode = run or config.mode.value
+    issues.extend(_venue_issues(config, mode, locator))
+    live_data = False  # a market whose window bars arrive from its venue as they close
     for name, market in config.enabled_markets.items():
+        is_live = mode in ("paper", "advisory", "live") and market.provider is not Provider.SIM
         issues.extend(_strategy_issues(name, market, locator))
         issues.extend(_short_issues(config, name, market, locator))
         notes.extend(_unused_params_notes(name, market))
@@ -123,18 +127,30 @@ def preflight(
             try:
                 entry = series_entry(catalog, market, symbol)
             except DataError as exc:
-                issues.append(locator.issue(loc, str(exc)))
+                hint = _download_hint(market, symbol) if is_live else ""
+                issues.append(locator.issue(loc, f"{exc}{hint}"))
                 continue
             window = _window(name, entry, window_span(catalog, entry, config.data))
             windows.append(window)
             entries.append(entry)
-            notes.extend(_coverage_notes(window, entry, config))
-    if windows and not any(window.bars for window in windows):
+            live_data |= is_live
+            if not is_live:  # a live market's window fills as its bars close
+                notes.extend(_coverage_notes(window, entry, config))
+    if windows and not live_data and not any(window.bars for window in windows):
         # a run leaves out a series without bars, but refuses a window where none has any
         issues.append(locator.issue(("data",), empty_window_message(config.data, entries)))
     if issues:
         raise locator.error(issues)
     return PreflightReport(windows=tuple(windows), notes=tuple(notes))
+
+
+def _download_hint(market: MarketConfig, symbol: str) -> str:
+    """How to get a live market's history into the catalog."""
+    provider = market.exchange or market.provider.value
+    return (
+        f"; its history comes from the venue first: tradewind data download --provider "
+        f"{provider} --symbols {symbol} --timeframe {market.timeframe} --start YYYY-MM-DD"
+    )
 
 
 def _venue_issues(config: TradewindConfig, run: str, locator: FieldLocator) -> list[ConfigIssue]:

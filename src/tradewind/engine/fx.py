@@ -48,7 +48,8 @@ def value_scale(
         else:
             raise FxError(
                 f"{symbol} is quoted in {quote} but the run has no {direct} or {inverse} "
-                f"data to value it in {base_currency}: add one of them to a market"
+                f"data to value it in {base_currency}: add one of them to a market, or set "
+                f"the market's quote_currency: {base_currency} to value {quote} at par"
             )
         scale[:, n] *= rate
     return scale
