@@ -47,6 +47,7 @@ def test_a_pause_holds_every_request_until_it_has_passed(tmp_path: Path) -> None
 
     def sleep(seconds: float) -> None:
         slept.append(seconds)
+        now[0] += seconds * 1000.0
 
     budget = RateBudget(tmp_path, "binance", "k", 10, clock_ms=lambda: now[0], sleep_s=sleep)
     other = RateBudget(tmp_path, "binance", "k", 10, clock_ms=lambda: now[0], sleep_s=sleep)
@@ -66,3 +67,21 @@ def test_different_keys_do_not_share_a_budget(tmp_path: Path) -> None:
     assert first.acquire() == 0
     assert second.acquire() == 0
     assert first.acquire() == 100
+
+
+def test_a_caller_asleep_on_its_slot_waits_out_a_pause_begun_meanwhile(tmp_path: Path) -> None:
+    now = [0.0]
+    other = RateBudget(tmp_path, "binance", "k", 100, clock_ms=lambda: now[0])
+    paused_once = []
+
+    def sleep(seconds: float) -> None:  # another process gets a 429 while we sleep
+        now[0] += seconds * 1000.0
+        if not paused_once:
+            paused_once.append(True)
+            other.pause(2.0)
+
+    budget = RateBudget(tmp_path, "binance", "k", 100, clock_ms=lambda: now[0], sleep_s=sleep)
+    budget.acquire()  # slot at 0: no sleep, no pause yet
+    waited = budget.acquire()  # slot at 100 ms; the pause begins while it sleeps
+    assert now[0] >= 2_100.0  # sent only after the pause, never during it
+    assert waited >= 2_000.0

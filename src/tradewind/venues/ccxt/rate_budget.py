@@ -5,7 +5,8 @@ each request first reserves a slot in a small file named after
 `sha256(exchange id + api key)` (never the key itself), guarded by `fcntl.flock`: the
 reservation moves the file's "next free instant" on by the exchange's `rateLimit`
 times the request's cost, and the caller sleeps until its slot. A 429/418 answer
-pauses every user of the key until its `Retry-After` has passed.
+pauses every user of the key until its `Retry-After` has passed, including callers
+already asleep on a slot reserved before it.
 
 File format (text, one line): `<next_free_ms> <paused_until_ms>`.
 """
@@ -64,19 +65,24 @@ class RateBudget:
         self._sleep_s = sleep_s
 
     def acquire(self, cost: float = 1.0) -> float:
-        """Reserve the next slot for a request of `cost` and sleep until it.
+        """Reserve the next slot for a request of `cost` and sleep until it; a pause that
+        another user of the key began meanwhile (its 429) is waited out as well, and the
+        slot taken again after it, so nothing is sent while the venue is limiting.
 
         Returns the milliseconds waited.
         """
-        now = self._clock_ms()
-        with self._locked() as handle:
-            next_free, paused_until = _read(handle)
-            slot = max(now, next_free, paused_until)
-            _write(handle, slot + self.interval_ms * max(float(cost), 0.0), paused_until)
-        wait_ms = slot - now
-        if wait_ms > 0:
-            self._sleep_s(wait_ms / 1000.0)
-        return wait_ms
+        waited_ms = 0.0
+        while True:
+            now = self._clock_ms()
+            with self._locked() as handle:
+                next_free, paused_until = _read(handle)
+                slot = max(now, next_free, paused_until)
+                _write(handle, slot + self.interval_ms * max(float(cost), 0.0), paused_until)
+            if slot > now:
+                self._sleep_s((slot - now) / 1000.0)
+                waited_ms += slot - now
+            if self.paused_until_ms() <= max(self._clock_ms(), slot):
+                return waited_ms
 
     def pause(self, seconds: float) -> None:
         """Hold every request of this key for `seconds` from now (after a 429/418)."""
