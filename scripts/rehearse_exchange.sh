@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job's offline rehearsal of an exchange: start the shipped Binance emulator on a
-# free loopback port, download history from it, paper-trade examples/exchange_rehearsal.yaml
-# on its live bars (crypto) beside a replayed market (equities), then stop the emulator.
+# free loopback port (its market clock starts at 2018-05-01 and runs ten days a second),
+# download the history it has closed, then paper-trade examples/exchange_rehearsal.yaml
+# (from 2018-06-01) on its live bars, each row waiting for its bar to close at the
+# emulator, beside a replayed market (equities); then stop the emulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${BIN:-.venv/bin}"
@@ -9,11 +11,12 @@ SPEED=864000  # ten market days a second
 port="$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 log="$(mktemp /tmp/tradewind-emulator.XXXXXX)"
 "$BIN/tradewind" emulate binance --port "$port" --symbols BTCUSDT,ETHUSDT \
-    --start 2018-06-01 --speed "$SPEED" >"$log" 2>&1 &
+    --start 2018-05-01 --speed "$SPEED" >"$log" 2>&1 &
 emulator=$!
 stop_emulator() {
     kill -TERM "$emulator" 2>/dev/null || true
     wait "$emulator" 2>/dev/null || true
+    grep "^stopped:" "$log" | sed 's/^/emulator /' || true
     rm -f "$log"
 }
 trap stop_emulator EXIT
@@ -24,8 +27,8 @@ for _ in $(seq 1 100); do
 done
 grep -q "listening on" "$log" || { echo "the emulator did not start"; cat "$log"; exit 1; }
 url="http://127.0.0.1:$port"
-echo "rehearsal: Binance emulator $(head -n 1 "$log" | sed 's/^listening on //'), replaying 2018 at ten days a second"
+echo "rehearsal: Binance emulator $(head -n 1 "$log" | sed 's/^listening on //'), replaying 2018 from May 1 at ten days a second"
 "$BIN/tradewind" data download --provider binance --endpoint "$url" --symbols BTCUSDT,ETHUSDT \
-    --timeframe 1d --start 2018-01-01 --end 2018-06-01
+    --timeframe 1d --start 2018-01-01 --end 2018-05-01
 TRADEWIND_MARKETS__CRYPTO__ENDPOINT="$url" "$BIN/tradewind" paper \
-    --config examples/exchange_rehearsal.yaml --journal tradewind-data/rehearsal.sqlite --speed "$SPEED"
+    --config examples/exchange_rehearsal.yaml --journal tradewind-data/rehearsal.sqlite

@@ -236,7 +236,8 @@ def run_emulator(
 ) -> int:
     """Serve until SIGINT / SIGTERM (or `stop_event`), then stop cleanly; returns 0.
 
-    Prints `listening on <url>` once serving, then at most one activity line a minute.
+    Prints `listening on <url>` once serving, then at most one activity line a minute,
+    and what it served when it stops.
     """
     stop = stop_event or threading.Event()
     running = start_emulator(options)
@@ -247,7 +248,21 @@ def run_emulator(
     finally:
         _restore_signal_handlers(previous)
         running.stop()
+    echo(_served(running))
     return 0
+
+
+def _served(running: RunningEmulator) -> str:
+    """`stopped: served N requests (top paths); N orders, N trades; market time T`."""
+    requests = Counter(running.server.requests)
+    top = ", ".join(f"{path} {n}" for path, n in requests.most_common(3)) or "none"
+    orders = sum(len(running.market.orders(a)) for a in running.market.accounts())
+    trades = sum(len(running.market.trades(a)) for a in running.market.accounts())
+    market_now = datetime.fromtimestamp(running.market.now_ms / 1000, tz=UTC)
+    return (
+        f"stopped: served {sum(requests.values())} requests ({top}); {orders} orders, "
+        f"{trades} trades; market time {market_now:%Y-%m-%d %H:%M}"
+    )
 
 
 def _serve_until(

@@ -46,6 +46,7 @@ from tradewind.app.session_records import SessionRecords
 from tradewind.app.session_rows import RowWriter
 from tradewind.app.signal_decisions import LoopLog, outcome_counts, signal_decisions
 from tradewind.app.venue_bridge import VenueBridge
+from tradewind.app.venue_feed import VenueBarFeed
 from tradewind.app.venue_routes import (
     MarketRoute,
     RouteContext,
@@ -104,6 +105,9 @@ class SessionReport:
     """Per market, the venue its orders went to and where its bars came from."""
     feed_events: tuple[dict[str, object], ...] = ()
     """Feed outages of this call: paused, retrying, retry failed, resumed (`app.feed_health`)."""
+    live_bars: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Per market on a venue's live bars: bars delivered to its rows, and bars fetched
+    ahead of the one waited for (backfilled after an outage or a late start)."""
 
 
 class TradingSession:
@@ -355,6 +359,11 @@ class TradingSession:
             signal_outcomes=dict(outcome_counts(journal.signal_decisions(run_id))),
             venues=tuple(self.venue_lines),
             feed_events=tuple(self.feed_events),
+            live_bars={
+                name: (int(self.live.fresh[: last + 1, list(feed.symbols)].sum()), feed.backfilled)
+                for name, feed in self.feeds.items()
+                if isinstance(feed, VenueBarFeed)
+            },  # fmt: skip
         )
 
     def _open_run(self, journal: Journal) -> tuple[str, int]:

@@ -123,6 +123,12 @@ def _print(_out: Console, report: SessionReport, mode: str, target: str) -> None
         lines.append(f"paper trading on the simulated venue: {orders}")
     for line in lines:
         _out.print(line, markup=False, highlight=False, soft_wrap=True)
+    for market, (bars, ahead) in report.live_bars.items():
+        _out.print(
+            f"market {market}: {bars} bars from its venue as they closed ({ahead} fetched "
+            "ahead of their row: backfill after an outage or a late start)",
+            markup=False, highlight=False, soft_wrap=True,
+        )  # fmt: skip
     for event in report.feed_events:
         _out.print(
             f"market {event['market']} feed {event['event']} at row {event['row']}: "

@@ -87,6 +87,11 @@ class EmulatedMarket:
     def config(self) -> MarketSpec:
         return self._config
 
+    def accounts(self) -> list[str]:
+        """The accounts opened so far (api keys), in opening order."""
+        with self._lock:
+            return list(self._accounts)
+
     @property
     def now_ms(self) -> int:
         """The market clock in ms: the latest bar close or the latest `advance_clock`."""
