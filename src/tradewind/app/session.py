@@ -359,12 +359,17 @@ class TradingSession:
             signal_outcomes=dict(outcome_counts(journal.signal_decisions(run_id))),
             venues=tuple(self.venue_lines),
             feed_events=tuple(self.feed_events),
-            live_bars={
-                name: (int(self.live.fresh[: last + 1, list(feed.symbols)].sum()), feed.backfilled)
-                for name, feed in self.feeds.items()
-                if isinstance(feed, VenueBarFeed)
-            },  # fmt: skip
+            live_bars=self._live_bars(last),
         )
+
+    def _live_bars(self, last: int) -> dict[str, tuple[int, int]]:
+        """Per market on a venue's live bars: bars delivered, and fetched ahead."""
+        fresh = self.live.fresh[: last + 1]
+        return {
+            name: (int(fresh[:, list(feed.symbols)].sum()), feed.backfilled)
+            for name, feed in self.feeds.items()
+            if isinstance(feed, VenueBarFeed)
+        }
 
     def _open_run(self, journal: Journal) -> tuple[str, int]:
         """The run to continue (and its last journal step) or a new one, chosen under
