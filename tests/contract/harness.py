@@ -22,6 +22,7 @@ from tradewind.domain.order_events import OrderEvent
 from tradewind.ports.execution import ExecutionVenue
 
 from .ccxt_harness import CcxtHarness
+from .coinbase_harness import CoinbaseHarness
 from .kraken_harness import KrakenHarness
 from .network import NetworkFaults, WireRequest
 from .sim_harness import SimHarness
@@ -94,5 +95,6 @@ HARNESSES: dict[str, Callable[[], VenueHarness]] = {
     "sim": SimHarness,
     "ccxt": CcxtHarness,
     "ccxt-kraken": KrakenHarness,
+    "ccxt-coinbase": CoinbaseHarness,
 }
 """Harness factories by adapter name; the suite runs once per entry."""

@@ -5,6 +5,7 @@ client's HTTP wire log is kept off: ccxt logs request headers (API key included)
 DEBUG, so its logger is a private one that drops DEBUG records whatever the root
 logging level. With `endpoint` set, every URL of `exchange.urls['api']` points at it
 with its path kept, so the official client talks to a local emulator unchanged.
+Coinbase gets ccxt's class with the bridges of `coinbase_quirks.CoinbaseClient`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import ccxt
 
 from tradewind.domain.errors import DomainError
+from tradewind.venues.ccxt.coinbase_quirks import CoinbaseClient
 from tradewind.venues.ccxt.config import CcxtVenueConfig
 from tradewind.venues.ccxt.rate_budget import RateBudget
 
@@ -32,6 +34,9 @@ _SPOT_OPTIONS: dict[str, dict[str, Any]] = {
         "warnOnFetchOpenOrdersWithoutSymbol": False,
     },
 }
+
+# ccxt classes whose departures from ccxt's unified API the adapter bridges (see each).
+_BRIDGED: dict[str, type[Any]] = {"coinbase": CoinbaseClient}
 
 
 class _NoWireDebug(logging.Filter):
@@ -53,7 +58,7 @@ def build_exchange(config: CcxtVenueConfig) -> Any:
     Raises:
         DomainError: ccxt has no exchange with that id.
     """
-    exchange_class = getattr(ccxt, config.exchange_id, None)
+    exchange_class = _BRIDGED.get(config.exchange_id) or getattr(ccxt, config.exchange_id, None)
     if config.exchange_id not in ccxt.exchanges or exchange_class is None:
         raise DomainError(
             f"unknown ccxt exchange id {config.exchange_id!r}: expected one of ccxt.exchanges"

@@ -17,6 +17,12 @@ AddOrder and CancelOrder give an id or a count, no order) is followed by a read 
 order by its venue id. Binance finds an order by client id with `fetch_order`; Kraken
 only filters its open and closed order lists by it (`cl_ord_id`). Kraken's cancel-all
 ignores the symbol (it cancels every market), so there each order is canceled alone.
+
+A modify is a cancel-replace (`replace`; Binance only). ccxt raises a plain exchange
+error for its partial (-2021) and whole (-2022) failures, so any failure is settled
+from the venue's own state: the old order still open means nothing happened; canceled,
+with a newer order under our client id, means the replace was made (its answer was
+lost); canceled alone means the venue canceled it but refused the new order.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from tradewind.venues.ccxt.errors import CcxtVenueError, ErrorKind
 from tradewind.venues.ccxt.history import VenueHistory
 from tradewind.venues.ccxt.lifecycle import derive_events, replay
 from tradewind.venues.ccxt.parsing import VenueOrder, parse_order
-from tradewind.venues.ccxt.requests import create_order_request
+from tradewind.venues.ccxt.requests import EditOrder, create_order_request
 from tradewind.venues.ccxt.session import CcxtSession
 from tradewind.venues.ccxt.tracking import OrderRegistry, Tracked
 
@@ -114,7 +120,7 @@ class OrderEntry:
 
     def _create(self, tracked: Tracked) -> Any:
         order = tracked.order
-        last = self._last_price(tracked) if order.trigger_price is not None else None
+        last = self.last_price(tracked) if order.trigger_price is not None else None
         request = create_order_request(
             order, tracked.symbol, self._session.config.exchange_id, last
         )
@@ -197,7 +203,8 @@ class OrderEntry:
                 return parse_order(found[-1])
         return None
 
-    def _last_price(self, tracked: Tracked) -> Decimal | None:
+    def last_price(self, tracked: Tracked) -> Decimal | None:
+        """The symbol's last traded price (None when the venue cannot say now)."""
         try:
             ticker = self._session.call(
                 f"read the last price of {tracked.symbol}",
@@ -306,6 +313,65 @@ class OrderEntry:
     def _refresh(self, symbol: str) -> None:
         self._poll_trades(symbol)
         self._emit(self._orders.working(symbol))
+
+    # -- replace (modify) ----------------------------------------------------------------
+
+    def replace(self, tracked: Tracked, request: EditOrder) -> tuple[VenueOrder | None, str]:
+        """Cancel-replace the order; (the new venue order, "") when made, else (None, why).
+
+        On a failure the tracked order is brought up to the venue's state, without
+        emitting (the caller queues the refusal first, then the order's events).
+
+        Raises:
+            CcxtVenueError: credentials or clock refused (nothing was changed).
+        """
+        try:
+            payload = self._send_edit(tracked, request)
+        except CcxtVenueError as error:
+            if error.kind in (ErrorKind.CREDENTIALS, ErrorKind.CLOCK):
+                raise
+            return self._settle_replace(tracked, request.venue_order_id, error)
+        if not _is_order(payload):
+            return self._settle_replace(tracked, request.venue_order_id, None)
+        return parse_order(payload), ""
+
+    def _send_edit(self, tracked: Tracked, request: EditOrder) -> Any:
+        action = f"modify of order {tracked.client_order_id}"
+
+        def edit(exchange: Any) -> Any:
+            return exchange.edit_order(
+                request.venue_order_id, request.symbol, request.type, request.side,
+                request.amount, request.price, dict(request.params),
+            )  # fmt: skip
+
+        try:
+            return self._session.call(action, edit)
+        except CcxtVenueError as error:
+            if error.kind is not ErrorKind.RATE_LIMITED:
+                raise
+        # Refused for its rate, so not carried out: safe to send once more.
+        return self._session.call(action, edit)
+
+    def _settle_replace(
+        self, tracked: Tracked, old_id: str, error: CcxtVenueError | None
+    ) -> tuple[VenueOrder | None, str]:
+        coid = tracked.client_order_id
+        why = str(error) if error is not None else "the venue did not describe the new order"
+        try:
+            old = self._history.order(tracked.symbol, old_id)
+            found = None if old is None or old.is_open else self._find_by_client_id(tracked)
+        except CcxtVenueError as failure:
+            if not failure.retryable:
+                raise
+            return None, f"modify of {coid} not confirmed: {why}; then {failure}"
+        if found is not None and found.venue_order_id != old_id:
+            return found, ""
+        if old is None:
+            return None, f"modify of {coid} failed: the venue does not know the order ({why})"
+        self._orders.observe(tracked, old)
+        if old.is_open:
+            return None, f"modify of {coid} refused, the order is unchanged: {why}"
+        return None, f"modify of {coid} refused: the order is {old.status} at the venue ({why})"
 
     # -- orders of others ----------------------------------------------------------------
 

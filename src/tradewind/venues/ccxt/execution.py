@@ -7,6 +7,12 @@ is found again by asking for that id: found, the order proceeds; definitely unkn
 it is sent once more with the same id; never twice at the venue. Cancels answered
 "not found" are confirmed from the order's history before anything is concluded.
 
+A modify (Binance only) is a cancel-replace: checked against the instrument's grid
+first (refused here, nothing sent), then the venue cancels the order and places a new
+one under the same client order id. The tracking follows the new venue order; what
+the old one filled stays counted (the new one is sent for the rest), and
+`OrderUpdated` carries the complete new terms.
+
 Events come from `sync()`: open orders, the final state of orders that left the
 open list, and our trades since the last one seen per symbol; each event is emitted
 once (`tracking`). `drain_events()` syncs first when connected and the last sync is
@@ -19,6 +25,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -30,7 +37,9 @@ from tradewind.domain.order import Order
 from tradewind.domain.order_events import (
     OrderCancelRejected,
     OrderEvent,
+    OrderModifyRejected,
     OrderRejected,
+    OrderUpdated,
 )
 from tradewind.domain.timestamps import EPOCH, instant_from_ns
 from tradewind.domain.venue_errors import DuplicateOrderError, VenueError
@@ -47,8 +56,8 @@ from tradewind.venues.ccxt.config import CcxtVenueConfig
 from tradewind.venues.ccxt.entry import OrderEntry
 from tradewind.venues.ccxt.history import VenueHistory, avg_open_price, ms_of
 from tradewind.venues.ccxt.instruments import CcxtInstruments
-from tradewind.venues.ccxt.parsing import parse_balances
-from tradewind.venues.ccxt.requests import capabilities_of
+from tradewind.venues.ccxt.parsing import VenueOrder, parse_balances
+from tradewind.venues.ccxt.requests import capabilities_of, checked_terms, edit_order_request
 from tradewind.venues.ccxt.session import CcxtSession
 from tradewind.venues.ccxt.tracking import (
     OrderRegistry,
@@ -75,8 +84,8 @@ class CcxtVenue:
 
     Capabilities follow the exchange (`exchange.has`, its spot features and the
     markets' order types): market, limit, stop-limit, IOC, FOK, cancel-all, partial
-    fills and fractional quantities where available; never short, reduce-only, day
-    or modify.
+    fills and fractional quantities where available; modify on binance only; never
+    short, reduce-only or day.
     """
 
     def __init__(
@@ -220,9 +229,98 @@ class CcxtVenue:
         price: DecimalLike | None = None,
         trigger_price: DecimalLike | None = None,
     ) -> None:
-        """Not supported: raises `DomainError` (the capability is not declared)."""
+        """Change a working order's terms by a cancel-replace at the venue (see the
+        module docstring): `OrderUpdated`, or `OrderModifyRejected` with why.
+
+        Raises:
+            DomainError: the venue does not declare modify.
+            VenueDisconnectedError: not connected.
+            VenueError: the venue refused the credentials or our clock.
+        """
         self._session.require_connected(f"modify of order {client_order_id}")
         require_capability(VenueCapability.MODIFY, self.capabilities, self._venue, "modify")
+        tracked = self._orders.get(client_order_id)
+        if tracked is not None:
+            self._refresh_state(tracked)
+        if tracked is None or tracked.state is None or not tracked.state.is_open:
+            status = "unknown" if tracked is None else tracked.order.status.value
+            if tracked is not None and tracked.state is not None:
+                status = tracked.state.status
+            self._reject_modify(client_order_id, f"order {client_order_id} is not working "
+                                f"at {self._venue} ({status})")  # fmt: skip
+        else:
+            self._replace(tracked, quantity, price, trigger_price)
+        if tracked is not None:
+            self.poll_trades(tracked.symbol)
+            self._emit_for(self._orders.working(tracked.symbol))
+
+    def _refresh_state(self, tracked: Tracked) -> None:
+        """Read a working order's venue state now (kept as it was when unreadable)."""
+        if tracked.outcome_unknown:
+            self._entry.resolve(tracked)
+        vid = tracked.venue_order_id
+        if not tracked.is_working or vid is None:
+            return
+        try:
+            state = self._history.order(tracked.symbol, vid)
+        except VenueError as error:
+            if not error.retryable:
+                raise
+            return
+        if state is not None:
+            self._orders.observe(tracked, state)
+
+    def _replace(
+        self,
+        tracked: Tracked,
+        quantity: DecimalLike | None,
+        price: DecimalLike | None,
+        trigger_price: DecimalLike | None,
+    ) -> None:
+        state, order = tracked.state, tracked.order
+        instrument = self._instruments().get(order.instrument_id)
+        if state is None or instrument is None:  # pragma: no cover - checked by the caller
+            return
+        filled = max(tracked.replaced_filled + state.filled, order.filled_qty)
+        try:
+            terms = checked_terms(order, filled, instrument, quantity, price, trigger_price)
+        except DomainError as error:
+            self._reject_modify(order.client_order_id, str(error))
+            return
+        last = self._entry.last_price(tracked) if terms.trigger_price is not None else None
+        request = edit_order_request(
+            order, state.venue_order_id, tracked.symbol, terms,
+            self._session.config.exchange_id, last,
+        )  # fmt: skip
+        new_state, reason = self._entry.replace(tracked, request)
+        if new_state is None:
+            self._reject_modify(order.client_order_id, reason)
+        else:
+            self._follow_replacement(tracked, new_state)
+
+    def _follow_replacement(self, tracked: Tracked, new_state: VenueOrder) -> None:
+        """Track the new venue order under the same client id; queue `OrderUpdated`."""
+        old = tracked.state
+        if old is not None:
+            try:
+                final = self._history.order(tracked.symbol, old.venue_order_id)
+            except VenueError as error:
+                if not error.retryable:
+                    raise
+                final = None
+            tracked.legs.append(final or replace(old, status="canceled"))
+        if new_state.client_order_id is None:
+            new_state = replace(new_state, client_order_id=str(tracked.client_order_id))
+        self._orders.observe(tracked, new_state)
+        update = OrderUpdated(
+            client_order_id=tracked.client_order_id,
+            ts=max(instant_from_ns(new_state.created_ms * 1_000_000), tracked.order.last_event_at),
+            quantity=tracked.replaced_filled + new_state.quantity,
+            price=new_state.price,
+            trigger_price=new_state.trigger_price,
+        )
+        tracked.order.apply(update)
+        self._events.append(update)
 
     # -- events --------------------------------------------------------------------------
 
@@ -278,7 +376,7 @@ class CcxtVenue:
     def poll_trades(self, symbol: str) -> None:
         """Read our trades in `symbol` since the last one seen and attach them."""
         working = [t for t in self._orders.working(symbol) if t.state is not None]
-        first = min((t.state.created_ms for t in working if t.state), default=None)
+        first = min((t.first_created_ms for t in working if t.first_created_ms), default=None)
         since = self._trade_cursor.get(symbol, first)
         if since is None:
             return
@@ -418,6 +516,13 @@ class CcxtVenue:
         order.apply(event)
         self._refused.append(tracked)
         self._events.append(event)
+
+    def _reject_modify(self, client_order_id: ClientOrderId, reason: str) -> None:
+        tracked = self._orders.get(client_order_id)
+        ts = tracked.order.last_event_at if tracked is not None else EPOCH
+        self._events.append(
+            OrderModifyRejected(client_order_id=client_order_id, ts=ts, reason=reason)
+        )
 
     def _reject_cancel(self, client_order_id: ClientOrderId, reason: str) -> None:
         tracked = self._orders.get(client_order_id)

@@ -9,7 +9,9 @@ An exchange without an order history (`has['fetchOrders']` unset, as Kraken) is 
 through its open orders plus its closed orders. Kraken lists closed orders and trades
 of every market together, newest first, 50 a page, by offset (`ofs`), from a `start`
 in whole seconds that is exclusive: those lists are read whole from one second before
-`since_ms` and then kept to the symbol and to `since_ms` here.
+`since_ms` and then kept to the symbol and to `since_ms` here. Coinbase lists a
+product's orders and fills newest first from `since_ms`, paged by an opaque cursor:
+they are read page by page to the end (`coinbase_quirks.cursor_pages`).
 """
 
 from __future__ import annotations
@@ -27,17 +29,21 @@ from tradewind.domain.order_events import OrderFilled
 from tradewind.domain.position import Position
 from tradewind.domain.timestamps import ns_of
 from tradewind.domain.venue_reports import FillReport, OrderStatusReport
+from tradewind.venues.ccxt.coinbase_quirks import CURSOR_PARAM, cursor_pages
 from tradewind.venues.ccxt.errors import CcxtVenueError, ErrorKind
 from tradewind.venues.ccxt.instruments import CcxtInstruments
 from tradewind.venues.ccxt.lifecycle import derive_events, replay
 from tradewind.venues.ccxt.parsing import VenueOrder, VenueTrade, parse_order, parse_trade
 from tradewind.venues.ccxt.session import CcxtSession
+from tradewind.venues.ccxt.tracking import chain_events, merged_order
 
-__all__ = ["VenueHistory", "avg_open_price", "ms_of"]
+__all__ = ["VenueHistory", "avg_open_price", "ms_of", "replacement_chains"]
 
 _LAST = 1 << 62  # sorts orders this adapter did not send after its own at one instant
 # Exchanges whose order and trade lists page newest first by offset, with this page size.
 _OFFSET_PAGES = {"kraken": 50}
+# Exchanges whose listings of one symbol page newest first by an opaque cursor.
+_CURSOR_PAGES = frozenset({"coinbase"})
 
 
 def ms_of(instant: datetime) -> int:
@@ -104,6 +110,8 @@ class VenueHistory:
         page_size = _OFFSET_PAGES.get(self._session.config.exchange_id)
         if page_size is not None:
             return self._offset_listed(method, symbol, since_ms, page_size)
+        if self._session.config.exchange_id in _CURSOR_PAGES:
+            return self._cursor_listed(method, symbol, since_ms)
         limit = self._session.config.page_limit
 
         def fetch(cursor: int | None, size: int) -> Sequence[Any]:
@@ -141,9 +149,28 @@ class VenueHistory:
         ]  # fmt: skip
         return sorted(kept, key=_ms)
 
+    def _cursor_listed(self, method: str, symbol: str, since_ms: int | None) -> list[Any]:
+        """Every row of `symbol`'s newest-first listing `method` from `since_ms` on,
+        oldest first, read page by page along the venue's cursor."""
+        limit = self._session.config.page_limit
+
+        def fetch(cursor: str | None) -> Sequence[Any]:
+            params = {} if cursor is None else {CURSOR_PARAM: cursor}
+            rows: Sequence[Any] = self._session.call(
+                f"read the {method.removeprefix('fetch_').replace('_', ' ')} of {symbol}",
+                lambda ex: getattr(ex, method)(symbol, since_ms, limit, params),
+                retries=1,
+            )
+            return rows
+
+        rows = [row for page in cursor_pages(fetch, lambda r: str(r.get("id"))) for row in page]
+        oldest_first = rows[::-1]  # ties at one instant in the venue's order
+        return sorted(oldest_first, key=_ms)
+
     def trades(self, symbol: str, since_ms: int | None) -> list[VenueTrade]:
         """Our executions in `symbol` at or after `since_ms` (all if None)."""
-        if self._session.config.exchange_id in _OFFSET_PAGES:
+        exchange_id = self._session.config.exchange_id
+        if exchange_id in _OFFSET_PAGES or exchange_id in _CURSOR_PAGES:
             rows = self._listed("fetch_my_trades", symbol, since_ms)
             return [parse_trade(row) for row in rows]
         limit = self._session.config.page_limit
@@ -199,10 +226,10 @@ class VenueHistory:
                     orders.setdefault(order.venue_order_id, order)
             first = min((o.created_ms for o in orders.values()), default=None)
             trades = self.trades(symbol, first) if orders else []
-            for order in orders.values():
-                report = self._report(order, trades, symbol)
-                if report is not None and (since is None or report.ts_last >= since):
-                    rows.append((self._key(order), report))
+            for chain in replacement_chains(orders.values()):
+                report = self._report(chain, trades, symbol)
+                if since is None or report.ts_last >= since:
+                    rows.append((self._key(chain[0]), report))
         return rows
 
     def fill_reports(
@@ -245,18 +272,17 @@ class VenueHistory:
         return found
 
     def _report(
-        self, order: VenueOrder, trades: Sequence[VenueTrade], symbol: str
-    ) -> OrderStatusReport | None:
-        coid = self._client_id(order)
-        events = derive_events(order, trades, coid)
-        rebuilt = replay(order, events, self._instrument_id(symbol), coid)
-        reason = "rejected by the venue" if order.status == "rejected" else ""
+        self, chain: Sequence[VenueOrder], trades: Sequence[VenueTrade], symbol: str
+    ) -> OrderStatusReport:
+        coid = self._client_id(chain[0])
+        events = chain_events(chain, trades, coid)
+        rebuilt = replay(merged_order(chain), events, self._instrument_id(symbol), coid)
+        reason = "rejected by the venue" if chain[-1].status == "rejected" else ""
         return OrderStatusReport.of_order(rebuilt, self._session_venue(), reason)
 
     def _key(self, order: VenueOrder) -> tuple[int, int, int]:
         seq = self._seq_of(self._client_id(order)) or _LAST
-        number = int(order.venue_order_id) if order.venue_order_id.isdigit() else 0
-        return (order.created_ms, seq, number)
+        return (order.created_ms, seq, _number(order))
 
     def _client_id(self, order: VenueOrder) -> ClientOrderId:
         return ClientOrderId(order.client_order_id or f"venue-{order.venue_order_id}")
@@ -275,6 +301,27 @@ class VenueHistory:
 
     def _session_venue(self) -> Venue:
         return Venue(self._session.venue)
+
+
+def replacement_chains(orders: Iterable[VenueOrder]) -> list[list[VenueOrder]]:
+    """`orders` as one list per client order, oldest first: an order whose client id
+    is that of a canceled earlier order is its replacement (a venue cancel-replace)."""
+    chains: list[list[VenueOrder]] = []
+    by_client: dict[str, list[VenueOrder]] = {}
+    for order in sorted(orders, key=lambda o: (o.created_ms, _number(o))):
+        coid = order.client_order_id
+        chain = by_client.get(coid) if coid else None
+        if chain is not None and chain[-1].status == "canceled":
+            chain.append(order)
+            continue
+        chains.append([order])
+        if coid:
+            by_client[coid] = chains[-1]
+    return chains
+
+
+def _number(order: VenueOrder) -> int:
+    return int(order.venue_order_id) if order.venue_order_id.isdigit() else 0
 
 
 def avg_open_price(instrument: Instrument, fills: Iterable[FillReport]) -> Decimal:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import threading
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -86,6 +87,11 @@ class EmulatedMarket:
     @property
     def config(self) -> MarketSpec:
         return self._config
+
+    def atomic(self) -> AbstractContextManager[object]:
+        """Hold the market still: what runs inside (several commands, e.g. a dialect's
+        cancel-replace) happens as one step; the lock is re-entrant."""
+        return self._lock
 
     def accounts(self) -> list[str]:
         """The accounts opened so far (api keys), in opening order."""

@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl
 
 from tradewind.venues.ccxt.emulator.binance_private import PrivateEndpoints
 from tradewind.venues.ccxt.emulator.binance_public import PublicEndpoints
+from tradewind.venues.ccxt.emulator.binance_replace import ReplaceEndpoint
 from tradewind.venues.ccxt.emulator.binance_wire import BinanceError, Call, int_param
 from tradewind.venues.emulation import (
     EmulatedMarket,
@@ -76,6 +77,7 @@ class BinanceDialect:
         self._auth_clock_ms = auth_clock_ms or (lambda: int(time.time() * 1000))
         self.public = PublicEndpoints(market, base_interval_ms or {})
         self.private = PrivateEndpoints(market, self.public)
+        self.replace = ReplaceEndpoint(market, self.private)
         self._routes = self._route_table()
 
     def handle(self, request: EmulatorRequest) -> EmulatorResponse:
@@ -101,7 +103,7 @@ class BinanceDialect:
             account = self._authenticate(request, params) if route.signed else None
             body = route.handler(Call(request, params, account, now_ms))
         except BinanceError as exc:
-            return _error(exc.status, exc.code, exc.msg, headers)
+            return _error(exc.status, exc.code, exc.msg, headers, exc.data)
         return EmulatorResponse(200, body, headers)
 
     def fault_response(self, kind: FaultKind, request: EmulatorRequest) -> EmulatorResponse:
@@ -180,6 +182,7 @@ class BinanceDialect:
             ("GET", spot + "account"): _Route(prv.account, 20, True),
             ("POST", spot + "order"): _Route(prv.create_order, 1, True),
             ("POST", spot + "order/test"): _Route(prv.test_order, 1, True),
+            ("POST", spot + "order/cancelReplace"): _Route(self.replace.cancel_replace, 1, True),
             ("GET", spot + "order"): _Route(prv.get_order, 4, True),
             ("DELETE", spot + "order"): _Route(prv.cancel_order, 1, True),
             ("GET", spot + "openOrders"): _Route(prv.open_orders, 6, True, 80),
@@ -218,8 +221,13 @@ def _weight_headers(used: int) -> dict[str, str]:
     return {"x-mbx-used-weight": str(used), "x-mbx-used-weight-1m": str(used)}
 
 
-def _error(status: int, code: int, msg: str, headers: Mapping[str, str]) -> EmulatorResponse:
-    return EmulatorResponse(status, {"code": code, "msg": msg}, headers)
+def _error(
+    status: int, code: int, msg: str, headers: Mapping[str, str], data: Any = None
+) -> EmulatorResponse:
+    body: dict[str, Any] = {"code": code, "msg": msg}
+    if data is not None:
+        body["data"] = data
+    return EmulatorResponse(status, body, headers)
 
 
 def _rate_error(

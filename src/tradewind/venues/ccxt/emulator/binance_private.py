@@ -34,7 +34,7 @@ from tradewind.venues.emulation import (
     Trade,
 )
 
-__all__ = ["PrivateEndpoints"]
+__all__ = ["PrivateEndpoints", "account_of", "cancel_json", "placement_json"]
 
 _T = TypeVar("_T", Order, Trade)
 
@@ -56,7 +56,7 @@ class PrivateEndpoints:
         self.public = public
 
     def account(self, call: Call) -> Any:
-        balances = self.market.balances(_account(call))
+        balances = self.market.balances(account_of(call))
         return {
             "makerCommission": 10,
             "takerCommission": 10,
@@ -84,10 +84,10 @@ class PrivateEndpoints:
         }
 
     def create_order(self, call: Call) -> Any:
-        new = self._new_order(call)
+        new = self.new_order(call)
         if call.request.fault.has(FaultKind.REJECT):
             raise BinanceError(400, -2010, "New order rejected.")
-        account = _account(call)
+        account = account_of(call)
         shape = call.params.get("newOrderRespType") or (
             "FULL" if new.order_type is not OrderType.STOP_LIMIT else "ACK"
         )
@@ -99,12 +99,12 @@ class PrivateEndpoints:
                     for t in self.market.trades(account, new.symbol)
                     if t.order_id == first.order_id
                 ]
-                return _placement_json(first, trades, shape)
+                return placement_json(first, trades, shape)
         try:
             placement = self.market.place_order(account, new)
         except OrderRejectedError as exc:
             raise rejection_error(exc) from None
-        return _placement_json(placement.order, placement.trades, shape)
+        return placement_json(placement.order, placement.trades, shape)
 
     def _used_client_id(self, account: str, new: NewOrder) -> Order | None:
         try:
@@ -113,14 +113,14 @@ class PrivateEndpoints:
             return None
 
     def test_order(self, call: Call) -> Any:
-        self._new_order(call)
+        self.new_order(call)
         return {}
 
     def get_order(self, call: Call) -> Any:
         symbol = self.public.symbol(call)
         order_id, client_id = _order_ref(call)
         try:
-            order = self.market.get_order(_account(call), symbol, order_id, client_id)
+            order = self.market.get_order(account_of(call), symbol, order_id, client_id)
         except OrderRejectedError as exc:
             raise rejection_error(exc) from None
         return order_json(order, "QUERY")
@@ -129,25 +129,25 @@ class PrivateEndpoints:
         symbol = self.public.symbol(call)
         order_id, client_id = _order_ref(call)
         try:
-            order = self.market.cancel_order(_account(call), symbol, order_id, client_id)
+            order = self.market.cancel_order(account_of(call), symbol, order_id, client_id)
         except OrderRejectedError as exc:
             raise rejection_error(exc, cancel=True) from None
-        return _cancel_json(order, call.params.get("newClientOrderId"), call.now_ms)
+        return cancel_json(order, call.params.get("newClientOrderId"), call.now_ms)
 
     def open_orders(self, call: Call) -> Any:
         symbol = self.public.symbol(call) if "symbol" in call.params else None
-        return [order_json(o, "QUERY") for o in self.market.open_orders(_account(call), symbol)]
+        return [order_json(o, "QUERY") for o in self.market.open_orders(account_of(call), symbol)]
 
     def cancel_open_orders(self, call: Call) -> Any:
         symbol = self.public.symbol(call)
-        canceled = self.market.cancel_all(_account(call), symbol)
+        canceled = self.market.cancel_all(account_of(call), symbol)
         if not canceled:
             raise BinanceError(400, -2011, "Unknown order sent.")
-        return [_cancel_json(o, None, call.now_ms) for o in canceled]
+        return [cancel_json(o, None, call.now_ms) for o in canceled]
 
     def all_orders(self, call: Call) -> Any:
         symbol = self.public.symbol(call)
-        orders = self.market.orders(_account(call), symbol)
+        orders = self.market.orders(account_of(call), symbol)
         from_id = int_param(call.params, "orderId")
         if from_id is not None:
             orders = [o for o in orders if o.order_id >= from_id]
@@ -156,7 +156,7 @@ class PrivateEndpoints:
 
     def my_trades(self, call: Call) -> Any:
         symbol = self.public.symbol(call)
-        trades = self.market.trades(_account(call), symbol)
+        trades = self.market.trades(account_of(call), symbol)
         order_id = int_param(call.params, "orderId")
         if order_id is not None:
             trades = [t for t in trades if t.order_id == order_id]
@@ -168,7 +168,7 @@ class PrivateEndpoints:
 
     def coins(self, call: Call) -> Any:
         """sapi capital/config/getall: the assets of the account and of the symbols."""
-        held = {b.asset: b for b in self.market.balances(_account(call))}
+        held = {b.asset: b for b in self.market.balances(account_of(call))}
         assets = sorted(
             set(held)
             | {s.base for s in self.market.symbols.values()}
@@ -179,7 +179,8 @@ class PrivateEndpoints:
     def empty_list(self, call: Call) -> Any:
         return []
 
-    def _new_order(self, call: Call) -> NewOrder:
+    def new_order(self, call: Call) -> NewOrder:
+        """The order a create (or cancel-replace) request describes; raises BinanceError."""
         params = call.params
         symbol = self.public.symbol(call)
         side_raw = required(params, "side").upper()
@@ -224,7 +225,8 @@ class PrivateEndpoints:
         )
 
 
-def _placement_json(order: Order, trades: Sequence[Trade], shape: str) -> dict[str, Any]:
+def placement_json(order: Order, trades: Sequence[Trade], shape: str) -> dict[str, Any]:
+    """A placed order in the answer shape asked: ACK, RESULT or FULL (with fills)."""
     if shape == "ACK":
         return order_json(order, "ACK")
     body = order_json(order, "RESULT")
@@ -242,7 +244,8 @@ def _placement_json(order: Order, trades: Sequence[Trade], shape: str) -> dict[s
     return body
 
 
-def _account(call: Call) -> str:
+def account_of(call: Call) -> str:
+    """The authenticated api key of a signed call."""
     if call.account is None:
         raise BinanceError(401, -2015, "Invalid API-key, IP, or permissions for action.")
     return call.account
@@ -260,7 +263,8 @@ def _order_ref(call: Call) -> tuple[int | None, str | None]:
     return order_id, (None if order_id is not None else client_id)
 
 
-def _cancel_json(order: Order, cancel_client_id: str | None, now_ms: int) -> dict[str, Any]:
+def cancel_json(order: Order, cancel_client_id: str | None, now_ms: int) -> dict[str, Any]:
+    """A canceled order as a cancel answers it (its own client id as origClientOrderId)."""
     body = order_json(order, "RESULT")
     body.pop("workingTime", None)
     body.pop("origQuoteOrderQty", None)

@@ -52,13 +52,18 @@ INTERVAL_MS = {
 
 
 class BinanceError(Exception):
-    """An error answer in Binance's shape {"code": ..., "msg": ...}."""
+    """An error answer in Binance's shape {"code": ..., "msg": ...}.
 
-    def __init__(self, status: int, code: int, msg: str) -> None:
+    `data` (when not None) is sent as the answer's "data" member, as Binance does for a
+    cancel-replace that failed in part or in whole.
+    """
+
+    def __init__(self, status: int, code: int, msg: str, data: Any = None) -> None:
         super().__init__(msg)
         self.status = status
         self.code = code
         self.msg = msg
+        self.data = data
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +178,7 @@ def symbol_json(symbol: str, spec: SymbolSpec) -> dict[str, Any]:
         "otoAllowed": False,
         "quoteOrderQtyMarketAllowed": True,
         "allowTrailingStop": False,
-        "cancelReplaceAllowed": False,
+        "cancelReplaceAllowed": True,
         "isSpotTradingAllowed": True,
         "isMarginTradingAllowed": False,
         "filters": _filters(spec),

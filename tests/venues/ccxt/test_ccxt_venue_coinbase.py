@@ -1,0 +1,274 @@
+"""`CcxtVenue` drives ccxt's `coinbase` class (with `coinbase_quirks.CoinbaseClient`'s
+bridges) against the in-process Coinbase Advanced Trade emulator: the client id as
+`client_order_id`, market buys sized in base units, client-id lookups through the order
+history, refused cancels confirmed from history, expired IOC orders, cursor-paged
+history, and a wrong secret."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import ccxt
+import pytest
+
+from tradewind.domain.identifiers import ClientOrderId, StrategyId
+from tradewind.domain.instrument import Instrument
+from tradewind.domain.order import Order
+from tradewind.domain.order_enums import OrderSide, OrderStatus, OrderType, TimeInForce
+from tradewind.domain.order_events import (
+    OrderAccepted,
+    OrderCanceled,
+    OrderCancelRejected,
+    OrderEvent,
+    OrderExpired,
+    OrderFilled,
+    OrderSubmitted,
+)
+from tradewind.domain.timestamps import instant_from_ns
+from tradewind.domain.venue_errors import VenueError
+from tradewind.domain.venue_reports import ConnectionStatus
+from tradewind.venues.ccxt import CcxtVenue, CcxtVenueConfig
+from tradewind.venues.ccxt.client import build_exchange
+from tradewind.venues.ccxt.config import Secret
+from tradewind.venues.ccxt.emulator import build_emulator
+from tradewind.venues.emulation import (
+    EmulatedMarket,
+    EmulatorServer,
+    FaultInjector,
+    MarketSpec,
+    RateLimiter,
+    SymbolSpec,
+)
+
+KEY, SECRET = "coinbase-adapter-key", "coinbase adapter secret"
+T0_MS = 1_709_562_600_000
+BAR_MS = 60_000
+LOT = Decimal("0.001")
+PRODUCTS = {"BTC/USD": "BTC-USD", "ETH/USD": "ETH-USD"}
+ORDERS = "/api/v3/brokerage/orders"
+HISTORY = "/api/v3/brokerage/orders/historical/batch"
+BATCH_CANCEL = "/api/v3/brokerage/orders/batch_cancel"
+BUY = OrderSide.BUY
+
+
+def _fast_exchange(config: CcxtVenueConfig) -> Any:
+    exchange = build_exchange(config)
+    exchange.rateLimit = 1
+    return exchange
+
+
+@dataclass
+class Rig:
+    market: EmulatedMarket
+    server: EmulatorServer
+    faults: FaultInjector
+    config: CcxtVenueConfig
+    bar: int = 0
+
+    def trade(self, product: str, price: float, volume: float = 1e9) -> None:
+        self.bar += 1
+        self.market.trade_bar(
+            product, T0_MS + self.bar * BAR_MS, price, price, price, price, volume
+        )
+
+    def venue(self, **changes: Any) -> CcxtVenue:
+        fields = {name: getattr(self.config, name) for name in self.config.__dataclass_fields__}
+        fields.update(changes)
+        return CcxtVenue(CcxtVenueConfig(**fields), exchange_factory=_fast_exchange)
+
+    def order(
+        self,
+        instrument: Instrument,
+        name: str,
+        lots: int = 1,
+        kind: OrderType = OrderType.MARKET,
+        price: Decimal | None = None,
+        time_in_force: TimeInForce = TimeInForce.GTC,
+    ) -> Order:
+        order = Order(
+            client_order_id=ClientOrderId(f"cb-{name}"),
+            strategy_id=StrategyId("test"),
+            instrument_id=instrument.id,
+            side=BUY,
+            order_type=kind,
+            quantity=LOT * lots,
+            price=price,
+            time_in_force=time_in_force,
+            created_at=instant_from_ns(self.market.now_ms * 1_000_000),
+        )
+        order.apply(OrderSubmitted(client_order_id=order.client_order_id, ts=order.created_at))
+        return order
+
+
+@pytest.fixture
+def rig() -> Iterator[Rig]:
+    specs = {
+        product: SymbolSpec(product[:3], "USD", Decimal("0.01"), LOT, LOT, Decimal("0.01"))
+        for product in PRODUCTS.values()
+    }
+    market = EmulatedMarket(specs, MarketSpec(commission_bps=Decimal(10)))
+    market.add_account(KEY, {"USD": Decimal(1_000_000)})
+    faults = FaultInjector(seed=1)
+    server = build_emulator(
+        "coinbase",
+        market,
+        {KEY: SECRET},
+        faults=faults,
+        rate_limiter=RateLimiter(limit_per_minute=100_000),
+        timeout_hold_s=1.5,
+    )
+    config = CcxtVenueConfig(
+        exchange_id="coinbase",
+        symbols=tuple(PRODUCTS),
+        api_key=Secret(KEY),
+        secret=Secret(SECRET),
+        endpoint=server.start(),
+        timeout_ms=1_000,
+    )
+    built = Rig(market, server, faults, config)
+    for product in PRODUCTS.values():
+        built.trade(product, 100)
+    yield built
+    server.stop()
+
+
+@pytest.fixture
+def venue(rig: Rig) -> CcxtVenue:
+    built = rig.venue()
+    built.connect()
+    return built
+
+
+def _instrument(venue: CcxtVenue, index: int = 0) -> Instrument:
+    return venue.session.instruments.all[index]  # type: ignore[union-attr]
+
+
+def _drain(venue: CcxtVenue) -> list[OrderEvent]:
+    venue.sync()
+    return venue.drain_events()
+
+
+def _of(events: list[OrderEvent], kind: type) -> list[OrderEvent]:
+    return [e for e in events if isinstance(e, kind)]
+
+
+def test_a_wrong_secret_is_refused_credentials_not_retried_and_not_shown(rig: Rig) -> None:
+    wrong = "some other secret"
+    venue = rig.venue(secret=Secret(wrong))
+    with pytest.raises(VenueError) as refused:
+        venue.connect()
+    assert not refused.value.retryable
+    assert "refused the credentials" in str(refused.value)
+    assert venue.status.connection is ConnectionStatus.DISCONNECTED
+    assert wrong not in str(refused.value) + venue.status.reason
+
+
+def test_coinbase_declares_ioc_and_fok_but_not_cancel_all_or_stops(venue: CcxtVenue) -> None:
+    assert venue.capabilities == {"fok", "fractional", "ioc", "limit", "market", "partial_fills"}
+
+
+def test_the_client_order_id_reaches_coinbase_as_its_client_order_id(
+    rig: Rig, venue: CcxtVenue
+) -> None:
+    order = rig.order(_instrument(venue), "ack", kind=OrderType.LIMIT, price=Decimal(90))
+    venue.submit(order)
+    (accepted,) = venue.drain_events()
+    assert isinstance(accepted, OrderAccepted)
+    (placed,) = rig.market.orders(KEY)
+    assert placed.client_order_id == "cb-ack"
+
+
+def test_a_market_buy_is_sized_in_base_units_not_in_quote(rig: Rig, venue: CcxtVenue) -> None:
+    order = rig.order(_instrument(venue), "mkt", lots=3)
+    venue.submit(order)
+    fills = _of(_drain(venue), OrderFilled)
+    assert [f.last_qty for f in fills] == [3 * LOT]  # type: ignore[attr-defined]
+    (placed,) = rig.market.orders(KEY)
+    assert (placed.qty, placed.quote_order_qty) == (3 * LOT, None)
+
+
+def test_a_submit_whose_answer_times_out_is_found_by_client_id_in_the_order_history(
+    rig: Rig, venue: CcxtVenue
+) -> None:
+    rig.faults.arm("timeout", path_prefix=ORDERS, method="POST")
+    order = rig.order(_instrument(venue), "lost", kind=OrderType.LIMIT, price=Decimal(90))
+    before = rig.server.requests[HISTORY]
+    venue.submit(order)
+    assert len(_of(_drain(venue), OrderAccepted)) == 1
+    assert len(rig.market.orders(KEY)) == 1
+    assert rig.server.requests[HISTORY] > before
+
+
+def test_a_cancel_coinbase_refuses_for_a_filled_order_is_rejected_saying_so(
+    rig: Rig, venue: CcxtVenue
+) -> None:
+    order = rig.order(_instrument(venue), "filled", kind=OrderType.LIMIT, price=Decimal(90))
+    venue.submit(order)
+    venue.drain_events()
+    rig.trade("BTC-USD", 89)  # fills at the venue; the adapter has not synced
+    venue.cancel(order.client_order_id)
+    events = venue.drain_events()
+    (refused,) = _of(events, OrderCancelRejected)
+    assert "closed at the venue" in refused.reason  # type: ignore[attr-defined]
+    assert not _of(events, OrderCanceled)
+    assert rig.server.requests[BATCH_CANCEL] == 1
+
+
+def test_an_unfillable_ioc_limit_expires_rather_than_being_canceled(
+    rig: Rig, venue: CcxtVenue
+) -> None:
+    order = rig.order(
+        _instrument(venue), "ioc", kind=OrderType.LIMIT, price=Decimal(90),
+        time_in_force=TimeInForce.IOC,
+    )  # fmt: skip
+    venue.submit(order)
+    events = _drain(venue)
+    assert [type(e) for e in events] == [OrderAccepted, OrderExpired]
+
+
+def test_cancel_all_cancels_order_by_order_and_leaves_the_other_instrument(
+    rig: Rig, venue: CcxtVenue
+) -> None:
+    btc, eth = _instrument(venue, 0), _instrument(venue, 1)
+    mine = [rig.order(btc, f"a{i}", kind=OrderType.LIMIT, price=Decimal(50)) for i in range(2)]
+    other = rig.order(eth, "b", kind=OrderType.LIMIT, price=Decimal(50))
+    for order in [*mine, other]:
+        venue.submit(order)
+    venue.drain_events()
+    venue.cancel_all(btc.id)
+    canceled = [e.client_order_id for e in _of(_drain(venue), OrderCanceled)]
+    assert canceled == [o.client_order_id for o in mine]
+    assert [o.client_order_id for o in venue.open_orders()] == [other.client_order_id]
+    assert rig.server.requests[BATCH_CANCEL] == 2
+
+
+def test_reports_read_every_cursor_page_of_a_history_longer_than_one_page(
+    rig: Rig, venue: CcxtVenue
+) -> None:
+    instrument = _instrument(venue)
+    orders = [rig.order(instrument, f"m{i}") for i in range(12)]
+    for order in orders:
+        venue.submit(order)
+    fills = _of(_drain(venue), OrderFilled)
+    assert len(fills) == 12
+    restarted = rig.venue(page_limit=5)
+    restarted.connect()
+    before = rig.server.requests[HISTORY]
+    reports = restarted.order_status_reports()
+    assert [r.client_order_id for r in reports] == [o.client_order_id for o in orders]
+    assert {r.status for r in reports} == {OrderStatus.FILLED}
+    assert rig.server.requests[HISTORY] - before >= 3
+    assert [r.to_event() for r in restarted.fill_reports()] == fills
+
+
+def test_an_unknown_order_id_is_order_not_found_not_a_plain_exchange_error(
+    venue: CcxtVenue,
+) -> None:
+    exchange = venue.session.exchange
+    with pytest.raises(ccxt.OrderNotFound):
+        exchange.fetch_order("7c0e3a52-5b1d-4f6a-9e28-0000000fffff", "BTC/USD")
+    with pytest.raises(ccxt.OrderNotFound):
+        exchange.fetch_order("", "BTC/USD", {"clientOrderId": "never-sent"})
