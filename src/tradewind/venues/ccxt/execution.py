@@ -7,11 +7,8 @@ is found again by asking for that id: found, the order proceeds; definitely unkn
 it is sent once more with the same id; never twice at the venue. Cancels answered
 "not found" are confirmed from the order's history before anything is concluded.
 
-A modify (Binance only) is a cancel-replace: checked against the instrument's grid
-first (refused here, nothing sent), then the venue cancels the order and places a new
-one under the same client order id. The tracking follows the new venue order; what
-the old one filled stays counted (the new one is sent for the rest), and
-`OrderUpdated` carries the complete new terms.
+A modify (Binance only) is a cancel-replace under the same client order id
+(`modify.OrderModifier`).
 
 Events come from `sync()`: open orders, the final state of orders that left the
 open list, and our trades since the last one seen per symbol; each event is emitted
@@ -25,7 +22,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -34,13 +30,7 @@ from tradewind.domain.decimals import DecimalLike
 from tradewind.domain.errors import DomainError
 from tradewind.domain.identifiers import ClientOrderId, InstrumentId, Venue
 from tradewind.domain.order import Order
-from tradewind.domain.order_events import (
-    OrderCancelRejected,
-    OrderEvent,
-    OrderModifyRejected,
-    OrderRejected,
-    OrderUpdated,
-)
+from tradewind.domain.order_events import OrderCancelRejected, OrderEvent, OrderRejected
 from tradewind.domain.timestamps import EPOCH, instant_from_ns
 from tradewind.domain.venue_errors import DuplicateOrderError, VenueError
 from tradewind.domain.venue_reports import (
@@ -56,8 +46,9 @@ from tradewind.venues.ccxt.config import CcxtVenueConfig
 from tradewind.venues.ccxt.entry import OrderEntry
 from tradewind.venues.ccxt.history import VenueHistory, avg_open_price, ms_of
 from tradewind.venues.ccxt.instruments import CcxtInstruments
-from tradewind.venues.ccxt.parsing import VenueOrder, parse_balances
-from tradewind.venues.ccxt.requests import capabilities_of, checked_terms, edit_order_request
+from tradewind.venues.ccxt.modify import OrderModifier
+from tradewind.venues.ccxt.parsing import parse_balances
+from tradewind.venues.ccxt.requests import capabilities_of
 from tradewind.venues.ccxt.session import CcxtSession
 from tradewind.venues.ccxt.tracking import (
     OrderRegistry,
@@ -111,6 +102,14 @@ class CcxtVenue:
             emit=self._emit_for,
             poll_trades=self.poll_trades,
             refuse=self._refuse_tracked,
+        )
+        self._modifier = OrderModifier(
+            self._session,
+            self._orders,
+            self._history,
+            self._entry,
+            instruments=self._instruments,
+            queue=self._queue,
         )
         self._poll_interval_s = poll_interval_ms / 1000.0
         self._last_sync = float("-inf")
@@ -239,88 +238,10 @@ class CcxtVenue:
         """
         self._session.require_connected(f"modify of order {client_order_id}")
         require_capability(VenueCapability.MODIFY, self.capabilities, self._venue, "modify")
-        tracked = self._orders.get(client_order_id)
-        if tracked is not None:
-            self._refresh_state(tracked)
-        if tracked is None or tracked.state is None or not tracked.state.is_open:
-            status = "unknown" if tracked is None else tracked.order.status.value
-            if tracked is not None and tracked.state is not None:
-                status = tracked.state.status
-            self._reject_modify(client_order_id, f"order {client_order_id} is not working "
-                                f"at {self._venue} ({status})")  # fmt: skip
-        else:
-            self._replace(tracked, quantity, price, trigger_price)
+        tracked = self._modifier.modify(client_order_id, quantity, price, trigger_price)
         if tracked is not None:
             self.poll_trades(tracked.symbol)
             self._emit_for(self._orders.working(tracked.symbol))
-
-    def _refresh_state(self, tracked: Tracked) -> None:
-        """Read a working order's venue state now (kept as it was when unreadable)."""
-        if tracked.outcome_unknown:
-            self._entry.resolve(tracked)
-        vid = tracked.venue_order_id
-        if not tracked.is_working or vid is None:
-            return
-        try:
-            state = self._history.order(tracked.symbol, vid)
-        except VenueError as error:
-            if not error.retryable:
-                raise
-            return
-        if state is not None:
-            self._orders.observe(tracked, state)
-
-    def _replace(
-        self,
-        tracked: Tracked,
-        quantity: DecimalLike | None,
-        price: DecimalLike | None,
-        trigger_price: DecimalLike | None,
-    ) -> None:
-        state, order = tracked.state, tracked.order
-        instrument = self._instruments().get(order.instrument_id)
-        if state is None or instrument is None:  # pragma: no cover - checked by the caller
-            return
-        filled = max(tracked.replaced_filled + state.filled, order.filled_qty)
-        try:
-            terms = checked_terms(order, filled, instrument, quantity, price, trigger_price)
-        except DomainError as error:
-            self._reject_modify(order.client_order_id, str(error))
-            return
-        last = self._entry.last_price(tracked) if terms.trigger_price is not None else None
-        request = edit_order_request(
-            order, state.venue_order_id, tracked.symbol, terms,
-            self._session.config.exchange_id, last,
-        )  # fmt: skip
-        new_state, reason = self._entry.replace(tracked, request)
-        if new_state is None:
-            self._reject_modify(order.client_order_id, reason)
-        else:
-            self._follow_replacement(tracked, new_state)
-
-    def _follow_replacement(self, tracked: Tracked, new_state: VenueOrder) -> None:
-        """Track the new venue order under the same client id; queue `OrderUpdated`."""
-        old = tracked.state
-        if old is not None:
-            try:
-                final = self._history.order(tracked.symbol, old.venue_order_id)
-            except VenueError as error:
-                if not error.retryable:
-                    raise
-                final = None
-            tracked.legs.append(final or replace(old, status="canceled"))
-        if new_state.client_order_id is None:
-            new_state = replace(new_state, client_order_id=str(tracked.client_order_id))
-        self._orders.observe(tracked, new_state)
-        update = OrderUpdated(
-            client_order_id=tracked.client_order_id,
-            ts=max(instant_from_ns(new_state.created_ms * 1_000_000), tracked.order.last_event_at),
-            quantity=tracked.replaced_filled + new_state.quantity,
-            price=new_state.price,
-            trigger_price=new_state.trigger_price,
-        )
-        tracked.order.apply(update)
-        self._events.append(update)
 
     # -- events --------------------------------------------------------------------------
 
@@ -391,6 +312,9 @@ class CcxtVenue:
 
     def _emit_for(self, tracked: Sequence[Tracked]) -> None:
         self._events.extend(in_time_order((t, advance(t)) for t in tracked))
+
+    def _queue(self, event: OrderEvent) -> None:
+        self._events.append(event)
 
     # -- queries -------------------------------------------------------------------------
 
@@ -516,13 +440,6 @@ class CcxtVenue:
         order.apply(event)
         self._refused.append(tracked)
         self._events.append(event)
-
-    def _reject_modify(self, client_order_id: ClientOrderId, reason: str) -> None:
-        tracked = self._orders.get(client_order_id)
-        ts = tracked.order.last_event_at if tracked is not None else EPOCH
-        self._events.append(
-            OrderModifyRejected(client_order_id=client_order_id, ts=ts, reason=reason)
-        )
 
     def _reject_cancel(self, client_order_id: ClientOrderId, reason: str) -> None:
         tracked = self._orders.get(client_order_id)
