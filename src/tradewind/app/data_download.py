@@ -9,11 +9,9 @@ and on Ctrl-C, so an interrupted download resumes where it stopped.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -45,8 +43,6 @@ __all__ = [
     "download_history",
     "download_request",
 ]
-
-_BUDGET_DIR_ENV = "TRADEWIND_RATE_BUDGET_DIR"
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,17 +180,9 @@ def _first_contact(tools: _Tools, endpoint: str | None) -> dict[str, str]:
 
 def _open_source(request: DownloadRequest) -> CandleSource:
     from tradewind.app.data_download_ccxt import open_ccxt_source
+    from tradewind.app.rate_budget_dir import rate_budget_dir
 
-    return open_ccxt_source(request.exchange_id, request.endpoint, budget_dir=_budget_dir())
-
-
-def _budget_dir() -> Path:
-    """The shared rate-budget directory: the one `app.exchange_routes` gives sessions."""
-    chosen = os.environ.get(_BUDGET_DIR_ENV)
-    if chosen:
-        return Path(chosen)
-    base = os.environ.get("XDG_RUNTIME_DIR") or os.environ.get("TMPDIR") or "/tmp"
-    return Path(base) / f"tradewind-rate-budget-{os.getuid()}"
+    return open_ccxt_source(request.exchange_id, request.endpoint, budget_dir=rate_budget_dir())
 
 
 def _check_timeframe(source: CandleSource, timeframe: str) -> None:

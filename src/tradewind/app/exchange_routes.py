@@ -15,15 +15,14 @@ is built, so an unreachable exchange is reported before the run starts.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
+from tradewind.app.rate_budget_dir import rate_budget_dir
 from tradewind.app.venue_feed import FeedTiming, VenueBarFeed
 from tradewind.config import MarketConfig, load_secrets
 from tradewind.config.secrets import Secrets
@@ -42,7 +41,6 @@ if TYPE_CHECKING:  # ccxt takes half a second to import: only markets on an exch
 
 __all__ = ["ExchangeConnections", "ExchangeMarket", "exchange_market"]
 
-_BUDGET_DIR_ENV = "TRADEWIND_RATE_BUDGET_DIR"
 REQUEST_TIMEOUT_MS = 10_000
 """How long one request to an exchange may take before its outcome counts as unknown."""
 
@@ -203,7 +201,6 @@ def _venue_config(
     def reveal(value: SecretStr | None) -> Secret | None:
         return Secret(value.get_secret_value()) if value is not None else None
 
-    budget_dir = os.environ.get(_BUDGET_DIR_ENV)
     return CcxtVenueConfig(
         exchange_id=config.exchange or "",
         symbols=tuple(symbols),
@@ -212,14 +209,8 @@ def _venue_config(
         password=reveal(secrets.ccxt_password),
         endpoint=config.endpoint,
         timeout_ms=REQUEST_TIMEOUT_MS,
-        rate_budget_dir=Path(budget_dir) if budget_dir else _default_budget_dir(),
+        rate_budget_dir=rate_budget_dir(),
     )
-
-
-def _default_budget_dir() -> Path:
-    """One directory per user, so every process on a key shares one budget."""
-    base = os.environ.get("XDG_RUNTIME_DIR") or os.environ.get("TMPDIR") or "/tmp"
-    return Path(base) / f"tradewind-rate-budget-{os.getuid()}"
 
 
 def _venue_symbol(symbol: str) -> str:
