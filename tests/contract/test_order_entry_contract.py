@@ -1,7 +1,7 @@
 """Every venue adapter works orders the same way through the execution port.
 
 Runs once per harness in `harness.HARNESSES`: the simulated venue, and the ccxt adapter
-against the shipped Binance and Kraken emulators.
+against the shipped Binance, Kraken and Coinbase emulators.
 """
 
 from __future__ import annotations
@@ -23,7 +23,17 @@ from tradewind.domain.venue_reports import ConnectionStatus
 from tradewind.ports.execution import ExecutionVenue, VenueCapability
 
 from .harness import VenueHarness
-from .support import BUY, apply_all, away, connection, fills, make_order, of_type, status
+from .support import (
+    BUY,
+    SELL,
+    apply_all,
+    away,
+    connection,
+    fills,
+    make_order,
+    of_type,
+    status,
+)
 
 
 def test_a_built_adapter_is_an_execution_venue_and_connected(harness: VenueHarness) -> None:
@@ -232,3 +242,48 @@ def test_events_are_handed_over_once(harness: VenueHarness) -> None:
     harness.venue.submit(make_order(harness, "once", BUY, 1))
     assert harness.drain()
     assert harness.drain() == []
+
+
+def test_stop_limits_wait_for_their_trigger_then_fill_within_their_limit(
+    harness: VenueHarness,
+) -> None:
+    if VenueCapability.STOP_LIMIT.value not in harness.venue.capabilities:
+        pytest.skip("the adapter does not declare stop_limit")
+    p = harness.start_price
+    held = make_order(harness, "held", BUY, 2)  # spot: the sell stop needs the asset
+    harness.venue.submit(held)
+    harness.move_market(harness.primary, p, p, p, p)
+    apply_all([held], harness.drain())
+    assert held.status is OrderStatus.FILLED
+    sell_trigger, sell_limit = away(harness, "0.95"), away(harness, "0.94")
+    buy_trigger, buy_limit = away(harness, "1.05"), away(harness, "1.06")
+    sell = make_order(
+        harness, "sl-sell", SELL, 2, OrderType.STOP_LIMIT, price=sell_limit, trigger=sell_trigger
+    )
+    buy = make_order(
+        harness, "sl-buy", BUY, 1, OrderType.STOP_LIMIT, price=buy_limit, trigger=buy_trigger
+    )
+    for order in (sell, buy):
+        harness.venue.submit(order)
+    harness.move_market(harness.primary, p, buy_trigger - 1, sell_trigger + 1, p)
+    waiting = harness.drain()
+    apply_all([sell, buy], waiting)
+    assert len(of_type(waiting, OrderAccepted)) == 2
+    assert not fills(waiting)
+    assert {o.client_order_id for o in harness.venue.open_orders()} == {
+        sell.client_order_id, buy.client_order_id,
+    }  # fmt: skip
+    harness.move_market(harness.primary, p - 1, p - 1, sell_limit - 1, sell_limit)
+    down = harness.drain()
+    apply_all([sell, buy], down)
+    assert [f.client_order_id for f in fills(down)] == [sell.client_order_id]
+    assert all(f.last_price >= sell_limit for f in fills(down))
+    assert status(sell) is OrderStatus.FILLED
+    assert status(buy) is OrderStatus.ACCEPTED
+    harness.move_market(harness.primary, sell_limit, buy_limit + 1, sell_limit, buy_limit)
+    up = harness.drain()
+    apply_all([buy], up)
+    assert [f.client_order_id for f in fills(up)] == [buy.client_order_id]
+    assert all(f.last_price <= buy_limit for f in fills(up))
+    assert status(buy) is OrderStatus.FILLED
+    assert harness.venue.open_orders() == []

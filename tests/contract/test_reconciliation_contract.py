@@ -2,7 +2,7 @@
 events said, so a restarted session can rebuild its state from the venue.
 
 Runs once per harness in `harness.HARNESSES`: the simulated venue, and the ccxt adapter
-against the shipped Binance and Kraken emulators.
+against the shipped Binance, Kraken and Coinbase emulators.
 """
 
 from __future__ import annotations

@@ -166,8 +166,12 @@ def test_a_wrong_secret_is_refused_credentials_not_retried_and_not_shown(rig: Ri
     assert wrong not in str(refused.value) + venue.status.reason
 
 
-def test_coinbase_declares_ioc_and_fok_but_not_cancel_all_or_stops(venue: CcxtVenue) -> None:
-    assert venue.capabilities == {"fok", "fractional", "ioc", "limit", "market", "partial_fills"}
+def test_coinbase_declares_ioc_fok_and_stop_limit_but_not_cancel_all_or_stop(
+    venue: CcxtVenue,
+) -> None:
+    assert venue.capabilities == {
+        "fok", "fractional", "ioc", "limit", "market", "partial_fills", "stop_limit",
+    }  # fmt: skip
 
 
 def test_the_client_order_id_reaches_coinbase_as_its_client_order_id(

@@ -5,7 +5,8 @@ could be truncated one step down). The client order id goes in the exchange's ow
 parameter (`newClientOrderId` for binance, `clientOrderId` otherwise). A stop-limit is
 a limit with a trigger: binance calls it STOP_LOSS_LIMIT when the trigger is on the
 losing side of the market (a sell below it, a buy above it) and TAKE_PROFIT_LIMIT
-otherwise, so the side of the last price decides which parameter ccxt gets.
+otherwise, so the side of the last price decides which parameter ccxt gets (Kraken's
+stop-loss-limit / take-profit-limit and Coinbase's stop direction follow the same way).
 
 A modify (`checked_terms`, `edit_order_request`) is Binance's cancel-replace through
 ccxt's `edit_order`: the new order keeps our client order id and is a fresh order, so
@@ -184,6 +185,11 @@ def _text(value: Decimal | None) -> str:
 # takes no FOK.
 # Where modify (ccxt's edit_order) is implemented and tested: Binance's cancel-replace.
 _MODIFY_AT = frozenset({"binance"})
+# Stop-limits where the markets list no order types, but ccxt's class maps
+# stopLossPrice/takeProfitPrice with a limit price onto the exchange's stop-limit (Kraken
+# stop-loss-limit/take-profit-limit, Coinbase stop_limit_stop_limit_gtc with its
+# stop_direction) and the contract suite fills them against the exchange's emulator.
+_STOP_LIMIT_AT = frozenset({"kraken", "coinbase"})
 _NOT_AT = {"kraken": frozenset({VenueCapability.CANCEL_ALL, VenueCapability.FOK})}
 
 
@@ -197,7 +203,8 @@ def capabilities_of(
 
     `has` is ccxt's `exchange.has`, `features` its `exchange.features['spot']` and
     `order_types` the upper-case order types every traded market lists (binance's
-    `orderTypes`; empty when unknown, which leaves out stops). Modify only on binance
+    `orderTypes`; empty when unknown, which leaves out stops, except on kraken and
+    coinbase, whose stop-limits are declared without a listing). Modify only on binance
     with `editOrder` (its cancel-replace, the one run against an emulator); never
     short, reduce-only or day; fractional quantities and partial fills always.
     Stop-market orders are not declared even where the exchange lists them: the
@@ -208,7 +215,7 @@ def capabilities_of(
         declared.add(_C.MARKET)
     if has.get("createLimitOrder", True):
         declared.add(_C.LIMIT)
-    if {"STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"} <= order_types:
+    if {"STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"} <= order_types or exchange_id in _STOP_LIMIT_AT:
         declared.add(_C.STOP_LIMIT)
     if has.get("cancelAllOrders"):
         declared.add(_C.CANCEL_ALL)
