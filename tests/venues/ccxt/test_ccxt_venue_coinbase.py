@@ -7,132 +7,41 @@ history, and a wrong secret."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import ccxt
 import pytest
+from tests.contract.coinbase_harness import COINBASE
 
-from tradewind.domain.identifiers import ClientOrderId, StrategyId
-from tradewind.domain.instrument import Instrument
-from tradewind.domain.order import Order
-from tradewind.domain.order_enums import OrderSide, OrderStatus, OrderType, TimeInForce
+from tradewind.domain.order_enums import OrderStatus, OrderType, TimeInForce
 from tradewind.domain.order_events import (
     OrderAccepted,
     OrderCanceled,
     OrderCancelRejected,
-    OrderEvent,
     OrderExpired,
     OrderFilled,
-    OrderSubmitted,
 )
-from tradewind.domain.timestamps import instant_from_ns
 from tradewind.domain.venue_errors import VenueError
 from tradewind.domain.venue_reports import ConnectionStatus
-from tradewind.venues.ccxt import CcxtVenue, CcxtVenueConfig
-from tradewind.venues.ccxt.client import build_exchange
+from tradewind.venues.ccxt import CcxtVenue
 from tradewind.venues.ccxt.config import Secret
-from tradewind.venues.ccxt.emulator import build_emulator
-from tradewind.venues.emulation import (
-    EmulatedMarket,
-    EmulatorServer,
-    FaultInjector,
-    MarketSpec,
-    RateLimiter,
-    SymbolSpec,
-)
 
-KEY, SECRET = "coinbase-adapter-key", "coinbase adapter secret"
-T0_MS = 1_709_562_600_000
-BAR_MS = 60_000
-LOT = Decimal("0.001")
-PRODUCTS = {"BTC/USD": "BTC-USD", "ETH/USD": "ETH-USD"}
+from .rig import LOT, Rig, start_rig
+from .rig import drain as _drain
+from .rig import instrument as _instrument
+from .rig import of as _of
+
+KEY = COINBASE.key
 ORDERS = "/api/v3/brokerage/orders"
 HISTORY = "/api/v3/brokerage/orders/historical/batch"
 BATCH_CANCEL = "/api/v3/brokerage/orders/batch_cancel"
-BUY = OrderSide.BUY
-
-
-def _fast_exchange(config: CcxtVenueConfig) -> Any:
-    exchange = build_exchange(config)
-    exchange.rateLimit = 1
-    return exchange
-
-
-@dataclass
-class Rig:
-    market: EmulatedMarket
-    server: EmulatorServer
-    faults: FaultInjector
-    config: CcxtVenueConfig
-    bar: int = 0
-
-    def trade(self, product: str, price: float, volume: float = 1e9) -> None:
-        self.bar += 1
-        self.market.trade_bar(
-            product, T0_MS + self.bar * BAR_MS, price, price, price, price, volume
-        )
-
-    def venue(self, **changes: Any) -> CcxtVenue:
-        fields = {name: getattr(self.config, name) for name in self.config.__dataclass_fields__}
-        fields.update(changes)
-        return CcxtVenue(CcxtVenueConfig(**fields), exchange_factory=_fast_exchange)
-
-    def order(
-        self,
-        instrument: Instrument,
-        name: str,
-        lots: int = 1,
-        kind: OrderType = OrderType.MARKET,
-        price: Decimal | None = None,
-        time_in_force: TimeInForce = TimeInForce.GTC,
-    ) -> Order:
-        order = Order(
-            client_order_id=ClientOrderId(f"cb-{name}"),
-            strategy_id=StrategyId("test"),
-            instrument_id=instrument.id,
-            side=BUY,
-            order_type=kind,
-            quantity=LOT * lots,
-            price=price,
-            time_in_force=time_in_force,
-            created_at=instant_from_ns(self.market.now_ms * 1_000_000),
-        )
-        order.apply(OrderSubmitted(client_order_id=order.client_order_id, ts=order.created_at))
-        return order
 
 
 @pytest.fixture
 def rig() -> Iterator[Rig]:
-    specs = {
-        product: SymbolSpec(product[:3], "USD", Decimal("0.01"), LOT, LOT, Decimal("0.01"))
-        for product in PRODUCTS.values()
-    }
-    market = EmulatedMarket(specs, MarketSpec(commission_bps=Decimal(10)))
-    market.add_account(KEY, {"USD": Decimal(1_000_000)})
-    faults = FaultInjector(seed=1)
-    server = build_emulator(
-        "coinbase",
-        market,
-        {KEY: SECRET},
-        faults=faults,
-        rate_limiter=RateLimiter(limit_per_minute=100_000),
-        timeout_hold_s=1.5,
-    )
-    config = CcxtVenueConfig(
-        exchange_id="coinbase",
-        symbols=tuple(PRODUCTS),
-        api_key=Secret(KEY),
-        secret=Secret(SECRET),
-        endpoint=server.start(),
-        timeout_ms=1_000,
-    )
-    built = Rig(market, server, faults, config)
-    for product in PRODUCTS.values():
-        built.trade(product, 100)
+    built = start_rig(COINBASE, order_prefix="cb-")
     yield built
-    server.stop()
+    built.server.stop()
 
 
 @pytest.fixture
@@ -140,19 +49,6 @@ def venue(rig: Rig) -> CcxtVenue:
     built = rig.venue()
     built.connect()
     return built
-
-
-def _instrument(venue: CcxtVenue, index: int = 0) -> Instrument:
-    return venue.session.instruments.all[index]  # type: ignore[union-attr]
-
-
-def _drain(venue: CcxtVenue) -> list[OrderEvent]:
-    venue.sync()
-    return venue.drain_events()
-
-
-def _of(events: list[OrderEvent], kind: type) -> list[OrderEvent]:
-    return [e for e in events if isinstance(e, kind)]
 
 
 def test_a_wrong_secret_is_refused_credentials_not_retried_and_not_shown(rig: Rig) -> None:
@@ -212,7 +108,7 @@ def test_a_cancel_coinbase_refuses_for_a_filled_order_is_rejected_saying_so(
     order = rig.order(_instrument(venue), "filled", kind=OrderType.LIMIT, price=Decimal(90))
     venue.submit(order)
     venue.drain_events()
-    rig.trade("BTC-USD", 89)  # fills at the venue; the adapter has not synced
+    rig.trade_at("BTC-USD", 89)  # fills at the venue; the adapter has not synced
     venue.cancel(order.client_order_id)
     events = venue.drain_events()
     (refused,) = _of(events, OrderCancelRejected)

@@ -6,124 +6,32 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import pytest
+from tests.contract.kraken_harness import KRAKEN
 
-from tradewind.domain.identifiers import ClientOrderId, StrategyId
-from tradewind.domain.instrument import Instrument
-from tradewind.domain.order import Order
-from tradewind.domain.order_enums import OrderSide, OrderStatus, OrderType
-from tradewind.domain.order_events import (
-    OrderAccepted,
-    OrderCanceled,
-    OrderEvent,
-    OrderFilled,
-    OrderSubmitted,
-)
-from tradewind.domain.timestamps import instant_from_ns
+from tradewind.domain.order_enums import OrderStatus, OrderType
+from tradewind.domain.order_events import OrderAccepted, OrderCanceled, OrderFilled
 from tradewind.domain.venue_errors import VenueError
 from tradewind.domain.venue_reports import ConnectionStatus
-from tradewind.venues.ccxt import CcxtVenue, CcxtVenueConfig
-from tradewind.venues.ccxt.client import build_exchange
+from tradewind.venues.ccxt import CcxtVenue
 from tradewind.venues.ccxt.config import Secret
-from tradewind.venues.ccxt.emulator import build_emulator
-from tradewind.venues.emulation import (
-    EmulatedMarket,
-    EmulatorServer,
-    FaultInjector,
-    MarketSpec,
-    RateLimiter,
-    SymbolSpec,
-)
 
-KEY = "kraken-adapter-key"
-SECRET = base64.b64encode(b"kraken adapter secret").decode()
-T0_MS = 1_709_562_600_000
-BAR_MS = 60_000
-LOT = Decimal("0.001")
-PAIRS = {"BTC/USD": "XXBTZUSD", "ETH/USD": "XETHZUSD"}
+from .rig import LOT, Rig, start_rig
+from .rig import drain as _drain
+from .rig import instrument as _instrument
+from .rig import of as _of
+
+KEY = KRAKEN.key
 ADD_ORDER = "/0/private/AddOrder"
-BUY = OrderSide.BUY
-
-
-def _fast_exchange(config: CcxtVenueConfig) -> Any:
-    exchange = build_exchange(config)
-    exchange.rateLimit = 1
-    return exchange
-
-
-@dataclass
-class Rig:
-    market: EmulatedMarket
-    server: EmulatorServer
-    faults: FaultInjector
-    config: CcxtVenueConfig
-    bar: int = 0
-
-    def trade(self, pair: str, price: float) -> None:
-        self.bar += 1
-        self.market.trade_bar(pair, T0_MS + self.bar * BAR_MS, price, price, price, price, 1e9)
-
-    def venue(self, secret: str = SECRET) -> CcxtVenue:
-        fields = {name: getattr(self.config, name) for name in self.config.__dataclass_fields__}
-        fields["secret"] = Secret(secret)
-        return CcxtVenue(CcxtVenueConfig(**fields), exchange_factory=_fast_exchange)
-
-    def order(
-        self,
-        instrument: Instrument,
-        name: str,
-        lots: int = 1,
-        kind: OrderType = OrderType.MARKET,
-        price: Decimal | None = None,
-    ) -> Order:
-        order = Order(
-            client_order_id=ClientOrderId(f"k-{name}"),
-            strategy_id=StrategyId("test"),
-            instrument_id=instrument.id,
-            side=BUY,
-            order_type=kind,
-            quantity=LOT * lots,
-            price=price,
-            created_at=instant_from_ns(self.market.now_ms * 1_000_000),
-        )
-        order.apply(OrderSubmitted(client_order_id=order.client_order_id, ts=order.created_at))
-        return order
 
 
 @pytest.fixture
 def rig() -> Iterator[Rig]:
-    specs = {
-        pair: SymbolSpec(pair[:4], "ZUSD", Decimal("0.01"), LOT, LOT, Decimal("0.01"))
-        for pair in PAIRS.values()
-    }
-    market = EmulatedMarket(specs, MarketSpec(commission_bps=Decimal(10)))
-    market.add_account(KEY, {"ZUSD": Decimal(1_000_000)})
-    faults = FaultInjector(seed=1)
-    server = build_emulator(
-        "kraken",
-        market,
-        {KEY: SECRET},
-        faults=faults,
-        rate_limiter=RateLimiter(limit_per_minute=100_000),
-        timeout_hold_s=1.5,
-    )
-    config = CcxtVenueConfig(
-        exchange_id="kraken",
-        symbols=tuple(PAIRS),
-        api_key=Secret(KEY),
-        secret=Secret(SECRET),
-        endpoint=server.start(),
-        timeout_ms=1_000,
-    )
-    built = Rig(market, server, faults, config)
-    for pair in PAIRS.values():
-        built.trade(pair, 100)
+    built = start_rig(KRAKEN, order_prefix="k-")
     yield built
-    server.stop()
+    built.server.stop()
 
 
 @pytest.fixture
@@ -133,22 +41,9 @@ def venue(rig: Rig) -> CcxtVenue:
     return built
 
 
-def _instrument(venue: CcxtVenue, index: int = 0) -> Instrument:
-    return venue.session.instruments.all[index]  # type: ignore[union-attr]
-
-
-def _drain(venue: CcxtVenue) -> list[OrderEvent]:
-    venue.sync()
-    return venue.drain_events()
-
-
-def _of(events: list[OrderEvent], kind: type) -> list[OrderEvent]:
-    return [e for e in events if isinstance(e, kind)]
-
-
 def test_a_wrong_secret_is_refused_credentials_not_retried_and_not_shown(rig: Rig) -> None:
     wrong = base64.b64encode(b"some other secret").decode()
-    venue = rig.venue(secret=wrong)
+    venue = rig.venue(secret=Secret(wrong))
     with pytest.raises(VenueError) as refused:
         venue.connect()
     assert not refused.value.retryable
