@@ -241,3 +241,35 @@ def test_fill_events_are_validated(kwargs: dict[str, object], message: str) -> N
 def test_order_side_helpers() -> None:
     assert (OrderSide.BUY.sign, OrderSide.SELL.sign) == (1, -1)
     assert OrderSide.BUY.opposite is OrderSide.SELL
+
+
+def test_a_submitted_copy_has_the_terms_and_none_of_the_history() -> None:
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from tradewind.domain.identifiers import (
+        ClientOrderId,
+        InstrumentId,
+        StrategyId,
+        VenueOrderId,
+    )
+    from tradewind.domain.order import Order
+    from tradewind.domain.order_enums import OrderSide, OrderStatus, OrderType
+    from tradewind.domain.order_events import OrderAccepted, OrderSubmitted
+
+    ts = datetime(2024, 1, 1, tzinfo=UTC)
+    order = Order(
+        client_order_id=ClientOrderId("c-1"), strategy_id=StrategyId("s"),
+        instrument_id=InstrumentId("BTC-USD", "SIM"), side=OrderSide.BUY,
+        order_type=OrderType.LIMIT, quantity=Decimal(2), created_at=ts, price=Decimal(10),
+    )  # fmt: skip
+    order.apply(OrderSubmitted(client_order_id=order.client_order_id, ts=ts))
+    accepted = OrderAccepted(
+        client_order_id=order.client_order_id, ts=ts, venue_order_id=VenueOrderId("v-1")
+    )
+    order.apply(accepted)
+    copy = order.submitted_copy()
+    assert copy is not order
+    assert copy.status is OrderStatus.SUBMITTED
+    assert (copy.quantity, copy.price, copy.side) == (order.quantity, order.price, order.side)
+    assert order.status is OrderStatus.ACCEPTED

@@ -181,6 +181,26 @@ class Order:
             tag=command.tag,
         )
 
+    def submitted_copy(self) -> Order:
+        """A new SUBMITTED order with the same terms and none of this one's history: a
+        venue's own record of an order it was sent (the caller's stays untouched)."""
+        copy = Order(
+            client_order_id=self.client_order_id,
+            strategy_id=self.strategy_id,
+            instrument_id=self.instrument_id,
+            side=self.side,
+            order_type=self.order_type,
+            quantity=self.quantity,
+            created_at=self.created_at,
+            price=self.price,
+            trigger_price=self.trigger_price,
+            time_in_force=self.time_in_force,
+            reduce_only=self.reduce_only,
+            tag=self.tag,
+        )
+        copy.apply(OrderSubmitted(client_order_id=self.client_order_id, ts=self.created_at))
+        return copy
+
     # -- state ----------------------------------------------------------------
 
     @property

@@ -54,7 +54,6 @@ from tradewind.venues.ccxt.tracking import (
     OrderRegistry,
     Tracked,
     advance,
-    copy_submitted,
     in_time_order,
 )
 
@@ -426,7 +425,7 @@ class CcxtVenue:
         return ""
 
     def _refuse(self, order: Order, reason: str) -> None:
-        self._refuse_tracked(Tracked(copy_submitted(order), "", self._orders.next_seq()), reason)
+        self._refuse_tracked(Tracked(order.submitted_copy(), "", self._orders.next_seq()), reason)
 
     def _refuse_tracked(self, tracked: Tracked, reason: str) -> None:
         """Record an order refused before or at entry: REJECTED, kept for the reports."""

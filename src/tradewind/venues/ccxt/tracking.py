@@ -28,7 +28,6 @@ from tradewind.domain.order_events import (
     OrderCanceled,
     OrderEvent,
     OrderExpired,
-    OrderSubmitted,
 )
 from tradewind.venues.ccxt.lifecycle import derive_events, event_key
 from tradewind.venues.ccxt.parsing import VenueOrder, VenueTrade
@@ -38,32 +37,11 @@ __all__ = [
     "Tracked",
     "advance",
     "chain_events",
-    "copy_submitted",
     "in_time_order",
     "merged_order",
 ]
 
 _log = logging.getLogger(__name__)
-
-
-def copy_submitted(order: Order) -> Order:
-    """The adapter's own SUBMITTED copy of a caller's order (the caller's stays untouched)."""
-    copy = Order(
-        client_order_id=order.client_order_id,
-        strategy_id=order.strategy_id,
-        instrument_id=order.instrument_id,
-        side=order.side,
-        order_type=order.order_type,
-        quantity=order.quantity,
-        created_at=order.created_at,
-        price=order.price,
-        trigger_price=order.trigger_price,
-        time_in_force=order.time_in_force,
-        reduce_only=order.reduce_only,
-        tag=order.tag,
-    )
-    copy.apply(OrderSubmitted(client_order_id=order.client_order_id, ts=order.created_at))
-    return copy
 
 
 @dataclass(slots=True, eq=False)
@@ -141,7 +119,7 @@ class OrderRegistry:
         return list(self._by_client.values())
 
     def add(self, order: Order, symbol: str) -> Tracked:
-        tracked = Tracked(copy_submitted(order), symbol, self.next_seq())
+        tracked = Tracked(order.submitted_copy(), symbol, self.next_seq())
         self._by_client[order.client_order_id] = tracked
         return tracked
 

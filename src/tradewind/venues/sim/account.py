@@ -23,7 +23,6 @@ from tradewind.domain.order_events import (
     OrderFilled,
     OrderModifyRejected,
     OrderRejected,
-    OrderSubmitted,
 )
 from tradewind.domain.position import Position
 from tradewind.domain.venue_reports import Balance, FillReport, OrderStatusReport
@@ -63,21 +62,7 @@ class SimAccount:
 
     def open(self, order: Order) -> Order:
         """Start the venue's own copy of a submitted order (the caller's stays untouched)."""
-        copy = Order(
-            client_order_id=order.client_order_id,
-            strategy_id=order.strategy_id,
-            instrument_id=order.instrument_id,
-            side=order.side,
-            order_type=order.order_type,
-            quantity=order.quantity,
-            created_at=order.created_at,
-            price=order.price,
-            trigger_price=order.trigger_price,
-            time_in_force=order.time_in_force,
-            reduce_only=order.reduce_only,
-            tag=order.tag,
-        )
-        copy.apply(OrderSubmitted(client_order_id=order.client_order_id, ts=order.created_at))
+        copy = order.submitted_copy()
         self._orders[order.client_order_id] = copy
         return copy
 
