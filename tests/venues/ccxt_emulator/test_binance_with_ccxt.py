@@ -3,42 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal as D  # noqa: N817 - short literals in tables
 
 import ccxt
 import pytest
-from tests.venues.emulation.ccxt_urls import point_ccxt_at
+from tests.venues.ccxt_emulator.wire_rig import MINUTE_MS, T0_MS, WireRig, wire_rig
 
-from tradewind.venues.ccxt.emulator import build_emulator
 from tradewind.venues.emulation import (
     EmulatedMarket,
-    EmulatorServer,
-    FaultInjector,
     MarketSpec,
-    RateLimiter,
     SymbolSpec,
 )
 
 KEY, SECRET = "test-key", "test-secret"
-T0_MS = 1_700_000_040_000  # a whole minute
-MINUTE_MS = 60_000
 
 
-@dataclass
-class Rig:
-    market: EmulatedMarket
-    server: EmulatorServer
-    faults: FaultInjector
-    limiter: RateLimiter
-
-    def client(self, key: str = KEY, secret: str = SECRET) -> ccxt.binance:
-        exchange = ccxt.binance({"apiKey": key, "secret": secret, "enableRateLimit": False})
-        point_ccxt_at(exchange, self.server.base_url)
-        return exchange
-
-    def bar(self, i: int, o: float, h: float, low: float, c: float, v: float) -> None:
-        self.market.trade_bar("BTCUSDT", T0_MS + i * MINUTE_MS, o, h, low, c, v)
+Rig = WireRig
 
 
 def _market() -> EmulatedMarket:
@@ -52,18 +32,8 @@ def _market() -> EmulatedMarket:
 @pytest.fixture
 def rig() -> Iterator[Rig]:
     market = _market()
-    faults = FaultInjector(seed=1)
-    limiter = RateLimiter(limit_per_minute=6000)
-    server = build_emulator(
-        "binance", market, {KEY: SECRET}, faults=faults, rate_limiter=limiter, timeout_hold_s=2.0
-    )
-    server.start()
-    rig = Rig(market, server, faults, limiter)
-    for i in range(5):
-        rig.bar(i, 100 + i, 101 + i, 99 + i, 100.5 + i, 10)
-    market.trade_bar("ETHUSDT", T0_MS, 10, 11, 9, 10, 100)
-    yield rig
-    server.stop()
+    with wire_rig("binance", market, {KEY: SECRET}, primary="BTCUSDT", second="ETHUSDT") as rig:
+        yield rig
 
 
 @pytest.fixture

@@ -4,31 +4,27 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal as D  # noqa: N817 - short literals in tables
 
 import ccxt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from tests.venues.ccxt_emulator.wire_rig import MINUTE_MS, T0_MS, WireRig, wire_rig
 from tests.venues.emulation.ccxt_urls import point_ccxt_at
 
 from tradewind.venues.ccxt.client import build_exchange
 from tradewind.venues.ccxt.config import CcxtVenueConfig
-from tradewind.venues.ccxt.emulator import build_emulator
 from tradewind.venues.ccxt.emulator.coinbase import CoinbaseDialect
 from tradewind.venues.emulation import (
     EmulatedMarket,
     EmulatorServer,
     FaultInjector,
     MarketSpec,
-    RateLimiter,
 )
 
 KEY = "coinbase-test-key"
 SECRET = "coinbase emulator test secret"
-T0_MS = 1_700_000_040_000  # a whole minute
-MINUTE_MS = 60_000
 BTC = "BTC-USD"
 CANDLES = "/api/v3/brokerage/market/products/BTC-USD/candles"
 
@@ -57,39 +53,16 @@ ES_KEY, ES_PEM = "organizations/emu/apiKeys/es", _es256_pem()
 ED_KEY, ED_SECRET = "ed-key", _ed25519_secret()
 
 
-@dataclass
-class Rig:
-    market: EmulatedMarket
-    server: EmulatorServer
-    faults: FaultInjector
-    limiter: RateLimiter
-
-    def client(self, key: str = KEY, secret: str = SECRET) -> ccxt.coinbase:
-        exchange = ccxt.coinbase({"apiKey": key, "secret": secret, "enableRateLimit": False})
-        point_ccxt_at(exchange, self.server.base_url)
-        return exchange
-
-    def bar(self, i: int, o: float, h: float, low: float, c: float, v: float) -> None:
-        self.market.trade_bar(BTC, T0_MS + i * MINUTE_MS, o, h, low, c, v)
+Rig = WireRig
 
 
 @pytest.fixture
 def rig() -> Iterator[Rig]:
     specs = {pid: spec for pid, (_, spec) in CoinbaseDialect.bundled_symbols.items()}
     market = EmulatedMarket(specs, MarketSpec(starting_balances={"USD": D("100000")}))
-    faults = FaultInjector(seed=1)
-    limiter = RateLimiter(limit_per_minute=6000)
     credentials = {KEY: SECRET, ES_KEY: ES_PEM, ED_KEY: ED_SECRET}
-    server = build_emulator(
-        "coinbase", market, credentials, faults=faults, rate_limiter=limiter, timeout_hold_s=2.0
-    )
-    server.start()
-    rig = Rig(market, server, faults, limiter)
-    for i in range(5):
-        rig.bar(i, 100 + i, 101 + i, 99 + i, 100.5 + i, 10)
-    market.trade_bar("ETH-USD", T0_MS, 10, 11, 9, 10, 100)
-    yield rig
-    server.stop()
+    with wire_rig("coinbase", market, credentials, primary=BTC, second="ETH-USD") as rig:
+        yield rig
 
 
 @pytest.fixture

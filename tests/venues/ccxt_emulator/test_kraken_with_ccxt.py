@@ -4,67 +4,37 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal as D  # noqa: N817 - short literals in tables
 from typing import Any
 
 import ccxt
 import pytest
-from tests.venues.emulation.ccxt_urls import point_ccxt_at
+from tests.venues.ccxt_emulator.wire_rig import MINUTE_MS, T0_MS, WireRig, wire_rig
 
 from tradewind.domain.timeframe import Timeframe
 from tradewind.venues.ccxt.client import build_exchange
 from tradewind.venues.ccxt.config import CcxtVenueConfig
 from tradewind.venues.ccxt.data import CcxtMarketData
-from tradewind.venues.ccxt.emulator import build_emulator
 from tradewind.venues.ccxt.emulator.kraken import KrakenDialect
 from tradewind.venues.emulation import (
     EmulatedMarket,
-    EmulatorServer,
-    FaultInjector,
     MarketSpec,
-    RateLimiter,
 )
 
 KEY = "kraken-test-key"
 SECRET = base64.b64encode(b"kraken emulator test secret").decode()
-T0_MS = 1_700_000_040_000  # a whole minute
-MINUTE_MS = 60_000
 BTC = "XXBTZUSD"
 
 
-@dataclass
-class Rig:
-    market: EmulatedMarket
-    server: EmulatorServer
-    faults: FaultInjector
-    limiter: RateLimiter
-
-    def client(self, key: str = KEY, secret: str = SECRET) -> ccxt.kraken:
-        exchange = ccxt.kraken({"apiKey": key, "secret": secret, "enableRateLimit": False})
-        point_ccxt_at(exchange, self.server.base_url)
-        return exchange
-
-    def bar(self, i: int, o: float, h: float, low: float, c: float, v: float) -> None:
-        self.market.trade_bar(BTC, T0_MS + i * MINUTE_MS, o, h, low, c, v)
+Rig = WireRig
 
 
 @pytest.fixture
 def rig() -> Iterator[Rig]:
     specs = {pair: spec for pair, (_, spec) in KrakenDialect.bundled_symbols.items()}
     market = EmulatedMarket(specs, MarketSpec(starting_balances={"ZUSD": D("100000")}))
-    faults = FaultInjector(seed=1)
-    limiter = RateLimiter(limit_per_minute=6000)
-    server = build_emulator(
-        "kraken", market, {KEY: SECRET}, faults=faults, rate_limiter=limiter, timeout_hold_s=2.0
-    )
-    server.start()
-    rig = Rig(market, server, faults, limiter)
-    for i in range(5):
-        rig.bar(i, 100 + i, 101 + i, 99 + i, 100.5 + i, 10)
-    market.trade_bar("XETHZUSD", T0_MS, 10, 11, 9, 10, 100)
-    yield rig
-    server.stop()
+    with wire_rig("kraken", market, {KEY: SECRET}, primary=BTC, second="XETHZUSD") as rig:
+        yield rig
 
 
 @pytest.fixture
