@@ -82,26 +82,12 @@ def open_ccxt_source(
     sessions on this machine share one budget; without, by ccxt in this process only.
     Nothing is sent until a method is called.
     """
-    import ccxt
+    from tradewind.venues.ccxt.client import attach_rate_budget, build_client
 
-    from tradewind.venues.ccxt.client import point_urls_at, share_rate_budget
-    from tradewind.venues.ccxt.rate_budget import RateBudget
-
-    exchange = getattr(ccxt, exchange_id)({"enableRateLimit": True, "timeout": timeout_ms})
-    exchange.options["defaultType"] = "spot"
-    fetch_markets = exchange.options.get("fetchMarkets")
-    if isinstance(fetch_markets, dict) and "types" in fetch_markets:
-        # Spot only: no derivative market lists, no key-only currency list.
-        exchange.options["fetchMarkets"] = {**fetch_markets, "types": ["spot"]}
-        exchange.options["fetchCurrencies"] = False
+    exchange = build_client(exchange_id, endpoint=endpoint, timeout_ms=timeout_ms)
     if budget_dir is not None:
-        interval_ms = float(getattr(exchange, "rateLimit", 0) or 50)
-        share_rate_budget(exchange, RateBudget(budget_dir, exchange_id, "", interval_ms))
-    url = _main_url(exchange.urls.get("api"))
-    if endpoint is not None:
-        exchange.urls["api"] = point_urls_at(exchange.urls.get("api"), endpoint)
-        url = endpoint
-    return CcxtCandles(exchange, url)
+        attach_rate_budget(exchange, budget_dir, exchange_id)
+    return CcxtCandles(exchange, endpoint or _main_url(exchange.urls.get("api")))
 
 
 class CcxtCandles:

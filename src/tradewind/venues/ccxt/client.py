@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -22,7 +23,19 @@ from tradewind.venues.ccxt.coinbase_quirks import CoinbaseClient
 from tradewind.venues.ccxt.config import CcxtVenueConfig
 from tradewind.venues.ccxt.rate_budget import RateBudget
 
-__all__ = ["build_exchange", "point_urls_at", "share_rate_budget"]
+__all__ = [
+    "RATE_HEADROOM",
+    "attach_rate_budget",
+    "build_client",
+    "build_exchange",
+    "point_urls_at",
+    "share_rate_budget",
+]
+
+RATE_HEADROOM = 1.1
+"""The shared budget spaces requests this much wider than ccxt's `rateLimit`: ccxt's
+spacing for Binance is exactly its 6000 weight a minute, which a rolling window on the
+venue's side meets with jitter (measured: a 429 within 70 s of sustained orders)."""
 
 _WIRE_LOGGER = "tradewind.venues.ccxt.wire"
 
@@ -58,29 +71,53 @@ def build_exchange(config: CcxtVenueConfig) -> Any:
     Raises:
         DomainError: ccxt has no exchange with that id.
     """
-    exchange_class = _BRIDGED.get(config.exchange_id) or getattr(ccxt, config.exchange_id, None)
-    if config.exchange_id not in ccxt.exchanges or exchange_class is None:
-        raise DomainError(
-            f"unknown ccxt exchange id {config.exchange_id!r}: expected one of ccxt.exchanges"
+    credentials = {
+        name: secret.reveal()
+        for name, secret in (
+            ("apiKey", config.api_key),
+            ("secret", config.secret),
+            ("password", config.password),
         )
-    options = {"defaultType": "spot", **_SPOT_OPTIONS.get(config.exchange_id, {})}
-    options.update(config.options)
+        if secret
+    }
+    return build_client(
+        config.exchange_id,
+        endpoint=config.endpoint,
+        timeout_ms=config.timeout_ms,
+        options=config.options,
+        credentials=credentials,
+    )
+
+
+def build_client(
+    exchange_id: str,
+    *,
+    endpoint: str | None = None,
+    timeout_ms: int = 10_000,
+    options: Mapping[str, Any] | None = None,
+    credentials: Mapping[str, str] | None = None,
+) -> Any:
+    """The ccxt sync client `build_exchange` makes, without an adapter config: for
+    public data (a history download) no symbols or keys are needed.
+
+    Raises:
+        DomainError: ccxt has no exchange with that id.
+    """
+    exchange_class = _BRIDGED.get(exchange_id) or getattr(ccxt, exchange_id, None)
+    if exchange_id not in ccxt.exchanges or exchange_class is None:
+        raise DomainError(
+            f"unknown ccxt exchange id {exchange_id!r}: expected one of ccxt.exchanges"
+        )
     settings: dict[str, Any] = {
         "enableRateLimit": True,
-        "timeout": config.timeout_ms,
-        "options": options,
+        "timeout": timeout_ms,
+        "options": {"defaultType": "spot", **_SPOT_OPTIONS.get(exchange_id, {}), **(options or {})},
         "logger": _wire_logger(),
+        **(credentials or {}),
     }
-    for name, secret in (
-        ("apiKey", config.api_key),
-        ("secret", config.secret),
-        ("password", config.password),
-    ):
-        if secret:
-            settings[name] = secret.reveal()
     exchange = exchange_class(settings)
-    if config.endpoint is not None:
-        exchange.urls["api"] = point_urls_at(exchange.urls["api"], config.endpoint)
+    if endpoint is not None:
+        exchange.urls["api"] = point_urls_at(exchange.urls["api"], endpoint)
     return exchange
 
 
@@ -105,6 +142,18 @@ def _rewrite(url: str, endpoint: str) -> str:
     if parts.scheme in ("ws", "wss"):
         scheme = "wss" if target.scheme == "https" else "ws"
     return urlunsplit((scheme, target.netloc, parts.path, parts.query, parts.fragment))
+
+
+def attach_rate_budget(
+    exchange: Any, directory: Path, exchange_id: str, api_key: str = ""
+) -> RateBudget:
+    """Space `exchange`'s requests through the budget file of `exchange_id` and
+    `api_key` in `directory` ("" for keyless requests), `RATE_HEADROOM` wider than its
+    `rateLimit`; returns the budget (to pause it after a 429)."""
+    interval_ms = float(getattr(exchange, "rateLimit", 0) or 50) * RATE_HEADROOM
+    budget = RateBudget(directory, exchange_id, api_key, interval_ms)
+    share_rate_budget(exchange, budget)
+    return budget
 
 
 def share_rate_budget(exchange: Any, budget: RateBudget) -> None:

@@ -16,20 +16,16 @@ from typing import Any
 
 from tradewind.domain.venue_errors import VenueDisconnectedError, VenueError
 from tradewind.domain.venue_reports import ConnectionStatus, VenueStatus
-from tradewind.venues.ccxt.client import build_exchange, share_rate_budget
+from tradewind.venues.ccxt.client import attach_rate_budget, build_exchange
 from tradewind.venues.ccxt.config import CcxtVenueConfig
 from tradewind.venues.ccxt.errors import CcxtVenueError, ErrorKind, map_error, retry_after_seconds
 from tradewind.venues.ccxt.instruments import CcxtInstruments
 from tradewind.venues.ccxt.rate_budget import RateBudget
 
-__all__ = ["RATE_HEADROOM", "CcxtSession"]
+__all__ = ["CcxtSession"]
 
 _log = logging.getLogger(__name__)
 _DEFAULT_PAUSE_S = 1.0
-RATE_HEADROOM = 1.1
-"""The shared budget spaces requests this much wider than ccxt's `rateLimit`: ccxt's
-spacing for Binance is exactly its 6000 weight a minute, which a rolling window on the
-venue's side meets with jitter (measured: a 429 within 70 s of sustained orders)."""
 _MAX_PAUSE_S = 300.0
 _NOT_CONNECTED = VenueStatus(ConnectionStatus.DISCONNECTED, "not connected yet")
 
@@ -55,9 +51,9 @@ class CcxtSession:
         self.budget: RateBudget | None = None
         if config.rate_budget_dir is not None:
             key = config.api_key.reveal() if config.api_key else ""
-            interval = float(getattr(self.exchange, "rateLimit", 0) or 50) * RATE_HEADROOM
-            self.budget = RateBudget(config.rate_budget_dir, config.exchange_id, key, interval)
-            share_rate_budget(self.exchange, self.budget)
+            self.budget = attach_rate_budget(
+                self.exchange, config.rate_budget_dir, config.exchange_id, key
+            )
         self.status = _NOT_CONNECTED
         self.instruments: CcxtInstruments | None = None
         self._paused_until = 0.0  # time.monotonic() seconds
