@@ -16,45 +16,11 @@ from urllib.parse import urlsplit
 from tradewind.domain.errors import DomainError
 from tradewind.domain.identifiers import Venue
 from tradewind.domain.market import MarketClass
+from tradewind.domain.secret import Secret
 
 __all__ = ["CcxtVenueConfig", "Secret"]
 
 _EXCHANGE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_MASK = "***"
-
-
-class Secret:
-    """A credential that never shows itself: `repr` and `str` give `Secret('***')`.
-
-    `reveal()` hands the value to the one place that needs it (the ccxt client).
-    """
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        if not isinstance(value, str):
-            raise DomainError(
-                f"invalid credential: expected a string, found {type(value).__name__}"
-            )
-        self._value = value
-
-    def reveal(self) -> str:
-        """The credential itself (pass it to the client; never log it)."""
-        return self._value
-
-    def __bool__(self) -> bool:
-        return bool(self._value)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
-
-    def __repr__(self) -> str:
-        return f"Secret('{_MASK}')"
-
-    __str__ = __repr__
 
 
 def _secret(value: Secret | str | None) -> Secret | None:
