@@ -37,7 +37,16 @@ from tradewind.venues.emulation.faults import (
     FaultKind,
     FaultSpec,
 )
+from tradewind.venues.emulation.hours import (
+    ALWAYS_OPEN,
+    FOREX_HOURS,
+    AlwaysOpen,
+    ExchangeHours,
+    ForexHours,
+    TradingHours,
+)
 from tradewind.venues.emulation.market import EmulatedMarket
+from tradewind.venues.emulation.positions import PositionState
 from tradewind.venues.emulation.ratelimit import RateDecision, RateLimiter
 from tradewind.venues.emulation.records import (
     Balance,
@@ -71,6 +80,9 @@ from tradewind.venues.emulation.server import (
 )
 
 __all__ = [
+    "ALWAYS_OPEN",
+    "FOREX_HOURS",
+    "AlwaysOpen",
     "Balance",
     "Bar",
     "Dialect",
@@ -78,10 +90,12 @@ __all__ = [
     "EmulatorRequest",
     "EmulatorResponse",
     "EmulatorServer",
+    "ExchangeHours",
     "FaultDecision",
     "FaultInjector",
     "FaultKind",
     "FaultSpec",
+    "ForexHours",
     "Kline",
     "MarketSpec",
     "NewOrder",
@@ -90,6 +104,7 @@ __all__ = [
     "OrderStatus",
     "OrderType",
     "Placement",
+    "PositionState",
     "PricePath",
     "RateDecision",
     "RateLimiter",
@@ -100,6 +115,7 @@ __all__ = [
     "SymbolSpec",
     "TimeInForce",
     "Trade",
+    "TradingHours",
     "UnsupportedIntervalError",
     "aggregate_klines",
 ]

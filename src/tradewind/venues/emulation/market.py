@@ -12,7 +12,16 @@ sells) and fill:
   min(price, open)), together at most `max_volume_share` of the bar's volume per symbol, one
   trade per order per bar, oldest order first;
 - stop-limit orders trigger when a bar trades through the stop (stop-loss buy: high >= stop;
-  sell: low <= stop; take-profit the other way) and then work as a limit in the same bar.
+  sell: low <= stop; take-profit the other way) and then work as a limit in the same bar;
+  stop (stop-market) orders trigger the same way and fill at the stop (the open if the bar
+  gapped through it), completely;
+- DAY orders work like GTC until the last bar of the session they were placed in.
+
+Market hours (`hours`, see `hours.py`): while a symbol's market is closed nothing fills
+at entry; market orders are refused or queued (`MarketSpec.closed_market_orders`) and a
+queued one fills at the open of the first bar opening after it was placed. A margin
+account (`MarketSpec.margin_leverage`) locks nothing and may go short; `position()`
+reports net positions rebuilt from the trades.
 
 Commission is charged in the quote asset. Every time is on the market clock: the close of
 the latest bar, or later when `advance_clock` moved it. All methods are thread-safe.
@@ -28,12 +37,14 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from tradewind.venues.emulation.book import Account, WorkingOrder
+from tradewind.venues.emulation.hours import ALWAYS_OPEN, TradingHours
 from tradewind.venues.emulation.matching import (
     check_filters,
     immediate_price,
     resting_fill_price,
     stop_triggered,
 )
+from tradewind.venues.emulation.positions import PositionState, positions_of
 from tradewind.venues.emulation.records import (
     Balance,
     Bar,
@@ -56,16 +67,25 @@ __all__ = ["EmulatedMarket"]
 
 _ZERO = Decimal(0)
 _COMMISSION_STEP = Decimal("0.00000001")
+_RESTING = frozenset({TimeInForce.GTC, TimeInForce.DAY})
+_TRIGGERED_TYPES = frozenset({OrderType.STOP, OrderType.STOP_LIMIT})
 
 
 class EmulatedMarket:
     """A spot market for a set of symbols; see the module docstring for the fill rules."""
 
-    def __init__(self, symbols: Mapping[str, SymbolSpec], config: MarketSpec | None = None) -> None:
+    def __init__(
+        self,
+        symbols: Mapping[str, SymbolSpec],
+        config: MarketSpec | None = None,
+        *,
+        hours: Mapping[str, TradingHours] | None = None,
+    ) -> None:
         if not symbols:
             raise ValueError("symbols: expected at least one symbol")
         self._symbols = dict(symbols)
         self._config = config or MarketSpec()
+        self._hours = {s: (hours or {}).get(s, ALWAYS_OPEN) for s in self._symbols}
         self._fee_rate = self._config.commission_bps / Decimal(10_000)
         self._lock = threading.RLock()
         self._accounts: dict[str, Account] = {}
@@ -119,6 +139,16 @@ class EmulatedMarket:
             )
         return spec
 
+    def hours(self, symbol: str) -> TradingHours:
+        """The symbol's trading hours (always open unless given)."""
+        self.spec(symbol)
+        return self._hours[symbol]
+
+    def is_open(self, symbol: str) -> bool:
+        """Whether the symbol's market trades now, on the market clock."""
+        with self._lock:
+            return self.hours(symbol).is_open(self._now_ms)
+
     def last_price(self, symbol: str) -> Decimal | None:
         with self._lock:
             self.spec(symbol)
@@ -167,6 +197,16 @@ class EmulatedMarket:
         with self._lock:
             return self._account(account).balances()
 
+    def position(self, account: str, symbol: str) -> PositionState:
+        """The account's net position in `symbol` (flat if never traded)."""
+        return self.positions(account).get(symbol, PositionState())
+
+    def positions(self, account: str) -> dict[str, PositionState]:
+        """Net positions per traded symbol (flat ones included), from the trades."""
+        with self._lock:
+            self._account(account)
+            return positions_of(self._trades[account])
+
     def deposit(self, account: str, asset: str, amount: Decimal) -> None:
         """Add (or with a negative amount remove) free funds; for tests and tooling."""
         with self._lock:
@@ -206,7 +246,7 @@ class EmulatedMarket:
                 cumulative_quote=_ZERO,
                 time_ms=self._now_ms,
                 update_time_ms=self._now_ms,
-                working_time_ms=None if new.order_type is OrderType.STOP_LIMIT else self._now_ms,
+                working_time_ms=None if new.order_type in _TRIGGERED_TYPES else self._now_ms,
                 quote_order_qty=new.quote_order_qty,
             )
             working.order = order
@@ -308,6 +348,7 @@ class EmulatedMarket:
             self._now_ms = max(self._now_ms, bar.close_time_ms)
             trades = self._work_bar(symbol, bar)
             self._last_price[symbol] = bar.close
+            self._expire_day_orders(symbol, bar)
             return trades
 
     # -- internals -----------------------------------------------------------------------
@@ -335,10 +376,18 @@ class EmulatedMarket:
     def _check_placement(self, new: NewOrder, last: Decimal | None) -> None:
         if new.order_type is OrderType.MARKET and last is None:
             raise OrderRejectedError(RejectReason.NO_PRICE, f"no last price for {new.symbol} yet")
+        if (
+            new.order_type is OrderType.MARKET
+            and self._config.closed_market_orders == "reject"
+            and not self._hours[new.symbol].is_open(self._now_ms)
+        ):
+            raise OrderRejectedError(
+                RejectReason.MARKET_CLOSED, f"the market for {new.symbol} is closed"
+            )
         if last is None:
             return
         if (
-            new.order_type is OrderType.STOP_LIMIT
+            new.order_type in _TRIGGERED_TYPES
             and new.stop_price is not None
             and stop_triggered(new.side, new.take_profit, new.stop_price, last, last)
         ):
@@ -353,6 +402,9 @@ class EmulatedMarket:
     def _lock_funds(
         self, acct: Account, new: NewOrder, spec: SymbolSpec, qty: Decimal, last: Decimal | None
     ) -> WorkingOrder:
+        if self._config.margin_leverage is not None:
+            self._check_margin(acct, new, spec, qty, last)
+            return WorkingOrder(_placeholder(), spec.quote, _ZERO)
         if new.side is Side.SELL:
             acct.lock(spec.base, qty)
             return WorkingOrder(_placeholder(), spec.base, qty)
@@ -361,11 +413,47 @@ class EmulatedMarket:
         acct.lock(spec.quote, amount)
         return WorkingOrder(_placeholder(), spec.quote, amount)
 
+    def _check_margin(
+        self, acct: Account, new: NewOrder, spec: SymbolSpec, qty: Decimal, last: Decimal | None
+    ) -> None:
+        """Refuse an order growing a position past leverage x equity (gross exposure)."""
+        held = acct.free.get(spec.base, _ZERO)
+        after = held + qty if new.side is Side.BUY else held - qty
+        if abs(after) <= abs(held):
+            return
+        price = new.price if new.order_type is not OrderType.MARKET else last
+        exposure, equity = _ZERO, _ZERO
+        for asset, amount in acct.free.items():
+            mark = self._mark_of(asset)
+            equity += amount * mark
+            if mark != 1:
+                exposure += abs(amount) * mark
+        exposure += (abs(after) - abs(held)) * (price or self._mark_of(spec.base))
+        limit = (self._config.margin_leverage or _ZERO) * equity
+        if exposure > limit:
+            raise OrderRejectedError(
+                RejectReason.INSUFFICIENT_MARGIN,
+                f"insufficient margin: exposure {exposure:.2f} would pass {limit:.2f} "
+                f"({self._config.margin_leverage}x equity {equity:.2f})",
+            )
+
+    def _mark_of(self, asset: str) -> Decimal:
+        """Value of one unit of `asset` in quote units: 1 for a quote asset, else the
+        last price of the symbol it is the base of."""
+        for symbol, spec in self._symbols.items():
+            if spec.base == asset:
+                return self._last_price.get(symbol, _ZERO)
+        return Decimal(1)
+
     def _fill_on_entry(
         self, acct: Account, working: WorkingOrder, last: Decimal | None
     ) -> list[Trade]:
         order = working.order
-        if order.order_type is OrderType.STOP_LIMIT or last is None:
+        if order.order_type in _TRIGGERED_TYPES or last is None:
+            return []
+        if not self._hours[order.symbol].is_open(self._now_ms):
+            if order.tif not in _RESTING and order.order_type is not OrderType.MARKET:
+                self._close(acct, working, OrderStatus.EXPIRED)
             return []
         price = (
             last
@@ -373,7 +461,7 @@ class EmulatedMarket:
             else immediate_price(order.side, order.price, last)
         )
         if price is None:
-            if order.tif is not TimeInForce.GTC:
+            if order.tif not in _RESTING:
                 self._close(acct, working, OrderStatus.EXPIRED)
             return []
         qty = order.qty if order.order_type is OrderType.MARKET else self._immediate_cap(order)
@@ -381,7 +469,7 @@ class EmulatedMarket:
             self._close(acct, working, OrderStatus.EXPIRED)
             return []
         trade = self._fill(acct, working, price, qty, is_maker=False)
-        if working.order.status.is_open and order.tif is not TimeInForce.GTC:
+        if working.order.status.is_open and order.tif not in _RESTING:
             self._close(acct, working, OrderStatus.EXPIRED)
         return [trade]
 
@@ -401,9 +489,13 @@ class EmulatedMarket:
             if activation is None:
                 continue
             order = working.order
+            if order.order_type in (OrderType.MARKET, OrderType.STOP):
+                qty = working.remaining_qty
+                trades.append(self._fill(acct, working, activation, qty, is_maker=False))
+                continue
             price = resting_fill_price(order.side, order.price, activation, bar)
             qty = min(working.remaining_qty, budget)
-            if order.tif is not TimeInForce.GTC and (
+            if order.tif not in _RESTING and (
                 price is None
                 or qty <= 0
                 or (order.tif is TimeInForce.FOK and qty < working.remaining_qty)
@@ -414,14 +506,16 @@ class EmulatedMarket:
                 continue
             budget -= qty
             trades.append(self._fill(acct, working, price, qty, is_maker=is_maker))
-            if working.order.status.is_open and order.tif is not TimeInForce.GTC:
+            if working.order.status.is_open and order.tif not in _RESTING:
                 self._close(acct, working, OrderStatus.EXPIRED)
         return trades
 
     def _activation(self, working: WorkingOrder, bar: Bar) -> tuple[Decimal | None, bool]:
         """The price from which the order works in this bar, and whether it makes."""
         order = working.order
-        if order.order_type is not OrderType.STOP_LIMIT or working.triggered:
+        if order.order_type is OrderType.MARKET:  # queued while the market was closed
+            return (bar.open, False) if bar.open_time_ms >= order.time_ms else (None, False)
+        if order.order_type not in _TRIGGERED_TYPES or working.triggered:
             return bar.open, True
         stop = order.stop_price or _ZERO
         if not stop_triggered(order.side, order.take_profit, stop, bar.high, bar.low):
@@ -438,7 +532,11 @@ class EmulatedMarket:
         spec = self._symbols[order.symbol]
         notional = price * qty
         commission = (notional * self._fee_rate).quantize(_COMMISSION_STEP, rounding=ROUND_HALF_UP)
-        if order.side is Side.BUY:
+        if self._config.margin_leverage is not None:
+            sign = Decimal(1) if order.side is Side.BUY else Decimal(-1)
+            acct.credit(spec.quote, -sign * notional - commission)
+            acct.credit(spec.base, sign * qty)
+        elif order.side is Side.BUY:
             release = working.locked_amount
             if qty < working.remaining_qty:
                 share = working.locked_amount * qty / working.remaining_qty
@@ -478,6 +576,17 @@ class EmulatedMarket:
         self._next_trade_id += 1
         self._trades[acct.name].append(trade)
         return trade
+
+    def _expire_day_orders(self, symbol: str, bar: Bar) -> None:
+        """Expire DAY orders once a bar closing at or after their session's close traded."""
+        hours = self._hours[symbol]
+        for _, (acct, working) in sorted(self._open[symbol].items()):
+            order = working.order
+            if order.tif is not TimeInForce.DAY:
+                continue
+            close_ms = hours.session_close_ms(order.time_ms)
+            if close_ms is not None and bar.close_time_ms >= close_ms:
+                self._close(acct, working, OrderStatus.EXPIRED)
 
     def _find_open(
         self, acct: Account, symbol: str, order_id: int | None, client_order_id: str | None

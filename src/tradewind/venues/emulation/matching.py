@@ -20,9 +20,9 @@ __all__ = ["check_filters", "immediate_price", "resting_fill_price", "stop_trigg
 def check_filters(new: NewOrder, spec: SymbolSpec, qty: Decimal, last: Decimal | None) -> None:
     """Refuse an order breaking the symbol's price, lot or notional filters."""
     market = new.order_type is OrderType.MARKET
-    if not market:
+    if new.order_type not in (OrderType.MARKET, OrderType.STOP):
         _check_price("price", new.price, spec)
-    if new.order_type is OrderType.STOP_LIMIT:
+    if new.order_type in (OrderType.STOP, OrderType.STOP_LIMIT):
         _check_price("stopPrice", new.stop_price, spec)
     lot_reason = RejectReason.MARKET_LOT_SIZE if market else RejectReason.LOT_SIZE
     if qty % spec.lot != 0 or not spec.min_qty <= qty <= spec.max_qty:
@@ -31,7 +31,7 @@ def check_filters(new: NewOrder, spec: SymbolSpec, qty: Decimal, last: Decimal |
             f"quantity {qty} for {new.symbol}: expected a multiple of {spec.lot} "
             f"between {spec.min_qty} and {spec.max_qty}",
         )
-    ref = last if market else new.price
+    ref = {OrderType.MARKET: last, OrderType.STOP: new.stop_price}.get(new.order_type, new.price)
     if ref is not None and qty * ref < spec.min_notional:
         raise OrderRejectedError(
             RejectReason.MIN_NOTIONAL,

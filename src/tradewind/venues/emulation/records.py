@@ -37,6 +37,8 @@ class Side(StrEnum):
 class OrderType(StrEnum):
     MARKET = "market"
     LIMIT = "limit"
+    STOP = "stop"
+    """Stop-market: triggers like a stop-limit, then fills at the stop (or the gapped open)."""
     STOP_LIMIT = "stop_limit"
 
 
@@ -44,6 +46,8 @@ class TimeInForce(StrEnum):
     GTC = "GTC"
     IOC = "IOC"
     FOK = "FOK"
+    DAY = "DAY"
+    """Works until the last bar of the session it was placed in (`hours.TradingHours`)."""
 
 
 class OrderStatus(StrEnum):
@@ -76,6 +80,8 @@ class RejectReason(StrEnum):
     WOULD_TRIGGER_IMMEDIATELY = "would_trigger_immediately"
     WOULD_MATCH = "would_match"
     BAD_PARAMETER = "bad_parameter"
+    MARKET_CLOSED = "market_closed"
+    INSUFFICIENT_MARGIN = "insufficient_margin"
 
 
 class OrderRejectedError(Exception):
@@ -117,6 +123,12 @@ class MarketSpec:
     most this share of the latest bar's volume (IOC expires the rest, FOK expires all, GTC
     rests the rest); None fills it completely. starting_balances: what a new account holds.
     bar_interval_ms: the close time of a manually traded bar given without one.
+    margin_leverage: None for a spot account (orders lock their funds); else a margin
+    account: nothing is locked, sells may open shorts (the base balance goes negative) and
+    an order is refused INSUFFICIENT_MARGIN when the account's gross exposure with it would
+    pass leverage x equity. closed_market_orders: what a market order does while its
+    symbol's market is closed (`hours`): "reject" (MARKET_CLOSED) or "queue" (it works and
+    fills at the open of the next bar).
     """
 
     commission_bps: Decimal = Decimal(10)
@@ -124,6 +136,8 @@ class MarketSpec:
     immediate_fill_share: Decimal | None = None
     starting_balances: Mapping[str, Decimal] = field(default_factory=dict)
     bar_interval_ms: int = 60_000
+    margin_leverage: Decimal | None = None
+    closed_market_orders: str = "reject"
 
     def __post_init__(self) -> None:
         if not Decimal(0) <= self.commission_bps < Decimal(10_000):
@@ -133,6 +147,15 @@ class MarketSpec:
         if not Decimal(0) < self.max_volume_share <= Decimal(1):
             raise ValueError(
                 f"MarketSpec.max_volume_share: expected in (0, 1], got {self.max_volume_share}"
+            )
+        if self.margin_leverage is not None and self.margin_leverage <= 0:
+            raise ValueError(
+                f"MarketSpec.margin_leverage: expected > 0 or None, got {self.margin_leverage}"
+            )
+        if self.closed_market_orders not in ("reject", "queue"):
+            raise ValueError(
+                "MarketSpec.closed_market_orders: expected 'reject' or 'queue', got "
+                f"{self.closed_market_orders!r}"
             )
         if self.bar_interval_ms <= 0:
             raise ValueError(
