@@ -257,3 +257,33 @@ def test_paper_fills_at_the_venue_need_a_test_endpoint(
 ) -> None:
     error = load_error(tmp_path, _market("    provider: binance\n    symbols: [BTCUSDT]\n" + extra))
     assert expected in issue_at(error, "markets.crypto.paper_fills").message
+
+
+def test_interactive_brokers_is_reached_at_a_tcp_socket(tmp_path: Path) -> None:
+    body = "    provider: interactive_brokers\n    endpoint: tcp://127.0.0.1:7497\n"
+    config = load(tmp_path, _market(body + "    symbols: [AAPL]\n", "stocks"))
+    assert config.markets["stocks"].endpoint == "tcp://127.0.0.1:7497"
+
+
+@pytest.mark.parametrize(
+    ("provider", "written", "fragment"),
+    [
+        ("interactive_brokers", "http://127.0.0.1:7497", "expected tcp://HOST:PORT"),
+        ("alpaca", "tcp://127.0.0.1:8765", "expected an http or https URL"),
+    ],
+)
+def test_an_endpoint_of_the_wrong_kind_for_the_provider_is_an_error(
+    tmp_path: Path, provider: str, written: str, fragment: str
+) -> None:
+    body = f"    provider: {provider}\n    endpoint: {written}\n    symbols: [AAPL]\n"
+    issue = issue_at(load_error(tmp_path, _market(body, "stocks")), "markets.stocks.endpoint")
+    assert fragment in issue.message
+
+
+def test_paper_orders_are_never_sent_to_a_live_ib_port(tmp_path: Path) -> None:
+    body = (
+        "    provider: ib\n    endpoint: tcp://127.0.0.1:7496\n    paper_fills: venue\n"
+        "    symbols: [AAPL]\n"
+    )
+    issue = issue_at(load_error(tmp_path, _market(body, "stocks")), "markets.stocks.paper_fills")
+    assert "production address" in issue.message

@@ -194,7 +194,10 @@ def _check_currency(code: str) -> str:
     return upper
 
 
-_ENDPOINT_EXAMPLE = "an http or https base URL with a host, such as http://127.0.0.1:8765"
+_ENDPOINT_EXAMPLE = (
+    "an http or https base URL with a host, such as http://127.0.0.1:8765 (Interactive "
+    "Brokers: tcp://HOST:PORT of TWS or IB Gateway)"
+)
 
 
 def _check_endpoint(text: str) -> str:
@@ -213,7 +216,7 @@ def _check_endpoint(text: str) -> str:
             f"credentials come from the environment or .env only; expected {_ENDPOINT_EXAMPLE}"
         )
     scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
+    if scheme not in ("http", "https", "tcp") or not parts.hostname:
         raise ValueError(f"invalid endpoint {text!r}: expected {_ENDPOINT_EXAMPLE}")
     if parts.query or parts.fragment or parts.path.strip("/"):
         raise ValueError(

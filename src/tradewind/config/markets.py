@@ -312,21 +312,44 @@ class MarketConfig(ConfigModel):
         host = urlsplit(self.endpoint).hostname or "" if self.endpoint else ""
         if self.endpoint is None or self.provider is Provider.SIM:
             problem = "needs an endpoint (a testnet or `tradewind emulate`) and a venue provider"
-        elif host in PRODUCTION_HOSTS:
-            problem = f"refuses {host}, a production address (live orders need operator mode)"
+        elif host in PRODUCTION_HOSTS or _live_ib_port(self.provider, self.endpoint):
+            problem = (
+                f"refuses {self.endpoint}, a production address (live orders need operator mode)"
+            )
         else:
             return []
         message = f"paper_fills 'venue' {problem}; use paper_fills: simulated otherwise"
         return [config_error("paper_fills", message, ("paper_fills",), self.paper_fills.value)]
 
     def _endpoint_errors(self) -> list[InitErrorDetails]:
-        if self.endpoint is None or self.provider is not Provider.SIM:
+        if self.endpoint is None:
             return []
-        message = (
-            "endpoint is unused with provider 'sim' (the simulated venue has no address): "
-            "remove it, or set the provider whose venue (or emulator) listens there"
+        if self.provider is Provider.SIM:
+            message = (
+                "endpoint is unused with provider 'sim' (the simulated venue has no address): "
+                "remove it, or set the provider whose venue (or emulator) listens there"
+            )
+            return [config_error("endpoint_unused", message, ("endpoint",), self.endpoint)]
+        socket_api = self.provider is Provider.IB
+        if socket_api == self.endpoint.startswith("tcp://"):
+            return []
+        expected = (
+            "tcp://HOST:PORT (the TWS or IB Gateway API socket, e.g. tcp://127.0.0.1:7497)"
+            if socket_api
+            else "an http or https URL (only Interactive Brokers is reached at tcp://)"
         )
-        return [config_error("endpoint_unused", message, ("endpoint",), self.endpoint)]
+        message = (
+            f"endpoint {self.endpoint!r} for provider {self.provider.value!r}: expected {expected}"
+        )
+        return [config_error("endpoint_scheme", message, ("endpoint",), self.endpoint)]
+
+
+#: The API ports of TWS and IB Gateway logged in to a live (not paper) account.
+IB_LIVE_PORTS = frozenset({7496, 4001})
+
+
+def _live_ib_port(provider: Provider, endpoint: str) -> bool:
+    return provider is Provider.IB and urlsplit(endpoint).port in IB_LIVE_PORTS
 
 
 def infer_market_classes(markets: Any) -> Any:
