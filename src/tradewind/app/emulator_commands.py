@@ -16,6 +16,7 @@ the emulator is loopback only.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import os
 import signal
 import threading
@@ -28,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from types import FrameType
 
+from tradewind.app.broker_emulators import BROKER_EMULATORS, BrokerEmulator, broker_emulator
 from tradewind.domain.errors import TradewindError
 from tradewind.venues.ccxt.emulator import DIALECTS, build_emulator
 from tradewind.venues.emulation import (
@@ -117,7 +119,9 @@ def exchange_defaults(exchange: str) -> BundledSymbols:
     """
     dialect = DIALECTS.get(exchange)
     if dialect is None:
-        raise EmulatorOptionError(f"exchange {exchange!r}: expected one of {sorted(DIALECTS)}")
+        raise EmulatorOptionError(
+            f"exchange {exchange!r}: expected one of {', '.join(emulated_venues())}"
+        )
     symbols = getattr(dialect, "bundled_symbols", None)
     balances = getattr(dialect, "default_balances", None)
     if symbols and balances is not None:
@@ -128,6 +132,11 @@ def exchange_defaults(exchange: str) -> BundledSymbols:
             f"exchange {exchange!r}: its emulator lists no bundled symbols to replay"
         )
     return fallback
+
+
+def emulated_venues() -> list[str]:
+    """Every venue `tradewind emulate` speaks: the crypto exchanges, then the brokers."""
+    return [*sorted(DIALECTS), *BROKER_EMULATORS]
 
 
 def default_secret(exchange: str) -> str:
@@ -184,9 +193,12 @@ class RunningEmulator:
 
 def start_emulator(options: EmulateOptions) -> RunningEmulator:
     """Build and start the emulator; raises EmulatorOptionError for a bad option."""
-    defaults = exchange_defaults(options.exchange)
     if not options.speed > 0:
         raise EmulatorOptionError(f"--speed: expected a number > 0, got {options.speed}")
+    broker = broker_emulator(options.exchange)
+    if broker is not None:
+        return _start_broker(options, broker)
+    defaults = exchange_defaults(options.exchange)
     bundled = defaults.symbols
     symbols = _parse_symbols(options.symbols, bundled)
     faults = FaultInjector(_parse_faults(options.faults), seed=options.seed)
@@ -219,6 +231,45 @@ def start_emulator(options: EmulateOptions) -> RunningEmulator:
         )
     except ValueError as exc:  # e.g. a TRADEWIND_EMULATOR_SECRET the exchange cannot use
         raise EmulatorOptionError(f"TRADEWIND_EMULATOR_SECRET: {exc}") from None
+    try:
+        server.start()
+    except OSError as exc:
+        raise EmulatorOptionError(
+            f"--port {options.port}: cannot listen on 127.0.0.1 ({exc.strerror or exc})"
+        ) from None
+    feed.sync()
+    return RunningEmulator(server, market, clock, feed, options.state)
+
+
+def _start_broker(options: EmulateOptions, broker: BrokerEmulator) -> RunningEmulator:
+    """`start_emulator` for a forex or stocks broker (oanda, alpaca, ib)."""
+    bundled = broker.bundled
+    symbols = _parse_symbols(options.symbols, bundled)
+    faults = FaultInjector(_parse_faults(options.faults), seed=options.seed)
+    paths = [
+        _bundled_path(s, bundled[s].series, bundled[s].spec, market=bundled[s].market)
+        for s in symbols
+    ]
+    balances = (
+        dict(broker.default_balances)
+        if options.balances is None
+        else _parse_balances(options.balances)
+    )
+    market = EmulatedMarket(
+        {s: bundled[s].spec for s in symbols},
+        dataclasses.replace(broker.market_spec, starting_balances=balances),
+        hours={s: bundled[s].hours for s in symbols},
+    )
+    state = _load_state(options.state)
+    clock = (
+        state.clock()
+        if state is not None
+        else ReplayClock(_start_ms(options.start, paths), options.speed)
+    )
+    feed = ReplayFeed(market, clock, paths)
+    if state is not None:
+        restore_state(state, market, feed)
+    server = broker.build(market, feed=feed, faults=faults, port=options.port)
     try:
         server.start()
     except OSError as exc:
@@ -372,15 +423,17 @@ def _start_ms(text: str | None, paths: list[PricePath]) -> int:
     return start_ms
 
 
-def _bundled_path(symbol: str, series: str, spec: SymbolSpec) -> PricePath:
+def _bundled_path(
+    symbol: str, series: str, spec: SymbolSpec, *, market: str = "crypto"
+) -> PricePath:
     from tradewind.data.bundled import bundled_catalog_root
     from tradewind.data.catalog import Catalog
     from tradewind.domain.timeframe import Timeframe
 
     catalog = Catalog(bundled_catalog_root(), include_bundled=False)
-    entries = [e for e in catalog.entries("crypto") if e.symbol == series]
+    entries = [e for e in catalog.entries(market) if e.symbol == series]
     finest = min(entries, key=lambda e: Timeframe.parse(e.timeframe).seconds)
-    arrays = catalog.load_arrays(series, market="crypto", timeframe=finest.timeframe)
+    arrays = catalog.load_arrays(series, market=market, timeframe=finest.timeframe)
     tick = spec.price_tick
 
     def prices(values: object) -> list[Decimal]:

@@ -1,4 +1,4 @@
-"""`tradewind emulate`: serve an exchange's REST API on 127.0.0.1 from replayed bundled data."""
+"""`tradewind emulate`: serve a venue's API on 127.0.0.1 from replayed bundled data."""
 
 from __future__ import annotations
 
@@ -12,7 +12,11 @@ __all__ = ["emulate_command"]
 
 def emulate_command(
     exchange: Annotated[
-        str, typer.Argument(help="Exchange wire format to speak: binance, kraken or coinbase.")
+        str,
+        typer.Argument(
+            help="Venue to speak: binance, kraken, coinbase (crypto REST), oanda (v20 "
+            "REST), alpaca (trading + market data REST) or ib (the TWS API socket)."
+        ),
     ],
     port: Annotated[
         int, typer.Option("--port", help="TCP port on 127.0.0.1; 0 picks a free one.")
@@ -22,7 +26,8 @@ def emulate_command(
         typer.Option(
             "--symbols",
             help="Comma list (default: all): binance BTCUSDT,ETHUSDT,LTCUSDT; kraken "
-            "XXBTZUSD,XETHZUSD,XLTCZUSD; coinbase BTC-USD,ETH-USD,LTC-USD.",
+            "XXBTZUSD,XETHZUSD,XLTCZUSD; coinbase BTC-USD,ETH-USD,LTC-USD; oanda EUR_USD; "
+            "alpaca and ib: the bundled US stocks (AAPL, MSFT, SPY, ...), ib also EUR.USD.",
         ),
     ] = None,
     speed: Annotated[
@@ -50,11 +55,12 @@ def emulate_command(
         typer.Option(
             "--balances",
             help="Starting balances of each account, ASSET=AMOUNT,... (default: "
-            "USDT=1000000 on binance, ZUSD=1000000 on kraken, USD=1000000 on coinbase).",
+            "USDT=1000000 on binance, ZUSD=1000000 on kraken, USD=1000000 on coinbase; "
+            "the brokers' in USD, see docs/venues.md).",
         ),
     ] = None,
 ) -> None:
-    """Serve an exchange emulator until SIGINT/SIGTERM (credentials: see docs)."""
+    """Serve a venue emulator until SIGINT/SIGTERM (credentials: see docs/venues.md)."""
     from tradewind.app.emulator_commands import EmulateOptions, run_emulator
 
     options = EmulateOptions(
