@@ -1,5 +1,5 @@
-"""The documents' markets on providers without an adapter yet: each refusal names the
-provider as configured and as the documents spell it, and says what to do instead."""
+"""The documents' markets: every provider has an adapter, and a broker market without its
+credentials is refused before a paper run writes anything, naming the variables."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from tests.cli import run_cli
 
-from tradewind.app.venue_choice import ADAPTER_PROVIDERS, provider_problem
+from tradewind.app.venue_choice import ADAPTER_PROVIDERS, credentials_problem, provider_problem
 from tradewind.config import MarketConfig, Provider
+from tradewind.config.secrets import Secrets
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = ROOT / "examples" / "documents_markets.yaml"
@@ -32,24 +33,38 @@ def _market(market_class: str, provider: str, symbol: str) -> MarketConfig:
 
 
 @pytest.mark.parametrize(
-    ("market_class", "provider", "symbol", "named"),
+    ("market_class", "provider", "symbol"),
     [
-        ("equities", "interactive_brokers", "AAPL", "provider 'ib' (interactive_brokers)"),
-        ("equities", "ib", "AAPL", "provider 'ib' (interactive_brokers)"),
-        ("forex", "oanda", "EUR_USD", "provider 'oanda'"),
-        ("equities", "alpaca", "SPY", "provider 'alpaca'"),
+        ("equities", "interactive_brokers", "AAPL"),
+        ("equities", "ib", "AAPL"),
+        ("forex", "oanda", "EUR_USD"),
+        ("equities", "alpaca", "SPY"),
     ],
 )
-def test_forex_and_stocks_brokers_are_refused_as_not_in_this_version_yet(
-    market_class: str, provider: str, symbol: str, named: str
+def test_forex_and_stocks_brokers_have_adapters(
+    market_class: str, provider: str, symbol: str
 ) -> None:
-    problem = provider_problem("stocks", _market(market_class, provider, symbol))
-    assert problem.startswith(f"{named} has no venue adapter")
-    assert "forex and stocks adapters (oanda, alpaca, ib) are not in this version yet" in problem
-    assert "market 'stocks' cannot paper-trade" in problem
-    assert "never replaced by the simulator" in problem
-    assert "`provider: sim`" in problem
-    assert "`tradewind backtest`" in problem
+    assert provider_problem("stocks", _market(market_class, provider, symbol)) == ""
+
+
+def test_every_provider_has_an_adapter() -> None:
+    assert set(Provider) == ADAPTER_PROVIDERS
+
+
+@pytest.mark.parametrize(
+    ("market_class", "provider", "symbol", "variables"),
+    [
+        ("forex", "oanda", "EUR_USD", "TRADEWIND_OANDA_TOKEN"),
+        ("equities", "alpaca", "AAPL", "TRADEWIND_ALPACA_API_KEY, TRADEWIND_ALPACA_SECRET_KEY"),
+    ],
+)
+def test_a_broker_market_without_credentials_names_the_variables(
+    market_class: str, provider: str, symbol: str, variables: str
+) -> None:
+    market = _market(market_class, provider, symbol)
+    problem = credentials_problem("forex", market, Secrets())
+    assert f"set {variables} in the environment or .env" in problem
+    assert credentials_problem("forex", _market("equities", "ib", "AAPL"), Secrets()) == ""
 
 
 def test_a_market_on_a_ccxt_exchange_has_an_adapter() -> None:
@@ -61,7 +76,7 @@ def test_the_simulator_has_an_adapter() -> None:
     assert provider_problem("crypto", _market("crypto", "sim", "BTC-USD")) == ""
 
 
-def test_paper_trading_the_documents_example_refuses_the_markets_without_adapters(
+def test_paper_trading_the_documents_example_without_credentials_is_refused_before_writing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     journal = tmp_path / "j.sqlite"
@@ -70,9 +85,7 @@ def test_paper_trading_the_documents_example_refuses_the_markets_without_adapter
     )
     output = out + err
     assert code == 2, output
-    assert "markets.stocks.provider" in output
-    assert "'ib' (interactive_brokers) has no venue adapter" in output
     assert "markets.forex.provider" in output
-    assert "not in this version yet" in output
+    assert "TRADEWIND_OANDA_TOKEN" in output
     assert "Traceback" not in output
     assert not journal.exists()  # refused before anything was written

@@ -18,7 +18,7 @@ import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import SecretStr
 
@@ -26,68 +26,115 @@ from tradewind.app.rate_budget_dir import rate_budget_dir
 from tradewind.app.venue_feed import FeedTiming, VenueBarFeed
 from tradewind.config import MarketConfig, load_secrets
 from tradewind.config.secrets import Secrets
+from tradewind.domain.calendar_codes import CALENDAR_24_7, default_calendar_for
 from tradewind.domain.identifiers import InstrumentId, Venue
 from tradewind.domain.instrument import Instrument
 from tradewind.domain.timeframe import Timeframe
 from tradewind.domain.venue_errors import VenueError
+from tradewind.domain.venue_reports import VenueStatus
 from tradewind.engine.feeds import RowFeed
 from tradewind.engine.panel import MarketPanel
 from tradewind.engine.setup import MarketRun
+from tradewind.ports.calendar import TradingCalendar
 from tradewind.ports.execution import ExecutionVenue
+from tradewind.ports.live_data import LiveMarketData
 from tradewind.ports.market_data import BarFrame
 
 if TYPE_CHECKING:  # ccxt takes half a second to import: only markets on an exchange pay
-    from tradewind.venues.ccxt import CcxtMarketData, CcxtSession, CcxtVenueConfig
+    from tradewind.venues.ccxt import CcxtSession, CcxtVenueConfig
 
-__all__ = ["ExchangeConnections", "ExchangeMarket", "exchange_market"]
+__all__ = [
+    "ConnectedSession",
+    "ConnectingData",
+    "ExchangeConnections",
+    "ExchangeMarket",
+    "LoadedInstruments",
+    "VenueParts",
+    "exchange_market",
+    "venue_market",
+]
 
 REQUEST_TIMEOUT_MS = 10_000
 """How long one request to an exchange may take before its outcome counts as unknown."""
 
 
+class ConnectedSession(Protocol):
+    """What routes read of an adapter's session (ccxt's and every broker's)."""
+
+    @property
+    def venue(self) -> str: ...
+
+    @property
+    def status(self) -> VenueStatus: ...
+
+    @property
+    def instruments(self) -> InstrumentBook | None:
+        """The venue's instruments once connected, None before."""
+        ...
+
+
+class InstrumentBook(Protocol):
+    def by_symbol(self, symbol: str, /) -> Instrument | None: ...
+
+
+class ConnectableData(LiveMarketData, Protocol):
+    def connect(self) -> None: ...
+
+
 @dataclass(slots=True)
 class ExchangeConnections:
-    """The connected sessions of one process, by exchange, address and key."""
+    """The connected sessions of one process, by venue, address and key."""
 
     secrets: Secrets | None = None
     feed_timing: FeedTiming = field(default_factory=FeedTiming)
-    _sessions: dict[tuple[str, ...], CcxtSession] = field(default_factory=dict)
+    _sessions: dict[tuple[str, ...], Any] = field(default_factory=dict)
+
+    def shared(self, key: tuple[str, ...], build: Callable[[int], Any]) -> Any:
+        """The session under `key`, built once by `build(n)`, where n counts the sessions
+        built before it (IB gives each connection its own client id from it)."""
+        if key not in self._sessions:
+            self._sessions[key] = build(len(self._sessions))
+        return self._sessions[key]
+
+    def loaded_secrets(self) -> Secrets:
+        """The process's credentials, read from the environment once."""
+        if self.secrets is None:
+            self.secrets = load_secrets()
+        return self.secrets
 
     def session(self, config: MarketConfig, symbols: Sequence[str]) -> CcxtSession:
         """The session for `config`'s exchange, address, key and symbols (built once, and
         connected when the exchange answers: one that does not is connected later by
         its market's feed, which pauses the market meanwhile)."""
-        secrets = self.secrets or load_secrets()
-        self.secrets = secrets
+        secrets = self.loaded_secrets()
         key = secrets.ccxt_api_key.get_secret_value() if secrets.ccxt_api_key else ""
-        cache_key = (config.exchange or "", config.endpoint or "", key, *symbols)
-        if cache_key not in self._sessions:
+        cache_key = ("ccxt", config.exchange or "", config.endpoint or "", key, *symbols)
+
+        def build(_: int) -> CcxtSession:
             from tradewind.venues.ccxt import CcxtSession
 
             session = CcxtSession(_venue_config(config, symbols, secrets))
             with contextlib.suppress(VenueError):
                 session.connect()
-            self._sessions[cache_key] = session
-        return self._sessions[cache_key]
+            return session
+
+        session: CcxtSession = self.shared(cache_key, build)
+        return session
 
 
 @dataclass(frozen=True, slots=True)
 class ExchangeMarket:
-    """One market on its exchange: instruments, live bars, and the adapter for orders."""
+    """One market on its venue: instruments, live bars, and the adapter for orders."""
 
-    session: CcxtSession
+    session: ConnectedSession
     instruments: Mapping[str, Instrument]
-    """The exchange's instrument per configured symbol (tick, lot, min notional), as
+    """The venue's instrument per configured symbol (tick, lot, min notional), as
     loaded once connected; `fallback`'s before that."""
     data_label: str
     feed: Callable[[MarketPanel, Sequence[int]], RowFeed]
     """Builds the market's live row feed for a session's recording and columns."""
-
-    def order_venue(self) -> ExecutionVenue:
-        """The ccxt adapter on this market's connection (`paper_fills: venue`)."""
-        from tradewind.venues.ccxt import CcxtVenue
-
-        return CcxtVenue(self.session.config, session=self.session, poll_interval_ms=0)
+    order_venue: Callable[[], ExecutionVenue]
+    """Builds the adapter on this market's connection (`paper_fills: venue`)."""
 
 
 def exchange_market(
@@ -108,33 +155,81 @@ def exchange_market(
         zip(market.symbols, (_venue_symbol(s) for s in market.symbols), strict=True)
     )
     session = connections.session(config, list(venue_symbols.values()))
-    instruments = _LoadedInstruments(session, venue_symbols, fallback)
+    data = CcxtMarketData(session.config, session=session)
+    ids = [instrument_id_of(venue_symbols[s], session.venue) for s in market.symbols]
+
+    def order_venue() -> ExecutionVenue:
+        from tradewind.venues.ccxt import CcxtVenue
+
+        return CcxtVenue(session.config, session=session, poll_interval_ms=0)
+
+    where = config.endpoint or "the exchange's own address"
+    label = f"{config.exchange} closed {config.timeframe} candles from {where}"
+    return venue_market(
+        market,
+        VenueParts(session, data, venue_symbols, ids, label, order_venue),
+        config,
+        connections,
+        fallback,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class VenueParts:
+    """One market's pieces on a connected venue, as its adapter builds them."""
+
+    session: ConnectedSession
+    data: ConnectableData
+    venue_symbols: Mapping[str, str]
+    """Our symbol -> the venue's."""
+    instrument_ids: Sequence[InstrumentId]
+    """In the market's symbol order."""
+    data_label: str
+    order_venue: Callable[[], ExecutionVenue]
+
+
+def venue_market(
+    market: MarketRun,
+    parts: VenueParts,
+    config: MarketConfig,
+    connections: ExchangeConnections,
+    fallback: Mapping[str, Instrument],
+) -> ExchangeMarket:
+    """`market` on the venue of `parts`: its instruments (checked once connected), its
+    live feed and its label (saying when the venue was not reachable at start).
+
+    Raises:
+        VenueError: the venue answered but does not list a configured symbol.
+    """
+    session = parts.session
+    instruments = LoadedInstruments(session, parts.venue_symbols, fallback)
     if session.instruments is not None:
         for symbol in market.symbols:
             instruments.require(symbol)
-    data = _ConnectingData(CcxtMarketData(session.config, session=session))
-    where = config.endpoint or "the exchange's own address"
-    ids = [instrument_id_of(venue_symbols[s], session.venue) for s in market.symbols]
-    timing = connections.feed_timing
+    data = ConnectingData(parts.data)
+    ids, timing = list(parts.instrument_ids), connections.feed_timing
+    calendar = _sessions_of(config)
 
     def feed(recording: MarketPanel, columns: Sequence[int]) -> RowFeed:
-        return VenueBarFeed(data, recording, columns, ids, config.timeframe, timing)
+        return VenueBarFeed(
+            data, recording, columns, ids, config.timeframe, timing, calendar=calendar
+        )
 
-    label = f"{config.exchange} closed {config.timeframe} candles from {where}"
+    label = parts.data_label
     if session.instruments is None:
         label += (
             f" (not reachable at start: {session.status.reason}; the market stays paused "
             "until it answers)"
         )
-    return ExchangeMarket(session, instruments, label, feed)
+    return ExchangeMarket(session, instruments, label, feed, parts.order_venue)
 
 
-class _LoadedInstruments(Mapping[str, Instrument]):
-    """The exchange's instruments once its markets are loaded, `fallback`'s before."""
+class LoadedInstruments(Mapping[str, Instrument]):
+    """The venue's instruments once connected, `fallback`'s before."""
 
     def __init__(
         self,
-        session: CcxtSession,
+        session: ConnectedSession,
         venue_symbols: Mapping[str, str],
         fallback: Mapping[str, Instrument],
     ) -> None:
@@ -162,10 +257,10 @@ class _LoadedInstruments(Mapping[str, Instrument]):
         return len(self._venue_symbols)
 
 
-class _ConnectingData:
-    """The exchange's live bars, connecting first whenever the session is not."""
+class ConnectingData:
+    """The venue's live bars, connecting first whenever the session is not."""
 
-    def __init__(self, data: CcxtMarketData) -> None:
+    def __init__(self, data: ConnectableData) -> None:
         self._data = data
 
     @property
@@ -217,3 +312,13 @@ def _venue_symbol(symbol: str) -> str:
     """`BTC-USDT` -> `BTC/USDT` (ccxt's unified symbol)."""
     base, _, quote = symbol.partition("-")
     return f"{base}/{quote}"
+
+
+def _sessions_of(config: MarketConfig) -> TradingCalendar | None:
+    """The market's trading calendar; None for a 24/7 market (every bar is expected)."""
+    code = default_calendar_for(config.market_class)
+    if code == CALENDAR_24_7:
+        return None
+    from tradewind.data.calendars import get_calendar
+
+    return get_calendar(code)

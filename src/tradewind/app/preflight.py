@@ -24,8 +24,8 @@ from tradewind.app.market_data import (
     series_entry,
     window_span,
 )
-from tradewind.app.venue_choice import live_mode_problem, provider_problem
-from tradewind.config import ConfigIssue, MarketConfig, TradewindConfig
+from tradewind.app.venue_choice import credentials_problem, live_mode_problem, provider_problem
+from tradewind.config import ConfigIssue, MarketConfig, TradewindConfig, load_secrets
 from tradewind.config.fieldtypes import did_you_mean
 from tradewind.config.locate import FieldLocator
 from tradewind.config.vocabulary import Provider
@@ -160,8 +160,9 @@ def _venue_issues(config: TradewindConfig, run: str, locator: FieldLocator) -> l
         issues.append(locator.issue(("mode",), problem))
     if run not in ("paper", "advisory", "live"):
         return issues  # a backtest simulates by definition, and says so
+    secrets = load_secrets()
     for name, market in config.enabled_markets.items():
-        if problem := provider_problem(name, market):
+        if problem := provider_problem(name, market) or credentials_problem(name, market, secrets):
             issues.append(locator.issue(("markets", name, "provider"), problem))
     return issues
 

@@ -8,15 +8,21 @@ serves exactly `ADAPTER_PROVIDERS`.
 from __future__ import annotations
 
 from tradewind.config import MarketConfig, TradewindConfig
-from tradewind.config.vocabulary import Provider, RunMode, provider_display_name
+from tradewind.config.secrets import Secrets
+from tradewind.config.vocabulary import PaperFills, Provider, RunMode, provider_display_name
 
-__all__ = ["ADAPTER_PROVIDERS", "backtest_venues", "live_mode_problem", "provider_problem"]
+__all__ = [
+    "ADAPTER_PROVIDERS",
+    "backtest_venues",
+    "credentials_problem",
+    "live_mode_problem",
+    "provider_problem",
+]
 
-ADAPTER_PROVIDERS = frozenset({Provider.SIM, Provider.CCXT})
+ADAPTER_PROVIDERS = frozenset(
+    {Provider.SIM, Provider.CCXT, Provider.OANDA, Provider.ALPACA, Provider.IB}
+)
 """Providers with a venue adapter in this version."""
-
-# The forex and stocks brokers, whose adapters come in a later version.
-_LATER_PROVIDERS = frozenset({Provider.OANDA, Provider.ALPACA, Provider.IB})
 
 
 def provider_problem(market: str, config: MarketConfig) -> str:
@@ -29,17 +35,37 @@ def provider_problem(market: str, config: MarketConfig) -> str:
     name = provider_display_name(config.provider)
     if config.exchange:
         name += f" exchange {config.exchange}"
-    if config.provider in _LATER_PROVIDERS:
-        missing = (
-            f"provider {name} has no venue adapter: the forex and stocks adapters "
-            "(oanda, alpaca, ib) are not in this version yet"
-        )
-    else:
-        missing = f"provider {name} has no venue adapter in this version"
+    missing = f"provider {name} has no venue adapter in this version"
     return (
         f"{missing}, so market {market!r} cannot paper-trade, advise or trade through it "
         "(it is never replaced by the simulator). Use `provider: sim` to paper-trade on "
         "the simulated venue over the catalog's bars, or run `tradewind backtest`"
+    )
+
+
+# Credentials a market needs in a paper or advisory run: the brokers serve bars only to
+# an account; a crypto exchange's candles are public, its orders are not.
+_DATA_CREDENTIALS: dict[Provider, tuple[str, ...]] = {
+    Provider.OANDA: ("oanda_token",),
+    Provider.ALPACA: ("alpaca_api_key", "alpaca_secret_key"),
+}
+_ORDER_CREDENTIALS: dict[Provider, tuple[str, ...]] = {
+    Provider.CCXT: ("ccxt_api_key", "ccxt_secret"),
+}
+
+
+def credentials_problem(market: str, config: MarketConfig, secrets: Secrets) -> str:
+    """Which credentials `market` lacks for a paper or advisory run ('' if none)."""
+    needed = _DATA_CREDENTIALS.get(config.provider, ())
+    if config.paper_fills is PaperFills.VENUE:
+        needed = needed or _ORDER_CREDENTIALS.get(config.provider, ())
+    missing = [f"TRADEWIND_{n.upper()}" for n in needed if getattr(secrets, n) is None]
+    if not missing:
+        return ""
+    use = "its orders" if config.provider in _ORDER_CREDENTIALS else "its bars and orders"
+    return (
+        f"market {market!r} on provider {provider_display_name(config.provider)} needs "
+        f"credentials for {use}: set {', '.join(missing)} in the environment or .env"
     )
 
 

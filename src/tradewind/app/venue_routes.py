@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tradewind.app.exchange_routes import ExchangeConnections, exchange_market
+from tradewind.app.broker_routes import BROKERS, broker_market
+from tradewind.app.exchange_routes import ExchangeConnections, ExchangeMarket, exchange_market
 from tradewind.app.venue_choice import provider_problem
 from tradewind.config import ConfigError, ConfigIssue, MarketConfig, TradewindConfig
 from tradewind.config.vocabulary import PaperFills, Provider
@@ -104,12 +105,34 @@ def _ccxt_route(
     `paper_fills: venue`, at the market's test endpoint through the ccxt adapter."""
     simulated = _sim_route(market, config, spec, context)
     on_exchange = exchange_market(market, config, context.connections, simulated.instruments)
+    return _venue_route(market, config, spec, context, simulated, on_exchange)
+
+
+def _broker_route(
+    market: MarketRun, config: MarketConfig, spec: EngineSpec, context: RouteContext
+) -> MarketRoute:
+    """Bars from the broker (OANDA, Alpaca, IB); fills simulated over them or, with
+    `paper_fills: venue`, sent to the market's test endpoint through its adapter."""
+    simulated = _sim_route(market, config, spec, context)
+    at_broker = broker_market(market, config, context.connections, simulated.instruments)
+    return _venue_route(market, config, spec, context, simulated, at_broker)
+
+
+def _venue_route(
+    market: MarketRun,
+    config: MarketConfig,
+    spec: EngineSpec,
+    context: RouteContext,
+    simulated: MarketRoute,
+    on_exchange: ExchangeMarket,
+) -> MarketRoute:
+    venue_name = config.exchange or BROKERS[config.provider].title
     if config.paper_fills is PaperFills.VENUE:
         return MarketRoute(
             market=market.name,
             provider=config.provider.value,
             venue=on_exchange.order_venue(),
-            venue_label=f"{config.exchange} at {config.endpoint}: orders sent to this "
+            venue_label=f"{venue_name} at {config.endpoint}: orders sent to this "
             "test venue (paper_fills: venue)",
             data_label=on_exchange.data_label,
             instruments=on_exchange.instruments,
@@ -120,7 +143,7 @@ def _ccxt_route(
         simulated = _sim_route(market, config, spec, context, lots=lots)
     return dataclasses.replace(
         simulated,
-        venue_label=f"{simulated.venue_label} over {config.exchange}'s bars",
+        venue_label=f"{simulated.venue_label} over {venue_name}'s bars",
         data_label=on_exchange.data_label,
         feed=on_exchange.feed,
     )
@@ -189,5 +212,8 @@ RouteBuilder = Callable[[MarketRun, MarketConfig, EngineSpec, RouteContext], Mar
 ADAPTERS: Mapping[Provider, RouteBuilder] = {
     Provider.SIM: _sim_route,
     Provider.CCXT: _ccxt_route,
+    Provider.OANDA: _broker_route,
+    Provider.ALPACA: _broker_route,
+    Provider.IB: _broker_route,
 }
 """Route builder per provider; exactly `app.venue_choice.ADAPTER_PROVIDERS` (tested)."""
