@@ -190,3 +190,27 @@ def test_a_wall_clock_pace_waits_only_for_rows_in_the_future() -> None:
     assert clock.now == 1_704_067_200.0 + 1800  # a past row: no wait
     pace.wait_for(1, stamps)
     assert clock.now == pytest.approx(1_704_067_200.0 + 3600)
+
+
+def test_past_the_recorded_history_no_bar_is_awaited_while_the_market_is_closed() -> None:
+    from tradewind.app.venue_feed import _expected_bar_times
+    from tradewind.data.calendars import get_calendar
+
+    # Friday 2017-01-06 18:00 UTC .. Monday 00:00: FX closes Friday 22:00 UTC (17:00 NY).
+    opens = pd.date_range("2017-01-06 18:00", "2017-01-09 00:00", freq="1h", tz="UTC")
+    frame = pd.DataFrame(
+        {"timestamp": opens, "close_time": opens + pd.Timedelta(hours=1), "open": 1.0,
+         "high": 1.0, "low": 1.0, "close": 1.0, "volume": 1.0}
+    )  # fmt: skip
+    recording = panel_from_frames_single("EUR-USD", frame)
+    recording.bar_rows["EUR-USD"] = np.arange(1, dtype=np.int64)  # history ends at once
+    recording.bar_times["EUR-USD"] = recording.bar_times["EUR-USD"][:1]
+    every = _expected_bar_times(recording, [0], HOUR)
+    in_sessions = _expected_bar_times(recording, [0], HOUR, get_calendar("FX"))
+    awaited = pd.DatetimeIndex(in_sessions[in_sessions[:, 0] > 0, 0], tz="UTC")
+    assert (every[:, 0] > 0).sum() > len(awaited)  # the 24/7 grid waits for weekend bars
+    assert awaited.max() >= pd.Timestamp("2017-01-08 22:00", tz="UTC")
+    weekend = (awaited >= pd.Timestamp("2017-01-06 22:00", tz="UTC")) & (
+        awaited < pd.Timestamp("2017-01-08 22:00", tz="UTC")
+    )
+    assert not weekend.any()

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ from tradewind.domain.timestamps import instant_from_ns
 from tradewind.domain.venue_errors import VenueError
 from tradewind.engine.feeds import FeedRow
 from tradewind.engine.panel import MarketPanel
+from tradewind.ports.calendar import TradingCalendar
 from tradewind.ports.live_data import LiveMarketData
 
 __all__ = ["FeedTiming", "StaleFeedError", "VenueBarFeed"]
@@ -62,6 +64,9 @@ class VenueBarFeed:
         columns: panel column of each symbol, in the order of `instruments`.
         instruments: the venue's instrument for each column.
         timeframe: the bars' timeframe.
+        calendar: the market's sessions: past the recording, a bar of the timeframe's
+            grid is expected only if it opens in a session (no waiting for weekend
+            bars of forex or stocks); None expects every bar (24/7).
     """
 
     def __init__(
@@ -73,6 +78,7 @@ class VenueBarFeed:
         timeframe: Timeframe,
         timing: FeedTiming | None = None,
         *,
+        calendar: TradingCalendar | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -82,7 +88,7 @@ class VenueBarFeed:
         self._timeframe = timeframe
         self._timing = timing or FeedTiming()
         self._clock, self._sleep = clock, sleep
-        self._expected = _expected_bar_times(recording, self._columns, timeframe)
+        self._expected = _expected_bar_times(recording, self._columns, timeframe, calendar)
         self._bars: list[dict[int, _Bar]] = [{} for _ in self._columns]
         self._last_close: list[datetime | None] = [None] * len(self._columns)
         self._newest_open = np.full(len(self._columns), -1, dtype=np.int64)
@@ -153,19 +159,25 @@ class VenueBarFeed:
 
 
 def _expected_bar_times(
-    recording: MarketPanel, columns: Sequence[int], timeframe: Timeframe
+    recording: MarketPanel,
+    columns: Sequence[int],
+    timeframe: Timeframe,
+    calendar: TradingCalendar | None = None,
 ) -> np.ndarray:
     """(rows, len(columns)) int64: the open instant (ns) of the bar each row expects for
     each column, 0 where the row expects no new bar.
 
     Up to a symbol's last recorded bar, the recording says (so a replayed venue gives
     the recording's rows); after it, the latest bar of the timeframe's grid that has
-    closed by the row's decision instant, when it is newer than the previous row's: a
-    session runs on past the history in the catalog on the venue's live bars.
+    closed by the row's decision instant, when it is newer than the previous row's and
+    opens in one of the `calendar`'s sessions: a session runs on past the history in the
+    catalog on the venue's live bars.
     """
     expected = np.zeros((recording.shape[0], len(columns)), dtype=np.int64)
     step_ns = timeframe.seconds * 1_000_000_000
     grid = (recording.timestamps // step_ns) * step_ns - step_ns  # closed by each row
+    if calendar is not None and len(grid):
+        grid = np.where(_in_sessions(grid, calendar, timeframe), grid, 0)
     for i, n in enumerate(columns):
         name = recording.symbols[n]
         rows, times = recording.bar_rows[name], recording.bar_times[name]
@@ -177,3 +189,10 @@ def _expected_bar_times(
             expected[t, i] = newest if newest > last else 0
             last = max(last, newest)
     return expected
+
+
+def _in_sessions(opens_ns: np.ndarray, calendar: TradingCalendar, timeframe: Timeframe) -> Any:
+    """Whether each bar open is one the calendar's sessions hold."""
+    start, end = (pd.Timestamp(int(t), tz="UTC") for t in (opens_ns.min(), opens_ns.max()))
+    held = pd.DatetimeIndex(calendar.expected_bar_times(start, end, timeframe))
+    return np.isin(opens_ns, held.as_unit("ns").asi8)
