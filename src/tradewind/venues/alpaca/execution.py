@@ -1,0 +1,444 @@
+"""`AlpacaVenue`: the execution port on an Alpaca account (US equities), by polling.
+
+Order entry checks capabilities, the client order id and the instrument's grid before
+anything is sent (an order off the grid is rejected locally and kept as a REJECTED
+record); fractional quantities go only as DAY orders, as Alpaca requires. The client
+order id travels as Alpaca's `client_order_id`; an answer lost to a timeout is
+resolved by it (`entry.OrderEntry`).
+
+Events come from `sync()`: the open orders (one request), the final state of those
+that left them (`GET /v2/orders/{id}`), and the FILL account activities after the last
+activity id seen (one cursor for the account); each event is emitted once
+(`tracking`). `drain_events()` syncs first when connected, with working orders, and
+the last sync is older than `poll_interval_ms`. Reports are read from Alpaca's history
+(`history.VenueHistory`) plus the orders refused here, so they survive a restart.
+
+`cancel_all` cancels order by order (ours with events, others silently): Alpaca's
+`DELETE /v2/orders` cancels every symbol of the account, so `cancel_all` is not declared
+as one request. `modify` is not offered (see `requests.capabilities_of`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from tradewind.domain.decimals import DecimalLike
+from tradewind.domain.errors import DomainError
+from tradewind.domain.identifiers import ClientOrderId, InstrumentId, Venue
+from tradewind.domain.instrument import Instrument
+from tradewind.domain.order import Order
+from tradewind.domain.order_enums import TimeInForce
+from tradewind.domain.order_events import OrderCancelRejected, OrderEvent, OrderRejected
+from tradewind.domain.timestamps import EPOCH
+from tradewind.domain.venue_errors import DuplicateOrderError, VenueError
+from tradewind.domain.venue_reports import (
+    Balance,
+    FillReport,
+    OrderStatusReport,
+    PositionReport,
+    VenueStatus,
+)
+from tradewind.ports.execution import VenueCapability, require_capabilities, require_capability
+from tradewind.venues.alpaca.config import AlpacaVenueConfig
+from tradewind.venues.alpaca.entry import OrderEntry
+from tradewind.venues.alpaca.history import VenueHistory, ms_of
+from tradewind.venues.alpaca.instruments import AlpacaInstruments, price_problem
+from tradewind.venues.alpaca.lifecycle import derive_events, instant, replay
+from tradewind.venues.alpaca.parsing import AlpacaOrder, to_decimal
+from tradewind.venues.alpaca.requests import capabilities_of
+from tradewind.venues.alpaca.session import AlpacaSession, MarketClock
+from tradewind.venues.alpaca.tracking import OrderRegistry, Tracked, advance, in_time_order
+
+__all__ = ["AccountSummary", "AlpacaVenue"]
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSummary:
+    """An Alpaca account's money (USD): cash, equity and buying power."""
+
+    cash: Decimal
+    equity: Decimal
+    buying_power: Decimal
+
+
+class AlpacaVenue:
+    """An Alpaca account behind `ExecutionVenue` (see the module docstring).
+
+    Args:
+        config: symbols, credentials, endpoint, limits.
+        session: a session to share with `AlpacaMarketData`; built from `config` when None.
+        poll_interval_ms: the least time between the syncs `drain_events` makes.
+    """
+
+    def __init__(
+        self,
+        config: AlpacaVenueConfig,
+        *,
+        session: AlpacaSession | None = None,
+        poll_interval_ms: int = 1_000,
+    ) -> None:
+        self._session = session or AlpacaSession(config)
+        self._venue = Venue(self._session.venue)
+        self._orders = OrderRegistry()
+        self._refused: list[Tracked] = []
+        self._events: list[OrderEvent] = []
+        self._fill_cursor: str | None = None
+        self._history = VenueHistory(self._session, self._seq_of)
+        self._entry = OrderEntry(
+            self._session,
+            self._orders,
+            self._history,
+            emit=self._emit_for,
+            poll_fills=self.poll_fills,
+            refuse=self._refuse_tracked,
+        )
+        self._poll_interval_s = poll_interval_ms / 1000.0
+        self._last_sync = float("-inf")
+        self._capabilities: frozenset[str] = frozenset()
+
+    # -- connection ----------------------------------------------------------------------
+
+    @property
+    def venue(self) -> Venue:
+        return self._venue
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """Declared at `connect()` (see `requests.capabilities_of`); market and limit before."""
+        return self._capabilities or frozenset(
+            {VenueCapability.MARKET.value, VenueCapability.LIMIT.value}
+        )
+
+    @property
+    def status(self) -> VenueStatus:
+        return self._session.status
+
+    @property
+    def session(self) -> AlpacaSession:
+        """The session (share it with `AlpacaMarketData`)."""
+        return self._session
+
+    def connect(self) -> None:
+        """Load the assets, read the clock and the account; then resync what was sent.
+
+        Raises:
+            VenueError: unreachable (retryable) or credentials refused (not retryable).
+        """
+        self._session.connect()
+        account = self._session.call("read the account", lambda c: c.get_account(), retries=1)
+        instruments = self._instruments()
+        shorting = (
+            bool(account.get("shorting_enabled", True)) if isinstance(account, dict) else False
+        )
+        self._capabilities = capabilities_of(
+            shortable=shorting and all(instruments.flags(s).shortable for s in instruments.symbols),
+            fractional=instruments.fractional,
+        )
+        if self._orders.all():
+            self.sync()
+
+    def disconnect(self) -> None:
+        """Stop sending (local only; working orders stay at Alpaca)."""
+        self._session.disconnect()
+
+    def market_clock(self) -> MarketClock:
+        """Alpaca's market clock: whether the market is open, the next open and close."""
+        self._session.require_connected("market_clock")
+        return self._session.clock()
+
+    # -- order entry ---------------------------------------------------------------------
+
+    def submit(self, order: Order) -> None:
+        """Send an order; its outcome arrives as events (see the module docstring).
+
+        Raises:
+            DomainError: the order needs a capability this venue lacks.
+            DuplicateOrderError: its client order id was already submitted here.
+            VenueDisconnectedError: not connected.
+            VenueError: Alpaca refused the credentials (not sent).
+        """
+        self._session.require_connected(f"submit of order {order.client_order_id}")
+        require_capabilities(order, self.capabilities, self._venue)
+        known = order.client_order_id in self._orders or any(
+            r.client_order_id == order.client_order_id for r in self._refused
+        )
+        if known:
+            raise DuplicateOrderError(
+                f"duplicate order {order.client_order_id}: already submitted to {self._venue}"
+            )
+        instrument = self._instruments().get(order.instrument_id)
+        problem = _entry_problem(order, instrument, self._venue)
+        if problem or instrument is None:
+            self._refuse(order, problem)
+            return
+        symbol = self._instruments().symbol_of(order.instrument_id)
+        tracked = self._orders.add(order, symbol)
+        refusal = self._entry.send(tracked)
+        if refusal is not None:
+            self._refuse_tracked(tracked, refusal)
+
+    def cancel(self, client_order_id: ClientOrderId) -> None:
+        """Cancel a working order: `OrderCanceled`, or `OrderCancelRejected` with why.
+
+        Raises:
+            VenueDisconnectedError: not connected.
+        """
+        self._session.require_connected(f"cancel of order {client_order_id}")
+        tracked = self._orders.get(client_order_id)
+        if tracked is None or not tracked.is_working:
+            status = "unknown" if tracked is None else tracked.order.status.value
+            self._reject_cancel(
+                client_order_id,
+                f"order {client_order_id} is not working at {self._venue} ({status})",
+            )
+            return
+        reason = self._entry.cancel(tracked)
+        if reason:
+            self._reject_cancel(client_order_id, reason)
+
+    def cancel_all(self, instrument_id: InstrumentId | None = None) -> None:
+        """Cancel every working order (of `instrument_id` only), one cancel per order:
+        ours give events; open orders of the configured symbols this adapter did not
+        send are canceled too, without events.
+
+        Raises:
+            VenueDisconnectedError: not connected.
+        """
+        self._session.require_connected("cancel_all")
+        symbol = None if instrument_id is None else self._instruments().symbol_of(instrument_id)
+        for state in self._history.open_orders():
+            if symbol is not None and state.symbol != symbol:
+                continue
+            tracked = self._orders.find(state)
+            if tracked is None:
+                self._entry.cancel_foreign(state)
+            elif tracked.is_working:
+                self.cancel(tracked.client_order_id)
+
+    def modify(
+        self,
+        client_order_id: ClientOrderId,
+        quantity: DecimalLike | None = None,
+        price: DecimalLike | None = None,
+        trigger_price: DecimalLike | None = None,
+    ) -> None:
+        """Not offered on Alpaca (see `requests.capabilities_of`).
+
+        Raises:
+            DomainError: always (modify is not declared).
+        """
+        require_capability(VenueCapability.MODIFY, self.capabilities, self._venue, "modify")
+
+    # -- events --------------------------------------------------------------------------
+
+    def sync(self) -> None:
+        """Poll Alpaca and queue the events of what changed since the last sync.
+
+        Resolves submits whose outcome was unknown, reads the open orders and the final
+        state of those that left them, then the fills after the last one seen. A sync
+        Alpaca cannot serve now is skipped and made again next time (DEGRADED).
+
+        Raises:
+            VenueDisconnectedError: not connected.
+            VenueError: Alpaca refused the credentials.
+        """
+        self._session.require_connected("sync")
+        self._last_sync = time.monotonic()
+        for tracked in self._orders.all():
+            if tracked.outcome_unknown:
+                self._entry.resolve(tracked)
+        working = [t for t in self._orders.working() if t.venue_order_id is not None]
+        if not working:
+            return
+        try:
+            open_now = {o.venue_order_id: o for o in self._history.open_orders()}
+            for tracked in working:
+                vid = tracked.venue_order_id or ""
+                state = open_now.get(vid) or self._history.order(vid)
+                if state is not None:
+                    self._orders.observe(tracked, state)
+            self.poll_fills()
+        except VenueError as error:
+            if not error.retryable:
+                raise
+            _log.warning("sync at %s postponed: %s", self._venue, error)
+        self._emit_for(self._orders.working())
+
+    def drain_events(self) -> list[OrderEvent]:
+        """Every order event since the last drain, oldest first (syncs first when due)."""
+        due = time.monotonic() - self._last_sync >= self._poll_interval_s
+        if due and self._session.status.accepts_requests and self._orders.working():
+            try:
+                self.sync()
+            except VenueError as error:
+                _log.warning("sync at %s failed: %s", self._venue, error)
+        events, self._events = self._events, []
+        return events
+
+    def poll_fills(self) -> None:
+        """Read the FILL activities after the last one seen and attach them."""
+        if self._fill_cursor is None:
+            created = [t.state.created_ms for t in self._orders.all() if t.state is not None]
+            if not created:
+                return
+            fills, last = self._history.fills(after_ms=min(created) - 1)
+        else:
+            fills, last = self._history.fills(page_token=self._fill_cursor)
+        if last is not None:
+            self._fill_cursor = last
+        self._orders.add_fills(fills)
+
+    def _emit_for(self, tracked: Sequence[Tracked]) -> None:
+        self._events.extend(in_time_order((t, advance(t)) for t in tracked))
+
+    # -- queries -------------------------------------------------------------------------
+
+    def open_orders(self) -> Sequence[Order]:
+        """Orders Alpaca reports as working, in submission order (this adapter's copies
+        for its own orders; the venue's terms, fills not replayed, for others)."""
+        self._session.require_connected("open_orders")
+        ours: list[Tracked] = []
+        others: list[Order] = []
+        for state in self._history.open_orders():
+            tracked = self._orders.find(state)
+            if tracked is not None:
+                ours.append(tracked)
+            else:
+                others.extend(self._foreign(state))
+        ours.sort(key=lambda t: t.seq)
+        return [t.order for t in ours] + others
+
+    def positions(self) -> Sequence[PositionReport]:
+        """Alpaca's open positions in the configured symbols (signed: short < 0) with
+        their average entry price."""
+        self._session.require_connected("positions")
+        rows = self._session.call("read the positions", lambda c: c.get_all_positions(), retries=1)
+        instruments = self._instruments()
+        reports = []
+        for row in rows or []:
+            instrument = instruments.by_symbol(str(row.get("symbol")))
+            if instrument is None:
+                continue
+            qty = abs(to_decimal(row.get("qty"), f"qty of position {instrument.id}"))
+            signed = -qty if str(row.get("side", "long")).lower() == "short" else qty
+            reports.append(
+                PositionReport(
+                    venue=self._venue,
+                    instrument_id=instrument.id,
+                    quantity=signed,
+                    avg_open_price=to_decimal(
+                        row.get("avg_entry_price"), f"avg_entry_price of position {instrument.id}"
+                    ),
+                )
+            )
+        return sorted(reports, key=lambda r: instruments.symbols.index(r.instrument_id.symbol))
+
+    def balances(self) -> Sequence[Balance]:
+        """The account's cash in USD (Alpaca locks none for working orders)."""
+        return [Balance(currency="USD", total=self.account_summary().cash)]
+
+    def account_summary(self) -> AccountSummary:
+        """Cash, equity and buying power of the account (`GET /v2/account`)."""
+        self._session.require_connected("account_summary")
+        row = self._session.call("read the account", lambda c: c.get_account(), retries=1)
+        return AccountSummary(
+            cash=to_decimal(row.get("cash"), "cash of the account"),
+            equity=to_decimal(row.get("equity") or row.get("cash"), "equity of the account"),
+            buying_power=to_decimal(
+                row.get("buying_power") or row.get("cash"), "buying_power of the account"
+            ),
+        )
+
+    def order_status_reports(self, since: datetime | None = None) -> Sequence[OrderStatusReport]:
+        """From Alpaca's history of the configured symbols, plus orders refused here."""
+        self._session.require_connected("order_status_reports")
+        rows = list(self._history.status_reports(since))
+        for tracked in self._refused:
+            order = tracked.order
+            if since is None or order.last_event_at >= since:
+                report = OrderStatusReport.of_order(order, self._venue, tracked.reason)
+                rows.append(((ms_of(order.created_at), tracked.seq, 0), report))
+        rows.sort(key=lambda row: row[0])
+        return [report for _, report in rows]
+
+    def fill_reports(self, since: datetime | None = None) -> Sequence[FillReport]:
+        """Every execution at or after `since` in the configured symbols, oldest first."""
+        self._session.require_connected("fill_reports")
+        rows = self._history.fill_reports(since)
+        rows.sort(key=lambda row: row[0])
+        return [report for _, report in rows]
+
+    def server_time(self) -> datetime:
+        """Alpaca's clock (`GET /v2/clock` timestamp), UTC."""
+        self._session.require_connected("server_time")
+        return instant(self._session.clock().now_ms)
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _instruments(self) -> AlpacaInstruments:
+        self._session.require_connected("instruments")
+        instruments = self._session.instruments
+        if instruments is None:  # pragma: no cover - require_connected checks it
+            raise VenueError(f"venue {self._venue} has no instruments loaded; call connect()")
+        return instruments
+
+    def _foreign(self, state: AlpacaOrder) -> list[Order]:
+        instrument = self._instruments().by_symbol(state.symbol)
+        if instrument is None:
+            return []
+        coid = ClientOrderId(state.client_order_id or f"venue-{state.venue_order_id}")
+        return [replay(state, derive_events(state, (), coid)[:1], instrument.id, coid)]
+
+    def _refuse(self, order: Order, reason: str) -> None:
+        self._refuse_tracked(Tracked(order.submitted_copy(), "", self._orders.next_seq()), reason)
+
+    def _refuse_tracked(self, tracked: Tracked, reason: str) -> None:
+        """Record an order refused before or at entry: REJECTED, kept for the reports."""
+        self._orders.forget(tracked.client_order_id)
+        tracked.reason = reason
+        tracked.outcome_unknown = False
+        order = tracked.order
+        event = OrderRejected(client_order_id=order.client_order_id, ts=order.created_at,
+                              reason=reason)  # fmt: skip
+        order.apply(event)
+        self._refused.append(tracked)
+        self._events.append(event)
+
+    def _reject_cancel(self, client_order_id: ClientOrderId, reason: str) -> None:
+        tracked = self._orders.get(client_order_id)
+        ts = tracked.order.last_event_at if tracked is not None else EPOCH
+        self._events.append(
+            OrderCancelRejected(client_order_id=client_order_id, ts=ts, reason=reason)
+        )
+
+    def _seq_of(self, client_order_id: ClientOrderId) -> int | None:
+        tracked = self._orders.get(client_order_id)
+        return None if tracked is None else tracked.seq
+
+
+def _entry_problem(order: Order, instrument: Instrument | None, venue: Venue) -> str:
+    """Why the order cannot go to Alpaca as it is ("" when it can)."""
+    if instrument is None:
+        return f"unknown instrument {order.instrument_id} at venue {venue}"
+    try:
+        instrument.check_order(order.quantity, None)
+    except DomainError as error:
+        return str(error)
+    for price in (order.price, order.trigger_price):
+        problem = "" if price is None else price_problem(instrument, Decimal(price))
+        if problem:
+            return problem
+    if order.quantity % 1 != 0 and order.time_in_force is not TimeInForce.DAY:
+        return (
+            f"invalid time in force {order.time_in_force.value} for the fractional quantity "
+            f"{order.quantity} of {order.instrument_id}: Alpaca takes fractional orders as "
+            "day orders only"
+        )
+    return ""

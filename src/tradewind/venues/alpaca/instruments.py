@@ -1,0 +1,165 @@
+"""Alpaca assets to `Instrument`s, and venue symbols to `InstrumentId`s and back.
+
+`AAPL` at Alpaca is the instrument `AAPL.ALPACA`, an equity quoted in USD. The grid is
+Alpaca's: whole shares (lot 1), or fractional shares (lot 1e-9, minimum notional $1)
+when the asset is `fractionable` and the adapter trades fractions; price tick $0.01
+(Alpaca takes $0.0001 below $1, which `price_problem` allows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from tradewind.domain.identifiers import InstrumentId
+from tradewind.domain.instrument import Instrument
+from tradewind.domain.market import MarketClass
+from tradewind.domain.venue_errors import VenueError
+
+__all__ = [
+    "FRACTIONAL_LOT",
+    "AlpacaInstruments",
+    "AssetFlags",
+    "instrument_from_asset",
+    "price_problem",
+]
+
+FRACTIONAL_LOT = Decimal("0.000000001")
+"""Alpaca's quantity step for fractional shares (9 decimals)."""
+_WHOLE_LOT = Decimal(1)
+_TICK = Decimal("0.01")
+_SUB_DOLLAR_TICK = Decimal("0.0001")
+_FRACTIONAL_MIN_NOTIONAL = Decimal(1)
+_CALENDAR = "XNYS"
+
+
+@dataclass(frozen=True, slots=True)
+class AssetFlags:
+    """What Alpaca says one can do with an asset."""
+
+    tradable: bool
+    fractionable: bool
+    shortable: bool
+    easy_to_borrow: bool
+
+
+def instrument_from_asset(
+    asset: Mapping[str, Any],
+    venue: str,
+    *,
+    fractional: bool = False,
+    market_class: MarketClass = MarketClass.EQUITIES,
+) -> tuple[Instrument, AssetFlags]:
+    """The `Instrument` an asset payload (`GET /v2/assets/{symbol}`) describes.
+
+    Raises:
+        VenueError: not a US equity, or a missing field (named).
+    """
+    symbol = asset.get("symbol")
+    if not isinstance(symbol, str) or not symbol:
+        raise VenueError("invalid asset payload: symbol is missing")
+    asset_class = str(asset.get("class") or asset.get("asset_class") or "us_equity")
+    if asset_class != "us_equity":
+        raise VenueError(f"invalid asset {symbol}: class {asset_class!r}, expected us_equity")
+    flags = AssetFlags(
+        tradable=bool(asset.get("tradable")),
+        fractionable=bool(asset.get("fractionable")),
+        shortable=bool(asset.get("shortable")),
+        easy_to_borrow=bool(asset.get("easy_to_borrow")),
+    )
+    fractions = fractional and flags.fractionable
+    instrument = Instrument(
+        id=InstrumentId(symbol, venue),
+        market_class=market_class,
+        base_currency=symbol,
+        quote_currency="USD",
+        price_tick=_TICK,
+        lot_size=FRACTIONAL_LOT if fractions else _WHOLE_LOT,
+        min_notional=_FRACTIONAL_MIN_NOTIONAL if fractions else Decimal(0),
+        calendar=_CALENDAR,
+    )
+    return instrument, flags
+
+
+def price_problem(instrument: Instrument, price: Decimal) -> str:
+    """Why Alpaca would refuse `price` for `instrument` ("" when it is on its grid):
+    $0.01 steps from $1 up, $0.0001 below."""
+    if price <= 0:
+        return f"invalid price {price} for {instrument.id}: expected a value > 0"
+    tick = instrument.price_tick if price >= 1 else _SUB_DOLLAR_TICK
+    if price % tick != 0:
+        return f"invalid price {price} for {instrument.id}: not a multiple of tick {tick}"
+    return ""
+
+
+class AlpacaInstruments:
+    """The configured symbols' instruments, by venue symbol and by instrument id.
+
+    Raises:
+        VenueError: a configured symbol Alpaca did not list, or one not tradable.
+    """
+
+    def __init__(
+        self,
+        assets: Iterable[Mapping[str, Any]],
+        symbols: Sequence[str],
+        venue: str,
+        *,
+        fractional: bool = False,
+        market_class: MarketClass = MarketClass.EQUITIES,
+    ) -> None:
+        by_symbol = {str(a.get("symbol")): a for a in assets if isinstance(a, Mapping)}
+        self._by_symbol: dict[str, Instrument] = {}
+        self._flags: dict[str, AssetFlags] = {}
+        for symbol in symbols:
+            asset = by_symbol.get(symbol)
+            if asset is None:
+                raise VenueError(f"symbol {symbol} is not listed at {venue}")
+            instrument, flags = instrument_from_asset(
+                asset, venue, fractional=fractional, market_class=market_class
+            )
+            if not flags.tradable:
+                raise VenueError(f"symbol {symbol} is not tradable at {venue}")
+            self._by_symbol[symbol] = instrument
+            self._flags[symbol] = flags
+        self._by_id = {i.id: s for s, i in self._by_symbol.items()}
+
+    @property
+    def symbols(self) -> list[str]:
+        """The venue symbols, in configuration order."""
+        return list(self._by_symbol)
+
+    @property
+    def all(self) -> list[Instrument]:
+        """The instruments, in configuration order."""
+        return list(self._by_symbol.values())
+
+    def by_symbol(self, symbol: str) -> Instrument | None:
+        """The instrument of a venue symbol (None when not configured)."""
+        return self._by_symbol.get(symbol)
+
+    def get(self, instrument_id: InstrumentId) -> Instrument | None:
+        symbol = self._by_id.get(instrument_id)
+        return None if symbol is None else self._by_symbol[symbol]
+
+    def symbol_of(self, instrument_id: InstrumentId) -> str:
+        """The venue symbol of an instrument.
+
+        Raises:
+            VenueError: the instrument is not traded here.
+        """
+        symbol = self._by_id.get(instrument_id)
+        if symbol is None:
+            raise VenueError(f"unknown instrument {instrument_id}: not configured at this venue")
+        return symbol
+
+    def flags(self, symbol: str) -> AssetFlags:
+        """Alpaca's flags of a configured symbol."""
+        return self._flags[symbol]
+
+    @property
+    def fractional(self) -> bool:
+        """Whether any configured instrument trades in fractions."""
+        return any(i.lot_size < 1 for i in self._by_symbol.values())
