@@ -29,6 +29,8 @@ from decimal import Decimal
 from pathlib import Path
 from types import FrameType
 
+import numpy as np
+
 from tradewind.app.broker_emulators import BROKER_EMULATORS, BrokerEmulator, broker_emulator
 from tradewind.domain.errors import TradewindError
 from tradewind.venues.ccxt.emulator import DIALECTS, build_emulator
@@ -255,8 +257,12 @@ def _start_broker(options: EmulateOptions, broker: BrokerEmulator) -> RunningEmu
         if options.balances is None
         else _parse_balances(options.balances)
     )
+    specs = {  # a close-only series has no volume to cap fills with
+        p.symbol: dataclasses.replace(bundled[p.symbol].spec, volume_known=any(p.volume))
+        for p in paths
+    }
     market = EmulatedMarket(
-        {s: bundled[s].spec for s in symbols},
+        specs,
         dataclasses.replace(broker.market_spec, starting_balances=balances),
         hours={s: bundled[s].hours for s in symbols},
     )
@@ -435,17 +441,22 @@ def _bundled_path(
     finest = min(entries, key=lambda e: Timeframe.parse(e.timeframe).seconds)
     arrays = catalog.load_arrays(series, market=market, timeframe=finest.timeframe)
     tick = spec.price_tick
+    close = np.asarray(arrays.close, dtype=float)
+    keep = np.isfinite(close)
 
     def prices(values: object) -> list[Decimal]:
-        return [Decimal(repr(float(v))).quantize(tick) for v in values]  # type: ignore[attr-defined]
+        # close-only series (no open/high/low) replay as flat bars at the close
+        column = np.where(np.isfinite(values), values, close)[keep]  # type: ignore[call-overload]
+        return [Decimal(repr(float(v))).quantize(tick) for v in column]
 
+    volume = np.nan_to_num(np.asarray(arrays.volume, dtype=float)[keep], nan=0.0)
     return PricePath(
         symbol=symbol,
         interval_ms=Timeframe.parse(finest.timeframe).seconds * 1000,
-        open_time_ms=[int(t) // 1_000_000 for t in arrays.timestamp],
+        open_time_ms=[int(t) // 1_000_000 for t in np.asarray(arrays.timestamp)[keep]],
         open=prices(arrays.open),
         high=prices(arrays.high),
         low=prices(arrays.low),
         close=prices(arrays.close),
-        volume=[Decimal(repr(float(v))) for v in arrays.volume],
+        volume=[Decimal(repr(float(v))) for v in volume],
     )

@@ -481,7 +481,12 @@ class EmulatedMarket:
         return min(order.qty, _lots(bars[-1].volume * share, self._symbols[order.symbol].lot))
 
     def _work_bar(self, symbol: str, bar: Bar) -> list[Trade]:
-        budget = _lots(bar.volume * self._config.max_volume_share, self._symbols[symbol].lot)
+        spec = self._symbols[symbol]
+        budget = (
+            _lots(bar.volume * self._config.max_volume_share, spec.lot)
+            if spec.volume_known
+            else spec.max_qty
+        )
         trades = []
         for order_id in sorted(self._open[symbol]):
             acct, working = self._open[symbol][order_id]

@@ -104,6 +104,9 @@ class SymbolSpec:
     min_notional: Decimal
     max_qty: Decimal = Decimal("9000000")
     max_price: Decimal = Decimal("10000000")
+    volume_known: bool = True
+    """False for a series recorded without volume (close-only daily data): its bars
+    carry volume 0 and resting orders fill without a volume cap."""
 
     def __post_init__(self) -> None:
         for name in ("price_tick", "lot"):
