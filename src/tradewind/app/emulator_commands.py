@@ -249,7 +249,9 @@ def _start_broker(options: EmulateOptions, broker: BrokerEmulator) -> RunningEmu
     symbols = _parse_symbols(options.symbols, bundled)
     faults = FaultInjector(_parse_faults(options.faults), seed=options.seed)
     paths = [
-        _bundled_path(s, bundled[s].series, bundled[s].spec, market=bundled[s].market)
+        _bundled_path(
+            s, bundled[s].series, bundled[s].spec, market=bundled[s].market, on_tick=False
+        )
         for s in symbols
     ]
     balances = (
@@ -311,7 +313,7 @@ def run_emulator(
 
 def _served(running: RunningEmulator) -> str:
     """`stopped: served N requests (top paths); N orders, N trades; market time T`."""
-    requests = Counter(running.server.requests)
+    requests = _requests(running)
     top = ", ".join(f"{path} {n}" for path, n in requests.most_common(3)) or "none"
     orders = sum(len(running.market.orders(a)) for a in running.market.accounts())
     trades = sum(len(running.market.trades(a)) for a in running.market.accounts())
@@ -320,6 +322,13 @@ def _served(running: RunningEmulator) -> str:
         f"stopped: served {sum(requests.values())} requests ({top}); {orders} orders, "
         f"{trades} trades; market time {market_now:%Y-%m-%d %H:%M}"
     )
+
+
+def _requests(running: RunningEmulator) -> Counter[str]:
+    """Requests served so far by path (or message), grouped where the server groups
+    them (a broker's order ids under one path)."""
+    served = getattr(running.server, "served", None)
+    return Counter(served() if callable(served) else running.server.requests)
 
 
 def _serve_until(
@@ -331,7 +340,7 @@ def _serve_until(
         if time.monotonic() < next_report:
             continue
         next_report = time.monotonic() + _ACTIVITY_EVERY_S
-        now = Counter(running.server.requests)
+        now = _requests(running)
         fresh = now - seen
         seen = now
         if fresh:
@@ -430,8 +439,11 @@ def _start_ms(text: str | None, paths: list[PricePath]) -> int:
 
 
 def _bundled_path(
-    symbol: str, series: str, spec: SymbolSpec, *, market: str = "crypto"
+    symbol: str, series: str, spec: SymbolSpec, *, market: str = "crypto", on_tick: bool = True
 ) -> PricePath:
+    """The bundled series as the emulator replays it; `on_tick` rounds prices to the
+    symbol's tick (the crypto exchanges' grids), else they stay as recorded (sub-cent
+    stock prices are served as the source has them)."""
     from tradewind.data.bundled import bundled_catalog_root
     from tradewind.data.catalog import Catalog
     from tradewind.domain.timeframe import Timeframe
@@ -447,7 +459,8 @@ def _bundled_path(
     def prices(values: object) -> list[Decimal]:
         # close-only series (no open/high/low) replay as flat bars at the close
         column = np.where(np.isfinite(values), values, close)[keep]  # type: ignore[call-overload]
-        return [Decimal(repr(float(v))).quantize(tick) for v in column]
+        exact = [Decimal(repr(float(v))) for v in column]
+        return [v.quantize(tick) for v in exact] if on_tick else exact
 
     volume = np.nan_to_num(np.asarray(arrays.volume, dtype=float)[keep], nan=0.0)
     return PricePath(
