@@ -1,8 +1,9 @@
 """What an adapter reports (orders, fills, positions, cash, time) equals what its
 events said, so a restarted session can rebuild its state from the venue.
 
-Runs once per harness in `harness.HARNESSES`: the simulated venue, and the ccxt adapter
-against the shipped Binance, Kraken and Coinbase emulators.
+Runs once per harness in `harness.HARNESSES`: the simulated venue, the ccxt adapter
+against the shipped Binance, Kraken and Coinbase emulators, and the OANDA, Alpaca and
+Interactive Brokers adapters against theirs.
 """
 
 from __future__ import annotations
@@ -110,22 +111,49 @@ def test_positions_equal_the_signed_sum_of_the_fills(harness: VenueHarness) -> N
 
 
 def test_balances_move_by_the_fills_notional_and_commissions(harness: VenueHarness) -> None:
+    """Cash moves by each fill's notional and commission where the venue holds the
+    bought asset (spot, a cash account); on a margin account (`cash_moves_by_notional`
+    False, e.g. OANDA) it moves by the realized P&L less the commissions."""
     before = {b.currency: b.total for b in harness.venue.balances()}
     orders, events = _trade_a_session(harness)
     by_id = {o.client_order_id: o for o in orders}
     instruments = {i.id: i for i in (harness.primary, harness.secondary)}
+    by_notional = getattr(harness, "cash_moves_by_notional", True)
     moved: dict[str, Decimal] = defaultdict(Decimal)
+    books: dict[object, tuple[Decimal, Decimal]] = defaultdict(lambda: (Decimal(0), Decimal(0)))
     for fill in fills(events):
         order = by_id[fill.client_order_id]
         instrument = instruments[order.instrument_id]
         quote = instrument.quote_currency
-        moved[quote] -= order.side.sign * fill.last_qty * fill.last_price * instrument.multiplier
+        signed = order.side.sign * fill.last_qty
+        if by_notional:
+            moved[quote] -= signed * fill.last_price * instrument.multiplier
+        else:
+            position, realized = _book(books[order.instrument_id], signed, fill.last_price)
+            books[order.instrument_id] = position
+            moved[quote] += realized * instrument.multiplier
         moved[fill.commission_currency or quote] -= fill.commission
     after = {b.currency: b.total for b in harness.venue.balances()}
     for currency, amount in moved.items():
         assert after[currency] - before.get(currency, Decimal(0)) == amount
     if getattr(harness, "charges_commission", True):  # commission-free venues say so
         assert any(f.commission for f in fills(events))
+
+
+def _book(
+    position: tuple[Decimal, Decimal], signed_qty: Decimal, price: Decimal
+) -> tuple[tuple[Decimal, Decimal], Decimal]:
+    """Average-cost booking: the new (quantity, average price) and the P&L realized."""
+    qty, avg = position
+    if qty == 0 or (qty > 0) == (signed_qty > 0):
+        total = qty + signed_qty
+        return (total, (avg * abs(qty) + price * abs(signed_qty)) / abs(total)), Decimal(0)
+    closing = min(abs(signed_qty), abs(qty))
+    realized = (price - avg) * closing * (1 if qty > 0 else -1)
+    total = qty + signed_qty
+    if total == 0:
+        return (Decimal(0), Decimal(0)), realized
+    return (total, avg if (total > 0) == (qty > 0) else price), realized
 
 
 def test_server_time_is_utc_and_not_before_anything_the_venue_reported(
