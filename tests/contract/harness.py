@@ -21,10 +21,13 @@ from tradewind.domain.instrument import Instrument
 from tradewind.domain.order_events import OrderEvent
 from tradewind.ports.execution import ExecutionVenue
 
+from .alpaca_harness import AlpacaHarness
 from .ccxt_harness import CcxtHarness
 from .coinbase_harness import CoinbaseHarness
+from .ib_harness import IbHarness
 from .kraken_harness import KrakenHarness
 from .network import NetworkFaults, WireRequest
+from .oanda_harness import OandaHarness
 from .sim_harness import SimHarness
 
 __all__ = ["HARNESSES", "NetworkFaults", "VenueHarness", "WireRequest"]
@@ -93,8 +96,11 @@ class VenueHarness(Protocol):
 
 HARNESSES: dict[str, Callable[[], VenueHarness]] = {
     "sim": SimHarness,
+    "alpaca": AlpacaHarness,
     "ccxt": CcxtHarness,
     "ccxt-kraken": KrakenHarness,
     "ccxt-coinbase": CoinbaseHarness,
+    "ib": IbHarness,
+    "oanda": OandaHarness,
 }
 """Harness factories by adapter name; the suite runs once per entry."""

@@ -99,6 +99,10 @@ def _run(
     _print(_out, report, mode, target)
 
 
+_SENT_TO_VENUE = "orders sent to this test venue"
+"""What a market's venue line says when its orders go to a venue (`paper_fills: venue`)."""
+
+
 def _print(_out: Console, report: SessionReport, mode: str, target: str) -> None:
     from tradewind.app.redaction import redact_url
 
@@ -112,13 +116,18 @@ def _print(_out: Console, report: SessionReport, mode: str, target: str) -> None
         _signals_line(report, mode),
     ]
     protective = report.orders - report.market_orders
+    at_venue = mode != "advisory" and any(_SENT_TO_VENUE in v for v in report.venues)
+    kind = "" if at_venue else "simulated "
+    denied = "denied by risk or refused by the venue" if at_venue else "denied by risk"
     orders = (
-        f"{report.orders} simulated orders ({report.market_orders} from signals, "
-        f"{report.denied_orders or 'none'} denied by risk; {protective} stop-loss/take-profit), "
-        f"{report.fills} simulated fills; simulated equity {report.final_equity:,.2f}"
+        f"{report.orders} {kind}orders ({report.market_orders} from signals, "
+        f"{report.denied_orders or 'none'} {denied}; {protective} stop-loss/take-profit), "
+        f"{report.fills} {kind}fills; {kind}equity {report.final_equity:,.2f}"
     )
     if mode == "advisory":
         lines.append(f"paper-tracked, no order was sent to a venue: {orders}")
+    elif at_venue:
+        lines.append(f"paper trading with orders at the test venues above: {orders}")
     else:
         lines.append(f"paper trading on the simulated venue: {orders}")
     for line in lines:
