@@ -243,8 +243,12 @@ def test_a_timeframe_the_exchange_does_not_offer_names_the_option(tmp_path: Path
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"provider": "oanda"}, "--provider oanda: not in this version yet"),
-        ({"provider": "interactive_brokers"}, "not in this version yet"),
+        ({"provider": "oanda", "exchange": "binance"}, "--exchange binance: conflicts"),
+        (
+            {"provider": "interactive_brokers", "endpoint": "http://127.0.0.1:7497"},
+            "--endpoint 'http://127.0.0.1:7497': expected .* tcp://HOST:PORT",
+        ),
+        ({"provider": "alpaca", "endpoint": "tcp://127.0.0.1:8080"}, "--endpoint .*: expected"),
         ({"provider": "ccxt"}, "--provider ccxt needs --exchange"),
         ({"provider": "ccxt", "exchange": "binanse"}, "--exchange 'binanse'.*binance"),
         ({"provider": "kraken", "exchange": "binance"}, "--exchange binance: conflicts"),
@@ -255,7 +259,7 @@ def test_a_timeframe_the_exchange_does_not_offer_names_the_option(tmp_path: Path
         ({"end": "2023-12-31"}, "--end 2023-12-31: expected an instant after --start"),
         ({"timeframe": "1M"}, "--timeframe 1M: downloads need a fixed-length timeframe"),
         ({"timeframe": "hourly"}, "--timeframe: invalid timeframe 'hourly'"),
-        ({"symbols": " , "}, "--symbols ' , ': expected one or more pairs"),
+        ({"symbols": " , "}, "--symbols ' , ': expected one or more symbols"),
     ],
 )
 def test_bad_options_are_refused_naming_the_option(options: dict[str, str], message: str) -> None:

@@ -156,17 +156,24 @@ def test_an_unreachable_endpoint_exits_2_naming_exchange_and_url_without_traceba
     assert "internal error" not in err
 
 
-def test_a_provider_of_a_later_version_exits_2(
+def test_a_broker_without_its_credentials_exits_2_naming_the_variables(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env
+    for name in ("TRADEWIND_ALPACA_API_KEY", "TRADEWIND_ALPACA_SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
     code, _, err = run_cli(
-        ["data", "download", "--provider", "oanda", "--symbols", "EUR_USD", "--timeframe", "1h",
+        ["data", "download", "--provider", "alpaca", "--symbols", "AAPL", "--timeframe", "1d",
          "--start", "2024-01-01", "--catalog", str(tmp_path)],
         monkeypatch,
         capsys,
     )  # fmt: skip
     assert code == 2
-    assert "--provider oanda: not in this version yet" in err
+    assert (
+        "--provider alpaca needs credentials: set TRADEWIND_ALPACA_API_KEY, "
+        "TRADEWIND_ALPACA_SECRET_KEY" in err
+    )
+    assert "Traceback" not in err
 
 
 def test_ctrl_c_exits_130_after_storing_what_was_fetched(

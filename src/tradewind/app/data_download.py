@@ -1,10 +1,12 @@
 """`tradewind data download` through `app`: an exchange's candle history into the catalog.
 
-Each symbol is stored as market `crypto`, symbol `BASE-QUOTE`, with the same validation
-as `tradewind data import` (`Catalog.ingest`, strict). Only the bars of `[start, end)`
-the catalog lacks are asked for (head, tail and gaps), only complete candles (closed on
-the venue's clock) are kept, and what was fetched is written every `flush_rows` candles
-and on Ctrl-C, so an interrupted download resumes where it stopped.
+Each symbol is stored as market `crypto`, symbol `BASE-QUOTE` (a broker's as `forex`
+`EUR-USD` or `equities` `AAPL`, see `app.data_download_brokers`), with the same
+validation as `tradewind data import` (`Catalog.ingest`, strict). Only the bars of
+`[start, end)` the catalog lacks in trading hours are asked for (head, tail and gaps),
+only complete candles (closed on the venue's clock) are kept, and what was fetched is
+written every `flush_rows` candles and on Ctrl-C, so an interrupted download resumes
+where it stopped.
 """
 
 from __future__ import annotations
@@ -15,6 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tradewind.app.data_download_brokers import (
+    broker_hint,
+    open_broker_source,
+    open_spans,
+    resolve_broker_symbol,
+)
 from tradewind.app.data_download_pages import (
     BarGrid,
     CandleSource,
@@ -31,6 +39,7 @@ from tradewind.app.data_download_request import (
 from tradewind.app.data_download_writer import SeriesWriter, stored_opens_ms
 from tradewind.data.catalog import Catalog
 from tradewind.data.schema import DataError
+from tradewind.domain.market import MarketClass
 from tradewind.domain.timeframe import Timeframe
 from tradewind.domain.venue_errors import VenueError
 
@@ -130,19 +139,22 @@ def download_history(
 ) -> list[SymbolDownload]:
     """Download every symbol of `request` into its catalog; one result per symbol.
 
-    `source` defaults to the ccxt exchange of the request (`endpoint` applied); `retry`
-    and `sleep` (default `time.sleep`) pace the retries of failed requests.
+    `source` defaults to the ccxt exchange or the broker of the request (`endpoint`
+    applied; a broker's credentials read from the environment and `.env`, and its
+    connections closed at the end); `retry` and `sleep` (default `time.sleep`) pace the
+    retries of failed requests.
 
     Raises:
-        DataError: an unknown symbol or timeframe, or a candle that fails validation
-            (names the symbol, the candle's time and what was expected; the bars before
-            it are kept).
+        DataError: an unknown symbol or timeframe, a broker credential that is not set,
+            or a candle that fails validation (names the symbol, the candle's time and
+            what was expected; the bars before it are kept).
         VenueError: the exchange cannot be reached after the retries, or refused a
             request (names the exchange and URL).
         DownloadInterrupted: Ctrl-C; what was fetched is written first.
     """
+    opened = source or _open_source(request)
     tools = _Tools(
-        source=source or _open_source(request),
+        source=opened,
         catalog=Catalog(request.catalog_dir, include_bundled=False),
         retry=retry or RetryPolicy(),
         sleep=sleep or time.sleep,
@@ -151,34 +163,51 @@ def download_history(
     )
     results: list[SymbolDownload] = []
     try:
-        for symbol, venue_symbol in _resolved_symbols(request, tools):
-            results.append(_download_symbol(request, tools, symbol, venue_symbol))
+        for symbol, venue_symbol, market in _resolved_symbols(request, tools):
+            results.append(_download_symbol(request, tools, symbol, venue_symbol, market))
     except DownloadInterrupted as stop:
         raise DownloadInterrupted([*results, *stop.results]) from None
     except KeyboardInterrupt:
         raise DownloadInterrupted(results) from None
+    finally:
+        if source is None and callable(getattr(opened, "close", None)):
+            opened.close()  # type: ignore[attr-defined]
     return results
 
 
-def _resolved_symbols(request: DownloadRequest, tools: _Tools) -> list[tuple[str, str]]:
-    """`(our symbol, venue symbol)` of each requested symbol, after checking the timeframe;
-    two spellings of one pair (BTCUSDT, BTC/USDT) are downloaded once."""
-    markets = _first_contact(tools, request.endpoint)
+def _resolved_symbols(
+    request: DownloadRequest, tools: _Tools
+) -> list[tuple[str, str, MarketClass]]:
+    """`(our symbol, venue symbol, market)` of each requested symbol, after checking the
+    timeframe; two spellings of one pair (BTCUSDT, BTC/USDT) are downloaded once."""
+    markets = _first_contact(tools, request)
     _check_timeframe(tools.source, str(request.timeframe))
     name = tools.source.name
-    return list(dict.fromkeys(resolve_symbol(t, markets, name) for t in request.symbols))
+    if request.broker is not None:
+        broker = request.broker
+        resolved = [resolve_broker_symbol(broker, t, markets) for t in request.symbols]
+    else:
+        pairs = [resolve_symbol(t, markets, name) for t in request.symbols]
+        resolved = [(ours, venue, MarketClass.CRYPTO) for ours, venue in pairs]
+    return list(dict.fromkeys(resolved))
 
 
-def _first_contact(tools: _Tools, endpoint: str | None) -> dict[str, str]:
+def _first_contact(tools: _Tools, request: DownloadRequest) -> dict[str, str]:
     """The exchange's spot markets; a failure says which option or link to check."""
+    endpoint = request.endpoint
     try:
         return dict(with_retries(tools.source.spot_markets, tools.retry, tools.sleep))
     except VenueError as exc:
-        hint = f"check --endpoint {endpoint}" if endpoint else "check the network connection"
+        if request.broker is not None:
+            hint = broker_hint(request.broker, endpoint, exc)
+        else:
+            hint = f"check --endpoint {endpoint}" if endpoint else "check the network connection"
         raise VenueError(f"{exc}; {hint}", retryable=exc.retryable) from None
 
 
 def _open_source(request: DownloadRequest) -> CandleSource:
+    if request.broker is not None:
+        return open_broker_source(request.broker, request.symbols, request.endpoint)
     from tradewind.app.data_download_ccxt import open_ccxt_source
     from tradewind.app.rate_budget_dir import rate_budget_dir
 
@@ -195,31 +224,44 @@ def _check_timeframe(source: CandleSource, timeframe: str) -> None:
 
 
 def _plan(
-    request: DownloadRequest, tools: _Tools, symbol: str, grid: BarGrid, venue_now_ms: int
+    request: DownloadRequest,
+    tools: _Tools,
+    symbol: str,
+    market: MarketClass,
+    grid: BarGrid,
+    venue_now_ms: int,
 ) -> _Plan:
-    """What the catalog lacks of the requested range, up to the last closed bar."""
+    """What the catalog lacks of the requested range in trading hours, up to the last
+    closed bar."""
     end_ms = request.end_ms if request.end_ms is not None else venue_now_ms
-    present = stored_opens_ms(tools.catalog, symbol, str(request.timeframe))
+    present = stored_opens_ms(tools.catalog, symbol, str(request.timeframe), market)
     # Only bars closed on the venue's clock are asked for: opens up to now - one bar.
     closed_end_ms = min(end_ms, venue_now_ms - grid.step_ms + 1)
     spans = missing_spans(present, request.start_ms, closed_end_ms, grid)
+    spans, expected = open_spans(spans, grid, market, tools.source.max_page_bars)
     in_range = (present >= request.start_ms) & (present < end_ms)
     return _Plan(
         spans=spans,
-        expected=sum(grid.count(a, b) for a, b in spans),
+        expected=expected,
         already_present=int(np.count_nonzero(in_range)),
     )
 
 
 def _download_symbol(
-    request: DownloadRequest, tools: _Tools, symbol: str, venue_symbol: str
+    request: DownloadRequest,
+    tools: _Tools,
+    symbol: str,
+    venue_symbol: str,
+    market: MarketClass,
 ) -> SymbolDownload:
     grid = BarGrid.of(request.timeframe)
     timeframe = str(request.timeframe)
     now_ms = _venue_clock(tools)
-    plan = _plan(request, tools, symbol, grid, now_ms())
+    plan = _plan(request, tools, symbol, market, grid, now_ms())
     source_name = f"{tools.source.name} {venue_symbol}"
-    writer = SeriesWriter(tools.catalog, symbol, timeframe, source_name, tools.flush_rows)
+    writer = SeriesWriter(
+        tools.catalog, symbol, timeframe, source_name, tools.flush_rows, market=market
+    )
 
     def result(*, interrupted: bool = False) -> SymbolDownload:
         return SymbolDownload(

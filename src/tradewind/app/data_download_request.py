@@ -1,5 +1,6 @@
 """The options of `tradewind data download`, checked: provider, exchange, endpoint,
-symbols, timeframe and the `[start, end)` range, and symbols resolved on the exchange.
+symbols, timeframe and the `[start, end)` range, and symbols resolved on the exchange
+(the brokers' symbols in `app.data_download_brokers`).
 
 Every refusal is a `DataError` naming the option and what was expected (exit 2).
 """
@@ -21,8 +22,8 @@ from tradewind.domain.market import MarketClass
 from tradewind.domain.timeframe import Timeframe
 
 __all__ = [
+    "BROKER_NAMES",
     "EXCHANGE_PROVIDERS",
-    "LATER_PROVIDERS",
     "DownloadRequest",
     "download_request",
     "resolve_symbol",
@@ -30,14 +31,17 @@ __all__ = [
 
 #: Providers that are a ccxt exchange of the same name.
 EXCHANGE_PROVIDERS = ("binance", "coinbase", "kraken")
-#: Providers the documents name that this version cannot download from yet.
-LATER_PROVIDERS = ("oanda", "alpaca", "interactive_brokers")
+#: Forex and stocks brokers, through their adapters (`app.data_download_brokers`).
+BROKER_NAMES = ("oanda", "alpaca", "interactive_brokers")
 
 
 @dataclass(frozen=True, slots=True)
 class DownloadRequest:
     """What to download: `symbols` as the user wrote them, bars opening in
-    `[start_ms, end_ms)` (ms UTC; `end_ms` None: up to the venue's clock)."""
+    `[start_ms, end_ms)` (ms UTC; `end_ms` None: up to the venue's clock).
+
+    `broker` is `oanda`, `alpaca` or `ib` for a broker (then `exchange_id` is the same
+    name), None for a ccxt exchange."""
 
     exchange_id: str
     endpoint: str | None
@@ -46,6 +50,7 @@ class DownloadRequest:
     start_ms: int
     end_ms: int | None
     catalog_dir: Path | None = None
+    broker: str | None = None
 
 
 def download_request(
@@ -64,7 +69,7 @@ def download_request(
     Raises:
         DataError: an option is unknown, malformed or inconsistent; names it.
     """
-    from tradewind.app.data_download_ccxt import check_endpoint
+    from tradewind.app.data_download_brokers import broker_provider, check_broker_endpoint
 
     start_ms = _instant_ms("--start", start)
     end_ms = None if end is None else _instant_ms("--end", end)
@@ -72,14 +77,22 @@ def download_request(
         raise DataError(f"--end {end}: expected an instant after --start {start}")
     tf = _timeframe(timeframe)
     BarGrid.of(tf)
+    broker = broker_provider(provider)
+    exchange_id = _exchange_id(provider, exchange) if broker is None else broker
+    if broker is not None and exchange:
+        raise DataError(
+            f"--exchange {exchange}: conflicts with --provider {provider}; leave it out "
+            "(--exchange names a ccxt exchange)"
+        )
     return DownloadRequest(
-        exchange_id=_exchange_id(provider, exchange),
-        endpoint=None if endpoint is None else check_endpoint(endpoint),
+        exchange_id=exchange_id,
+        endpoint=None if endpoint is None else check_broker_endpoint(broker or "", endpoint),
         symbols=_symbols(symbols),
         timeframe=tf,
         start_ms=start_ms,
         end_ms=end_ms,
         catalog_dir=catalog_dir,
+        broker=broker,
     )
 
 
@@ -122,11 +135,6 @@ def _exchange_id(provider: str, exchange: str | None) -> str:
     from tradewind.app.data_download_ccxt import check_exchange_id
 
     name = provider.strip().lower()
-    if name in LATER_PROVIDERS:
-        raise DataError(
-            f"--provider {provider}: not in this version yet; expected ccxt (with --exchange) "
-            f"or one of {', '.join(EXCHANGE_PROVIDERS)}"
-        )
     if name == "ccxt":
         if not exchange:
             raise DataError("--provider ccxt needs --exchange, e.g. --exchange binance")
@@ -138,14 +146,16 @@ def _exchange_id(provider: str, exchange: str | None) -> str:
                 f"leave it out or use --provider ccxt --exchange {exchange}"
             )
         return name
-    known = ", ".join(("ccxt", *EXCHANGE_PROVIDERS))
+    known = ", ".join(("ccxt", *EXCHANGE_PROVIDERS, *BROKER_NAMES))
     raise DataError(f"--provider {provider!r}: unknown; expected one of {known}")
 
 
 def _symbols(text: str) -> tuple[str, ...]:
     symbols = tuple(dict.fromkeys(s.strip() for s in text.split(",") if s.strip()))
     if not symbols:
-        raise DataError(f"--symbols {text!r}: expected one or more pairs, e.g. BTC/USDT,ETHUSDT")
+        raise DataError(
+            f"--symbols {text!r}: expected one or more symbols, e.g. BTC/USDT,ETHUSDT or AAPL"
+        )
     return symbols
 
 

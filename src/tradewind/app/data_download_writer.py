@@ -4,6 +4,8 @@ Each flush validates the stored bars plus the new candles with the rules of
 `tradewind data import` (strict: one bad candle stores nothing of that flush) and
 replaces the series atomically, so an interrupted download keeps every flush before it
 and a rerun merges again without duplicates (a stored open time is never replaced).
+`Catalog.ingest` sets each bar's `close_time` from the market's calendar (a daily
+equities bar closes at its session's close, as the bundled ones do).
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ __all__ = ["CANDLE_COLUMNS", "SeriesWriter", "candle_frame", "stored_opens_ms"]
 
 #: The columns of a candle as exchanges send it.
 CANDLE_COLUMNS = ("timestamp", "open", "high", "low", "close", "volume")
-_MARKET = MarketClass.CRYPTO
 # What a candle must satisfy, by the validation rule it broke.
 _EXPECTED = {
     "non_finite_price": "finite open, high, low and close",
@@ -37,9 +38,11 @@ _EXPECTED = {
 }
 
 
-def stored_opens_ms(catalog: Catalog, symbol: str, timeframe: str) -> np.ndarray:
+def stored_opens_ms(
+    catalog: Catalog, symbol: str, timeframe: str, market: MarketClass = MarketClass.CRYPTO
+) -> np.ndarray:
     """The open instants (ms UTC, int64) of the stored series; empty when there is none."""
-    bars = _stored_bars(catalog, symbol, timeframe)
+    bars = _stored_bars(catalog, symbol, timeframe, market)
     if bars is None:
         return np.zeros(0, dtype=np.int64)
     return _ms(bars["timestamp"])
@@ -53,7 +56,8 @@ def candle_frame(candles: Sequence[Candle]) -> pd.DataFrame:
 
 
 class SeriesWriter:
-    """Buffers the candles of one symbol and merges them into its catalog series.
+    """Buffers the candles of one symbol and merges them into its catalog series
+    (`market`, `symbol`, `timeframe`).
 
     `add` flushes once `flush_rows` candles are waiting; call `flush` at the end (and
     on interruption). `rows_written`, `first_ms` and `last_ms` describe the new bars
@@ -61,9 +65,17 @@ class SeriesWriter:
     """
 
     def __init__(
-        self, catalog: Catalog, symbol: str, timeframe: str, source_name: str, flush_rows: int
+        self,
+        catalog: Catalog,
+        symbol: str,
+        timeframe: str,
+        source_name: str,
+        flush_rows: int,
+        *,
+        market: MarketClass = MarketClass.CRYPTO,
     ) -> None:
         self._catalog = catalog
+        self._market = market
         self._symbol = symbol
         self._timeframe = timeframe
         self._source_name = source_name
@@ -92,7 +104,7 @@ class SeriesWriter:
             return
         new = candle_frame(self._pending)
         self._pending = []
-        stored = _stored_bars(self._catalog, self._symbol, self._timeframe)
+        stored = _stored_bars(self._catalog, self._symbol, self._timeframe, self._market)
         if stored is not None:
             new = new[~new["timestamp"].isin(stored["timestamp"])]
         if new.empty:
@@ -110,7 +122,7 @@ class SeriesWriter:
         try:
             self._catalog.ingest(
                 merged,
-                market=_MARKET,
+                market=self._market,
                 symbol=self._symbol,
                 timeframe=self._timeframe,
                 source_name=self._source_name,
@@ -135,12 +147,14 @@ class SeriesWriter:
         )
 
 
-def _stored_bars(catalog: Catalog, symbol: str, timeframe: str) -> pd.DataFrame | None:
+def _stored_bars(
+    catalog: Catalog, symbol: str, timeframe: str, market: MarketClass
+) -> pd.DataFrame | None:
     """The stored series without `close_time` (ingest recomputes it), or None."""
-    key = (_MARKET, symbol, timeframe)
-    if not any((e.market, e.symbol, e.timeframe) == key for e in catalog.entries(_MARKET)):
+    key = (market, symbol, timeframe)
+    if not any((e.market, e.symbol, e.timeframe) == key for e in catalog.entries(market)):
         return None
-    bars = catalog.load_bars(symbol, market=_MARKET, timeframe=timeframe)
+    bars = catalog.load_bars(symbol, market=market, timeframe=timeframe)
     return bars.drop(columns=["close_time"])
 
 

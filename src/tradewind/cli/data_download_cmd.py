@@ -1,4 +1,4 @@
-"""`tradewind data download`: an exchange's candle history into the catalog."""
+"""`tradewind data download`: an exchange's or a broker's candle history into the catalog."""
 
 from __future__ import annotations
 
@@ -26,12 +26,18 @@ def download_command(
         str,
         typer.Option(
             "--provider",
-            help="ccxt (with --exchange), or binance, coinbase, kraken (ccxt with that exchange).",
+            help=(
+                "ccxt (with --exchange), binance, coinbase, kraken (ccxt with that exchange), "
+                "or oanda, alpaca, interactive_brokers (credentials from the environment)."
+            ),
         ),
     ],
     symbols: Annotated[
         str,
-        typer.Option("--symbols", help="Comma-separated pairs: BTCUSDT, BTC/USDT or BTC-USDT."),
+        typer.Option(
+            "--symbols",
+            help="Comma-separated: BTCUSDT, BTC/USDT, EUR_USD, EUR/USD, EUR.USD (IB), AAPL.",
+        ),
     ],
     timeframe: Annotated[
         str, typer.Option("--timeframe", help="Candle timeframe the exchange offers, e.g. 1h.")
@@ -53,7 +59,11 @@ def download_command(
     endpoint: Annotated[
         str | None,
         typer.Option(
-            "--endpoint", help="Base URL to send the exchange's requests to (e.g. an emulator)."
+            "--endpoint",
+            help=(
+                "Base URL to send the requests to (e.g. an emulator); tcp://HOST:PORT of "
+                "TWS / IB Gateway for interactive_brokers."
+            ),
         ),
     ] = None,
     catalog_dir: Annotated[
@@ -65,12 +75,14 @@ def download_command(
         ),
     ] = None,
 ) -> None:
-    """Download complete candles into the catalog as crypto BASE-QUOTE series.
+    """Download complete candles into the catalog: crypto BASE-QUOTE series, forex
+    (OANDA, IB) EUR-USD series, equities (Alpaca, IB) ticker series.
 
-    Asks only for the bars of [start, end) the catalog lacks, so a rerun (or a run after
-    Ctrl-C) resumes, and a complete download fetches nothing. Every candle passes the
-    validation of `data import`. Exits 0 when done; 2 for a bad option, an unknown
-    symbol or timeframe, a candle that fails validation, or an exchange that cannot be
+    Asks only for the bars of [start, end) the catalog lacks (in trading hours for
+    forex and stocks), so a rerun (or a run after Ctrl-C) resumes, and a complete
+    download fetches nothing. Every candle passes the validation of `data import`. Exits
+    0 when done; 2 for a bad option, missing credentials, an unknown symbol or
+    timeframe, a candle that fails validation, or an exchange that cannot be
     reached after retries; 130 on Ctrl-C (what was fetched is kept).
     """
     from tradewind.app.data_download import (
