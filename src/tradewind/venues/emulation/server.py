@@ -5,6 +5,11 @@ daemon thread and returns the base URL; `stop()` closes the listening socket and
 connection, so clients then see connection refused. The server applies the transport
 faults of its `FaultInjector` (latency, timeout, drop, HTTP 429 / 418 / 5xx) and passes the
 decision on to the dialect in `EmulatorRequest.fault` for the venue-level ones.
+
+A response with a `stream` (an iterator of byte chunks) is sent with chunked transfer
+encoding, one chunk per item, until the iterator ends, the client goes away or the
+server stops; an empty item sends nothing and only lets the server check for a stop (a
+streaming dialect yields one while it waits).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import socket
 import socketserver
 import threading
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
@@ -43,11 +48,13 @@ class EmulatorRequest:
 
 @dataclass(frozen=True, slots=True)
 class EmulatorResponse:
-    """One HTTP answer; body is serialized as JSON."""
+    """One HTTP answer; body is serialized as JSON, unless `stream` is given (see the
+    module docstring): then body is ignored and the chunks are sent as they come."""
 
     status: int
     body: Any
     headers: Mapping[str, str] = field(default_factory=dict)
+    stream: Iterator[bytes] | None = None
 
 
 class Dialect(Protocol):
@@ -122,6 +129,11 @@ class EmulatorServer:
             httpd.close_connections()
             if self._thread is not None:
                 self._thread.join(timeout=5)
+
+    @property
+    def stopping(self) -> bool:
+        """True once `stop()` began (streams end at their next chunk)."""
+        return self._stopping.is_set()
 
     def __enter__(self) -> EmulatorServer:
         self.start()
@@ -265,6 +277,9 @@ class _Handler(BaseHTTPRequestHandler):
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
+        if response.stream is not None:
+            self._send_stream(response, response.stream)
+            return
         payload = json.dumps(response.body, separators=(",", ":")).encode()
         self.send_response(response.status)
         self.send_header("Content-Type", "application/json;charset=UTF-8")
@@ -273,3 +288,26 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
+
+    def _send_stream(self, response: EmulatorResponse, chunks: Iterator[bytes]) -> None:
+        self.close_connection = True
+        try:
+            self.send_response(response.status)
+            if not any(name.lower() == "content-type" for name in response.headers):
+                self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Transfer-Encoding", "chunked")
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            for chunk in chunks:
+                if self.server.emulator.stopping:
+                    break
+                if chunk:
+                    self.wfile.write(b"%X\r\n%s\r\n" % (len(chunk), chunk))
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:  # the client went away
+            pass
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
