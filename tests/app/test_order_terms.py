@@ -36,6 +36,10 @@ def test_a_spot_exchange_gets_a_stop_limit_one_percent_beyond_and_no_reduce_only
     assert entry == {"order_type": OrderType.MARKET, "reduce_only": False}
 
 
-def test_a_venue_that_can_short_keeps_reduce_only_even_without_declaring_it() -> None:
-    terms = venue_terms(KIND_TAKE_PROFIT, OrderSide.SELL, Decimal("1"), BTC, {"limit", "short"})
-    assert terms["reduce_only"] is True  # refused there, never silently dropped
+def test_a_broker_without_reduce_only_gets_exits_as_plain_orders() -> None:
+    caps = {"limit", "stop", "short"}  # Alpaca, Interactive Brokers
+    take = venue_terms(KIND_TAKE_PROFIT, OrderSide.SELL, Decimal("1"), BTC, caps)
+    stop = venue_terms(KIND_STOP_LOSS, OrderSide.SELL, Decimal("1"), BTC, caps)
+    assert take["reduce_only"] is False
+    assert stop == {"order_type": OrderType.STOP, "trigger_price": Decimal("1"),
+                    "reduce_only": False}  # fmt: skip

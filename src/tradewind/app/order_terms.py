@@ -1,10 +1,12 @@
 """An engine order's terms as its venue can take them.
 
 The engine works three kinds: market entries, stop-loss (stop-market) and take-profit
-(limit) exits, both reduce-only. A spot exchange has no reduce-only flag and may have no
-stop-market type: there a sell can only reduce what is held anyway, so the flag is
-dropped, and a stop-loss becomes a stop-limit whose limit is `STOP_LIMIT_COLLAR_PCT`
-beyond the trigger (it fills in all but a gap of that size).
+(limit) exits, both reduce-only. Where the venue has no reduce-only flag (spot
+exchanges, Alpaca, Interactive Brokers) the flag is dropped: a spot sell can only reduce
+what is held anyway, and at a broker the engine sizes each exit to its position and
+cancels the other exit when one fills (a paper route to such a broker says so in its
+label). A venue without a stop-market type gets a stop-loss as a stop-limit whose limit
+is `STOP_LIMIT_COLLAR_PCT` beyond the trigger (it fills in all but a gap of that size).
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ def venue_terms(
 ) -> dict[str, Any]:
     """`order_type`, `price`, `trigger_price` and `reduce_only` of an engine order of
     `kind` at `level` (its stop or limit level), for a venue with `capabilities`."""
-    reduce_only = kind != KIND_MARKET
-    if reduce_only and VenueCapability.REDUCE_ONLY.value not in capabilities:
-        reduce_only = VenueCapability.SHORT.value in capabilities  # spot: sells only reduce
+    # Without the flag at the venue an exit goes as a plain order: on spot a sell can
+    # only reduce anyway; at a broker that shorts, the engine sizes exits to its position
+    # and cancels the sibling exit when one fills (the route's label says so).
+    reduce_only = kind != KIND_MARKET and VenueCapability.REDUCE_ONLY.value in capabilities
     if kind == KIND_MARKET:
         return {"order_type": OrderType.MARKET, "reduce_only": reduce_only}
     if kind != KIND_STOP_LOSS:
