@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from types import FrameType
+from typing import Protocol
 
 import numpy as np
 
@@ -36,7 +37,6 @@ from tradewind.domain.errors import TradewindError
 from tradewind.venues.ccxt.emulator import DIALECTS, build_emulator
 from tradewind.venues.emulation import (
     EmulatedMarket,
-    EmulatorServer,
     FaultInjector,
     FaultSpec,
     MarketSpec,
@@ -168,11 +168,28 @@ class EmulateOptions:
     """ASSET=AMOUNT,...; None: the exchange's default balances."""
 
 
+class ServedEmulator(Protocol):
+    """What `tradewind emulate` needs of a started emulator server (HTTP or IB's socket)."""
+
+    @property
+    def base_url(self) -> str: ...
+
+    @property
+    def port(self) -> int: ...
+
+    @property
+    def requests(self) -> Mapping[str, int]:
+        """Requests served so far, by path or message."""
+        ...
+
+    def stop(self) -> None: ...
+
+
 @dataclass
 class RunningEmulator:
     """A started emulator; `stop()` saves the state (when asked) and closes the server."""
 
-    server: EmulatorServer
+    server: ServedEmulator
     market: EmulatedMarket
     clock: ReplayClock
     feed: ReplayFeed
@@ -302,13 +319,18 @@ def run_emulator(
     running = start_emulator(options)
     previous = _install_signal_handlers(stop)
     try:
-        echo(f"listening on {running.base_url}")
+        echo(f"listening on {_address(running.base_url)}")
         _serve_until(stop, running, echo)
     finally:
         _restore_signal_handlers(previous)
         running.stop()
     echo(_served(running))
     return 0
+
+
+def _address(base_url: str) -> str:
+    """An HTTP emulator's base URL, or a socket emulator's `host:port` (IB's TWS API)."""
+    return base_url if base_url.startswith("http") else base_url.split("://", 1)[-1]
 
 
 def _served(running: RunningEmulator) -> str:
@@ -415,10 +437,15 @@ def _load_state(path: Path | None) -> EmulatorState | None:
 
 
 def _start_ms(text: str | None, paths: list[PricePath]) -> int:
-    earliest = max(int(p.open_time_ms[0]) + p.interval_ms for p in paths)
-    latest = min(int(p.open_time_ms[-1]) + p.interval_ms for p in paths)
+    """The replay's start: `--start`, or the latest first-bar close, so every symbol has
+    a price. A `--start` anywhere in the bundled data is taken: a symbol whose series
+    has not begun or has ended then simply has no new bars."""
+    firsts = [int(p.open_time_ms[0]) + p.interval_ms for p in paths]
+    default = max(firsts)
+    earliest = min(firsts)
+    latest = max(int(p.open_time_ms[-1]) + p.interval_ms for p in paths)
     if text is None:
-        return earliest
+        return default
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
