@@ -102,13 +102,16 @@ def cli(monkeypatch, capsys):
 
 
 @pytest.mark.parametrize("command", ["paper", "advisory"])
-def test_a_market_on_a_provider_without_an_adapter_is_refused(tmp_path, command, cli):
+def test_a_market_at_a_broker_without_its_credentials_is_refused(
+    tmp_path, command, cli, monkeypatch
+):
+    for name in ("TRADEWIND_ALPACA_API_KEY", "TRADEWIND_ALPACA_SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
     path = _config_with(tmp_path, markets__crypto__provider="alpaca")
     code, output = cli([command, "--config", str(path), "--journal", str(tmp_path / "j.sqlite")])
     assert code == 2, output
     assert "markets.crypto.provider" in output
-    assert "'alpaca' has no venue adapter" in output
-    assert "provider: sim" in output
+    assert "TRADEWIND_ALPACA_API_KEY, TRADEWIND_ALPACA_SECRET_KEY" in output
     assert not (tmp_path / "j.sqlite").exists()  # refused before anything was written
 
 

@@ -19,6 +19,8 @@ from typing import Any
 
 __all__ = ["BROKER_EMULATORS", "BrokerEmulator", "broker_emulator"]
 
+_WITHOUT_CREDENTIALS = frozenset({"ib"})
+
 BROKER_EMULATORS: Mapping[str, str] = {
     "oanda": "tradewind.venues.oanda.emulator",
     "alpaca": "tradewind.venues.alpaca.emulator",
@@ -48,9 +50,11 @@ class BrokerEmulator:
         return self.module.MARKET_SPEC
 
     def credentials(self) -> dict[str, str]:
-        """`TRADEWIND_EMULATOR_API_KEY` / `_SECRET` when set, else the package's defaults."""
+        """`TRADEWIND_EMULATOR_API_KEY` / `_SECRET` when set (OANDA: the token and its
+        comma-separated account ids), else the package's defaults; IB has no credentials
+        (TWS holds the login)."""
         key = os.environ.get("TRADEWIND_EMULATOR_API_KEY")
-        if key:
+        if key and self.name not in _WITHOUT_CREDENTIALS:
             return {key: os.environ.get("TRADEWIND_EMULATOR_SECRET", "")}
         return dict(self.module.DEFAULT_CREDENTIALS)
 

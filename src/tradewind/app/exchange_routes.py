@@ -96,6 +96,13 @@ class ExchangeConnections:
             self._sessions[key] = build(len(self._sessions))
         return self._sessions[key]
 
+    def close(self, reason: str = "the run ended") -> None:
+        """Disconnect every session (working orders stay at the venues); a later run
+        reconnects the same sessions on first use."""
+        for session in self._sessions.values():
+            with contextlib.suppress(Exception):
+                session.disconnect(reason)
+
     def loaded_secrets(self) -> Secrets:
         """The process's credentials, read from the environment once."""
         if self.secrets is None:

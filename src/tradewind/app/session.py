@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from tradewind.app.engine_setup import engine_spec_from_config
+from tradewind.app.exchange_routes import ExchangeConnections
 from tradewind.app.feed_health import PAUSE_PREFIX, STOP_PREFIX, FeedHealth
 from tradewind.app.journal_access import open_journal
 from tradewind.app.market_data import prepare_market_data
@@ -127,6 +128,9 @@ class TradingSession:
             raise TradewindError(f"session mode {mode!r}: expected paper or advisory")
         self.mode = mode
         self._config = config
+        # One connection per venue for the whole session: every pass reuses it (a
+        # socket venue such as IB refuses a second connection under one client id).
+        self._connections = ExchangeConnections()
         self.has_live_data = any(
             m.provider is not Provider.SIM for m in config.enabled_markets.values()
         )
@@ -156,7 +160,8 @@ class TradingSession:
         self.live = _empty_like(self.recording, self._live_volume)
         self.inputs = kernel_inputs(self.live, self.spec, self._correlations)
         self.market_limits = self.spec.limits.markets.copy()
-        routes = route_markets(config, self.spec)  # refuses a provider without an adapter
+        # refuses a provider without an adapter; the feeds share the run's connections
+        routes = route_markets(config, self.spec, RouteContext(connections=self._connections))
         self.feeds = dict(feeds) if feeds is not None else self._route_feeds(routes)
         self._journal_target = journal
         self._run_id = run_id
@@ -217,6 +222,7 @@ class TradingSession:
             return self._report(journal, run_id, last, (done_step + 1) // 2 - 1, loop.state)
         finally:
             journal.close()
+            self._connections.close()
 
     def disable_market(self, name: str, reason: str) -> None:
         """Stop new entries in a market; its open positions are still managed (stops,
@@ -288,7 +294,7 @@ class TradingSession:
         records = SessionRecords(run_id, self.live, self.spec, books)
         writer = RowWriter(journal, run_id)
         bridge = VenueBridge(
-            routes=route_markets(self._config, self.spec, RouteContext(run_id=run_id)),
+            routes=route_markets(self._config, self.spec, RouteContext(run_id, self._connections)),
             records=records,
             inputs=self.inputs,
             books=books,

@@ -29,6 +29,7 @@ from tradewind.venues.ib.bars import (
 )
 from tradewind.venues.ib.client import IbClient
 from tradewind.venues.ib.config import IbVenueConfig
+from tradewind.venues.ib.errors import IbVenueError
 from tradewind.venues.ib.instruments import IbInstruments
 from tradewind.venues.ib.session import IbSession
 
@@ -146,13 +147,18 @@ class IbMarketData:
         end = datetime.fromtimestamp(end_ms / 1000, tz=UTC)
         duration = duration_text(span_ms // 1000)
         timeout_s = self._session.config.timeout_s * _HISTORY_TIMEOUT_FACTOR
-        bars = self._session.call(
-            f"read {timeframe} bars of {symbol}",
-            lambda ib: ib.reqHistoricalDataAsync(
-                contract, end, duration, size, show, rth, formatDate=2, timeout=0
-            ),
-            timeout_s=timeout_s,
-        )
+        try:
+            bars = self._session.call(
+                f"read {timeframe} bars of {symbol}",
+                lambda ib: ib.reqHistoricalDataAsync(
+                    contract, end, duration, size, show, rth, formatDate=2, timeout=0
+                ),
+                timeout_s=timeout_s,
+            )
+        except IbVenueError as error:
+            if _no_data(error):  # TWS's answer for a span without bars (a holiday, a weekend)
+                return []
+            raise
         if instrument is None:  # pragma: no cover - _symbol checked it
             return []
         return rows_of(bars, timeframe, market_class)
@@ -169,6 +175,11 @@ class IbMarketData:
         if instruments is None:  # pragma: no cover - require_connected checks it
             raise VenueError(f"{self._session.venue}: no contracts loaded; call connect()")
         return instruments
+
+
+def _no_data(error: IbVenueError) -> bool:
+    """TWS's "HMDS query returned no data" (error 162): an empty span, not a failure."""
+    return error.code == 162 and "returned no data" in str(error)
 
 
 def _ms(instant: datetime) -> int:
