@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 
-from tradewind.domain.errors import DomainError
 from tradewind.domain.identifiers import ClientOrderId, StrategyId
 from tradewind.domain.order import Order
 from tradewind.domain.order_enums import OrderSide, OrderStatus, OrderType, TimeInForce
@@ -16,6 +15,7 @@ from tradewind.domain.order_events import (
     OrderCancelRejected,
     OrderEvent,
     OrderFilled,
+    OrderModifyRejected,
     OrderRejected,
     OrderSubmitted,
 )
@@ -66,16 +66,16 @@ def _types(events: list[OrderEvent]) -> list[str]:
     return [type(e).__name__ for e in events]
 
 
-def test_connect_loads_instruments_and_declares_capabilities_without_modify() -> None:
+def test_connect_loads_instruments_and_declares_capabilities_with_modify() -> None:
     venue = _venue(FakeBroker())
     aapl = venue.session.instruments.by_symbol("AAPL")  # type: ignore[union-attr]
     assert aapl is not None
     assert str(aapl.id) == "AAPL.ALPACA"
     assert (aapl.lot_size, aapl.price_tick, aapl.quote_currency) == (1, Decimal("0.01"), "USD")
-    assert {"market", "limit", "stop", "stop_limit", "day", "ioc", "fok", "short"} <= (
+    assert {"market", "limit", "stop", "stop_limit", "day", "ioc", "fok", "short", "modify"} <= (
         venue.capabilities
     )
-    assert not {"modify", "cancel_all", "fractional", "reduce_only"} & venue.capabilities
+    assert not {"cancel_all", "fractional", "reduce_only"} & venue.capabilities
 
 
 def test_fractional_config_gives_a_nano_lot_and_the_capability() -> None:
@@ -221,11 +221,14 @@ def test_cancel_all_of_one_instrument_cancels_order_by_order() -> None:
     assert broker.calls.count("cancel_order_by_id") == 2
 
 
-def test_modify_is_refused_as_undeclared() -> None:
+def test_a_modify_of_an_unknown_order_is_rejected_without_a_request() -> None:
     broker = FakeBroker()
     venue = _venue(broker)
-    with pytest.raises(DomainError, match="modify"):
-        venue.modify(ClientOrderId("x"), price=Decimal(1))
+    venue.modify(ClientOrderId("x"), price=Decimal(1))
+    (event,) = venue.drain_events()
+    assert isinstance(event, OrderModifyRejected)
+    assert "not working" in event.reason
+    assert "replace_order_by_id" not in broker.calls
 
 
 def test_reports_and_positions_equal_what_the_events_said_after_a_restart() -> None:

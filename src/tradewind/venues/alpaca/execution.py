@@ -15,7 +15,9 @@ the last sync is older than `poll_interval_ms`. Reports are read from Alpaca's h
 
 `cancel_all` cancels order by order (ours with events, others silently): Alpaca's
 `DELETE /v2/orders` cancels every symbol of the account, so `cancel_all` is not declared
-as one request. `modify` is not offered (see `requests.capabilities_of`).
+as one request. A modify is Alpaca's replace (`PATCH /v2/orders/{id}`): a new Alpaca
+order replaces the old one, and the adapter follows the chain under our client order
+id (`modify`, `chains`).
 """
 
 from __future__ import annotations
@@ -23,16 +25,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from tradewind.domain.decimals import DecimalLike
-from tradewind.domain.errors import DomainError
 from tradewind.domain.identifiers import ClientOrderId, InstrumentId, Venue
-from tradewind.domain.instrument import Instrument
 from tradewind.domain.order import Order
-from tradewind.domain.order_enums import TimeInForce
 from tradewind.domain.order_events import OrderCancelRejected, OrderEvent, OrderRejected
 from tradewind.domain.timestamps import EPOCH
 from tradewind.domain.venue_errors import DuplicateOrderError, VenueError
@@ -44,12 +41,15 @@ from tradewind.domain.venue_reports import (
     VenueStatus,
 )
 from tradewind.ports.execution import VenueCapability, require_capabilities, require_capability
+from tradewind.venues.alpaca.account import AccountSummary, account_summary_of, position_reports
+from tradewind.venues.alpaca.chains import rebuild
 from tradewind.venues.alpaca.config import AlpacaVenueConfig
 from tradewind.venues.alpaca.entry import OrderEntry
 from tradewind.venues.alpaca.history import VenueHistory, ms_of
-from tradewind.venues.alpaca.instruments import AlpacaInstruments, price_problem
-from tradewind.venues.alpaca.lifecycle import derive_events, instant, replay
-from tradewind.venues.alpaca.parsing import AlpacaOrder, to_decimal
+from tradewind.venues.alpaca.instruments import AlpacaInstruments, entry_problem
+from tradewind.venues.alpaca.lifecycle import instant
+from tradewind.venues.alpaca.modify import OrderModifier, follow_replacements
+from tradewind.venues.alpaca.parsing import AlpacaOrder
 from tradewind.venues.alpaca.requests import capabilities_of
 from tradewind.venues.alpaca.session import AlpacaSession, MarketClock
 from tradewind.venues.alpaca.tracking import OrderRegistry, Tracked, advance, in_time_order
@@ -57,15 +57,6 @@ from tradewind.venues.alpaca.tracking import OrderRegistry, Tracked, advance, in
 __all__ = ["AccountSummary", "AlpacaVenue"]
 
 _log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class AccountSummary:
-    """An Alpaca account's money (USD): cash, equity and buying power."""
-
-    cash: Decimal
-    equity: Decimal
-    buying_power: Decimal
 
 
 class AlpacaVenue:
@@ -98,6 +89,15 @@ class AlpacaVenue:
             emit=self._emit_for,
             poll_fills=self.poll_fills,
             refuse=self._refuse_tracked,
+        )
+        self._modifier = OrderModifier(
+            self._session,
+            self._orders,
+            self._history,
+            instrument_of=lambda symbol: self._instruments().by_symbol(symbol),
+            emit=self._emit_for,
+            poll_fills=self.poll_fills,
+            queue=lambda event: self._events.append(event),
         )
         self._poll_interval_s = poll_interval_ms / 1000.0
         self._last_sync = float("-inf")
@@ -174,7 +174,7 @@ class AlpacaVenue:
                 f"duplicate order {order.client_order_id}: already submitted to {self._venue}"
             )
         instrument = self._instruments().get(order.instrument_id)
-        problem = _entry_problem(order, instrument, self._venue)
+        problem = entry_problem(order, instrument, self._venue)
         if problem or instrument is None:
             self._refuse(order, problem)
             return
@@ -229,12 +229,20 @@ class AlpacaVenue:
         price: DecimalLike | None = None,
         trigger_price: DecimalLike | None = None,
     ) -> None:
-        """Not offered on Alpaca (see `requests.capabilities_of`).
+        """Replace a working order's terms (Alpaca's replace): `OrderUpdated`, or
+        `OrderModifyRejected` with why (nothing is sent for terms refused here).
 
         Raises:
-            DomainError: always (modify is not declared).
+            DomainError: the venue does not declare modify (it does once connected).
+            VenueDisconnectedError: not connected.
+            VenueError: Alpaca refused the credentials.
         """
+        self._session.require_connected(f"modify of order {client_order_id}")
         require_capability(VenueCapability.MODIFY, self.capabilities, self._venue, "modify")
+        tracked = self._orders.get(client_order_id)
+        if tracked is not None and tracked.outcome_unknown:
+            self._entry.resolve(tracked)
+        self._modifier.modify(tracked, client_order_id, quantity, price, trigger_price)
 
     # -- events --------------------------------------------------------------------------
 
@@ -264,6 +272,7 @@ class AlpacaVenue:
                 state = open_now.get(vid) or self._history.order(vid)
                 if state is not None:
                     self._orders.observe(tracked, state)
+                    follow_replacements(tracked, self._orders, self._history)
             self.poll_fills()
         except VenueError as error:
             if not error.retryable:
@@ -285,7 +294,7 @@ class AlpacaVenue:
     def poll_fills(self) -> None:
         """Read the FILL activities after the last one seen and attach them."""
         if self._fill_cursor is None:
-            created = [t.state.created_ms for t in self._orders.all() if t.state is not None]
+            created = [t.chain[0].created_ms for t in self._orders.all() if t.chain]
             if not created:
                 return
             fills, last = self._history.fills(after_ms=min(created) - 1)
@@ -320,25 +329,7 @@ class AlpacaVenue:
         their average entry price."""
         self._session.require_connected("positions")
         rows = self._session.call("read the positions", lambda c: c.get_all_positions(), retries=1)
-        instruments = self._instruments()
-        reports = []
-        for row in rows or []:
-            instrument = instruments.by_symbol(str(row.get("symbol")))
-            if instrument is None:
-                continue
-            qty = abs(to_decimal(row.get("qty"), f"qty of position {instrument.id}"))
-            signed = -qty if str(row.get("side", "long")).lower() == "short" else qty
-            reports.append(
-                PositionReport(
-                    venue=self._venue,
-                    instrument_id=instrument.id,
-                    quantity=signed,
-                    avg_open_price=to_decimal(
-                        row.get("avg_entry_price"), f"avg_entry_price of position {instrument.id}"
-                    ),
-                )
-            )
-        return sorted(reports, key=lambda r: instruments.symbols.index(r.instrument_id.symbol))
+        return position_reports(rows, self._instruments(), self._venue)
 
     def balances(self) -> Sequence[Balance]:
         """The account's cash in USD (Alpaca locks none for working orders)."""
@@ -348,13 +339,7 @@ class AlpacaVenue:
         """Cash, equity and buying power of the account (`GET /v2/account`)."""
         self._session.require_connected("account_summary")
         row = self._session.call("read the account", lambda c: c.get_account(), retries=1)
-        return AccountSummary(
-            cash=to_decimal(row.get("cash"), "cash of the account"),
-            equity=to_decimal(row.get("equity") or row.get("cash"), "equity of the account"),
-            buying_power=to_decimal(
-                row.get("buying_power") or row.get("cash"), "buying_power of the account"
-            ),
-        )
+        return account_summary_of(row)
 
     def order_status_reports(self, since: datetime | None = None) -> Sequence[OrderStatusReport]:
         """From Alpaca's history of the configured symbols, plus orders refused here."""
@@ -393,8 +378,8 @@ class AlpacaVenue:
         instrument = self._instruments().by_symbol(state.symbol)
         if instrument is None:
             return []
-        coid = ClientOrderId(state.client_order_id or f"venue-{state.venue_order_id}")
-        return [replay(state, derive_events(state, (), coid)[:1], instrument.id, coid)]
+        chain = self._history.chain_of(state) if state.replaces else [state]
+        return [rebuild(chain, (), instrument.id)]
 
     def _refuse(self, order: Order, reason: str) -> None:
         self._refuse_tracked(Tracked(order.submitted_copy(), "", self._orders.next_seq()), reason)
@@ -421,24 +406,3 @@ class AlpacaVenue:
     def _seq_of(self, client_order_id: ClientOrderId) -> int | None:
         tracked = self._orders.get(client_order_id)
         return None if tracked is None else tracked.seq
-
-
-def _entry_problem(order: Order, instrument: Instrument | None, venue: Venue) -> str:
-    """Why the order cannot go to Alpaca as it is ("" when it can)."""
-    if instrument is None:
-        return f"unknown instrument {order.instrument_id} at venue {venue}"
-    try:
-        instrument.check_order(order.quantity, None)
-    except DomainError as error:
-        return str(error)
-    for price in (order.price, order.trigger_price):
-        problem = "" if price is None else price_problem(instrument, Decimal(price))
-        if problem:
-            return problem
-    if order.quantity % 1 != 0 and order.time_in_force is not TimeInForce.DAY:
-        return (
-            f"invalid time in force {order.time_in_force.value} for the fractional quantity "
-            f"{order.quantity} of {order.instrument_id}: Alpaca takes fractional orders as "
-            "day orders only"
-        )
-    return ""

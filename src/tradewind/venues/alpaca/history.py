@@ -3,8 +3,9 @@
 Orders come from `GET /v2/orders` (status `all` or `open`, oldest first, 500 a page,
 paged by submission time); fills from the FILL account activities
 (`GET /v2/account/activities?activity_types=FILL`, oldest first, paged by
-`page_token` = the last activity id). Reports replay `lifecycle.derive_events` into
-each order, so they equal what the events said by construction.
+`page_token` = the last activity id). Reports replay `chains.chain_events` into each
+order (a replaced order and its replacements are one order, under the first one's
+client order id), so they equal what the events said by construction.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from tradewind.domain.order_events import OrderFilled
 from tradewind.domain.timestamps import ns_of
 from tradewind.domain.venue_errors import VenueError
 from tradewind.domain.venue_reports import FillReport, OrderStatusReport
+from tradewind.venues.alpaca.chains import chain_events, client_id_of, rebuild, replacement_chains
 from tradewind.venues.alpaca.errors import AlpacaVenueError, ErrorKind
-from tradewind.venues.alpaca.lifecycle import derive_events, instant, replay
+from tradewind.venues.alpaca.lifecycle import instant
 from tradewind.venues.alpaca.parsing import AlpacaFill, AlpacaOrder, parse_fill, parse_order
 from tradewind.venues.alpaca.session import AlpacaSession
 
@@ -166,8 +168,9 @@ class VenueHistory:
 
     def stories(
         self, since: datetime | None
-    ) -> list[tuple[SortKey, AlpacaOrder, list[AlpacaFill]]]:
-        """The orders that may have changed since `since` (all without it), with fills."""
+    ) -> list[tuple[SortKey, list[AlpacaOrder], list[AlpacaFill]]]:
+        """The orders that may have changed since `since` (all without it), each as its
+        replacement chain (`chains`), with the chain's fills."""
         lookback = self._session.config.report_lookback_ms
         after_ms = 0 if since is None else ms_of(since) - lookback
         orders = {o.venue_order_id: o for o in self.orders_since(after_ms - 1)}
@@ -175,20 +178,21 @@ class VenueHistory:
             orders.setdefault(state.venue_order_id, state)
         if not orders:
             return []
-        first_ms = min(o.created_ms for o in orders.values())
+        chains = replacement_chains(orders.values(), self.order)
+        first_ms = min(chain[0].created_ms for chain in chains)
         fills, _ = self.fills(after_ms=first_ms - 1)
         rows = []
-        for position, state in enumerate(sorted(orders.values(), key=lambda o: o.created_ms)):
-            seq = (
-                self._seq_of(ClientOrderId(state.client_order_id))
-                if state.client_order_id
-                else None
-            )
-            key = (state.created_ms, _UNKNOWN_SEQ if seq is None else seq, position)
-            rows.append(
-                (key, state, [f for f in fills if f.venue_order_id == state.venue_order_id])
-            )
+        for position, chain in enumerate(chains):
+            seq = self._seq_of(client_id_of(chain)) if chain[0].client_order_id else None
+            key = (chain[0].created_ms, _UNKNOWN_SEQ if seq is None else seq, position)
+            legs = {leg.venue_order_id for leg in chain}
+            rows.append((key, chain, [f for f in fills if f.venue_order_id in legs]))
         return rows
+
+    def chain_of(self, state: AlpacaOrder) -> list[AlpacaOrder]:
+        """The replacement chain an order ends (itself alone when it replaced none)."""
+        chains = replacement_chains([state], self.order)
+        return next((c for c in chains if c[-1].venue_order_id == state.venue_order_id), [state])
 
     def status_reports(self, since: datetime | None) -> list[tuple[SortKey, OrderStatusReport]]:
         """Reports of the orders whose last event is at or after `since`."""
@@ -197,12 +201,11 @@ class VenueHistory:
             raise VenueError(f"{self._session.venue}: no instruments loaded; call connect()")
         venue = Venue(self._session.venue)
         result = []
-        for key, state, fills in self.stories(since):
-            instrument = instruments.by_symbol(state.symbol)
+        for key, chain, fills in self.stories(since):
+            instrument = instruments.by_symbol(chain[0].symbol)
             if instrument is None:
                 continue
-            coid = _client_id(state)
-            rebuilt = replay(state, derive_events(state, fills, coid), instrument.id, coid)
+            rebuilt = rebuild(chain, fills, instrument.id)
             if since is None or rebuilt.last_event_at >= since:
                 result.append((key, OrderStatusReport.of_order(rebuilt, venue)))
         return result
@@ -217,15 +220,16 @@ class VenueHistory:
         venue = Venue(self._session.venue)
         wanted = None if symbols is None else set(symbols)
         result = []
-        for key, state, fills in self.stories(since):
-            instrument = instruments.by_symbol(state.symbol)
-            if instrument is None or (wanted is not None and state.symbol not in wanted):
+        for key, chain, fills in self.stories(since):
+            symbol = chain[0].symbol
+            instrument = instruments.by_symbol(symbol)
+            if instrument is None or (wanted is not None and symbol not in wanted):
                 continue
-            events = derive_events(state, fills, _client_id(state))
+            events = chain_events(chain, fills, client_id_of(chain))
             for position, event in enumerate(events):
                 if isinstance(event, OrderFilled) and (since is None or event.ts >= since):
                     report = FillReport.of_event(
-                        event, venue=venue, instrument_id=instrument.id, side=state.side
+                        event, venue=venue, instrument_id=instrument.id, side=chain[0].side
                     )
                     result.append(((event.ts, key, position), report))
         return result
@@ -233,10 +237,6 @@ class VenueHistory:
     def _symbols(self) -> list[str]:
         instruments = self._session.instruments
         return list(self._session.config.symbols) if instruments is None else instruments.symbols
-
-
-def _client_id(state: AlpacaOrder) -> ClientOrderId:
-    return ClientOrderId(state.client_order_id or f"venue-{state.venue_order_id}")
 
 
 def _rows(payload: Any, what: str) -> list[Any]:

@@ -13,15 +13,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from tradewind.domain.identifiers import InstrumentId
+from tradewind.domain.errors import DomainError
+from tradewind.domain.identifiers import InstrumentId, Venue
 from tradewind.domain.instrument import Instrument
 from tradewind.domain.market import MarketClass
+from tradewind.domain.order import Order
+from tradewind.domain.order_enums import TimeInForce
 from tradewind.domain.venue_errors import VenueError
 
 __all__ = [
     "FRACTIONAL_LOT",
     "AlpacaInstruments",
     "AssetFlags",
+    "entry_problem",
     "instrument_from_asset",
     "price_problem",
 ]
@@ -91,6 +95,27 @@ def price_problem(instrument: Instrument, price: Decimal) -> str:
     tick = instrument.price_tick if price >= 1 else _SUB_DOLLAR_TICK
     if price % tick != 0:
         return f"invalid price {price} for {instrument.id}: not a multiple of tick {tick}"
+    return ""
+
+
+def entry_problem(order: Order, instrument: Instrument | None, venue: Venue | str) -> str:
+    """Why the order cannot go to Alpaca as it is ("" when it can)."""
+    if instrument is None:
+        return f"unknown instrument {order.instrument_id} at venue {venue}"
+    try:
+        instrument.check_order(order.quantity, None)
+    except DomainError as error:
+        return str(error)
+    for price in (order.price, order.trigger_price):
+        problem = "" if price is None else price_problem(instrument, Decimal(price))
+        if problem:
+            return problem
+    if order.quantity % 1 != 0 and order.time_in_force is not TimeInForce.DAY:
+        return (
+            f"invalid time in force {order.time_in_force.value} for the fractional quantity "
+            f"{order.quantity} of {order.instrument_id}: Alpaca takes fractional orders as "
+            "day orders only"
+        )
     return ""
 
 

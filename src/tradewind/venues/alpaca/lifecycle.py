@@ -8,8 +8,8 @@ each fill at its activity's `transaction_time` (trade id = activity id, no commi
 Alpaca charges none on equities), canceled / expired at `canceled_at` / `expired_at`
 (never before the last fill). An order canceled or expired whose fills are not all
 visible yet (their sum below `filled_qty`) gets its terminal event only once they are.
-An order `replaced` at the venue by someone else is canceled for us (its replacement
-carries another client order id).
+An order `replaced` at the venue ends this story; `chains` follows it into its
+replacement (an `OrderUpdated`), so a replaced order is canceled only when told alone.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from tradewind.domain.order_events import (
     OrderFilled,
     OrderRejected,
     OrderSubmitted,
+    OrderUpdated,
 )
 from tradewind.domain.timestamps import instant_from_ns
 from tradewind.domain.venue_errors import VenueError
@@ -106,6 +107,8 @@ def event_key(event: OrderEvent) -> str:
     """What makes an event unique within its order (the dedupe key)."""
     if isinstance(event, OrderFilled):
         return f"fill:{event.trade_id}"
+    if isinstance(event, OrderUpdated):
+        return f"update:{event.ts.isoformat()}:{event.quantity}:{event.price}:{event.trigger_price}"
     return type(event).__name__
 
 

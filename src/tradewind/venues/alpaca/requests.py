@@ -8,12 +8,15 @@ answer was lost is found again by it (`GET /v2/orders:by_client_order_id`).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from alpaca.trading.enums import OrderSide as AlpacaSide
 from alpaca.trading.enums import TimeInForce as AlpacaTif
 from alpaca.trading.requests import (
     LimitOrderRequest,
     MarketOrderRequest,
     OrderRequest,
+    ReplaceOrderRequest,
     StopLimitOrderRequest,
     StopOrderRequest,
 )
@@ -23,7 +26,7 @@ from tradewind.domain.order_enums import OrderSide, OrderType, TimeInForce
 from tradewind.domain.venue_errors import VenueError
 from tradewind.ports.execution import VenueCapability
 
-__all__ = ["capabilities_of", "order_request"]
+__all__ = ["capabilities_of", "order_request", "replace_request"]
 
 _TIF = {
     TimeInForce.DAY: AlpacaTif.DAY,
@@ -41,6 +44,7 @@ _BASE = frozenset(
         VenueCapability.IOC,
         VenueCapability.FOK,
         VenueCapability.PARTIAL_FILLS,
+        VenueCapability.MODIFY,
     }
 )
 
@@ -48,12 +52,12 @@ _BASE = frozenset(
 def capabilities_of(*, shortable: bool, fractional: bool) -> frozenset[str]:
     """What the adapter declares on Alpaca.
 
-    Always market, limit, stop, stop-limit, DAY / IOC / FOK (GTC is the default) and
-    partial fills. `short` when the account may short and every symbol is shortable;
-    `fractional` when fractions are configured and a symbol is fractionable. Never
-    `modify` (Alpaca's replace makes a new order under a new client order id, not
-    implemented), `cancel_all` (Alpaca's `DELETE /v2/orders` cancels every symbol, so
-    `cancel_all` cancels order by order) or `reduce_only`.
+    Always market, limit, stop, stop-limit, DAY / IOC / FOK (GTC is the default),
+    partial fills and modify (Alpaca's replace, followed as one order: see `chains`).
+    `short` when the account may short and every symbol is shortable; `fractional`
+    when fractions are configured and a symbol is fractionable. Never `cancel_all`
+    (Alpaca's `DELETE /v2/orders` cancels every symbol, so `cancel_all` cancels order
+    by order) or `reduce_only`.
     """
     declared = {c.value for c in _BASE}
     if shortable:
@@ -92,6 +96,31 @@ def order_request(order: Order, symbol: str) -> OrderRequest:
         return StopOrderRequest(stop_price=trigger, **common)
     return StopLimitOrderRequest(
         stop_price=trigger, limit_price=_float(order.price, order, "price"), **common
+    )
+
+
+def replace_request(
+    remaining: Decimal | None,
+    price: Decimal | None,
+    trigger_price: Decimal | None,
+    client_order_id: str | None,
+) -> ReplaceOrderRequest:
+    """The body of `PATCH /v2/orders/{id}`: the new order's quantity (the unfilled rest;
+    None keeps Alpaca's default, the old order's unfilled rest), its limit and stop
+    prices (None for a type without one) and its own client order id.
+
+    Raises:
+        VenueError: a fractional `remaining` (alpaca-py's replace takes whole shares).
+    """
+    if remaining is not None and remaining % 1 != 0:
+        raise VenueError(
+            f"invalid quantity {remaining} for a replace: Alpaca replaces whole shares only"
+        )
+    return ReplaceOrderRequest(
+        qty=None if remaining is None else int(remaining),
+        limit_price=None if price is None else float(str(price)),
+        stop_price=None if trigger_price is None else float(str(trigger_price)),
+        client_order_id=client_order_id,
     )
 
 

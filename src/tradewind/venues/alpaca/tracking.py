@@ -2,8 +2,9 @@
 already handed out (each exactly once, keyed by trade id or event type).
 
 The adapter feeds every venue answer in (`observe`, `add_fills`); `advance` derives
-the order's events (`lifecycle.derive_events`), keeps those not emitted yet, applies
-them to the adapter's own copy of the order and returns them for the event queue.
+the order's events (`chains.chain_events`: a modified order is a chain of replaced
+Alpaca orders, `legs` then `state`), keeps those not emitted yet, applies them to the
+adapter's own copy of the order and returns them for the event queue.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from tradewind.domain.errors import DomainError
 from tradewind.domain.identifiers import ClientOrderId
 from tradewind.domain.order import Order
 from tradewind.domain.order_events import OrderEvent
-from tradewind.venues.alpaca.lifecycle import derive_events, event_key
+from tradewind.venues.alpaca.chains import chain_events
+from tradewind.venues.alpaca.lifecycle import event_key
 from tradewind.venues.alpaca.parsing import AlpacaFill, AlpacaOrder
 
 __all__ = ["OrderRegistry", "Tracked", "advance", "in_time_order"]
@@ -33,7 +35,8 @@ class Tracked:
         order: the adapter's copy, moved by the events emitted for it.
         symbol: its venue symbol.
         seq: submission sequence number (orders ties at one instant).
-        state: what Alpaca last said about it (None before any answer).
+        state: what Alpaca last said about its current leg (None before any answer).
+        legs: the Alpaca orders a replace superseded (final states), oldest first.
         fills: its executions seen so far, by trade (activity) id.
         emitted: keys of the events already handed out.
         outcome_unknown: the submit got no answer; Alpaca must be asked.
@@ -45,6 +48,7 @@ class Tracked:
     symbol: str
     seq: int
     state: AlpacaOrder | None = None
+    legs: list[AlpacaOrder] = field(default_factory=list)
     fills: dict[str, AlpacaFill] = field(default_factory=dict)
     emitted: set[str] = field(default_factory=set)
     outcome_unknown: bool = False
@@ -58,6 +62,11 @@ class Tracked:
     @property
     def venue_order_id(self) -> str | None:
         return None if self.state is None else self.state.venue_order_id
+
+    @property
+    def chain(self) -> list[AlpacaOrder]:
+        """Every Alpaca order this one has been, oldest first (empty before an answer)."""
+        return [] if self.state is None else [*self.legs, self.state]
 
     @property
     def is_working(self) -> bool:
@@ -132,7 +141,7 @@ def advance(tracked: Tracked) -> list[OrderEvent]:
     if tracked.state is None:
         return []
     fresh = []
-    for event in derive_events(tracked.state, tracked.fills.values(), tracked.client_order_id):
+    for event in chain_events(tracked.chain, tracked.fills.values(), tracked.client_order_id):
         key = event_key(event)
         if key in tracked.emitted:
             continue
