@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 import yaml
 
-from tradewind.app import exchange_routes
 from tradewind.app.data_download import download_history, download_request
 from tradewind.app.emulator_commands import (
     DEFAULT_API_KEY,
@@ -174,9 +173,8 @@ def test_refused_credentials_stop_crypto_only(tmp_path, emulator, monkeypatch) -
 
 
 def test_a_timeout_makes_crypto_retry_and_carry_on(tmp_path, emulator, monkeypatch) -> None:
-    monkeypatch.setattr(exchange_routes, "REQUEST_TIMEOUT_MS", 500)
     emulator.server.timeout_hold_s = 2.0
-    session = _session(tmp_path, _config(tmp_path, emulator.base_url))
+    session = _session(tmp_path, _config(tmp_path, emulator.base_url, request_timeout_ms=500))
     emulator.server.faults.arm("timeout", count=2, path_prefix="/api/v3/klines")
     report = session.run()
     crypto = _events(report, "crypto")

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tradewind.app import broker_routes
 from tradewind.app.data_download import download_history, download_request
 from tradewind.app.emulator_commands import EmulateOptions, RunningEmulator, start_emulator
 from tradewind.app.session import TradingSession
@@ -73,7 +72,9 @@ def _go_live(emulators: dict[str, RunningEmulator], tmp_path: Path) -> None:
         emulators[market] = _emulator(venue, symbols, tmp_path / f"{venue}.json", port)
 
 
-def _config(tmp_path: Path, emulators: dict[str, RunningEmulator]) -> Path:
+def _config(
+    tmp_path: Path, emulators: dict[str, RunningEmulator], stocks_timeout_ms: int = 10_000
+) -> Path:
     """The documents' markets as written (provider names, native symbols), on the
     symbols and timeframes the bundled data has, each pointed at its emulator."""
     catalog = tmp_path / "catalog"
@@ -94,7 +95,8 @@ def _config(tmp_path: Path, emulators: dict[str, RunningEmulator]) -> Path:
     markets["crypto"] |= {"endpoint": emulators["crypto"].base_url, "symbols": ["BTCUSDT"],
                           "timeframe": "1h", "quote_currency": "USD"}  # fmt: skip
     markets["forex"] |= {"endpoint": emulators["forex"].base_url, "symbols": ["EUR_USD"]}
-    markets["stocks"] |= {"endpoint": f"tcp://127.0.0.1:{ib_port}", "symbols": ["MSFT", "JPM"]}
+    markets["stocks"] |= {"endpoint": f"tcp://127.0.0.1:{ib_port}", "symbols": ["MSFT", "JPM"],
+                          "request_timeout_ms": stocks_timeout_ms}  # fmt: skip
     path = tmp_path / "documents.yaml"
     path.write_text(yaml.safe_dump(raw, sort_keys=False))
     return path
@@ -132,10 +134,9 @@ def test_the_documents_markets_paper_trade_on_their_three_emulators(
 
 
 def test_each_failure_stays_in_its_market(
-    tmp_path: Path, emulators: dict[str, RunningEmulator], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, emulators: dict[str, RunningEmulator]
 ) -> None:
-    monkeypatch.setattr(broker_routes, "REQUEST_TIMEOUT_MS", 1_000)  # TWS's silence, sooner
-    session = _session(tmp_path, _config(tmp_path, emulators))
+    session = _session(tmp_path, _config(tmp_path, emulators, stocks_timeout_ms=1_000))
     _go_live(emulators, tmp_path)
     binance_port = emulators["crypto"].server.port
     stocks = emulators["stocks"].server

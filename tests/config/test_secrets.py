@@ -41,7 +41,7 @@ def test_missing_credentials_name_the_variables() -> None:
         "TRADEWIND_ALPACA_API_KEY",
         "TRADEWIND_ALPACA_SECRET_KEY",
     )
-    with pytest.raises(ConfigError, match="TRADEWIND_OANDA_TOKEN, TRADEWIND_OANDA_ACCOUNT_ID"):
+    with pytest.raises(ConfigError, match="set TRADEWIND_OANDA_TOKEN in"):
         secrets.require_for(Provider.OANDA)
 
 

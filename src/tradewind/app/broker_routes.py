@@ -13,9 +13,9 @@ import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from tradewind.app.exchange_routes import (
-    REQUEST_TIMEOUT_MS,
     ExchangeConnections,
     ExchangeMarket,
     VenueParts,
@@ -102,7 +102,7 @@ def _oanda_session(config: MarketConfig, symbols: tuple[str, ...], secrets: Secr
             token=_reveal(secrets.oanda_token),
             account_id=account,
             endpoint=config.endpoint,
-            timeout_ms=REQUEST_TIMEOUT_MS,
+            timeout_ms=config.request_timeout_ms,
             market_class=config.market_class,
         )
     )
@@ -112,14 +112,18 @@ def _alpaca_session(
     config: MarketConfig, symbols: tuple[str, ...], secrets: Secrets, _: int
 ) -> Any:
     from tradewind.venues.alpaca import AlpacaSession, AlpacaVenueConfig
+    from tradewind.venues.alpaca.config import DATA_URL as ALPACA_DATA_URL
 
+    # Alpaca's own trading hosts serve no bars: those come from its data host
+    at_alpaca = (urlsplit(config.endpoint or "").hostname or "").endswith("alpaca.markets")
     return AlpacaSession(
         AlpacaVenueConfig(
             symbols=symbols,
             api_key=_reveal(secrets.alpaca_api_key),
             secret_key=_reveal(secrets.alpaca_secret_key),
             endpoint=config.endpoint,
-            timeout_ms=REQUEST_TIMEOUT_MS,
+            data_endpoint=ALPACA_DATA_URL if at_alpaca else None,
+            timeout_ms=config.request_timeout_ms,
             market_class=config.market_class,
         )
     )
@@ -137,8 +141,9 @@ def _ib_session(
             host=secrets.ib_host,
             port=secrets.ib_port,
             client_id=secrets.ib_client_id + sessions_before,
+            account=secrets.ib_account,
             endpoint=config.endpoint,
-            timeout_ms=REQUEST_TIMEOUT_MS,
+            timeout_ms=config.request_timeout_ms,
             market_class=config.market_class,
         )
     )

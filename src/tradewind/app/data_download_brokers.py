@@ -245,6 +245,7 @@ def _ib_parts(
                 host=secrets.ib_host,
                 port=secrets.ib_port,
                 client_id=secrets.ib_client_id + index,
+                account=secrets.ib_account,
                 endpoint=endpoint,
                 timeout_ms=timeout_ms,
                 market_class=market,

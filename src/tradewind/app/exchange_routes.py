@@ -54,9 +54,6 @@ __all__ = [
     "venue_market",
 ]
 
-REQUEST_TIMEOUT_MS = 10_000
-"""How long one request to an exchange may take before its outcome counts as unknown."""
-
 
 class ConnectedSession(Protocol):
     """What routes read of an adapter's session (ccxt's and every broker's)."""
@@ -310,7 +307,7 @@ def _venue_config(
         secret=reveal(secrets.ccxt_secret),
         password=reveal(secrets.ccxt_password),
         endpoint=config.endpoint,
-        timeout_ms=REQUEST_TIMEOUT_MS,
+        timeout_ms=config.request_timeout_ms,
         rate_budget_dir=rate_budget_dir(),
     )
 

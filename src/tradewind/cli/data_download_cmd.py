@@ -75,8 +75,10 @@ def download_command(
         ),
     ] = None,
 ) -> None:
-    """Download complete candles into the catalog: crypto BASE-QUOTE series, forex
-    (OANDA, IB) EUR-USD series, equities (Alpaca, IB) ticker series.
+    """Download a venue's complete candles (crypto, forex or stocks) into the catalog.
+
+    Crypto becomes BASE-QUOTE series, forex (OANDA, IB) EUR-USD series, equities
+    (Alpaca, IB) ticker series.
 
     Asks only for the bars of [start, end) the catalog lacks (in trading hours for
     forex and stocks), so a rerun (or a run after Ctrl-C) resumes, and a complete

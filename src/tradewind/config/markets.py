@@ -184,6 +184,13 @@ class MarketConfig(ConfigModel):
         "over the market's bars) or venue (sent to `endpoint`, a testnet or Tradewind's "
         "emulator; needs endpoint).",
     )
+    request_timeout_ms: int = Field(
+        10_000,
+        ge=100,
+        le=300_000,
+        description="How long one request to the market's venue may take before its "
+        "outcome counts as unknown (the market then retries, paused meanwhile), ms.",
+    )
     symbols: Annotated[list[str], Field(min_length=1)] = Field(
         description="Instruments, normalized per class (EUR/USD -> EUR-USD)."
     )

@@ -29,6 +29,7 @@ class Secrets(BaseSettings):
     Variables: TRADEWIND_CCXT_API_KEY, TRADEWIND_CCXT_SECRET, TRADEWIND_CCXT_PASSWORD,
     TRADEWIND_OANDA_TOKEN, TRADEWIND_OANDA_ACCOUNT_ID, TRADEWIND_ALPACA_API_KEY,
     TRADEWIND_ALPACA_SECRET_KEY, TRADEWIND_IB_HOST, TRADEWIND_IB_PORT, TRADEWIND_IB_CLIENT_ID,
+    TRADEWIND_IB_ACCOUNT (the account to trade when TWS manages several),
     and TRADEWIND_JOURNAL_PASSWORD: the password of a database journal whose URL names a
     user but no password (`postgresql://tradewind@db/journal`, or the password written
     as `***`, as `tradewind config show` prints it); it is added when the journal is
@@ -54,6 +55,7 @@ class Secrets(BaseSettings):
     ib_host: str = "127.0.0.1"
     ib_port: int = Field(7497, ge=1, le=65535)
     ib_client_id: int = Field(1, ge=0)
+    ib_account: str = ""
     journal_password: SecretStr | None = None
 
     def missing_for(self, provider: Provider) -> tuple[str, ...]:
@@ -80,7 +82,7 @@ class Secrets(BaseSettings):
 
 _REQUIRED: Mapping[Provider, tuple[str, ...]] = {
     Provider.CCXT: ("ccxt_api_key", "ccxt_secret"),
-    Provider.OANDA: ("oanda_token", "oanda_account_id"),
+    Provider.OANDA: ("oanda_token",),  # the account id defaults to the token's first
     Provider.ALPACA: ("alpaca_api_key", "alpaca_secret_key"),
 }
 _KIND = {

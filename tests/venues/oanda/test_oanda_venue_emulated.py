@@ -25,7 +25,7 @@ from tradewind.domain.venue_errors import VenueError
 from tradewind.domain.venue_reports import ConnectionStatus
 from tradewind.venues.oanda import OandaVenue
 
-from .rig import MONDAY_MS, Rig, running
+from .rig import ACCOUNT, MONDAY_MS, TOKEN, Rig, running
 
 EUR_USD = InstrumentId("EUR-USD", "OANDA")
 SATURDAY_MS = MONDAY_MS - 2 * 86_400_000 + 12 * 3_600_000  # Saturday noon UTC: closed
@@ -131,6 +131,23 @@ def test_a_restarted_adapter_takes_over_the_pending_orders_and_cancels_them(rig:
     (canceled,) = second.drain_events()
     assert isinstance(canceled, OrderCanceled)
     assert second.open_orders() == []
+
+
+def test_a_restarted_adapter_leaves_pending_orders_it_did_not_send_alone(rig: Rig) -> None:
+    import httpx
+
+    by_hand = {"order": {"type": "LIMIT", "instrument": "EUR_USD", "units": "5",
+                         "price": "1.00000", "clientExtensions": {"id": "by-hand"}}}  # fmt: skip
+    answer = httpx.post(
+        f"{rig.url}/v3/accounts/{ACCOUNT}/orders",
+        json=by_hand,
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert answer.status_code == 201
+    venue = _venue(rig)
+    venue.cancel_all()  # ours only: the one placed by hand is reported, never canceled
+    assert [str(o.client_order_id) for o in venue.open_orders()] == ["by-hand"]
+    assert len(rig.market.open_orders(ACCOUNT)) == 1
 
 
 def test_a_modify_replaces_the_order_under_the_same_client_id(rig: Rig) -> None:

@@ -81,6 +81,9 @@ class IbClient:
 
     def start(self) -> None:
         """Start the loop thread (idempotent) and build a fresh `IB` on it."""
+        # ib_async logs every TWS error code at ERROR; the adapter maps and reports them
+        # itself (`errors.map_code`), so those lines would only repeat it.
+        logging.getLogger("ib_async.wrapper").setLevel(logging.CRITICAL)
         if self._loop is None or self._thread is None or not self._thread.is_alive():
             loop = asyncio.new_event_loop()
             thread = threading.Thread(

@@ -231,7 +231,10 @@ class IbSession:
         error = map_error(raw, venue=self.venue, action=action)
         if error.retryable:
             self.status = VenueStatus(ConnectionStatus.DEGRADED, str(error))
-        _log.warning("%s", error)
+        if error.code == 162 and "returned no data" in str(error):
+            _log.debug("%s", error)  # an empty span (a holiday): the caller reads it so
+        else:
+            _log.warning("%s", error)
         return error
 
     def _load_instruments(self) -> IbInstruments:

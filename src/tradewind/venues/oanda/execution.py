@@ -51,7 +51,7 @@ from tradewind.venues.oanda.instruments import OandaInstruments
 from tradewind.venues.oanda.lifecycle import Ledger, Tracked
 from tradewind.venues.oanda.modify import modified_request
 from tradewind.venues.oanda.queries import pending_orders, position_reports
-from tradewind.venues.oanda.requests import CAPABILITIES, order_request
+from tradewind.venues.oanda.requests import CAPABILITIES, CLIENT_TAG, order_request
 from tradewind.venues.oanda.session import OandaSession
 from tradewind.venues.oanda.wire import V20AccountSummary
 
@@ -358,6 +358,8 @@ class OandaVenue:
         for record in sorted(pending, key=lambda r: (r.create_ns, r.order_id)):
             instrument = instruments.by_symbol(record.instrument)
             if instrument is None or not record.client_order_id:
+                continue
+            if record.client_tag != CLIENT_TAG:  # placed by another tool or by hand
                 continue
             if ClientOrderId(record.client_order_id) in self._ledger:
                 continue

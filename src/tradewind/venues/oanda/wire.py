@@ -153,6 +153,12 @@ class Fields:
             Fields(v, self._venue, self._endpoint, f"{where}[{i}]") for i, v in enumerate(value)
         ]
 
+    def client_tag(self) -> str | None:
+        """`clientExtensions.tag`, when present."""
+        ext = self.raw.get("clientExtensions")
+        tag = ext.get("tag") if isinstance(ext, Mapping) else None
+        return tag if isinstance(tag, str) and tag else None
+
     def client_id(self) -> str | None:
         """`clientExtensions.id` (orders, creates, rejects) or `clientOrderID` (fills,
         cancels), when present."""
@@ -284,6 +290,8 @@ class V20Order:
     client_order_id: str | None
     replaces_order_id: str | None
     replaced_by_order_id: str | None
+    client_tag: str | None = None
+    """`clientExtensions.tag`: who sent it (this adapter tags its own orders)."""
 
     @classmethod
     def parse(cls, f: Fields) -> V20Order:
@@ -299,6 +307,7 @@ class V20Order:
             client_order_id=f.client_id(),
             replaces_order_id=f.opt_text("replacesOrderID"),
             replaced_by_order_id=f.opt_text("replacedByOrderID"),
+            client_tag=f.client_tag(),
         )
 
 

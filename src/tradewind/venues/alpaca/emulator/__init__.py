@@ -47,9 +47,10 @@ market clock of the replay, not the wall clock.
 
 Symbols (`BUNDLED`): AAPL (not split-adjusted), MSFT, SPY, DIA, JPM, XOM, XLK, XLF, XLE,
 EEM, EFA from the bundled daily equities; tick 0.01, fractional lot 1e-9. Only AAPL has
-open/high/low/volume in the bundle; the others are close-only, and
-`bundle.complete_bars` completes them (open = previous close, high/low from open and
-close, a synthetic volume of 1,000,000 shares) before they are replayed.
+open/high/low/volume in the bundle; the others are close-only, and `tradewind emulate`
+replays them as flat bars at the close with volume 0 (`SymbolSpec.volume_known` False:
+resting orders fill without a volume cap). `bundle.complete_bars` (open = previous close,
+a synthetic volume) is a test helper only.
 
 Errors: Alpaca's `{"code", "message"}` bodies: 400 / 40010000 malformed, 422 / 40010001
 invalid order fields or parameters, 403 / 40310000 insufficient buying power or
