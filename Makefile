@@ -23,6 +23,7 @@ run: $(STAMP)
 	$(BIN)/tradewind capital status
 	$(BIN)/tradewind paper --config examples/backtest.yaml --journal tradewind-data/paper.sqlite
 	BIN=$(BIN) scripts/rehearse_exchange.sh
+	BIN=$(BIN) scripts/rehearse_documents.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
