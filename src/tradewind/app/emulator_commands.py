@@ -30,24 +30,26 @@ from pathlib import Path
 from types import FrameType
 from typing import Protocol
 
-import numpy as np
-
 from tradewind.app.broker_emulators import BROKER_EMULATORS, BrokerEmulator, broker_emulator
-from tradewind.domain.errors import TradewindError
+from tradewind.app.emulator_options import (
+    EmulatorOptionError,
+    bundled_path,
+    load_state_option,
+    parse_balances,
+    parse_faults,
+    parse_symbols,
+    start_ms,
+)
 from tradewind.venues.ccxt.emulator import DIALECTS, build_emulator
 from tradewind.venues.emulation import (
     EmulatedMarket,
     FaultInjector,
-    FaultSpec,
     MarketSpec,
-    PricePath,
     ReplayClock,
     ReplayFeed,
     SymbolSpec,
 )
 from tradewind.venues.emulation.state import (
-    EmulatorState,
-    load_state,
     restore_state,
     save_state,
 )
@@ -148,10 +150,6 @@ def default_secret(exchange: str) -> str:
     return DEFAULT_SECRET
 
 
-class EmulatorOptionError(TradewindError):
-    """A bad `tradewind emulate` option; the message names it and what was expected."""
-
-
 @dataclass(frozen=True, slots=True)
 class EmulateOptions:
     """The options of `tradewind emulate` (texts as typed; parsed by `start_emulator`)."""
@@ -219,19 +217,19 @@ def start_emulator(options: EmulateOptions) -> RunningEmulator:
         return _start_broker(options, broker)
     defaults = exchange_defaults(options.exchange)
     bundled = defaults.symbols
-    symbols = _parse_symbols(options.symbols, bundled)
-    faults = FaultInjector(_parse_faults(options.faults), seed=options.seed)
-    paths = [_bundled_path(s, *bundled[s]) for s in symbols]
+    symbols = parse_symbols(options.symbols, bundled)
+    faults = FaultInjector(parse_faults(options.faults), seed=options.seed)
+    paths = [bundled_path(s, *bundled[s]) for s in symbols]
     specs = {s: bundled[s][1] for s in symbols}
     balances = (
-        dict(defaults.balances) if options.balances is None else _parse_balances(options.balances)
+        dict(defaults.balances) if options.balances is None else parse_balances(options.balances)
     )
     market = EmulatedMarket(specs, MarketSpec(starting_balances=balances))
-    state = _load_state(options.state)
+    state = load_state_option(options.state)
     clock = (
         state.clock()
         if state is not None
-        else ReplayClock(_start_ms(options.start, paths), options.speed)
+        else ReplayClock(start_ms(options.start, paths), options.speed)
     )
     feed = ReplayFeed(market, clock, paths)
     if state is not None:
@@ -263,18 +261,16 @@ def start_emulator(options: EmulateOptions) -> RunningEmulator:
 def _start_broker(options: EmulateOptions, broker: BrokerEmulator) -> RunningEmulator:
     """`start_emulator` for a forex or stocks broker (oanda, alpaca, ib)."""
     bundled = broker.bundled
-    symbols = _parse_symbols(options.symbols, bundled)
-    faults = FaultInjector(_parse_faults(options.faults), seed=options.seed)
+    symbols = parse_symbols(options.symbols, bundled)
+    faults = FaultInjector(parse_faults(options.faults), seed=options.seed)
     paths = [
-        _bundled_path(
-            s, bundled[s].series, bundled[s].spec, market=bundled[s].market, on_tick=False
-        )
+        bundled_path(s, bundled[s].series, bundled[s].spec, market=bundled[s].market, on_tick=False)
         for s in symbols
     ]
     balances = (
         dict(broker.default_balances)
         if options.balances is None
-        else _parse_balances(options.balances)
+        else parse_balances(options.balances)
     )
     specs = {  # a close-only series has no volume to cap fills with
         p.symbol: dataclasses.replace(bundled[p.symbol].spec, volume_known=any(p.volume))
@@ -285,11 +281,11 @@ def _start_broker(options: EmulateOptions, broker: BrokerEmulator) -> RunningEmu
         dataclasses.replace(broker.market_spec, starting_balances=balances),
         hours={s: bundled[s].hours for s in symbols},
     )
-    state = _load_state(options.state)
+    state = load_state_option(options.state)
     clock = (
         state.clock()
         if state is not None
-        else ReplayClock(_start_ms(options.start, paths), options.speed)
+        else ReplayClock(start_ms(options.start, paths), options.speed)
     )
     feed = ReplayFeed(market, clock, paths)
     if state is not None:
@@ -390,113 +386,3 @@ def _install_signal_handlers(stop: threading.Event) -> dict[int, _Handler]:
 def _restore_signal_handlers(previous: dict[int, _Handler]) -> None:
     for signum, handler in previous.items():
         signal.signal(signum, handler)
-
-
-def _parse_symbols(text: str | None, bundled: Mapping[str, object]) -> list[str]:
-    if text is None or not text.strip():
-        return list(bundled)
-    symbols = [s.strip().upper() for s in text.split(",") if s.strip()]
-    unknown = [s for s in symbols if s not in bundled]
-    if unknown or not symbols:
-        raise EmulatorOptionError(
-            f"--symbols {text!r}: expected a comma list of {', '.join(bundled)}"
-        )
-    return list(dict.fromkeys(symbols))
-
-
-def _parse_faults(text: str | None) -> FaultSpec:
-    try:
-        return FaultSpec.parse(text or "")
-    except ValueError as exc:
-        raise EmulatorOptionError(f"--faults: {exc}") from None
-
-
-def _parse_balances(text: str) -> dict[str, Decimal]:
-    balances = {}
-    for item in (p.strip() for p in text.split(",") if p.strip()):
-        asset, _, amount = item.partition("=")
-        try:
-            value = Decimal(amount)
-        except ArithmeticError:
-            value = Decimal(-1)
-        if not asset.strip() or not value.is_finite() or value < 0:
-            raise EmulatorOptionError(
-                f"--balances {item!r}: expected ASSET=AMOUNT with AMOUNT >= 0"
-            )
-        balances[asset.strip().upper()] = value
-    return balances
-
-
-def _load_state(path: Path | None) -> EmulatorState | None:
-    if path is None:
-        return None
-    try:
-        return load_state(path)
-    except ValueError as exc:
-        raise EmulatorOptionError(f"--state: {exc}") from None
-
-
-def _start_ms(text: str | None, paths: list[PricePath]) -> int:
-    """The replay's start: `--start`, or the latest first-bar close, so every symbol has
-    a price. A `--start` anywhere in the bundled data is taken: a symbol whose series
-    has not begun or has ended then simply has no new bars."""
-    firsts = [int(p.open_time_ms[0]) + p.interval_ms for p in paths]
-    default = max(firsts)
-    earliest = min(firsts)
-    latest = max(int(p.open_time_ms[-1]) + p.interval_ms for p in paths)
-    if text is None:
-        return default
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise EmulatorOptionError(
-            f"--start {text!r}: expected an ISO date such as 2018-01-01"
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    start_ms = int(moment.timestamp() * 1000)
-    if not earliest <= start_ms <= latest:
-        first, last = (
-            datetime.fromtimestamp(t / 1000, tz=UTC).isoformat() for t in (earliest, latest)
-        )
-        raise EmulatorOptionError(
-            f"--start {text!r}: expected an instant between {first} and {last}"
-        )
-    return start_ms
-
-
-def _bundled_path(
-    symbol: str, series: str, spec: SymbolSpec, *, market: str = "crypto", on_tick: bool = True
-) -> PricePath:
-    """The bundled series as the emulator replays it; `on_tick` rounds prices to the
-    symbol's tick (the crypto exchanges' grids), else they stay as recorded (sub-cent
-    stock prices are served as the source has them)."""
-    from tradewind.data.bundled import bundled_catalog_root
-    from tradewind.data.catalog import Catalog
-    from tradewind.domain.timeframe import Timeframe
-
-    catalog = Catalog(bundled_catalog_root(), include_bundled=False)
-    entries = [e for e in catalog.entries(market) if e.symbol == series]
-    finest = min(entries, key=lambda e: Timeframe.parse(e.timeframe).seconds)
-    arrays = catalog.load_arrays(series, market=market, timeframe=finest.timeframe)
-    tick = spec.price_tick
-    close = np.asarray(arrays.close, dtype=float)
-    keep = np.isfinite(close)
-
-    def prices(values: object) -> list[Decimal]:
-        # close-only series (no open/high/low) replay as flat bars at the close
-        column = np.where(np.isfinite(values), values, close)[keep]  # type: ignore[call-overload]
-        exact = [Decimal(repr(float(v))) for v in column]
-        return [v.quantize(tick) for v in exact] if on_tick else exact
-
-    volume = np.nan_to_num(np.asarray(arrays.volume, dtype=float)[keep], nan=0.0)
-    return PricePath(
-        symbol=symbol,
-        interval_ms=Timeframe.parse(finest.timeframe).seconds * 1000,
-        open_time_ms=[int(t) // 1_000_000 for t in np.asarray(arrays.timestamp)[keep]],
-        open=prices(arrays.open),
-        high=prices(arrays.high),
-        low=prices(arrays.low),
-        close=prices(arrays.close),
-        volume=[Decimal(repr(float(v))) for v in volume],
-    )
