@@ -226,6 +226,10 @@ class _HTTPServer(ThreadingHTTPServer):
             conn.close()
 
 
+_BODILESS = frozenset({204, 304})
+"""Statuses whose answers carry no body (HTTP/1.1)."""
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _HTTPServer
@@ -259,6 +263,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:
         self._serve()
 
+    def do_PATCH(self) -> None:
+        self._serve()
+
     def _serve(self) -> None:
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
@@ -280,8 +287,13 @@ class _Handler(BaseHTTPRequestHandler):
         if response.stream is not None:
             self._send_stream(response, response.stream)
             return
-        payload = json.dumps(response.body, separators=(",", ":")).encode()
         self.send_response(response.status)
+        if response.status in _BODILESS:  # a stray body would open the next answer
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            return
+        payload = json.dumps(response.body, separators=(",", ":")).encode()
         self.send_header("Content-Type", "application/json;charset=UTF-8")
         self.send_header("Content-Length", str(len(payload)))
         for name, value in response.headers.items():
