@@ -15,13 +15,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-import pandas as pd
-
-from tradewind.domain.errors import DomainError
 from tradewind.domain.identifiers import InstrumentId, Venue
 from tradewind.domain.timeframe import Timeframe
 from tradewind.domain.timestamps import ensure_utc
 from tradewind.domain.venue_errors import VenueError
+from tradewind.execution.bar_frames import (
+    BAR_COLUMNS,
+    bar_frame,
+    check_fresh,
+    checked_stale_after_bars,
+)
 from tradewind.ports.market_data import BarFrame
 from tradewind.venues.alpaca.bars import BarReader, Candle, alpaca_timeframe
 from tradewind.venues.alpaca.config import AlpacaVenueConfig
@@ -32,7 +35,6 @@ from tradewind.venues.alpaca.session import AlpacaSession
 
 __all__ = ["BAR_COLUMNS", "AlpacaMarketData", "frame_of"]
 
-BAR_COLUMNS = ("timestamp", "close_time", "open", "high", "low", "close", "volume")
 _NEWEST_BARS = 200
 _DAY_MS = 86_400_000
 
@@ -59,10 +61,8 @@ class AlpacaMarketData:
         stale_after_bars: int = 3,
         adjustment: str = "raw",
     ) -> None:
-        if isinstance(stale_after_bars, bool) or stale_after_bars <= 0:
-            raise DomainError(f"invalid stale_after_bars {stale_after_bars!r}: expected > 0")
+        self._stale_after_bars = checked_stale_after_bars(stale_after_bars)
         self._session = session or AlpacaSession(config)
-        self._stale_after_bars = stale_after_bars
         self._reader = BarReader(self._session, feed=config.data_feed, adjustment=adjustment)
 
     @property
@@ -145,14 +145,13 @@ class AlpacaMarketData:
         newest = max((c.close_ms for c in closed), default=after_ms)
         if newest is None:
             return
-        lag_ms = now_ms - max(newest, session_open_ms)
-        if lag_ms > self._stale_after_bars * tf_ms:
-            raise VenueError(
-                f"stale feed for {instrument_id} at {self._session.venue}: the newest closed "
-                f"bar closed {lag_ms / 1000:.0f} s before the venue clock, more than "
-                f"{self._stale_after_bars} bars",
-                retryable=True,
-            )
+        check_fresh(
+            instrument_id,
+            self._session.venue,
+            lag_ns=(now_ms - max(newest, session_open_ms)) * 1_000_000,
+            bar_ns=tf_ms * 1_000_000,
+            stale_after_bars=self._stale_after_bars,
+        )
 
     def _symbol(self, instrument_id: InstrumentId) -> str:
         return self._instruments().symbol_of(instrument_id)
@@ -167,18 +166,6 @@ class AlpacaMarketData:
 
 def frame_of(candles: Sequence[Candle]) -> BarFrame:
     """Candles as a normalized bar frame (UTC timestamps), one row per timestamp."""
-    frame = pd.DataFrame(
-        {
-            "timestamp": pd.to_datetime([c.open_ms for c in candles], unit="ms", utc=True),
-            "close_time": pd.to_datetime([c.close_ms for c in candles], unit="ms", utc=True),
-            "open": [c.open for c in candles],
-            "high": [c.high for c in candles],
-            "low": [c.low for c in candles],
-            "close": [c.close for c in candles],
-            "volume": [c.volume for c in candles],
-        },
-        columns=list(BAR_COLUMNS),
+    return bar_frame(
+        (c.open_ms, c.close_ms, c.open, c.high, c.low, c.close, c.volume) for c in candles
     )
-    frame = frame.drop_duplicates("timestamp", keep="last").sort_values("timestamp")
-    result: BarFrame = frame.reset_index(drop=True)
-    return result

@@ -20,6 +20,7 @@ from tradewind.domain.market import MarketClass
 from tradewind.domain.order import Order
 from tradewind.domain.order_enums import TimeInForce
 from tradewind.domain.venue_errors import VenueError
+from tradewind.execution.instrument_book import InstrumentBook
 
 __all__ = [
     "FRACTIONAL_LOT",
@@ -119,7 +120,7 @@ def entry_problem(order: Order, instrument: Instrument | None, venue: Venue | st
     return ""
 
 
-class AlpacaInstruments:
+class AlpacaInstruments(InstrumentBook):
     """The configured symbols' instruments, by venue symbol and by instrument id.
 
     Raises:
@@ -136,9 +137,9 @@ class AlpacaInstruments:
         market_class: MarketClass = MarketClass.EQUITIES,
     ) -> None:
         by_symbol = {str(a.get("symbol")): a for a in assets if isinstance(a, Mapping)}
-        self._by_symbol: dict[str, Instrument] = {}
         self._flags: dict[str, AssetFlags] = {}
-        for symbol in symbols:
+
+        def entry(symbol: str) -> tuple[str, Instrument]:
             asset = by_symbol.get(symbol)
             if asset is None:
                 raise VenueError(f"symbol {symbol} is not listed at {venue}")
@@ -147,38 +148,14 @@ class AlpacaInstruments:
             )
             if not flags.tradable:
                 raise VenueError(f"symbol {symbol} is not tradable at {venue}")
-            self._by_symbol[symbol] = instrument
             self._flags[symbol] = flags
-        self._by_id = {i.id: s for s, i in self._by_symbol.items()}
+            return symbol, instrument
 
-    @property
-    def symbols(self) -> list[str]:
-        """The venue symbols, in configuration order."""
-        return list(self._by_symbol)
+        super().__init__(entry(symbol) for symbol in symbols)
 
-    @property
-    def all(self) -> list[Instrument]:
-        """The instruments, in configuration order."""
-        return list(self._by_symbol.values())
-
-    def by_symbol(self, symbol: str) -> Instrument | None:
-        """The instrument of a venue symbol (None when not configured)."""
-        return self._by_symbol.get(symbol)
-
-    def get(self, instrument_id: InstrumentId) -> Instrument | None:
-        symbol = self._by_id.get(instrument_id)
-        return None if symbol is None else self._by_symbol[symbol]
-
-    def symbol_of(self, instrument_id: InstrumentId) -> str:
-        """The venue symbol of an instrument.
-
-        Raises:
-            VenueError: the instrument is not traded here.
-        """
-        symbol = self._by_id.get(instrument_id)
-        if symbol is None:
-            raise VenueError(f"unknown instrument {instrument_id}: not configured at this venue")
-        return symbol
+    def unknown_instrument(self, instrument_id: InstrumentId) -> DomainError:
+        """A `VenueError`: the instrument is not configured at this venue."""
+        return VenueError(f"unknown instrument {instrument_id}: not configured at this venue")
 
     def flags(self, symbol: str) -> AssetFlags:
         """Alpaca's flags of a configured symbol."""
@@ -187,4 +164,4 @@ class AlpacaInstruments:
     @property
     def fractional(self) -> bool:
         """Whether any configured instrument trades in fractions."""
-        return any(i.lot_size < 1 for i in self._by_symbol.values())
+        return any(i.lot_size < 1 for i in self.all)

@@ -21,12 +21,13 @@ from tradewind.domain.identifiers import InstrumentId, Venue
 from tradewind.domain.timeframe import Timeframe
 from tradewind.domain.timestamps import ensure_utc, instant_from_ns
 from tradewind.domain.venue_errors import VenueError
+from tradewind.execution.bar_frames import BAR_COLUMNS, check_fresh, checked_stale_after_bars
 from tradewind.ports.market_data import BarFrame
 from tradewind.venues.ccxt.client import build_exchange
 from tradewind.venues.ccxt.config import CcxtVenueConfig
 from tradewind.venues.ccxt.history import ms_of
 from tradewind.venues.ccxt.instruments import CcxtInstruments
-from tradewind.venues.ccxt.parsing import BAR_COLUMNS, bars_from_ohlcv
+from tradewind.venues.ccxt.parsing import bars_from_ohlcv
 from tradewind.venues.ccxt.session import CcxtSession
 
 __all__ = ["CcxtMarketData"]
@@ -58,10 +59,8 @@ class CcxtMarketData:
         exchange_factory: Callable[[CcxtVenueConfig], Any] = build_exchange,
         stale_after_bars: int = 3,
     ) -> None:
-        if isinstance(stale_after_bars, bool) or stale_after_bars <= 0:
-            raise DomainError(f"invalid stale_after_bars {stale_after_bars!r}: expected > 0")
+        self._stale_after_bars = checked_stale_after_bars(stale_after_bars)
         self._session = session or CcxtSession(config, exchange_factory)
-        self._stale_after_bars = stale_after_bars
 
     @property
     def venue(self) -> Venue:
@@ -158,14 +157,13 @@ class CcxtMarketData:
         newest = int(_ms(frame["close_time"]).max()) if not frame.empty else after_ms
         if newest is None:
             return
-        lag_ms = now_ms - newest
-        if lag_ms > self._stale_after_bars * tf_ms:
-            raise VenueError(
-                f"stale feed for {instrument_id} at {self._session.venue}: the newest closed "
-                f"bar closed {lag_ms / 1000:.0f} s before the venue clock, more than "
-                f"{self._stale_after_bars} bars",
-                retryable=True,
-            )
+        check_fresh(
+            instrument_id,
+            self._session.venue,
+            lag_ns=(now_ms - newest) * 1_000_000,
+            bar_ns=tf_ms * 1_000_000,
+            stale_after_bars=self._stale_after_bars,
+        )
 
     def _now_ms(self) -> int:
         value = self._session.call("read the venue clock", lambda ex: ex.fetch_time(), retries=1)

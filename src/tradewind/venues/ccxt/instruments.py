@@ -20,6 +20,7 @@ from tradewind.domain.identifiers import InstrumentId
 from tradewind.domain.instrument import Instrument
 from tradewind.domain.market import MarketClass
 from tradewind.domain.venue_errors import VenueError
+from tradewind.execution.instrument_book import InstrumentBook
 
 __all__ = [
     "DECIMAL_PLACES",
@@ -79,8 +80,8 @@ def instrument_from_market(
         raise VenueError(f"invalid {where}: {error}") from None
 
 
-class CcxtInstruments:
-    """The instruments of the configured symbols, with the symbol mapping both ways.
+class CcxtInstruments(InstrumentBook):
+    """The instruments of the configured symbols, by ccxt symbol and by id.
 
     Args:
         markets: ccxt's `exchange.markets` (symbol -> unified market).
@@ -102,49 +103,18 @@ class CcxtInstruments:
         precision_mode: int = TICK_SIZE,
         market_class: MarketClass = MarketClass.CRYPTO,
     ) -> None:
-        self._by_symbol: dict[str, Instrument] = {}
-        for symbol in symbols:
+        def entry(symbol: str) -> tuple[str, Instrument]:
             market = markets.get(symbol)
             if market is None:
                 raise VenueError(
                     f"unknown symbol {symbol} at {venue}: the exchange lists no such market "
                     "(expected a ccxt symbol such as 'BTC/USDT')"
                 )
-            self._by_symbol[symbol] = instrument_from_market(
+            return symbol, instrument_from_market(
                 market, venue, precision_mode=precision_mode, market_class=market_class
             )
-        self._by_id = {i.id: s for s, i in self._by_symbol.items()}
 
-    @property
-    def symbols(self) -> list[str]:
-        """The venue symbols, in configuration order."""
-        return list(self._by_symbol)
-
-    @property
-    def all(self) -> list[Instrument]:
-        """The instruments, in configuration order."""
-        return list(self._by_symbol.values())
-
-    def by_symbol(self, symbol: str) -> Instrument | None:
-        """The instrument of a venue symbol, or None when it is not traded here."""
-        return self._by_symbol.get(symbol)
-
-    def get(self, instrument_id: InstrumentId) -> Instrument | None:
-        """The instrument with this id, or None."""
-        symbol = self._by_id.get(instrument_id)
-        return None if symbol is None else self._by_symbol[symbol]
-
-    def symbol_of(self, instrument_id: InstrumentId) -> str:
-        """The venue symbol of an instrument.
-
-        Raises:
-            DomainError: an instrument this adapter does not trade.
-        """
-        symbol = self._by_id.get(instrument_id)
-        if symbol is None:
-            served = ", ".join(str(i) for i in self._by_id) or "none"
-            raise DomainError(f"unknown instrument {instrument_id} (served: {served})")
-        return symbol
+        super().__init__(entry(symbol) for symbol in symbols)
 
 
 def _text(payload: Mapping[str, Any], name: str) -> str:

@@ -16,13 +16,12 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pandas as pd
-
 from tradewind.domain.errors import DomainError
 from tradewind.domain.market import MarketClass
 from tradewind.domain.timeframe import Timeframe
 from tradewind.domain.timestamps import ns_of
-from tradewind.ports.market_data import BarFrame
+from tradewind.execution.bar_frames import BAR_COLUMNS, bar_frame
+from tradewind.execution.bar_frames import BarRow as Row
 
 __all__ = [
     "BAR_COLUMNS",
@@ -36,7 +35,6 @@ __all__ = [
     "what_to_show",
 ]
 
-BAR_COLUMNS = ("timestamp", "close_time", "open", "high", "low", "close", "volume")
 BAR_SIZES = {
     "1m": "1 min",
     "5m": "5 mins",
@@ -47,8 +45,8 @@ BAR_SIZES = {
     "1d": "1 day",
 }
 """Timeframe -> TWS bar size setting."""
-Row = tuple[int, int, float, float, float, float, float]
-"""(open ms, close ms, open, high, low, close, volume)."""
+frame_of = bar_frame
+"""Rows (ms) as a normalized bar frame: ascending, one row per timestamp."""
 _NEW_YORK = ZoneInfo("America/New_York")
 _SESSION_CLOSE = {MarketClass.EQUITIES: time(16, 0), MarketClass.FOREX: time(17, 0)}
 _DAY_S = 86_400
@@ -117,16 +115,3 @@ def _session_close_ms(day: date, market_class: MarketClass) -> int:
     close = _SESSION_CLOSE.get(market_class, time(16, 0))
     local = datetime.combine(day, close, tzinfo=_NEW_YORK)
     return ns_of(local.astimezone(UTC)) // 1_000_000
-
-
-def frame_of(rows: Iterable[Row]) -> BarFrame:
-    """A normalized bar frame of rows: ascending, one row per timestamp."""
-    unique = {row[0]: row for row in rows}
-    ordered = [unique[key] for key in sorted(unique)]
-    frame = pd.DataFrame(ordered, columns=list(BAR_COLUMNS))
-    for column in ("timestamp", "close_time"):
-        frame[column] = pd.to_datetime(frame[column].astype("int64"), unit="ms", utc=True)
-        frame[column] = frame[column].astype("datetime64[ns, UTC]")
-    for column in BAR_COLUMNS[2:]:
-        frame[column] = frame[column].astype("float64")
-    return frame.reset_index(drop=True)

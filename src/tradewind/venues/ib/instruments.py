@@ -9,7 +9,7 @@ quantity from `minSize`. Floats go through their shortest decimal text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +20,7 @@ from tradewind.domain.identifiers import InstrumentId
 from tradewind.domain.instrument import Instrument
 from tradewind.domain.market import MarketClass
 from tradewind.domain.venue_errors import VenueError
+from tradewind.execution.instrument_book import InstrumentBook
 from tradewind.venues.ib.config import instrument_id_of
 
 __all__ = ["IbInstruments", "contract_for", "decimal_of", "instrument_from_details", "symbol_of"]
@@ -87,50 +88,25 @@ def instrument_from_details(
         raise VenueError(f"invalid contract details for {symbol} at {venue}: {error}") from None
 
 
-class IbInstruments:
+class IbInstruments(InstrumentBook):
     """The traded instruments and their contracts, by venue symbol and by id."""
 
     def __init__(self, entries: Iterable[tuple[str, Instrument, Any]]) -> None:
-        self._by_symbol: dict[str, tuple[Instrument, Any]] = {}
-        self._by_id: dict[InstrumentId, str] = {}
-        for symbol, instrument, contract in entries:
-            self._by_symbol[symbol] = (instrument, contract)
-            self._by_id[instrument.id] = symbol
+        self._contracts: dict[str, Any] = {}
 
-    @property
-    def symbols(self) -> list[str]:
-        """Venue symbols, in config order."""
-        return list(self._by_symbol)
+        def entry(symbol: str, instrument: Instrument, contract: Any) -> tuple[str, Instrument]:
+            self._contracts[symbol] = contract
+            return symbol, instrument
 
-    @property
-    def all(self) -> list[Instrument]:
-        return [entry[0] for entry in self._by_symbol.values()]
+        super().__init__(entry(*row) for row in entries)
 
-    def by_symbol(self, symbol: str) -> Instrument | None:
-        entry = self._by_symbol.get(symbol)
-        return None if entry is None else entry[0]
-
-    def get(self, instrument_id: InstrumentId) -> Instrument | None:
-        symbol = self._by_id.get(instrument_id)
-        return None if symbol is None else self._by_symbol[symbol][0]
-
-    def symbol_of(self, instrument_id: InstrumentId) -> str:
-        """The venue symbol of a traded instrument.
-
-        Raises:
-            DomainError: the instrument is not traded here.
-        """
-        symbol = self._by_id.get(instrument_id)
-        if symbol is None:
-            raise DomainError(
-                f"unknown instrument {instrument_id}: expected one of "
-                f"{', '.join(str(i) for i in self._by_id) or 'none'}"
-            )
-        return symbol
+    def unknown_instrument(self, instrument_id: InstrumentId) -> DomainError:
+        """The error for an instrument not traded here (names those that are)."""
+        return DomainError(
+            f"unknown instrument {instrument_id}: expected one of "
+            f"{', '.join(str(i) for i in self.ids()) or 'none'}"
+        )
 
     def contract(self, symbol: str) -> Any:
         """The qualified contract (with conId) of a traded symbol."""
-        return self._by_symbol[symbol][1]
-
-    def ids(self) -> Sequence[InstrumentId]:
-        return list(self._by_id)
+        return self._contracts[symbol]

@@ -17,11 +17,16 @@ from datetime import datetime
 import httpx
 import pandas as pd
 
-from tradewind.domain.errors import DomainError
 from tradewind.domain.identifiers import InstrumentId, Venue
 from tradewind.domain.timeframe import Timeframe
 from tradewind.domain.timestamps import ensure_utc, ns_of
 from tradewind.domain.venue_errors import VenueError
+from tradewind.execution.bar_frames import (
+    BAR_COLUMNS,
+    bar_frame,
+    check_fresh,
+    checked_stale_after_bars,
+)
 from tradewind.ports.market_data import BarFrame
 from tradewind.venues.oanda.config import OandaVenueConfig
 from tradewind.venues.oanda.granularity import granularity_of
@@ -31,28 +36,19 @@ from tradewind.venues.oanda.wire import V20Candle
 
 __all__ = ["BAR_COLUMNS", "OandaMarketData", "bars_of"]
 
-BAR_COLUMNS = ("timestamp", "close_time", "open", "high", "low", "close", "volume")
 _MAX_PAGES = 1_000
 
 
 def bars_of(candles: Sequence[V20Candle], timeframe: Timeframe) -> pd.DataFrame:
     """Complete candles as a normalized bar frame, ascending, one row per open time."""
-    rows = [
-        (c.open_ns, float(c.o), float(c.h), float(c.l), float(c.c), float(c.volume))
+    bar_ns = timeframe.seconds * 1_000_000_000
+    rows = (
+        (c.open_ns, c.open_ns + bar_ns, float(c.o), float(c.h), float(c.l), float(c.c),
+         float(c.volume))
         for c in candles
         if c.complete
-    ]
-    frame = pd.DataFrame(rows, columns=["ns", "open", "high", "low", "close", "volume"])
-    frame = frame.drop_duplicates("ns", keep="last").sort_values("ns", kind="stable")
-    opens = pd.to_datetime(frame["ns"].astype("int64"), unit="ns", utc=True)
-    out = pd.DataFrame(
-        {
-            "timestamp": opens,
-            "close_time": opens + pd.Timedelta(seconds=timeframe.seconds),
-            **{name: frame[name].astype("float64") for name in BAR_COLUMNS[2:]},
-        }
-    )
-    return out.reset_index(drop=True)
+    )  # fmt: skip
+    return bar_frame(rows, unit="ns")
 
 
 class OandaMarketData:
@@ -73,10 +69,8 @@ class OandaMarketData:
         stale_after_bars: int = 3,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        if isinstance(stale_after_bars, bool) or stale_after_bars <= 0:
-            raise DomainError(f"invalid stale_after_bars {stale_after_bars!r}: expected > 0")
+        self._stale_after_bars = checked_stale_after_bars(stale_after_bars)
         self._session = session or OandaSession(config, transport=transport)
-        self._stale_after_bars = stale_after_bars
 
     @property
     def venue(self) -> Venue:
@@ -170,14 +164,13 @@ class OandaMarketData:
         )
         if not any(p.tradeable for p in prices):
             return
-        lag_ns = now_ns - newest
-        if lag_ns > self._stale_after_bars * tf_ns:
-            raise VenueError(
-                f"stale feed for {instrument_id} at {self._session.venue}: the newest closed "
-                f"bar closed {lag_ns / 1e9:.0f} s before the venue clock, more than "
-                f"{self._stale_after_bars} bars",
-                retryable=True,
-            )
+        check_fresh(
+            instrument_id,
+            self._session.venue,
+            lag_ns=now_ns - newest,
+            bar_ns=tf_ns,
+            stale_after_bars=self._stale_after_bars,
+        )
 
     def _symbol(self, instrument_id: InstrumentId) -> str:
         return self._instruments().symbol_of(instrument_id)

@@ -16,6 +16,7 @@ from tradewind.domain.identifiers import InstrumentId
 from tradewind.domain.instrument import Instrument
 from tradewind.domain.market import MarketClass
 from tradewind.domain.venue_errors import VenueError
+from tradewind.execution.instrument_book import InstrumentBook
 from tradewind.venues.oanda.wire import V20Instrument
 
 __all__ = ["OandaInstruments", "instrument_from_v20", "instrument_id_of"]
@@ -57,8 +58,8 @@ def instrument_from_v20(
         raise VenueError(f"invalid v20 instrument {spec.name}: {error}") from None
 
 
-class OandaInstruments:
-    """The instruments of the configured names, with the name mapping both ways.
+class OandaInstruments(InstrumentBook):
+    """The instruments of the configured names, by v20 name and by id.
 
     Raises:
         VenueError: a configured name the account does not list, or a bad instrument.
@@ -72,44 +73,14 @@ class OandaInstruments:
         market_class: MarketClass = MarketClass.FOREX,
     ) -> None:
         listed = {spec.name: spec for spec in specs}
-        self._by_symbol: dict[str, Instrument] = {}
-        for symbol in symbols:
+
+        def entry(symbol: str) -> tuple[str, Instrument]:
             spec = listed.get(symbol)
             if spec is None:
                 raise VenueError(
                     f"unknown instrument {symbol} at {venue}: the account lists "
                     f"{', '.join(sorted(listed)) or 'none'}"
                 )
-            self._by_symbol[symbol] = instrument_from_v20(spec, venue, market_class)
-        self._by_id = {i.id: s for s, i in self._by_symbol.items()}
+            return symbol, instrument_from_v20(spec, venue, market_class)
 
-    @property
-    def symbols(self) -> list[str]:
-        """The v20 names, in configuration order."""
-        return list(self._by_symbol)
-
-    @property
-    def all(self) -> list[Instrument]:
-        """The instruments, in configuration order."""
-        return list(self._by_symbol.values())
-
-    def by_symbol(self, symbol: str) -> Instrument | None:
-        """The instrument of a v20 name, or None when it is not traded here."""
-        return self._by_symbol.get(symbol)
-
-    def get(self, instrument_id: InstrumentId) -> Instrument | None:
-        """The instrument with this id, or None."""
-        symbol = self._by_id.get(instrument_id)
-        return None if symbol is None else self._by_symbol[symbol]
-
-    def symbol_of(self, instrument_id: InstrumentId) -> str:
-        """The v20 name of an instrument.
-
-        Raises:
-            DomainError: an instrument this adapter does not trade.
-        """
-        symbol = self._by_id.get(instrument_id)
-        if symbol is None:
-            served = ", ".join(str(i) for i in self._by_id) or "none"
-            raise DomainError(f"unknown instrument {instrument_id} (served: {served})")
-        return symbol
+        super().__init__(entry(symbol) for symbol in symbols)
