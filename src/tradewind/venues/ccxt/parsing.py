@@ -21,6 +21,7 @@ from tradewind.domain.order_enums import OrderSide, OrderType, TimeInForce
 from tradewind.domain.timeframe import Timeframe
 from tradewind.domain.venue_errors import VenueError
 from tradewind.domain.venue_reports import Balance
+from tradewind.execution.bar_frames import BAR_COLUMNS
 from tradewind.ports.market_data import BarFrame
 
 __all__ = [
@@ -33,7 +34,6 @@ __all__ = [
     "parse_trade",
 ]
 
-BAR_COLUMNS = ("timestamp", "close_time", "open", "high", "low", "close", "volume")
 
 _TYPES = {
     "market": OrderType.MARKET,
