@@ -27,6 +27,7 @@ import requests
 from alpaca.common.exceptions import APIError
 
 from tradewind.domain.venue_errors import VenueError
+from tradewind.execution.error_text import clipped, retry_after_seconds
 
 __all__ = ["AlpacaVenueError", "ErrorKind", "map_error", "retry_after_seconds", "scrub"]
 
@@ -35,7 +36,6 @@ _SECRET_TEXT = re.compile(
     r"(?P<sep>[\"']?\s*[:=]\s*[\"']?)[^&\s\"',}]*",
     re.IGNORECASE,
 )
-_MAX_DETAIL = 300
 _UNAUTHORIZED_CODE = 40110000
 
 
@@ -188,17 +188,4 @@ def _headers_of(error: APIError) -> object:
 def scrub(text: str) -> str:
     """`text` with key / secret / token values masked, cut to a readable size."""
     masked = _SECRET_TEXT.sub(lambda m: f"{m.group('name')}{m.group('sep')}***", text.strip())
-    return masked if len(masked) <= _MAX_DETAIL else masked[: _MAX_DETAIL - 3] + "..."
-
-
-def retry_after_seconds(headers: object) -> float | None:
-    """The `Retry-After` of a response's headers in seconds, when given as a number."""
-    getter = getattr(headers, "get", None)
-    if getter is None:
-        return None
-    value = getter("Retry-After") or getter("retry-after")
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        return None
-    return seconds if seconds >= 0 else None
+    return clipped(masked)

@@ -28,18 +28,17 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from tradewind.domain.decimals import DecimalLike
-from tradewind.domain.identifiers import ClientOrderId, InstrumentId, Venue
+from tradewind.domain.identifiers import ClientOrderId, InstrumentId
 from tradewind.domain.order import Order
-from tradewind.domain.order_events import OrderCancelRejected, OrderEvent, OrderRejected
-from tradewind.domain.timestamps import EPOCH
-from tradewind.domain.venue_errors import DuplicateOrderError, VenueError
+from tradewind.domain.venue_errors import VenueError
 from tradewind.domain.venue_reports import (
     Balance,
     FillReport,
     OrderStatusReport,
     PositionReport,
-    VenueStatus,
 )
+from tradewind.execution.polling_venue import PollingVenue, sorted_reports
+from tradewind.execution.venue_events import in_time_order
 from tradewind.ports.execution import VenueCapability, require_capabilities, require_capability
 from tradewind.venues.alpaca.account import AccountSummary, account_summary_of, position_reports
 from tradewind.venues.alpaca.chains import rebuild
@@ -52,14 +51,14 @@ from tradewind.venues.alpaca.modify import OrderModifier, follow_replacements
 from tradewind.venues.alpaca.parsing import AlpacaOrder
 from tradewind.venues.alpaca.requests import capabilities_of
 from tradewind.venues.alpaca.session import AlpacaSession, MarketClock
-from tradewind.venues.alpaca.tracking import OrderRegistry, Tracked, advance, in_time_order
+from tradewind.venues.alpaca.tracking import OrderRegistry, Tracked, advance
 
 __all__ = ["AccountSummary", "AlpacaVenue"]
 
 _log = logging.getLogger(__name__)
 
 
-class AlpacaVenue:
+class AlpacaVenue(PollingVenue[AlpacaSession, Tracked]):
     """An Alpaca account behind `ExecutionVenue` (see the module docstring).
 
     Args:
@@ -75,11 +74,10 @@ class AlpacaVenue:
         session: AlpacaSession | None = None,
         poll_interval_ms: int = 1_000,
     ) -> None:
-        self._session = session or AlpacaSession(config)
-        self._venue = Venue(self._session.venue)
-        self._orders = OrderRegistry()
-        self._refused: list[Tracked] = []
-        self._events: list[OrderEvent] = []
+        self._orders: OrderRegistry = OrderRegistry()
+        super().__init__(
+            session or AlpacaSession(config), self._orders, poll_interval_ms=poll_interval_ms
+        )
         self._fill_cursor: str | None = None
         self._history = VenueHistory(self._session, self._seq_of)
         self._entry = OrderEntry(
@@ -97,33 +95,10 @@ class AlpacaVenue:
             instrument_of=lambda symbol: self._instruments().by_symbol(symbol),
             emit=self._emit_for,
             poll_fills=self.poll_fills,
-            queue=lambda event: self._events.append(event),
+            queue=self._queue,
         )
-        self._poll_interval_s = poll_interval_ms / 1000.0
-        self._last_sync = float("-inf")
-        self._capabilities: frozenset[str] = frozenset()
 
     # -- connection ----------------------------------------------------------------------
-
-    @property
-    def venue(self) -> Venue:
-        return self._venue
-
-    @property
-    def capabilities(self) -> frozenset[str]:
-        """Declared at `connect()` (see `requests.capabilities_of`); market and limit before."""
-        return self._capabilities or frozenset(
-            {VenueCapability.MARKET.value, VenueCapability.LIMIT.value}
-        )
-
-    @property
-    def status(self) -> VenueStatus:
-        return self._session.status
-
-    @property
-    def session(self) -> AlpacaSession:
-        """The session (share it with `AlpacaMarketData`)."""
-        return self._session
 
     def connect(self) -> None:
         """Load the assets, read the clock and the account; then resync what was sent.
@@ -144,10 +119,6 @@ class AlpacaVenue:
         if self._orders.all():
             self.sync()
 
-    def disconnect(self) -> None:
-        """Stop sending (local only; working orders stay at Alpaca)."""
-        self._session.disconnect()
-
     def market_clock(self) -> MarketClock:
         """Alpaca's market clock: whether the market is open, the next open and close."""
         self._session.require_connected("market_clock")
@@ -166,13 +137,7 @@ class AlpacaVenue:
         """
         self._session.require_connected(f"submit of order {order.client_order_id}")
         require_capabilities(order, self.capabilities, self._venue)
-        known = order.client_order_id in self._orders or any(
-            r.client_order_id == order.client_order_id for r in self._refused
-        )
-        if known:
-            raise DuplicateOrderError(
-                f"duplicate order {order.client_order_id}: already submitted to {self._venue}"
-            )
+        self._require_new(order.client_order_id)
         instrument = self._instruments().get(order.instrument_id)
         problem = entry_problem(order, instrument, self._venue)
         if problem or instrument is None:
@@ -191,13 +156,8 @@ class AlpacaVenue:
             VenueDisconnectedError: not connected.
         """
         self._session.require_connected(f"cancel of order {client_order_id}")
-        tracked = self._orders.get(client_order_id)
-        if tracked is None or not tracked.is_working:
-            status = "unknown" if tracked is None else tracked.order.status.value
-            self._reject_cancel(
-                client_order_id,
-                f"order {client_order_id} is not working at {self._venue} ({status})",
-            )
+        tracked = self._working_or_reject_cancel(client_order_id)
+        if tracked is None:
             return
         reason = self._entry.cancel(tracked)
         if reason:
@@ -280,17 +240,6 @@ class AlpacaVenue:
             _log.warning("sync at %s postponed: %s", self._venue, error)
         self._emit_for(self._orders.working())
 
-    def drain_events(self) -> list[OrderEvent]:
-        """Every order event since the last drain, oldest first (syncs first when due)."""
-        due = time.monotonic() - self._last_sync >= self._poll_interval_s
-        if due and self._session.status.accepts_requests and self._orders.working():
-            try:
-                self.sync()
-            except VenueError as error:
-                _log.warning("sync at %s failed: %s", self._venue, error)
-        events, self._events = self._events, []
-        return events
-
     def poll_fills(self) -> None:
         """Read the FILL activities after the last one seen and attach them."""
         if self._fill_cursor is None:
@@ -305,7 +254,7 @@ class AlpacaVenue:
         self._orders.add_fills(fills)
 
     def _emit_for(self, tracked: Sequence[Tracked]) -> None:
-        self._events.extend(in_time_order((t, advance(t)) for t in tracked))
+        self._events.extend(in_time_order((t.seq, advance(t)) for t in tracked))
 
     # -- queries -------------------------------------------------------------------------
 
@@ -344,21 +293,12 @@ class AlpacaVenue:
     def order_status_reports(self, since: datetime | None = None) -> Sequence[OrderStatusReport]:
         """From Alpaca's history of the configured symbols, plus orders refused here."""
         self._session.require_connected("order_status_reports")
-        rows = list(self._history.status_reports(since))
-        for tracked in self._refused:
-            order = tracked.order
-            if since is None or order.last_event_at >= since:
-                report = OrderStatusReport.of_order(order, self._venue, tracked.reason)
-                rows.append(((ms_of(order.created_at), tracked.seq, 0), report))
-        rows.sort(key=lambda row: row[0])
-        return [report for _, report in rows]
+        return self._with_refused(self._history.status_reports(since), since, ms_of)
 
     def fill_reports(self, since: datetime | None = None) -> Sequence[FillReport]:
         """Every execution at or after `since` in the configured symbols, oldest first."""
         self._session.require_connected("fill_reports")
-        rows = self._history.fill_reports(since)
-        rows.sort(key=lambda row: row[0])
-        return [report for _, report in rows]
+        return sorted_reports(self._history.fill_reports(since))
 
     def server_time(self) -> datetime:
         """Alpaca's clock (`GET /v2/clock` timestamp), UTC."""
@@ -380,29 +320,3 @@ class AlpacaVenue:
             return []
         chain = self._history.chain_of(state) if state.replaces else [state]
         return [rebuild(chain, (), instrument.id)]
-
-    def _refuse(self, order: Order, reason: str) -> None:
-        self._refuse_tracked(Tracked(order.submitted_copy(), "", self._orders.next_seq()), reason)
-
-    def _refuse_tracked(self, tracked: Tracked, reason: str) -> None:
-        """Record an order refused before or at entry: REJECTED, kept for the reports."""
-        self._orders.forget(tracked.client_order_id)
-        tracked.reason = reason
-        tracked.outcome_unknown = False
-        order = tracked.order
-        event = OrderRejected(client_order_id=order.client_order_id, ts=order.created_at,
-                              reason=reason)  # fmt: skip
-        order.apply(event)
-        self._refused.append(tracked)
-        self._events.append(event)
-
-    def _reject_cancel(self, client_order_id: ClientOrderId, reason: str) -> None:
-        tracked = self._orders.get(client_order_id)
-        ts = tracked.order.last_event_at if tracked is not None else EPOCH
-        self._events.append(
-            OrderCancelRejected(client_order_id=client_order_id, ts=ts, reason=reason)
-        )
-
-    def _seq_of(self, client_order_id: ClientOrderId) -> int | None:
-        tracked = self._orders.get(client_order_id)
-        return None if tracked is None else tracked.seq

@@ -15,17 +15,9 @@ replacement (an `OrderUpdated`), so a replaced order is canceled only when told 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from decimal import Decimal
 
-from tradewind.domain.errors import DomainError
-from tradewind.domain.identifiers import (
-    ClientOrderId,
-    InstrumentId,
-    StrategyId,
-    TradeId,
-    VenueOrderId,
-)
+from tradewind.domain.identifiers import ClientOrderId, InstrumentId, TradeId, VenueOrderId
 from tradewind.domain.order import Order
 from tradewind.domain.order_events import (
     OrderAccepted,
@@ -34,23 +26,17 @@ from tradewind.domain.order_events import (
     OrderExpired,
     OrderFilled,
     OrderRejected,
-    OrderSubmitted,
-    OrderUpdated,
 )
-from tradewind.domain.timestamps import instant_from_ns
-from tradewind.domain.venue_errors import VenueError
+from tradewind.execution.venue_events import REPLAY_STRATEGY, event_key, instant_of_ms, replay_order
 from tradewind.venues.alpaca.parsing import AlpacaFill, AlpacaOrder
 
 __all__ = ["REPLAY_STRATEGY", "derive_events", "event_key", "instant", "replay", "sorted_fills"]
 
-REPLAY_STRATEGY = StrategyId("venue")
-"""The strategy id of orders rebuilt from venue data (the venue does not know ours)."""
 _CANCELED = frozenset({"canceled", "replaced"})
 
 
-def instant(ms: int) -> datetime:
-    """A UTC instant from ms since the epoch."""
-    return instant_from_ns(ms * 1_000_000)
+instant = instant_of_ms
+"""A UTC instant from ms since the epoch."""
 
 
 def sorted_fills(fills: Iterable[AlpacaFill]) -> list[AlpacaFill]:
@@ -103,15 +89,6 @@ def derive_events(
     return events
 
 
-def event_key(event: OrderEvent) -> str:
-    """What makes an event unique within its order (the dedupe key)."""
-    if isinstance(event, OrderFilled):
-        return f"fill:{event.trade_id}"
-    if isinstance(event, OrderUpdated):
-        return f"update:{event.ts.isoformat()}:{event.quantity}:{event.price}:{event.trigger_price}"
-    return type(event).__name__
-
-
 def replay(
     order: AlpacaOrder,
     events: Sequence[OrderEvent],
@@ -123,24 +100,12 @@ def replay(
     Raises:
         VenueError: terms or events the domain refuses (named).
     """
-    try:
-        rebuilt = Order(
-            client_order_id=client_order_id,
-            strategy_id=REPLAY_STRATEGY,
-            instrument_id=instrument_id,
-            side=order.side,
-            order_type=order.order_type,
-            quantity=order.quantity,
-            created_at=instant(order.created_ms),
-            price=order.price if order.order_type.value in ("limit", "stop_limit") else None,
-            trigger_price=order.trigger_price,
-            time_in_force=order.time_in_force,
-        )
-        rebuilt.apply(OrderSubmitted(client_order_id=client_order_id, ts=rebuilt.created_at))
-        for event in events:
-            rebuilt.apply(event)
-    except DomainError as error:
-        raise VenueError(
-            f"invalid order payload for {client_order_id} ({order.venue_order_id}): {error}"
-        ) from None
-    return rebuilt
+    return replay_order(
+        order,
+        events,
+        instrument_id=instrument_id,
+        client_order_id=client_order_id,
+        created_at=instant(order.created_ms),
+        price=order.price if order.order_type.value in ("limit", "stop_limit") else None,
+        venue_ref=order.venue_order_id,
+    )

@@ -17,8 +17,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tradewind.domain.venue_errors import VenueDisconnectedError, VenueError
+from tradewind.domain.venue_errors import VenueError
 from tradewind.domain.venue_reports import ConnectionStatus, VenueStatus
+from tradewind.execution.venue_session import require_connected
 from tradewind.venues.alpaca.client import build_data_client, build_trading_client
 from tradewind.venues.alpaca.config import AlpacaVenueConfig
 from tradewind.venues.alpaca.errors import AlpacaVenueError, ErrorKind, map_error
@@ -137,11 +138,9 @@ class AlpacaSession:
 
     def require_connected(self, request: str) -> None:
         """Raise `VenueDisconnectedError` unless requests may be sent."""
-        if not self.status.accepts_requests or self.instruments is None:
-            raise VenueDisconnectedError(
-                f"{request} refused: venue {self.venue} is disconnected "
-                f"({self.status.reason}); call connect() first"
-            )
+        require_connected(
+            request, venue=self.venue, status=self.status, loaded=self.instruments is not None
+        )
 
     def clock(self) -> MarketClock:
         """Alpaca's market clock (`GET /v2/clock`)."""

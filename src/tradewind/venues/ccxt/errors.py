@@ -14,6 +14,7 @@ from enum import StrEnum
 import ccxt
 
 from tradewind.domain.venue_errors import VenueError
+from tradewind.execution.error_text import clipped, retry_after_seconds
 
 __all__ = ["CcxtVenueError", "ErrorKind", "map_error", "retry_after_seconds", "scrub"]
 
@@ -21,7 +22,6 @@ _SECRET_PARAM = re.compile(
     r"(?P<name>signature|apikey|api_key|api-key|secret|password|passphrase|token)=[^&\s\"']*",
     re.IGNORECASE,
 )
-_MAX_DETAIL = 300
 
 
 class ErrorKind(StrEnum):
@@ -139,17 +139,4 @@ def _message(kind: ErrorKind, venue: str, action: str, error: Exception) -> str:
 def scrub(text: str) -> str:
     """`text` with signature/key/secret query parameters masked, cut to a readable size."""
     masked = _SECRET_PARAM.sub(lambda m: f"{m.group('name')}=***", text.strip())
-    return masked if len(masked) <= _MAX_DETAIL else masked[: _MAX_DETAIL - 3] + "..."
-
-
-def retry_after_seconds(headers: object) -> float | None:
-    """The `Retry-After` of a response's headers in seconds, when given as a number."""
-    getter = getattr(headers, "get", None)
-    if getter is None:
-        return None
-    value = getter("Retry-After") or getter("retry-after")
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        return None
-    return seconds if seconds >= 0 else None
+    return clipped(masked)

@@ -28,18 +28,18 @@ from typing import Any
 
 from tradewind.domain.decimals import DecimalLike
 from tradewind.domain.errors import DomainError
-from tradewind.domain.identifiers import ClientOrderId, InstrumentId, Venue
+from tradewind.domain.identifiers import ClientOrderId, InstrumentId
 from tradewind.domain.order import Order
-from tradewind.domain.order_events import OrderCancelRejected, OrderEvent, OrderRejected
-from tradewind.domain.timestamps import EPOCH, instant_from_ns
-from tradewind.domain.venue_errors import DuplicateOrderError, VenueError
+from tradewind.domain.timestamps import instant_from_ns
+from tradewind.domain.venue_errors import VenueError
 from tradewind.domain.venue_reports import (
     Balance,
     FillReport,
     OrderStatusReport,
     PositionReport,
-    VenueStatus,
 )
+from tradewind.execution.polling_venue import PollingVenue, sorted_reports
+from tradewind.execution.venue_events import in_time_order
 from tradewind.ports.execution import VenueCapability, require_capabilities, require_capability
 from tradewind.venues.ccxt.client import build_exchange
 from tradewind.venues.ccxt.config import CcxtVenueConfig
@@ -50,19 +50,14 @@ from tradewind.venues.ccxt.modify import OrderModifier
 from tradewind.venues.ccxt.parsing import parse_balances
 from tradewind.venues.ccxt.requests import capabilities_of
 from tradewind.venues.ccxt.session import CcxtSession
-from tradewind.venues.ccxt.tracking import (
-    OrderRegistry,
-    Tracked,
-    advance,
-    in_time_order,
-)
+from tradewind.venues.ccxt.tracking import OrderRegistry, Tracked, advance
 
 __all__ = ["CcxtVenue"]
 
 _log = logging.getLogger(__name__)
 
 
-class CcxtVenue:
+class CcxtVenue(PollingVenue[CcxtSession, Tracked]):
     """A spot exchange behind `ExecutionVenue` (see the module docstring).
 
     Args:
@@ -86,11 +81,12 @@ class CcxtVenue:
         exchange_factory: Callable[[CcxtVenueConfig], Any] = build_exchange,
         poll_interval_ms: int = 1_000,
     ) -> None:
-        self._session = session or CcxtSession(config, exchange_factory)
-        self._venue = Venue(self._session.venue)
-        self._orders = OrderRegistry()
-        self._refused: list[Tracked] = []
-        self._events: list[OrderEvent] = []
+        self._orders: OrderRegistry = OrderRegistry()
+        super().__init__(
+            session or CcxtSession(config, exchange_factory),
+            self._orders,
+            poll_interval_ms=poll_interval_ms,
+        )
         self._trade_cursor: dict[str, int] = {}
         self._seen_trades: dict[str, set[str]] = {}
         self._history = VenueHistory(self._session, self._seq_of)
@@ -110,31 +106,8 @@ class CcxtVenue:
             instruments=self._instruments,
             queue=self._queue,
         )
-        self._poll_interval_s = poll_interval_ms / 1000.0
-        self._last_sync = float("-inf")
-        self._capabilities: frozenset[str] = frozenset()
 
     # -- connection ----------------------------------------------------------------------
-
-    @property
-    def venue(self) -> Venue:
-        return self._venue
-
-    @property
-    def capabilities(self) -> frozenset[str]:
-        """Declared at `connect()` from the exchange; market and limit before it."""
-        return self._capabilities or frozenset(
-            {VenueCapability.MARKET.value, VenueCapability.LIMIT.value}
-        )
-
-    @property
-    def status(self) -> VenueStatus:
-        return self._session.status
-
-    @property
-    def session(self) -> CcxtSession:
-        """The session (share it with `CcxtMarketData`)."""
-        return self._session
 
     def connect(self) -> None:
         """Load markets, read the clock, check credentials; then resync what was sent.
@@ -151,10 +124,6 @@ class CcxtVenue:
         if self._orders.all():
             self.sync()
 
-    def disconnect(self) -> None:
-        """Stop sending (local only; working orders stay at the venue)."""
-        self._session.disconnect()
-
     # -- order entry ---------------------------------------------------------------------
 
     def submit(self, order: Order) -> None:
@@ -168,13 +137,7 @@ class CcxtVenue:
         """
         self._session.require_connected(f"submit of order {order.client_order_id}")
         require_capabilities(order, self.capabilities, self._venue)
-        known = order.client_order_id in self._orders or any(
-            r.client_order_id == order.client_order_id for r in self._refused
-        )
-        if known:
-            raise DuplicateOrderError(
-                f"duplicate order {order.client_order_id}: already submitted to {self._venue}"
-            )
+        self._require_new(order.client_order_id)
         instrument = self._instruments().get(order.instrument_id)
         problem = self._entry_problem(order, instrument)
         if problem or instrument is None:
@@ -193,13 +156,8 @@ class CcxtVenue:
             VenueDisconnectedError: not connected.
         """
         self._session.require_connected(f"cancel of order {client_order_id}")
-        tracked = self._orders.get(client_order_id)
-        if tracked is None or not tracked.is_working:
-            status = "unknown" if tracked is None else tracked.order.status.value
-            self._reject_cancel(
-                client_order_id,
-                f"order {client_order_id} is not working at {self._venue} ({status})",
-            )
+        tracked = self._working_or_reject_cancel(client_order_id)
+        if tracked is None:
             return
         reason = self._entry.cancel(tracked)
         if reason:
@@ -270,17 +228,6 @@ class CcxtVenue:
                     raise
                 _log.warning("sync of %s at %s postponed: %s", symbol, self._venue, error)
 
-    def drain_events(self) -> list[OrderEvent]:
-        """Every order event since the last drain, oldest first (syncs first when due)."""
-        due = time.monotonic() - self._last_sync >= self._poll_interval_s
-        if due and self._session.status.accepts_requests and self._orders.working():
-            try:
-                self.sync()
-            except VenueError as error:
-                _log.warning("sync at %s failed: %s", self._venue, error)
-        events, self._events = self._events, []
-        return events
-
     def _sync_symbol(self, symbol: str) -> None:
         open_now = {o.venue_order_id: o for o in self._history.open_orders(symbol)}
         for tracked in self._orders.working(symbol):
@@ -310,10 +257,7 @@ class CcxtVenue:
         self._orders.add_trades(fresh)
 
     def _emit_for(self, tracked: Sequence[Tracked]) -> None:
-        self._events.extend(in_time_order((t, advance(t)) for t in tracked))
-
-    def _queue(self, event: OrderEvent) -> None:
-        self._events.append(event)
+        self._events.extend(in_time_order((t.seq, advance(t)) for t in tracked))
 
     # -- queries -------------------------------------------------------------------------
 
@@ -350,9 +294,7 @@ class CcxtVenue:
             return []
         lookback = timedelta(milliseconds=self._session.config.report_lookback_ms)
         symbols = [instruments.symbol_of(i.id) for i in held]
-        rows = self._history.fill_reports(self.server_time() - lookback, symbols)
-        rows.sort(key=lambda row: row[0])
-        fills = [report for _, report in rows]
+        fills = sorted_reports(self._history.fill_reports(self.server_time() - lookback, symbols))
         return [
             PositionReport(
                 venue=self._venue,
@@ -372,21 +314,12 @@ class CcxtVenue:
     def order_status_reports(self, since: datetime | None = None) -> Sequence[OrderStatusReport]:
         """From the venue's history of the traded symbols, plus orders refused here."""
         self._session.require_connected("order_status_reports")
-        rows = list(self._history.status_reports(since))
-        for tracked in self._refused:
-            order = tracked.order
-            if since is None or order.last_event_at >= since:
-                report = OrderStatusReport.of_order(order, self._venue, tracked.reason)
-                rows.append(((ms_of(order.created_at), tracked.seq, 0), report))
-        rows.sort(key=lambda row: row[0])
-        return [report for _, report in rows]
+        return self._with_refused(self._history.status_reports(since), since, ms_of)
 
     def fill_reports(self, since: datetime | None = None) -> Sequence[FillReport]:
         """Every execution at or after `since` in the traded symbols, oldest first."""
         self._session.require_connected("fill_reports")
-        rows = self._history.fill_reports(since)
-        rows.sort(key=lambda row: row[0])
-        return [report for _, report in rows]
+        return sorted_reports(self._history.fill_reports(since))
 
     def server_time(self) -> datetime:
         """The exchange's clock (`fetch_time`), UTC."""
@@ -423,30 +356,3 @@ class CcxtVenue:
         except DomainError as error:
             return str(error)
         return ""
-
-    def _refuse(self, order: Order, reason: str) -> None:
-        self._refuse_tracked(Tracked(order.submitted_copy(), "", self._orders.next_seq()), reason)
-
-    def _refuse_tracked(self, tracked: Tracked, reason: str) -> None:
-        """Record an order refused before or at entry: REJECTED, kept for the reports."""
-        self._orders.forget(tracked.client_order_id)
-        tracked.reason = reason
-        tracked.outcome_unknown = False
-        order = tracked.order
-        event = OrderRejected(
-            client_order_id=order.client_order_id, ts=order.created_at, reason=reason
-        )
-        order.apply(event)
-        self._refused.append(tracked)
-        self._events.append(event)
-
-    def _reject_cancel(self, client_order_id: ClientOrderId, reason: str) -> None:
-        tracked = self._orders.get(client_order_id)
-        ts = tracked.order.last_event_at if tracked is not None else EPOCH
-        self._events.append(
-            OrderCancelRejected(client_order_id=client_order_id, ts=ts, reason=reason)
-        )
-
-    def _seq_of(self, client_order_id: ClientOrderId) -> int | None:
-        tracked = self._orders.get(client_order_id)
-        return None if tracked is None else tracked.seq

@@ -14,8 +14,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tradewind.domain.venue_errors import VenueDisconnectedError, VenueError
+from tradewind.domain.venue_errors import VenueError
 from tradewind.domain.venue_reports import ConnectionStatus, VenueStatus
+from tradewind.execution.venue_session import require_connected
 from tradewind.venues.ccxt.client import attach_rate_budget, build_exchange
 from tradewind.venues.ccxt.config import CcxtVenueConfig
 from tradewind.venues.ccxt.errors import CcxtVenueError, ErrorKind, map_error, retry_after_seconds
@@ -94,11 +95,9 @@ class CcxtSession:
 
     def require_connected(self, request: str) -> None:
         """Raise `VenueDisconnectedError` unless requests may be sent."""
-        if not self.status.accepts_requests or self.instruments is None:
-            raise VenueDisconnectedError(
-                f"{request} refused: venue {self.venue} is disconnected "
-                f"({self.status.reason}); call connect() first"
-            )
+        require_connected(
+            request, venue=self.venue, status=self.status, loaded=self.instruments is not None
+        )
 
     def call(self, action: str, request: Callable[[Any], Any], *, retries: int = 0) -> Any:
         """Run `request(exchange)` within the budget; map and raise its failures.

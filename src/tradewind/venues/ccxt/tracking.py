@@ -14,13 +14,10 @@ terms the chain stands for (the replaced legs' fills plus the last leg's quantit
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from decimal import Decimal
 
-from tradewind.domain.errors import DomainError
 from tradewind.domain.identifiers import ClientOrderId
 from tradewind.domain.order import Order
 from tradewind.domain.order_events import (
@@ -29,7 +26,9 @@ from tradewind.domain.order_events import (
     OrderEvent,
     OrderExpired,
 )
-from tradewind.venues.ccxt.lifecycle import derive_events, event_key
+from tradewind.execution import order_registry as registry
+from tradewind.execution.venue_events import hand_out
+from tradewind.venues.ccxt.lifecycle import derive_events
 from tradewind.venues.ccxt.parsing import VenueOrder, VenueTrade
 
 __all__ = [
@@ -37,11 +36,8 @@ __all__ = [
     "Tracked",
     "advance",
     "chain_events",
-    "in_time_order",
     "merged_order",
 ]
-
-_log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True, eq=False)
@@ -98,91 +94,29 @@ class Tracked:
         return not self.order.is_terminal
 
 
-class OrderRegistry:
+class OrderRegistry(registry.OrderRegistry[Tracked]):
     """Every order this adapter sent, by client order id and by venue order id."""
 
     def __init__(self) -> None:
-        self._by_client: dict[ClientOrderId, Tracked] = {}
-        self._by_venue: dict[str, Tracked] = {}
-        self._seq = 0
-
-    def next_seq(self) -> int:
-        """The next submission number (shared with orders refused before sending)."""
-        self._seq += 1
-        return self._seq
-
-    def __contains__(self, client_order_id: object) -> bool:
-        return client_order_id in self._by_client
-
-    def all(self) -> list[Tracked]:
-        """Every tracked order, in submission order."""
-        return list(self._by_client.values())
-
-    def add(self, order: Order, symbol: str) -> Tracked:
-        tracked = Tracked(order.submitted_copy(), symbol, self.next_seq())
-        self._by_client[order.client_order_id] = tracked
-        return tracked
-
-    def forget(self, client_order_id: ClientOrderId) -> None:
-        """Drop an order that never left (its submit raised before sending)."""
-        tracked = self._by_client.pop(client_order_id, None)
-        if tracked is not None and tracked.venue_order_id is not None:
-            self._by_venue.pop(tracked.venue_order_id, None)
-
-    def get(self, client_order_id: ClientOrderId) -> Tracked | None:
-        return self._by_client.get(client_order_id)
-
-    def by_venue_id(self, venue_order_id: str) -> Tracked | None:
-        return self._by_venue.get(venue_order_id)
-
-    def find(self, state: VenueOrder) -> Tracked | None:
-        """The tracked order a venue order is, by venue id or client id."""
-        tracked = self._by_venue.get(state.venue_order_id)
-        if tracked is None and state.client_order_id:
-            tracked = self._by_client.get(ClientOrderId(state.client_order_id))
-        return tracked
+        super().__init__(Tracked)
 
     def observe(self, tracked: Tracked, state: VenueOrder) -> None:
         """Record the venue's latest view of a tracked order."""
         tracked.state = state
         tracked.outcome_unknown = False
-        self._by_venue[state.venue_order_id] = tracked
+        self.bind(state.venue_order_id, tracked)
 
     def add_trades(self, trades: Iterable[VenueTrade]) -> None:
         """Attach executions to their tracked orders (others' trades are ignored)."""
-        for trade in trades:
-            tracked = self._by_venue.get(trade.venue_order_id)
-            if tracked is not None:
-                tracked.trades.setdefault(trade.trade_id, trade)
-
-    def working(self, symbol: str | None = None) -> list[Tracked]:
-        """Tracked orders not final yet (of `symbol`, when given), in submission order."""
-        return [
-            t for t in self._by_client.values()
-            if t.is_working and (symbol is None or t.symbol == symbol)
-        ]  # fmt: skip
+        self.attach(trades, lambda tracked: tracked.trades)
 
 
 def advance(tracked: Tracked) -> list[OrderEvent]:
     """The events of `tracked` not emitted yet, applied to its copy, oldest first."""
     if tracked.state is None:
         return []
-    fresh = []
     legs = [*tracked.legs, tracked.state]
-    for event in chain_events(legs, tracked.trades.values(), tracked.client_order_id):
-        key = event_key(event)
-        if key in tracked.emitted:
-            continue
-        tracked.emitted.add(key)
-        try:
-            tracked.order.apply(event)
-        except DomainError as error:
-            _log.warning(
-                "venue event %s for %s not applicable: %s", key, tracked.client_order_id, error
-            )
-            continue
-        fresh.append(event)
-    return fresh
+    return hand_out(tracked, chain_events(legs, tracked.trades.values(), tracked.client_order_id))
 
 
 def chain_events(
@@ -222,15 +156,3 @@ def merged_order(legs: Sequence[VenueOrder]) -> VenueOrder:
         quantity=before + last.quantity,
         filled=before + last.filled,
     )
-
-
-def in_time_order(batches: Iterable[tuple[Tracked, list[OrderEvent]]]) -> list[OrderEvent]:
-    """Events of several orders merged oldest first; each order's own stay in order."""
-    keyed: list[tuple[datetime, int, int, OrderEvent]] = []
-    for tracked, events in batches:
-        floor: datetime | None = None
-        for position, event in enumerate(events):
-            floor = event.ts if floor is None else max(floor, event.ts)
-            keyed.append((floor, tracked.seq, position, event))
-    keyed.sort(key=lambda item: item[:3])
-    return [item[3] for item in keyed]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from tradewind.domain.venue_errors import VenueError
+from tradewind.execution.error_text import clipped
 
 __all__ = [
     "CONNECTION_LOST",
@@ -93,7 +94,6 @@ _BY_CODE: dict[int, ErrorKind] = {
     10148: ErrorKind.ORDER_NOT_FOUND,
 }
 _RETRYABLE = frozenset({ErrorKind.UNREACHABLE, ErrorKind.TIMEOUT, ErrorKind.RATE_LIMITED})
-_MAX_DETAIL = 300
 
 
 def map_code(code: int, text: str, *, venue: str, action: str) -> IbVenueError:
@@ -145,4 +145,4 @@ def map_error(error: BaseException, *, venue: str, action: str) -> IbVenueError:
 
 def _detail(text: str) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 3] + "..."
+    return clipped(text)

@@ -26,18 +26,18 @@ from typing import Any
 
 from tradewind.domain.decimals import DecimalLike
 from tradewind.domain.errors import DomainError
-from tradewind.domain.identifiers import ClientOrderId, InstrumentId, Venue
+from tradewind.domain.identifiers import ClientOrderId, InstrumentId
 from tradewind.domain.order import Order
-from tradewind.domain.order_events import OrderCancelRejected, OrderEvent, OrderRejected
-from tradewind.domain.timestamps import EPOCH, ns_of
-from tradewind.domain.venue_errors import DuplicateOrderError, VenueError
+from tradewind.domain.timestamps import ns_of
+from tradewind.domain.venue_errors import VenueError
 from tradewind.domain.venue_reports import (
     Balance,
     FillReport,
     OrderStatusReport,
     PositionReport,
-    VenueStatus,
 )
+from tradewind.execution.polling_venue import PollingVenue, sorted_reports
+from tradewind.execution.venue_events import in_time_order
 from tradewind.ports.execution import VenueCapability, require_capabilities, require_capability
 from tradewind.venues.ib.book import Snapshot, VenueBook
 from tradewind.venues.ib.client import IbClient
@@ -48,14 +48,14 @@ from tradewind.venues.ib.orders import OrderDesk
 from tradewind.venues.ib.reports import balances_of, fill_rows, positions_of, status_rows
 from tradewind.venues.ib.requests import capabilities_of
 from tradewind.venues.ib.session import IbSession
-from tradewind.venues.ib.tracking import OrderRegistry, Tracked, advance, in_time_order, order_key
+from tradewind.venues.ib.tracking import OrderRegistry, Tracked, advance, order_key, rank_of
 
 __all__ = ["IbVenue"]
 
 _log = logging.getLogger(__name__)
 
 
-class IbVenue:
+class IbVenue(PollingVenue[IbSession, Tracked]):
     """Interactive Brokers behind `ExecutionVenue` (see the module docstring).
 
     Args:
@@ -80,40 +80,18 @@ class IbVenue:
         client_factory: Any = IbClient,
         poll_interval_ms: int = 1_000,
     ) -> None:
-        self._session = session or IbSession(config, client_factory)
-        self._venue = Venue(self._session.venue)
-        self._orders = OrderRegistry()
-        self._refused: list[Tracked] = []
-        self._events: list[OrderEvent] = []
+        self._orders: OrderRegistry = OrderRegistry()
+        super().__init__(
+            session or IbSession(config, client_factory),
+            self._orders,
+            poll_interval_ms=poll_interval_ms,
+        )
         self._book = VenueBook(self._session)
         self._desk = OrderDesk(
             self._session, self._book, self._orders, emit=self._emit_for, queue=self._queue
         )
-        self._poll_interval_s = poll_interval_ms / 1000.0
-        self._last_sync = float("-inf")
-        self._capabilities: frozenset[str] = frozenset()
 
     # -- connection ----------------------------------------------------------------------
-
-    @property
-    def venue(self) -> Venue:
-        return self._venue
-
-    @property
-    def capabilities(self) -> frozenset[str]:
-        """Declared at `connect()` from the contracts; market and limit before it."""
-        return self._capabilities or frozenset(
-            {VenueCapability.MARKET.value, VenueCapability.LIMIT.value}
-        )
-
-    @property
-    def status(self) -> VenueStatus:
-        return self._session.status
-
-    @property
-    def session(self) -> IbSession:
-        """The session (share it with `IbMarketData`)."""
-        return self._session
 
     def connect(self) -> None:
         """Connect, load the contracts, adopt the orders TWS holds for us, then sync.
@@ -146,23 +124,17 @@ class IbVenue:
         """
         self._session.require_connected(f"submit of order {order.client_order_id}")
         require_capabilities(order, self.capabilities, self._venue)
-        known = order.client_order_id in self._orders or any(
-            r.client_order_id == order.client_order_id for r in self._refused
-        )
-        if known:
-            raise DuplicateOrderError(
-                f"duplicate order {order.client_order_id}: already submitted to {self._venue}"
-            )
+        self._require_new(order.client_order_id)
         instruments = self._instruments()
         instrument = instruments.get(order.instrument_id)
         problem = self._entry_problem(order, instrument)
         if problem:
-            self._refuse(Tracked(order.submitted_copy(), "", self._orders.next_seq()), problem)
+            self._refuse(order, problem)
             return
         tracked = self._orders.add(order, instruments.symbol_of(order.instrument_id))
         refusal = self._desk.place(tracked)
         if refusal:
-            self._refuse(tracked, refusal)
+            self._refuse_tracked(tracked, refusal)
 
     def cancel(self, client_order_id: ClientOrderId) -> None:
         """Cancel a working order: `OrderCanceled`, or `OrderCancelRejected` with why.
@@ -171,13 +143,8 @@ class IbVenue:
             VenueDisconnectedError: not connected.
         """
         self._session.require_connected(f"cancel of order {client_order_id}")
-        tracked = self._orders.get(client_order_id)
-        if tracked is None or not tracked.is_working:
-            status = "unknown" if tracked is None else tracked.order.status.value
-            self._reject_cancel(
-                client_order_id,
-                f"order {client_order_id} is not working at {self._venue} ({status})",
-            )
+        tracked = self._working_or_reject_cancel(client_order_id)
+        if tracked is None:
             return
         refusals = self._desk.cancel([tracked])
         self.sync()
@@ -251,26 +218,12 @@ class IbVenue:
             elif tracked.outcome_unknown and tracked.is_working:
                 refusal = self._desk.resolve(tracked)
                 if refusal:
-                    self._refuse(tracked, refusal)
+                    self._refuse_tracked(tracked, refusal)
         self._orders.add_fills(snapshot.fills)
         self._emit_for(self._orders.working())
 
-    def drain_events(self) -> list[OrderEvent]:
-        """Every order event since the last drain, oldest first (syncs first when due)."""
-        due = time.monotonic() - self._last_sync >= self._poll_interval_s
-        if due and self._session.status.accepts_requests and self._orders.working():
-            try:
-                self.sync()
-            except VenueError as error:
-                _log.warning("sync at %s failed: %s", self._venue, error)
-        events, self._events = self._events, []
-        return events
-
-    def _queue(self, event: OrderEvent) -> None:
-        self._events.append(event)
-
     def _emit_for(self, tracked: Sequence[Tracked]) -> None:
-        batches = [(t, advance(t, self._desk.rejection_of(t))) for t in tracked]
+        batches = [(rank_of(t), advance(t, self._desk.rejection_of(t))) for t in tracked]
         self._events.extend(in_time_order(batches))
 
     # -- queries -------------------------------------------------------------------------
@@ -311,22 +264,19 @@ class IbVenue:
         self._session.require_connected("order_status_reports")
         snapshot = self._book.read()
         rows = status_rows(
-            snapshot, self._instruments(), self._venue, self._seq_of, self._rejection_text
+            snapshot, self._instruments(), self._venue, self._report_seq_of, self._rejection_text
         )
         for tracked in self._refused:
             if snapshot.order(str(tracked.client_order_id)) is None:
                 order = tracked.order
                 key = (order_key_ms(order), tracked.seq, 0)
                 rows.append((key, OrderStatusReport.of_order(order, self._venue, tracked.reason)))
-        rows.sort(key=lambda row: row[0])
-        return [r for _, r in rows if since is None or r.ts_last >= since]
+        return [r for r in sorted_reports(rows) if since is None or r.ts_last >= since]
 
     def fill_reports(self, since: datetime | None = None) -> Sequence[FillReport]:
         """Every execution of this account's Tradewind orders at or after `since`."""
         self._session.require_connected("fill_reports")
-        rows = fill_rows(self._book.read(), self._instruments(), self._venue, since)
-        rows.sort(key=lambda row: row[0])
-        return [report for _, report in rows]
+        return sorted_reports(fill_rows(self._book.read(), self._instruments(), self._venue, since))
 
     def server_time(self) -> datetime:
         """TWS's clock (`reqCurrentTime`: whole seconds), UTC."""
@@ -369,27 +319,7 @@ class IbVenue:
             return str(error)
         return ""
 
-    def _refuse(self, tracked: Tracked, reason: str) -> None:
-        """Record an order refused before or at entry: REJECTED, kept for the reports."""
-        self._orders.forget(tracked.client_order_id)
-        tracked.reason = reason
-        tracked.outcome_unknown = False
-        order = tracked.order
-        event = OrderRejected(
-            client_order_id=order.client_order_id, ts=order.created_at, reason=reason
-        )
-        order.apply(event)
-        self._refused.append(tracked)
-        self._events.append(event)
-
-    def _reject_cancel(self, client_order_id: ClientOrderId, reason: str) -> None:
-        tracked = self._orders.get(client_order_id)
-        ts = tracked.order.last_event_at if tracked is not None else EPOCH
-        self._events.append(
-            OrderCancelRejected(client_order_id=client_order_id, ts=ts, reason=reason)
-        )
-
-    def _seq_of(self, client_order_id: str) -> int | None:
+    def _report_seq_of(self, client_order_id: str) -> int | None:
         tracked = self._orders.get(ClientOrderId(client_order_id))
         if tracked is None:
             refused = [r for r in self._refused if str(r.client_order_id) == client_order_id]

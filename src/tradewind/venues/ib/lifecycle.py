@@ -16,17 +16,9 @@ once they are, so a fill never arrives after the order was closed. TWS's `Inacti
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from decimal import Decimal
 
-from tradewind.domain.errors import DomainError
-from tradewind.domain.identifiers import (
-    ClientOrderId,
-    InstrumentId,
-    StrategyId,
-    TradeId,
-    VenueOrderId,
-)
+from tradewind.domain.identifiers import ClientOrderId, InstrumentId, TradeId, VenueOrderId
 from tradewind.domain.order import Order
 from tradewind.domain.order_enums import TimeInForce
 from tradewind.domain.order_events import (
@@ -36,22 +28,17 @@ from tradewind.domain.order_events import (
     OrderExpired,
     OrderFilled,
     OrderRejected,
-    OrderSubmitted,
 )
-from tradewind.domain.timestamps import instant_from_ns
-from tradewind.domain.venue_errors import VenueError
+from tradewind.execution.venue_events import REPLAY_STRATEGY, event_key, instant_of_ms, replay_order
 from tradewind.venues.ib.parsing import CANCELED_STATES, VenueFill, VenueOrder
 
 __all__ = ["REPLAY_STRATEGY", "created_ms_of", "derive_events", "event_key", "replay"]
 
-REPLAY_STRATEGY = StrategyId("venue")
-"""The strategy id of orders rebuilt from venue data (TWS does not know ours)."""
 _NOT_ACCEPTED = frozenset({"PendingSubmit", "ApiPending"})
 _SHORT_LIVED = frozenset({TimeInForce.IOC, TimeInForce.FOK})
 
 
-def _instant(ms: int) -> datetime:
-    return instant_from_ns(ms * 1_000_000)
+_instant = instant_of_ms
 
 
 def created_ms_of(order: VenueOrder, fills: Sequence[VenueFill] = ()) -> int:
@@ -119,13 +106,6 @@ def _filled(
     )
 
 
-def event_key(event: OrderEvent) -> str:
-    """What makes an event unique within its order (the dedupe key)."""
-    if isinstance(event, OrderFilled):
-        return f"fill:{event.trade_id}"
-    return type(event).__name__
-
-
 def replay(
     order: VenueOrder,
     events: Sequence[OrderEvent],
@@ -137,24 +117,12 @@ def replay(
     Raises:
         VenueError: terms or events the domain refuses (named).
     """
-    try:
-        rebuilt = Order(
-            client_order_id=client_order_id,
-            strategy_id=REPLAY_STRATEGY,
-            instrument_id=instrument_id,
-            side=order.side,
-            order_type=order.order_type,
-            quantity=order.quantity,
-            created_at=_instant(created_ms_of(order)),
-            price=order.price,
-            trigger_price=order.trigger_price,
-            time_in_force=order.time_in_force,
-        )
-        rebuilt.apply(OrderSubmitted(client_order_id=client_order_id, ts=rebuilt.created_at))
-        for event in events:
-            rebuilt.apply(event)
-    except DomainError as error:
-        raise VenueError(
-            f"invalid order payload for {client_order_id} (permId {order.perm_id}): {error}"
-        ) from None
-    return rebuilt
+    return replay_order(
+        order,
+        events,
+        instrument_id=instrument_id,
+        client_order_id=client_order_id,
+        created_at=_instant(created_ms_of(order)),
+        price=order.price,
+        venue_ref=f"permId {order.perm_id}",
+    )

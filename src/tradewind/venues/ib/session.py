@@ -21,8 +21,9 @@ from typing import Any
 from ib_async import StartupFetchNONE
 
 from tradewind.domain.timestamps import ensure_utc
-from tradewind.domain.venue_errors import VenueDisconnectedError, VenueError
+from tradewind.domain.venue_errors import VenueError
 from tradewind.domain.venue_reports import ConnectionStatus, VenueStatus
+from tradewind.execution.venue_session import require_connected
 from tradewind.venues.ib.client import IbClient, TwsError
 from tradewind.venues.ib.config import IbVenueConfig
 from tradewind.venues.ib.errors import (
@@ -104,11 +105,9 @@ class IbSession:
 
     def require_connected(self, request: str) -> None:
         """Raise `VenueDisconnectedError` unless requests may be sent."""
-        if not self.status.accepts_requests or self.instruments is None:
-            raise VenueDisconnectedError(
-                f"{request} refused: venue {self.venue} is disconnected "
-                f"({self.status.reason}); call connect() first"
-            )
+        require_connected(
+            request, venue=self.venue, status=self.status, loaded=self.instruments is not None
+        )
 
     # -- requests --------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from tradewind.domain.venue_errors import VenueError
+from tradewind.execution.error_text import clipped, retry_after_seconds
 
 __all__ = [
     "ErrorKind",
@@ -22,7 +23,6 @@ __all__ = [
     "retry_after_seconds",
 ]
 
-_MAX_DETAIL = 300
 _ORDER_MISSING = frozenset({"ORDER_DOESNT_EXIST", "NO_SUCH_ORDER"})
 
 
@@ -105,7 +105,7 @@ def error_of_response(
     """
     payload = body if isinstance(body, Mapping) else {}
     code = str(payload.get("errorCode") or "")
-    said = _clip(str(payload.get("errorMessage") or body or "").strip())
+    said = clipped(str(payload.get("errorMessage") or body or "").strip())
     kind = _kind_of(status, code)
     if kind is ErrorKind.CREDENTIALS:
         message = (
@@ -146,7 +146,7 @@ def error_of_transport(
 ) -> OandaVenueError:
     """The error for a request that got no answer (timeout or connection trouble)."""
     kind = ErrorKind.TIMEOUT if timed_out else ErrorKind.UNREACHABLE
-    detail = _clip(str(error)) or type(error).__name__
+    detail = clipped(str(error)) or type(error).__name__
     return OandaVenueError(
         f"{endpoint} failed at {venue} ({kind.value}, outcome unknown): {detail}",
         kind=kind,
@@ -158,26 +158,10 @@ def payload_error(
     venue: str, endpoint: str, field: str, expected: str, found: Any
 ) -> OandaVenueError:
     """The error for an answer whose `field` is missing or not what v20 documents."""
-    shown = _clip(repr(found))
+    shown = clipped(repr(found))
     return OandaVenueError(
         f"invalid answer to {endpoint} from {venue}: field {field!r} expected {expected}, "
         f"found {shown}",
         kind=ErrorKind.BAD_PAYLOAD,
         endpoint=endpoint,
     )
-
-
-def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
-    """The `Retry-After` header in seconds, when given as a number."""
-    if headers is None:
-        return None
-    value = headers.get("Retry-After") or headers.get("retry-after")
-    try:
-        seconds = float(value) if value is not None else None
-    except ValueError:
-        return None
-    return seconds if seconds is not None and seconds >= 0 else None
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 3] + "..."

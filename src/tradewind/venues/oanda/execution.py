@@ -24,25 +24,22 @@ import httpx
 
 from tradewind.domain.decimals import DecimalLike
 from tradewind.domain.errors import DomainError
-from tradewind.domain.identifiers import ClientOrderId, InstrumentId, Venue
+from tradewind.domain.identifiers import ClientOrderId, InstrumentId
 from tradewind.domain.instrument import Instrument
 from tradewind.domain.order import Order
 from tradewind.domain.order_enums import OrderType
 from tradewind.domain.order_events import (
-    OrderCancelRejected,
     OrderEvent,
-    OrderModifyRejected,
-    OrderRejected,
 )
-from tradewind.domain.timestamps import EPOCH, instant_from_ns, ns_of
-from tradewind.domain.venue_errors import DuplicateOrderError, VenueError
+from tradewind.domain.timestamps import instant_from_ns, ns_of
+from tradewind.domain.venue_errors import VenueError
 from tradewind.domain.venue_reports import (
     Balance,
     FillReport,
     OrderStatusReport,
     PositionReport,
-    VenueStatus,
 )
+from tradewind.execution.polling_venue import PollingVenue, sorted_reports
 from tradewind.ports.execution import VenueCapability, require_capabilities, require_capability
 from tradewind.venues.oanda.config import OandaVenueConfig
 from tradewind.venues.oanda.entry import OrderEntry
@@ -60,7 +57,7 @@ __all__ = ["OandaVenue"]
 _log = logging.getLogger(__name__)
 
 
-class OandaVenue:
+class OandaVenue(PollingVenue[OandaSession, Tracked]):
     """An OANDA v20 account behind `ExecutionVenue` (see the module docstring).
 
     Args:
@@ -82,37 +79,20 @@ class OandaVenue:
         poll_interval_ms: int = 1_000,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self._session = session or OandaSession(config, transport=transport)
-        self._venue = Venue(self._session.venue)
         self._ledger = Ledger(lambda: self._session.home_currency)
-        self._refused: list[Tracked] = []
-        self._events: list[OrderEvent] = []
+        super().__init__(
+            session or OandaSession(config, transport=transport),
+            self._ledger,
+            poll_interval_ms=poll_interval_ms,
+        )
+        self._capabilities = CAPABILITIES
         self._cursor: int | None = None
         self._history = VenueHistory(self._session, self._seq_of)
         self._entry = OrderEntry(
             self._session, self._ledger, emit=self._emit, sync=self._read_transactions
         )
-        self._poll_interval_s = poll_interval_ms / 1000.0
-        self._last_sync = float("-inf")
 
     # -- connection ----------------------------------------------------------------------
-
-    @property
-    def venue(self) -> Venue:
-        return self._venue
-
-    @property
-    def capabilities(self) -> frozenset[str]:
-        return CAPABILITIES
-
-    @property
-    def status(self) -> VenueStatus:
-        return self._session.status
-
-    @property
-    def session(self) -> OandaSession:
-        """The session (share it with `OandaMarketData`)."""
-        return self._session
 
     def connect(self) -> None:
         """Connect the session; then adopt the account's pending orders of the traded
@@ -128,10 +108,6 @@ class OandaVenue:
         if self._ledger.working():
             self.sync()
 
-    def disconnect(self) -> None:
-        """Stop sending (local only; working orders stay at the venue)."""
-        self._session.disconnect()
-
     # -- order entry ---------------------------------------------------------------------
 
     def submit(self, order: Order) -> None:
@@ -146,8 +122,7 @@ class OandaVenue:
         self._session.require_connected(f"submit of order {order.client_order_id}")
         require_capabilities(order, self.capabilities, self._venue)
         cid = order.client_order_id
-        if cid in self._ledger or any(r.client_order_id == cid for r in self._refused):
-            raise DuplicateOrderError(f"duplicate order {cid}: already submitted to {self._venue}")
+        self._require_new(cid)
         instrument = self._instruments().get(order.instrument_id)
         problem = _entry_problem(order, instrument)
         if problem or instrument is None:
@@ -172,13 +147,8 @@ class OandaVenue:
             VenueDisconnectedError: not connected.
         """
         self._session.require_connected(f"cancel of order {client_order_id}")
-        tracked = self._ledger.get(client_order_id)
-        if tracked is None or not tracked.is_working:
-            status = "unknown" if tracked is None else tracked.order.status.value
-            self._reject_cancel(
-                client_order_id,
-                f"order {client_order_id} is not working at {self._venue} ({status})",
-            )
+        tracked = self._working_or_reject_cancel(client_order_id)
+        if tracked is None:
             return
         reason = self._entry.cancel(tracked)
         if reason:
@@ -254,17 +224,6 @@ class OandaVenue:
                 raise
             _log.warning("sync at %s postponed: %s", self._venue, error)
 
-    def drain_events(self) -> list[OrderEvent]:
-        """Every order event since the last drain, oldest first (syncs first when due)."""
-        due = time.monotonic() - self._last_sync >= self._poll_interval_s
-        if due and self._session.status.accepts_requests and self._ledger.working():
-            try:
-                self.sync()
-            except VenueError as error:
-                _log.warning("sync at %s failed: %s", self._venue, error)
-        events, self._events = self._events, []
-        return events
-
     def _emit(self, events: list[OrderEvent]) -> None:
         self._events.extend(events)
 
@@ -319,21 +278,12 @@ class OandaVenue:
     def order_status_reports(self, since: datetime | None = None) -> Sequence[OrderStatusReport]:
         """Replayed from the transaction history, plus the orders refused here."""
         self._session.require_connected("order_status_reports")
-        rows = list(self._history.status_reports(since))
-        for tracked in self._refused:
-            order = tracked.order
-            if since is None or order.last_event_at >= since:
-                report = OrderStatusReport.of_order(order, self._venue, tracked.reason)
-                rows.append(((ns_of(order.created_at), tracked.seq, 0), report))
-        rows.sort(key=lambda row: row[0])
-        return [report for _, report in rows]
+        return self._with_refused(self._history.status_reports(since), since, ns_of)
 
     def fill_reports(self, since: datetime | None = None) -> Sequence[FillReport]:
         """Every fill of the traded instruments at or after `since`, oldest first."""
         self._session.require_connected("fill_reports")
-        rows = self._history.fill_reports(since)
-        rows.sort(key=lambda row: row[0])
-        return [report for _, report in rows]
+        return sorted_reports(self._history.fill_reports(since))
 
     def server_time(self) -> datetime:
         """The venue's clock (the time of a pricing answer), UTC."""
@@ -366,39 +316,6 @@ class OandaVenue:
             tracked = self._history.adopt_record(record, instrument.id)
             if tracked is not None:
                 self._ledger.adopt(tracked)
-
-    def _refuse(self, order: Order, reason: str) -> None:
-        self._refuse_tracked(Tracked(order.submitted_copy(), "", self._ledger.next_seq()), reason)
-
-    def _refuse_tracked(self, tracked: Tracked, reason: str) -> None:
-        """Record an order refused before or at entry: REJECTED, kept for the reports."""
-        self._ledger.forget(tracked.client_order_id)
-        tracked.reason = reason
-        order = tracked.order
-        event = OrderRejected(
-            client_order_id=order.client_order_id, ts=order.created_at, reason=reason
-        )
-        order.apply(event)
-        self._refused.append(tracked)
-        self._events.append(event)
-
-    def _reject_cancel(self, client_order_id: ClientOrderId, reason: str) -> None:
-        tracked = self._ledger.get(client_order_id)
-        ts = tracked.order.last_event_at if tracked is not None else EPOCH
-        self._events.append(
-            OrderCancelRejected(client_order_id=client_order_id, ts=ts, reason=reason)
-        )
-
-    def _reject_modify(self, client_order_id: ClientOrderId, reason: str) -> None:
-        tracked = self._ledger.get(client_order_id)
-        ts = tracked.order.last_event_at if tracked is not None else EPOCH
-        self._events.append(
-            OrderModifyRejected(client_order_id=client_order_id, ts=ts, reason=reason)
-        )
-
-    def _seq_of(self, client_order_id: ClientOrderId) -> int | None:
-        tracked = self._ledger.get(client_order_id)
-        return None if tracked is None else tracked.seq
 
 
 def _entry_problem(order: Order, instrument: Instrument | None) -> str:

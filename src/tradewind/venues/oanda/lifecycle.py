@@ -26,13 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from tradewind.domain.errors import DomainError
-from tradewind.domain.identifiers import (
-    ClientOrderId,
-    InstrumentId,
-    StrategyId,
-    TradeId,
-    VenueOrderId,
-)
+from tradewind.domain.identifiers import ClientOrderId, InstrumentId, TradeId, VenueOrderId
 from tradewind.domain.order import Order
 from tradewind.domain.order_enums import OrderSide, OrderType
 from tradewind.domain.order_events import (
@@ -46,6 +40,8 @@ from tradewind.domain.order_events import (
     OrderUpdated,
 )
 from tradewind.domain.timestamps import instant_from_ns
+from tradewind.execution.order_registry import OrderRegistry
+from tradewind.execution.venue_events import REPLAY_STRATEGY
 from tradewind.venues.oanda.requests import order_type_of, time_in_force_of
 from tradewind.venues.oanda.wire import V20Order, V20Transaction
 
@@ -53,8 +49,6 @@ __all__ = ["REPLAY_STRATEGY", "Ledger", "Tracked", "order_from_create"]
 
 _log = logging.getLogger(__name__)
 
-REPLAY_STRATEGY = StrategyId("venue")
-"""The strategy id of orders rebuilt from the venue's records."""
 
 _REPLACED = "CLIENT_REQUEST_REPLACED"
 _EXPIRED = "TIME_IN_FORCE_EXPIRED"
@@ -104,66 +98,39 @@ class Tracked:
 Adopt = Callable[[V20Transaction], "Tracked | None"]
 
 
-class Ledger:
-    """Tracked orders by client id and venue id, and the transaction fold.
+class Ledger(OrderRegistry[Tracked]):
+    """Tracked orders by client id and venue id (each leg), and the transaction fold.
 
     Args:
         home_currency: the account's currency (fills' commission currency).
     """
 
     def __init__(self, home_currency: Callable[[], str]) -> None:
+        super().__init__(Tracked)
         self._home_currency = home_currency
-        self._by_client: dict[ClientOrderId, Tracked] = {}
-        self._by_venue: dict[str, Tracked] = {}
-        self._seq = 0
-
-    def next_seq(self) -> int:
-        self._seq += 1
-        return self._seq
-
-    def __contains__(self, client_order_id: object) -> bool:
-        return client_order_id in self._by_client
-
-    def add(self, order: Order, symbol: str) -> Tracked:
-        """Track an order about to be sent (a SUBMITTED copy of it)."""
-        tracked = Tracked(order.submitted_copy(), symbol, self.next_seq())
-        self._by_client[order.client_order_id] = tracked
-        return tracked
 
     def adopt(self, tracked: Tracked) -> Tracked:
         """Track an order built from the venue's records."""
         tracked.seq = self.next_seq()
-        self._by_client[tracked.client_order_id] = tracked
+        self.track(tracked)
         for leg in tracked.legs:
-            self._by_venue[leg] = tracked
+            self.bind(leg, tracked)
         return tracked
 
-    def forget(self, client_order_id: ClientOrderId) -> None:
-        """Drop an order that never reached the venue."""
-        tracked = self._by_client.pop(client_order_id, None)
-        for leg in tracked.legs if tracked else ():
-            self._by_venue.pop(leg, None)
-
-    def get(self, client_order_id: ClientOrderId) -> Tracked | None:
-        return self._by_client.get(client_order_id)
-
     def all(self) -> list[Tracked]:
-        """Every tracked order, in submission order."""
-        return sorted(self._by_client.values(), key=lambda t: t.seq)
-
-    def working(self, symbol: str | None = None) -> list[Tracked]:
-        """Tracked orders not final yet (of `symbol`, when given), in submission order."""
-        return [t for t in self.all() if t.is_working and symbol in (None, t.symbol)]
+        """Every tracked order, in submission order (an adopted one by its new number)."""
+        return sorted(super().all(), key=lambda t: t.seq)
 
     def match(self, txn: V20Transaction) -> Tracked | None:
         """The tracked order a transaction belongs to, by client id or venue id."""
         if txn.client_order_id:
-            tracked = self._by_client.get(ClientOrderId(txn.client_order_id))
+            tracked = self.get(ClientOrderId(txn.client_order_id))
             if tracked is not None:
                 return tracked
         for vid in (txn.order_id, txn.replaces_order_id):
-            if vid and vid in self._by_venue:
-                return self._by_venue[vid]
+            tracked = self.by_venue_id(vid) if vid else None
+            if tracked is not None:
+                return tracked
         return None
 
     def apply(
@@ -197,7 +164,7 @@ class Ledger:
     def accept_record(self, tracked: Tracked, order_id: str, created_ns: int) -> list[OrderEvent]:
         """Bind a venue order found by lookup (not by its transactions) and accept it."""
         tracked.legs.append(order_id)
-        self._by_venue[order_id] = tracked
+        self.bind(order_id, tracked)
         event = OrderAccepted(
             client_order_id=tracked.client_order_id,
             ts=instant_from_ns(created_ns),
@@ -260,7 +227,7 @@ class Ledger:
     def _bind(self, tracked: Tracked, vid: str, txn: V20Transaction) -> None:
         tracked.legs.append(vid)
         tracked.v20_tif = txn.time_in_force or tracked.v20_tif
-        self._by_venue[vid] = tracked
+        self.bind(vid, tracked)
 
     def _fill(self, tracked: Tracked, txn: V20Transaction) -> OrderFilled:
         return OrderFilled(

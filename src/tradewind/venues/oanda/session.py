@@ -18,6 +18,7 @@ import httpx
 
 from tradewind.domain.venue_errors import VenueDisconnectedError, VenueError
 from tradewind.domain.venue_reports import ConnectionStatus, VenueStatus
+from tradewind.execution.venue_session import require_connected
 from tradewind.venues.oanda.client import OandaClient
 from tradewind.venues.oanda.config import OandaVenueConfig
 from tradewind.venues.oanda.errors import ErrorKind, OandaVenueError
@@ -112,11 +113,9 @@ class OandaSession:
 
     def require_connected(self, request: str) -> None:
         """Raise `VenueDisconnectedError` unless requests may be sent."""
-        if not self.status.accepts_requests or self.instruments is None:
-            raise VenueDisconnectedError(
-                f"{request} refused: venue {self.venue} is disconnected "
-                f"({self.status.reason}); call connect() first"
-            )
+        require_connected(
+            request, venue=self.venue, status=self.status, loaded=self.instruments is not None
+        )
 
     def call(self, action: str, request: Callable[[OandaClient], T], *, retries: int = 0) -> T:
         """Run `request(client)`; map, record and raise its failures.
