@@ -1,6 +1,6 @@
 """The contract harness of the ccxt adapter on Binance: `CcxtVenue` (the official ccxt
 `binance` class) against the in-process Binance emulator on 127.0.0.1, in manual mode
-(see `emulated_harness`).
+(see `ccxt_exchange_harness`).
 
 Quote USDT, symbols BTC/USDT and ETH/USDT. The network hooks (`faults`) arm the
 emulator's faults on `/api/v3/order`.
@@ -8,7 +8,7 @@ emulator's faults on `/api/v3/order`.
 
 from __future__ import annotations
 
-from .emulated_harness import TIMEOUT_MS, EmulatedExchange, EmulatedExchangeHarness
+from .ccxt_exchange_harness import TIMEOUT_MS, EmulatedExchange, EmulatedExchangeHarness
 from .network import WireRequest
 
 __all__ = ["BINANCE", "TIMEOUT_MS", "CcxtHarness"]

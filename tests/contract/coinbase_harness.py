@@ -1,6 +1,6 @@
 """The contract harness of the ccxt adapter on Coinbase: `CcxtVenue` (the official ccxt
 `coinbase` class) against the in-process Coinbase Advanced Trade emulator on 127.0.0.1,
-in manual mode (see `emulated_harness`).
+in manual mode (see `ccxt_exchange_harness`).
 
 Quote USD, products BTC-USD and ETH-USD (`BTC/USD`, `ETH/USD` in ccxt). The key signs
 with HMAC (Coinbase's legacy key scheme, checked against the wall clock). The network
@@ -10,7 +10,7 @@ hooks (`faults`) arm the emulator's faults on `POST orders` and
 
 from __future__ import annotations
 
-from .emulated_harness import TIMEOUT_MS, EmulatedExchange, EmulatedExchangeHarness
+from .ccxt_exchange_harness import TIMEOUT_MS, EmulatedExchange, EmulatedExchangeHarness
 from .network import WireRequest
 
 __all__ = ["COINBASE", "TIMEOUT_MS", "CoinbaseHarness"]

@@ -1,9 +1,10 @@
 """The network hooks (`harness.NetworkFaults`) of a harness whose venue is an emulator.
 
-`EmulatorFaults` drives the emulator's own fault injection (`FaultInjector.arm`) and rate
-limiter (`RateLimiter`), and reads the venue's order book directly, so a test can tell
-what really reached the venue whatever the adapter believes. Each harness says which
-paths its venue's order requests use and which keys its limiter charges.
+`InjectorFaults` drives the emulator's own fault injection (`FaultInjector.arm`) and reads
+the venue's order book directly, so a test can tell what really reached the venue
+whatever the adapter believes; `EmulatorFaults` adds the emulator's rate limiter
+(`RateLimiter`). Each harness says which paths its venue's order requests use and which
+keys its limiter charges.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from tradewind.venues.emulation import (
 
 from .network import WireRequest
 
-__all__ = ["CountingFaults", "CountingLimiter", "EmulatorFaults", "OrderPath"]
+__all__ = ["CountingFaults", "CountingLimiter", "EmulatorFaults", "InjectorFaults", "OrderPath"]
 
 OrderPath = tuple[str, str]
-"""(HTTP method, path) of one kind of order request at the venue."""
+"""(method, path prefix) of one kind of order request at the venue, as the emulator's
+fault injector matches it."""
 
 _WINDOW_S = 60.0  # the emulator's rolling rate-limit window
 _CROWD_EXPIRES_IN_S = 0.5
@@ -81,7 +83,57 @@ class CountingLimiter(RateLimiter):
             self._offset_s = 0.0
 
 
-class EmulatorFaults:
+class InjectorFaults:
+    """The network hooks every emulator offers through its fault injector: arming faults
+    on the order requests, severing the link, and the venue's own order book.
+
+    Args:
+        injector: the running emulator's fault injector.
+        market: the emulated market (the venue's own records).
+        account: the adapter's account at the venue.
+        order_paths: the venue request of each `WireRequest`.
+    """
+
+    def __init__(
+        self,
+        injector: CountingFaults,
+        market: EmulatedMarket,
+        account: str,
+        order_paths: Mapping[WireRequest, OrderPath],
+    ) -> None:
+        self._injector = injector
+        self._market = market
+        self._account = account
+        self._paths = dict(order_paths)
+
+    def arm_timeout(self, request: WireRequest) -> None:
+        self._arm(FaultKind.TIMEOUT, request)
+
+    def arm_drop(self, request: WireRequest) -> None:
+        self._arm(FaultKind.DROP, request)
+
+    def arm_rate_limit(self, request: WireRequest) -> None:
+        self._arm(FaultKind.HTTP429, request)
+
+    def sever(self) -> None:
+        self._injector.arm(FaultKind.DROP, count=_NEVER_ENDING)
+
+    def restore(self) -> None:
+        self._injector.disarm()
+
+    def delivered(self) -> Mapping[str, int]:
+        return dict(self._injector.delivered)
+
+    def orders_at_venue(self, client_order_id: ClientOrderId) -> int:
+        wanted = str(client_order_id)
+        return sum(o.client_order_id == wanted for o in self._market.orders(self._account))
+
+    def _arm(self, kind: FaultKind, request: WireRequest) -> None:
+        method, path = self._paths[request]
+        self._injector.arm(kind, path_prefix=path, method=method)
+
+
+class EmulatorFaults(InjectorFaults):
     """`NetworkFaults` over an `EmulatorServer`, its market and its rate limiter.
 
     Args:
@@ -104,41 +156,12 @@ class EmulatorFaults:
     ) -> None:
         if not isinstance(server.faults, CountingFaults):
             raise TypeError("EmulatorFaults: the server's faults must be a CountingFaults")
-        self._injector: CountingFaults = server.faults
+        super().__init__(server.faults, market, account, order_paths)
         self._limiter = limiter
-        self._market = market
-        self._account = account
-        self._paths = dict(order_paths)
         self._rate_keys = tuple(rate_keys)
-
-    def arm_timeout(self, request: WireRequest) -> None:
-        self._arm(FaultKind.TIMEOUT, request)
-
-    def arm_drop(self, request: WireRequest) -> None:
-        self._arm(FaultKind.DROP, request)
-
-    def arm_rate_limit(self, request: WireRequest) -> None:
-        self._arm(FaultKind.HTTP429, request)
-
-    def sever(self) -> None:
-        self._injector.arm(FaultKind.DROP, count=_NEVER_ENDING)
-
-    def restore(self) -> None:
-        self._injector.disarm()
 
     def crowd_rate_limit(self) -> None:
         self._limiter.crowd(self._rate_keys, _HEADROOM_WEIGHT, _CROWD_EXPIRES_IN_S)
 
-    def delivered(self) -> Mapping[str, int]:
-        return dict(self._injector.delivered)
-
     def rate_answers(self) -> Mapping[int, int]:
         return dict(self._limiter.answers)
-
-    def orders_at_venue(self, client_order_id: ClientOrderId) -> int:
-        wanted = str(client_order_id)
-        return sum(o.client_order_id == wanted for o in self._market.orders(self._account))
-
-    def _arm(self, kind: FaultKind, request: WireRequest) -> None:
-        method, path = self._paths[request]
-        self._injector.arm(kind, path_prefix=path, method=method)

@@ -1,6 +1,6 @@
 """The contract harness of the ccxt adapter on Kraken: `CcxtVenue` (the official ccxt
 `kraken` class) against the in-process Kraken emulator on 127.0.0.1, in manual mode
-(see `emulated_harness`).
+(see `ccxt_exchange_harness`).
 
 Quote USD, symbols BTC/USD and ETH/USD (Kraken pairs `XXBTZUSD`, `XETHZUSD` over the
 legacy asset codes). Bars are a whole minute apart, since Kraken's clock and its
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 
-from .emulated_harness import TIMEOUT_MS, EmulatedExchange, EmulatedExchangeHarness
+from .ccxt_exchange_harness import TIMEOUT_MS, EmulatedExchange, EmulatedExchangeHarness
 from .network import WireRequest
 
 __all__ = ["KRAKEN", "TIMEOUT_MS", "KrakenHarness"]

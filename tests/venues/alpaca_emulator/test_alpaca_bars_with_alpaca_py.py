@@ -14,7 +14,7 @@ from alpaca.common.exceptions import APIError
 from alpaca.data.historical import StockHistoricalDataClient
 from alpaca.data.requests import StockBarsRequest, StockLatestQuoteRequest, StockLatestTradeRequest
 from alpaca.data.timeframe import TimeFrame, TimeFrameUnit
-from tests.venues.alpaca_emulator.rig import KEY, SECRET, AlpacaRig, alpaca_rig, ms
+from tests.venues.alpaca_emulator.rig import KEY, SECRET, AlpacaRig, ms
 
 import tradewind
 from tradewind.venues.alpaca.emulator import BUNDLED, build_emulator, build_market
@@ -153,12 +153,6 @@ def test_intraday_timeframes_on_daily_data_are_refused(data: StockHistoricalData
     with pytest.raises(APIError) as caught:
         data.get_stock_bars(request)
     assert caught.value.status_code == 422
-
-
-@pytest.fixture
-def rig() -> Iterator[AlpacaRig]:
-    with alpaca_rig() as rig:
-        yield rig
 
 
 def test_minute_bars_aggregate_into_longer_intraday_bars(rig: AlpacaRig) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
@@ -19,18 +18,7 @@ from alpaca.trading.requests import (
     StopOrderRequest,
     TrailingStopOrderRequest,
 )
-from tests.venues.alpaca_emulator.rig import MINUTE_MS, AlpacaRig, alpaca_rig, ms
-
-
-@pytest.fixture
-def rig() -> Iterator[AlpacaRig]:
-    with alpaca_rig() as rig:
-        yield rig
-
-
-@pytest.fixture
-def client(rig: AlpacaRig) -> TradingClient:
-    return rig.trading()
+from tests.venues.alpaca_emulator.rig import MINUTE_MS, AlpacaRig, ms
 
 
 def _market(

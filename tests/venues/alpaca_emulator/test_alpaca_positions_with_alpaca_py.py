@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,18 +10,7 @@ from alpaca.trading.client import TradingClient
 from alpaca.trading.enums import OrderSide, OrderStatus, PositionSide, TimeInForce
 from alpaca.trading.models import TradeActivity
 from alpaca.trading.requests import ClosePositionRequest, LimitOrderRequest, MarketOrderRequest
-from tests.venues.alpaca_emulator.rig import AlpacaRig, alpaca_rig
-
-
-@pytest.fixture
-def rig() -> Iterator[AlpacaRig]:
-    with alpaca_rig() as rig:
-        yield rig
-
-
-@pytest.fixture
-def client(rig: AlpacaRig) -> TradingClient:
-    return rig.trading()
+from tests.venues.alpaca_emulator.rig import AlpacaRig
 
 
 def _buy(client: TradingClient, qty: float, symbol: str = "AAPL", side: str = "buy") -> str:

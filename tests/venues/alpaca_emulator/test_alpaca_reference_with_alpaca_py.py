@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
@@ -21,17 +20,6 @@ from tradewind.venues.alpaca.emulator import (
     build_emulator,
     build_market,
 )
-
-
-@pytest.fixture
-def rig() -> Iterator[AlpacaRig]:
-    with alpaca_rig() as rig:
-        yield rig
-
-
-@pytest.fixture
-def client(rig: AlpacaRig) -> TradingClient:
-    return rig.trading()
 
 
 def test_a_new_key_gets_a_usd_100000_margin_account(client: TradingClient) -> None:

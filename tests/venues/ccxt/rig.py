@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from tests.contract.emulated_harness import EmulatedExchange
+from tests.contract.ccxt_exchange_harness import EmulatedExchange
 
 from tradewind.domain.identifiers import ClientOrderId, StrategyId
 from tradewind.domain.instrument import Instrument

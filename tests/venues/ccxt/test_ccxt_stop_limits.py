@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import pytest
+from tests.contract.ccxt_exchange_harness import EmulatedExchangeHarness
 from tests.contract.ccxt_harness import BINANCE, CcxtHarness
 from tests.contract.coinbase_harness import COINBASE, CoinbaseHarness
-from tests.contract.emulated_harness import EmulatedExchangeHarness
 from tests.contract.kraken_harness import KRAKEN, KrakenHarness
 from tests.contract.support import BUY, SELL, apply_all, away, fills, make_order, status
 
