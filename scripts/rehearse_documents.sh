@@ -36,10 +36,10 @@ emulate() {  # emulate NAME PORT STATE ARGS...: start `tradewind emulate`, wait 
         --state "$work/$name-$state.json" "$@" >"$log" 2>&1 &
     pids+=($!)
     for _ in $(seq 1 150); do
-        grep -q "listening on" "$log" && break
+        grep -qs "listening on" "$log" && break
         sleep 0.1
     done
-    grep -q "listening on" "$log" || { echo "$name did not start"; cat "$log"; exit 1; }
+    grep -qs "listening on" "$log" || { echo "$name did not start"; cat "$log"; exit 1; }
 }
 stop_emulators() {
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
