@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from tradewind.domain.identifiers import ClientOrderId
 from tradewind.venues.alpaca import AlpacaVenue, AlpacaVenueConfig
+from tradewind.venues.alpaca.client_ids import read_client_id
 from tradewind.venues.alpaca.config import Secret
 from tradewind.venues.alpaca.emulator import build_emulator, equity_spec
 from tradewind.venues.emulation import EmulatedMarket, MarketSpec
 
+from .emulator_faults import EmulatorFaults
 from .emulator_harness import TIMEOUT_MS, VOLUME_SHARE, EmulatorHarness, serve_emulator
 from .network import WireRequest
 
@@ -58,6 +61,7 @@ class AlpacaHarness(EmulatorHarness[AlpacaVenue]):
                 WireRequest.CANCEL: ("DELETE", "/v2/orders/"),
             },
             rate_keys=(_KEY,),
+            faults_type=_AlpacaFaults,
         )
         self._config = AlpacaVenueConfig(
             symbols=_SYMBOLS,
@@ -70,3 +74,12 @@ class AlpacaHarness(EmulatorHarness[AlpacaVenue]):
 
     def _new_venue(self) -> AlpacaVenue:
         return AlpacaVenue(self._config, poll_interval_ms=0)
+
+
+class _AlpacaFaults(EmulatorFaults):
+    """Counts orders by the domain client id: the adapter prefixes Alpaca's (`client_ids`)."""
+
+    def orders_at_venue(self, client_order_id: ClientOrderId) -> int:
+        wanted = str(client_order_id)
+        orders = self._market.orders(self._account)
+        return sum(read_client_id(o.client_order_id or "")[0] == wanted for o in orders)

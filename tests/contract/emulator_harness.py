@@ -68,6 +68,7 @@ def serve_emulator(
     account: str,
     order_paths: Mapping[WireRequest, OrderPath],
     rate_keys: Sequence[str],
+    faults_type: type[EmulatorFaults] = EmulatorFaults,
 ) -> ServedEmulator:
     """Build an emulator with `build(market, credentials, ...)` (a venue's `build_emulator`),
     counting its faults and its rate limiter's answers, and start it on 127.0.0.1.
@@ -75,6 +76,8 @@ def serve_emulator(
     Args:
         limit_per_minute: the rate limiter's budget.
         account, order_paths, rate_keys: as `EmulatorFaults` takes them.
+        faults_type: the `EmulatorFaults` to build (a venue whose wire client ids differ
+            from the domain's counts its orders its own way).
     """
     limiter = CountingLimiter(limit_per_minute)
     server = build(
@@ -85,7 +88,7 @@ def serve_emulator(
         timeout_hold_s=HOLD_S,
     )
     base_url = server.start()
-    faults = EmulatorFaults(server, limiter, market, account, order_paths, rate_keys)
+    faults = faults_type(server, limiter, market, account, order_paths, rate_keys)
     return ServedEmulator(server, base_url, faults)
 
 

@@ -21,6 +21,7 @@ from tradewind.domain.order_events import (
 )
 from tradewind.domain.venue_errors import VenueError
 from tradewind.domain.venue_reports import OrderStatusReport
+from tradewind.venues.alpaca.client_ids import replacement_client_id, wire_client_id
 from tradewind.venues.alpaca.requests import replace_request
 from tradewind.venues.emulation import FaultKind
 
@@ -50,9 +51,13 @@ def _fill_one_lot(harness: AlpacaHarness, order: Order, lots: int = 1) -> None:
     apply_all([order], harness.drain())
 
 
-def _at_venue(harness: AlpacaHarness, client_order_id: str) -> dict:
+def _at_venue(harness: AlpacaHarness, client_order_id: str, leg: int = 0) -> dict:
+    """Alpaca's record of our order (`leg` 0), or of the leg replacing it."""
+    wire = (
+        wire_client_id(client_order_id) if leg == 0 else replacement_client_id(client_order_id, leg)
+    )
     return harness.venue.session.call(  # type: ignore[no-any-return]
-        "read", lambda c: c.get_order_by_client_id(client_order_id)
+        "read", lambda c: c.get_order_by_client_id(wire)
     )
 
 
@@ -70,7 +75,7 @@ def test_a_price_modify_replaces_the_order_and_gives_one_update_under_our_id(
         order.client_order_id, new_price, Decimal(4),
     )  # fmt: skip
     old = _at_venue(harness, str(order.client_order_id))
-    new = _at_venue(harness, f"{order.client_order_id}~m1")
+    new = _at_venue(harness, str(order.client_order_id), leg=1)
     assert (old["status"], old["replaced_by"], new["replaces"]) == (
         "replaced",
         new["id"],
@@ -92,7 +97,7 @@ def test_a_partly_filled_order_keeps_its_fills_and_the_rest_fills_under_our_id(
     apply_all([order], events)
     (update,) = of_type(events, OrderUpdated)
     assert update.quantity == 6
-    assert _at_venue(harness, f"{order.client_order_id}~m1")["qty"] == "5"
+    assert _at_venue(harness, str(order.client_order_id), leg=1)["qty"] == "5"
     harness.move_market(harness.primary, p, p, level - 1, level)
     later = harness.drain()
     apply_all([order], later)

@@ -128,7 +128,7 @@ def test_a_submit_whose_answer_times_out_is_found_by_client_id_and_not_resent() 
     broker.submit_order = placed_then_lost  # type: ignore[method-assign]
     venue.submit(_order(venue, broker, "lost"))
     broker.submit_order = original  # type: ignore[method-assign]
-    assert [o["client_order_id"] for o in broker.orders] == ["lost"]
+    assert [o["client_order_id"] for o in broker.orders] == ["tw~lost"]
     assert _types(venue.drain_events()) == ["OrderAccepted"]
 
 
@@ -137,7 +137,7 @@ def test_a_submit_dropped_before_arriving_is_sent_once_more_with_the_same_id() -
     venue = _venue(broker)
     broker.faults["submit_order"] = [timeout()]
     venue.submit(_order(venue, broker, "dropped"))
-    assert [o["client_order_id"] for o in broker.orders] == ["dropped"]
+    assert [o["client_order_id"] for o in broker.orders] == ["tw~dropped"]
     assert broker.calls.count("submit_order") == 2
 
 
@@ -173,7 +173,7 @@ def test_entry_checks_the_grid_and_fractional_day_rule_before_sending() -> None:
     assert _types(events) == ["OrderRejected", "OrderRejected", "OrderAccepted"]
     assert "lot" in events[0].reason  # type: ignore[attr-defined]
     assert "tick 0.01" in events[1].reason  # type: ignore[attr-defined]
-    assert [o["client_order_id"] for o in broker.orders] == ["sub"]
+    assert [o["client_order_id"] for o in broker.orders] == ["tw~sub"]
 
 
 def test_a_duplicate_client_order_id_is_refused_without_a_request() -> None:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 from tradewind.venues.alpaca.errors import ORDER_REFUSALS, AlpacaVenueError, ErrorKind
 from tradewind.venues.alpaca.history import VenueHistory
-from tradewind.venues.alpaca.parsing import AlpacaOrder, parse_order
+from tradewind.venues.alpaca.parsing import parse_order
 from tradewind.venues.alpaca.requests import order_request
 from tradewind.venues.alpaca.session import AlpacaSession
 from tradewind.venues.alpaca.tracking import OrderRegistry, Tracked
@@ -135,18 +135,6 @@ class OrderEntry:
                 raise
             return f"cancel of {tracked.client_order_id} refused: {error}"
         return self._confirm(tracked, None)
-
-    def cancel_foreign(self, state: AlpacaOrder) -> None:
-        """Cancel an open order this adapter did not send (no events: not ours)."""
-        try:
-            self._session.call(
-                f"cancel of order {state.venue_order_id}",
-                lambda c: c.cancel_order_by_id(state.venue_order_id),
-            )
-        except AlpacaVenueError as error:
-            if error.kind is ErrorKind.CREDENTIALS:
-                raise
-            _log.warning("cancel of foreign order %s failed: %s", state.venue_order_id, error)
 
     def _confirm(self, tracked: Tracked, error: AlpacaVenueError | None) -> str:
         """After a cancel (`error` None: accepted, 204), the order's own state decides."""

@@ -13,9 +13,13 @@ activity id seen (one cursor for the account); each event is emitted once
 the last sync is older than `poll_interval_ms`. Reports are read from Alpaca's history
 (`history.VenueHistory`) plus the orders refused here, so they survive a restart.
 
-`cancel_all` cancels order by order (ours with events, others silently): Alpaca's
-`DELETE /v2/orders` cancels every symbol of the account, so `cancel_all` is not declared
-as one request. A modify is Alpaca's replace (`PATCH /v2/orders/{id}`): a new Alpaca
+`connect()` adopts the working orders of the configured symbols that this adapter
+sent before a restart (their client id carries its prefix: `client_ids`), so they can
+be canceled and modified; their events so far count as told (the reports tell them),
+so only what happens next is emitted. Orders placed by hand or by other tools are
+reported but never canceled. `cancel_all` cancels our orders one by one: Alpaca's
+`DELETE /v2/orders` cancels every order of the account, so it is not declared as one
+request. A modify is Alpaca's replace (`PATCH /v2/orders/{id}`): a new Alpaca
 order replaces the old one, and the adapter follows the chain under our client order
 id (`modify`, `chains`).
 """
@@ -101,7 +105,8 @@ class AlpacaVenue(PollingVenue[AlpacaSession, Tracked]):
     # -- connection ----------------------------------------------------------------------
 
     def connect(self) -> None:
-        """Load the assets, read the clock and the account; then resync what was sent.
+        """Load the assets, read the clock and the account; adopt our working orders
+        not tracked yet (sent before a restart); then resync what was sent.
 
         Raises:
             VenueError: unreachable (retryable) or credentials refused (not retryable).
@@ -116,6 +121,7 @@ class AlpacaVenue(PollingVenue[AlpacaSession, Tracked]):
             shortable=shorting and all(instruments.flags(s).shortable for s in instruments.symbols),
             fractional=instruments.fractional,
         )
+        self._adopt_working()
         if self._orders.all():
             self.sync()
 
@@ -164,9 +170,8 @@ class AlpacaVenue(PollingVenue[AlpacaSession, Tracked]):
             self._reject_cancel(client_order_id, reason)
 
     def cancel_all(self, instrument_id: InstrumentId | None = None) -> None:
-        """Cancel every working order (of `instrument_id` only), one cancel per order:
-        ours give events; open orders of the configured symbols this adapter did not
-        send are canceled too, without events.
+        """Cancel every working order of ours (of `instrument_id` only), one cancel per
+        order, with events; orders this adapter did not send are left alone.
 
         Raises:
             VenueDisconnectedError: not connected.
@@ -177,9 +182,7 @@ class AlpacaVenue(PollingVenue[AlpacaSession, Tracked]):
             if symbol is not None and state.symbol != symbol:
                 continue
             tracked = self._orders.find(state)
-            if tracked is None:
-                self._entry.cancel_foreign(state)
-            elif tracked.is_working:
+            if tracked is not None and tracked.is_working:
                 self.cancel(tracked.client_order_id)
 
     def modify(
@@ -313,6 +316,39 @@ class AlpacaVenue(PollingVenue[AlpacaSession, Tracked]):
         if instruments is None:  # pragma: no cover - require_connected checks it
             raise VenueError(f"venue {self._venue} has no instruments loaded; call connect()")
         return instruments
+
+    def _adopt_working(self) -> None:
+        """Track the working orders our client id prefix marks that are not tracked yet,
+        each as its whole replacement chain with its fills so far (one fill read)."""
+        instruments = self._instruments()
+        found: list[tuple[list[AlpacaOrder], InstrumentId]] = []
+        for state in self._history.open_orders():
+            instrument = instruments.by_symbol(state.symbol)
+            if instrument is None or self._orders.find(state) is not None:
+                continue
+            chain = self._history.chain_of(state) if state.replaces else [state]
+            root = chain[0]
+            known = ClientOrderId(root.client_order_id) in self._orders if root.ours else True
+            if known or root.replaces:
+                continue  # not ours (by hand, other tools), tracked, or its start not found
+            found.append((chain, instrument.id))
+        if not found:
+            return
+        fresh_cursor = self._fill_cursor is None and not self._orders.all()
+        fills, last = self._history.fills(after_ms=min(c[0].created_ms for c, _ in found) - 1)
+        for chain, instrument_id in found:
+            legs = {leg.venue_order_id for leg in chain}
+            own = [f for f in fills if f.venue_order_id in legs]
+            cid = ClientOrderId(chain[0].client_order_id)
+            try:
+                order = rebuild(chain, own, instrument_id, cid)
+            except VenueError as error:  # left to the reports, as an order not ours
+                _log.warning("working order %s not adopted at %s: %s", cid, self._venue, error)
+                continue
+            self._orders.adopt(order, chain, own)
+            _log.info("adopted working order %s at %s", cid, self._venue)
+        if fresh_cursor and last is not None:
+            self._fill_cursor = last  # the fills read are told (adopted) or not ours
 
     def _foreign(self, state: AlpacaOrder) -> list[Order]:
         instrument = self._instruments().by_symbol(state.symbol)

@@ -24,6 +24,7 @@ from tradewind.domain.timestamps import ns_of
 from tradewind.domain.venue_errors import VenueError
 from tradewind.domain.venue_reports import FillReport, OrderStatusReport
 from tradewind.venues.alpaca.chains import chain_events, client_id_of, rebuild, replacement_chains
+from tradewind.venues.alpaca.client_ids import wire_client_id
 from tradewind.venues.alpaca.errors import AlpacaVenueError, ErrorKind
 from tradewind.venues.alpaca.lifecycle import instant
 from tradewind.venues.alpaca.parsing import AlpacaFill, AlpacaOrder, parse_fill, parse_order
@@ -70,11 +71,9 @@ class VenueHistory:
         )
 
     def by_client_id(self, client_order_id: str) -> AlpacaOrder | None:
-        """One order by our client order id (None when Alpaca does not know it)."""
-        return self._one(
-            f"find order {client_order_id}",
-            lambda c: c.get_order_by_client_id(client_order_id),
-        )
+        """One of our orders by its client order id (None when Alpaca does not know it)."""
+        wire = wire_client_id(client_order_id)
+        return self._one(f"find order {client_order_id}", lambda c: c.get_order_by_client_id(wire))
 
     def _one(self, action: str, request: Callable[[Any], Any]) -> AlpacaOrder | None:
         try:

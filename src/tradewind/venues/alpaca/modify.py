@@ -3,9 +3,10 @@
 The new terms are checked first (refused here, nothing sent: a market order, a term
 the order type lacks, a total not above what filled, the unfilled rest or a price off
 the instrument's grid, a changed fractional rest). Alpaca then cancels the order and
-places a new one, with its own id and client order id (ours with `~m<n>`), that
-`replaces` it; the adapter follows the chain (`chains`) so the order keeps our client
-order id, its fills in every leg count, and one `OrderUpdated` carries the new terms.
+places a new one, with its own id and client order id (ours with `~m<n>`, see
+`client_ids`), that `replaces` it; the adapter follows the chain (`chains`) so the
+order keeps our client order id, its fills in every leg count, and one `OrderUpdated`
+carries the new terms.
 
 A replace whose answer was lost is settled by reading the old order: `replaced` (with
 `replaced_by`) means it was made. A replace Alpaca refused leaves the order as Alpaca
@@ -27,6 +28,7 @@ from tradewind.domain.order_enums import OrderType
 from tradewind.domain.order_events import OrderEvent, OrderModifyRejected
 from tradewind.domain.timestamps import EPOCH
 from tradewind.domain.venue_errors import VenueError
+from tradewind.venues.alpaca import client_ids
 from tradewind.venues.alpaca.chains import MAX_CHAIN_LEGS
 from tradewind.venues.alpaca.errors import AlpacaVenueError, ErrorKind
 from tradewind.venues.alpaca.history import VenueHistory
@@ -38,14 +40,11 @@ from tradewind.venues.alpaca.tracking import OrderRegistry, Tracked
 
 __all__ = ["OrderModifier", "follow_replacements", "replacement_client_id"]
 
-_MAX_CLIENT_ID_CHARS = 128  # Alpaca's limit
-
 
 def replacement_client_id(tracked: Tracked) -> str | None:
     """The client order id of `tracked`'s next leg (None when it would be too long:
     Alpaca then names it)."""
-    candidate = f"{tracked.client_order_id}~m{len(tracked.legs) + 1}"
-    return candidate if len(candidate) <= _MAX_CLIENT_ID_CHARS else None
+    return client_ids.replacement_client_id(str(tracked.client_order_id), len(tracked.legs) + 1)
 
 
 def follow_replacements(tracked: Tracked, orders: OrderRegistry, history: VenueHistory) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from tradewind.domain.order_enums import OrderSide, OrderType, TimeInForce
 from tradewind.domain.venue_errors import VenueError
+from tradewind.venues.alpaca.client_ids import read_client_id
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -44,7 +45,9 @@ class AlpacaOrder:
     `status` is Alpaca's (new, accepted, pending_new, partially_filled, filled,
     canceled, expired, rejected, replaced, done_for_day, pending_cancel, ...).
     Instants are ms since the epoch; `ended_ms` is when it was canceled, expired,
-    failed or replaced (None while it works).
+    failed or replaced (None while it works). `client_order_id` is the domain client
+    order id (`client_ids`: our prefix taken off); `ours` says it had the prefix, so
+    this adapter sent it.
     """
 
     venue_order_id: str
@@ -64,6 +67,7 @@ class AlpacaOrder:
     ended_ms: int | None = None
     replaced_by: str | None = None
     replaces: str | None = None
+    ours: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -110,9 +114,10 @@ def parse_order(payload: Any) -> AlpacaOrder:
     quantity = filled if qty_raw in (None, "") else to_decimal(qty_raw, f"qty of {where}")
     ended = [row.get(k) for k in ("canceled_at", "expired_at", "failed_at", "replaced_at")]
     ended_ms = next((ms_of_rfc3339(v, where) for v in ended if v), None)
+    client_order_id, ours = read_client_id(str(row.get("client_order_id") or ""))
     return AlpacaOrder(
         venue_order_id=_text(row, "id", where),
-        client_order_id=str(row.get("client_order_id") or ""),
+        client_order_id=client_order_id,
         symbol=_text(row, "symbol", where),
         side=_side(_text(row, "side", where), where),
         order_type=order_type,
@@ -128,6 +133,7 @@ def parse_order(payload: Any) -> AlpacaOrder:
         ended_ms=ended_ms,
         replaced_by=_optional_text(row, "replaced_by"),
         replaces=_optional_text(row, "replaces"),
+        ours=ours,
     )
 
 

@@ -2,8 +2,9 @@
 
 Quantities and prices travel as alpaca-py's request models take them (floats, whose
 shortest text is the decimal one for Alpaca's 9-decimal quantities and 2- or 4-decimal
-prices). The client order id travels as Alpaca's `client_order_id`, so an order whose
-answer was lost is found again by it (`GET /v2/orders:by_client_order_id`).
+prices). The client order id travels as Alpaca's `client_order_id` with this adapter's
+prefix (`client_ids`), so an order whose answer was lost is found again by it
+(`GET /v2/orders:by_client_order_id`) and a restarted adapter knows it for its own.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tradewind.domain.order import Order
 from tradewind.domain.order_enums import OrderSide, OrderType, TimeInForce
 from tradewind.domain.venue_errors import VenueError
 from tradewind.ports.execution import VenueCapability
+from tradewind.venues.alpaca.client_ids import wire_client_id
 
 __all__ = ["capabilities_of", "order_request", "replace_request"]
 
@@ -84,7 +86,7 @@ def order_request(order: Order, symbol: str) -> OrderRequest:
         "qty": float(order.quantity),
         "side": AlpacaSide.BUY if order.side is OrderSide.BUY else AlpacaSide.SELL,
         "time_in_force": tif,
-        "client_order_id": str(order.client_order_id),
+        "client_order_id": wire_client_id(str(order.client_order_id)),
         "extended_hours": False,
     }
     if order.order_type is OrderType.MARKET:

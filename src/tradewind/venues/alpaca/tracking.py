@@ -1,22 +1,24 @@
 """The orders this adapter sent, what Alpaca last said about each, and the events
 already handed out (each exactly once, keyed by trade id or event type).
 
-The adapter feeds every venue answer in (`observe`, `add_fills`); `advance` derives
-the order's events (`chains.chain_events`: a modified order is a chain of replaced
+The adapter feeds every venue answer in (`observe`, `add_fills`); an order found
+working at Alpaca when the adapter starts is `adopt`ed with its events so far counted
+as handed out (the reports tell those), so only what happens next is emitted. `advance`
+derives the order's events (`chains.chain_events`: a modified order is a chain of replaced
 Alpaca orders, `legs` then `state`), keeps those not emitted yet, applies them to the
 adapter's own copy of the order and returns them for the event queue.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tradewind.domain.identifiers import ClientOrderId
 from tradewind.domain.order import Order
 from tradewind.domain.order_events import OrderEvent
 from tradewind.execution import order_registry as registry
-from tradewind.execution.venue_events import hand_out
+from tradewind.execution.venue_events import event_key, hand_out
 from tradewind.venues.alpaca.chains import chain_events
 from tradewind.venues.alpaca.parsing import AlpacaFill, AlpacaOrder
 
@@ -81,6 +83,27 @@ class OrderRegistry(registry.OrderRegistry[Tracked]):
         tracked.state = state
         tracked.outcome_unknown = False
         self.bind(state.venue_order_id, tracked)
+
+    def adopt(
+        self, order: Order, chain: Sequence[AlpacaOrder], fills: Iterable[AlpacaFill]
+    ) -> Tracked:
+        """Track one of our orders found working at Alpaca (sent before a restart).
+
+        Args:
+            order: the order its events so far build (`chains.rebuild`).
+            chain: its Alpaca orders, oldest first (the last one working).
+            fills: its executions so far; with its other events, they count as handed
+                out, so only later ones are emitted.
+        """
+        tracked = self.track(Tracked(order=order, symbol=chain[-1].symbol, seq=self.next_seq()))
+        tracked.legs = list(chain[:-1])
+        for leg in tracked.legs:
+            self.bind(leg.venue_order_id, tracked)
+        self.observe(tracked, chain[-1])
+        self.add_fills(fills)
+        told = chain_events(tracked.chain, tracked.fills.values(), order.client_order_id)
+        tracked.emitted.update(event_key(e) for e in told)
+        return tracked
 
     def add_fills(self, fills: Iterable[AlpacaFill]) -> None:
         """Attach executions to their tracked orders (others' fills are ignored)."""
