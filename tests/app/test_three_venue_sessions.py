@@ -7,6 +7,7 @@ error stops forex only, an IB timeout makes stocks retry; the other markets neve
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from tradewind.app.session import TradingSession
 from tradewind.app.session_pace import RowPace
 from tradewind.config import load_config
 from tradewind.data.catalog import Catalog
+from tradewind.store import Journal
 from tradewind.venues.oanda.emulator import DEFAULT_TOKEN
 
 pytestmark = pytest.mark.slow
@@ -73,7 +75,10 @@ def _go_live(emulators: dict[str, RunningEmulator], tmp_path: Path) -> None:
 
 
 def _config(
-    tmp_path: Path, emulators: dict[str, RunningEmulator], stocks_timeout_ms: int = 10_000
+    tmp_path: Path,
+    emulators: dict[str, RunningEmulator],
+    stocks_timeout_ms: int = 10_000,
+    **forex: object,
 ) -> Path:
     """The documents' markets as written (provider names, native symbols), on the
     symbols and timeframes the bundled data has, each pointed at its emulator."""
@@ -94,7 +99,8 @@ def _config(
     markets = raw["markets"]
     markets["crypto"] |= {"endpoint": emulators["crypto"].base_url, "symbols": ["BTCUSDT"],
                           "timeframe": "1h", "quote_currency": "USD"}  # fmt: skip
-    markets["forex"] |= {"endpoint": emulators["forex"].base_url, "symbols": ["EUR_USD"]}
+    markets["forex"] |= {"endpoint": emulators["forex"].base_url, "symbols": ["EUR_USD"],
+                         **forex}  # fmt: skip
     markets["stocks"] |= {"endpoint": f"tcp://127.0.0.1:{ib_port}", "symbols": ["MSFT", "JPM"],
                           "request_timeout_ms": stocks_timeout_ms}  # fmt: skip
     path = tmp_path / "documents.yaml"
@@ -175,3 +181,26 @@ def test_each_failure_stays_in_its_market(
     assert "crypto" not in report.paused
     assert "stocks" not in report.paused
     assert _fresh(session, "MSFT", slice(60, None)) >= 1
+
+
+def test_forex_orders_sent_to_oanda_are_journaled_as_oanda_filled_them(
+    tmp_path: Path, emulators: dict[str, RunningEmulator], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast_forex = {"paper_fills": "venue", "strategies": ["sma_cross"],
+                  "strategy_params": {"sma_cross": {"fast": 3, "slow": 8}}}  # fmt: skip
+    session = _session(tmp_path, _config(tmp_path, emulators, **fast_forex))
+    _go_live(emulators, tmp_path)
+    report = session.run(pace=RowPace(_SPEED))
+    (forex_venue,) = [v for v in report.venues if v.startswith("forex:")]
+    assert "OANDA v20 at http://127.0.0.1" in forex_venue
+    assert "orders sent to this test venue" in forex_venue
+    assert "exits sent as plain orders" in forex_venue
+    assert session.reconciliation is not None
+    assert session.reconciliation.blocked == ()
+    journal = Journal.open(tmp_path / "j.sqlite")
+    fills = [f for f in journal.fills(report.run_id) if f.market == "forex"]
+    market = emulators["forex"].market
+    executions = [t for account in market.accounts() for t in market.trades(account)]
+    assert fills, "the strategy traded forex in the window"
+    assert len(fills) == len(executions)
+    assert sorted(Decimal(str(f.qty)) for f in fills) == sorted(t.qty for t in executions)

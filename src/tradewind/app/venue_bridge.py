@@ -220,7 +220,8 @@ class VenueBridge:
                 apply_venue_cancel(state, i, rejected=False)  # sent as a cancel below
                 continue
             lot = sent.route.instruments[self.records.symbol_of(i, state)].lot_size
-            sent.qty, sent.sent_qty = cut.qty, _on_lot(cut.qty, lot)
+            sent.sent_qty = _on_lot(cut.qty, lot)
+            sent.qty = _sent_as(cut.qty, sent.sent_qty)
             sent.route.venue.modify(sent.order.client_order_id, quantity=sent.sent_qty)
         self._cancel_replaced(state)
 
@@ -328,10 +329,19 @@ class VenueBridge:
             created_at=instant_from_ns(self._decided_ns(state, i)),
             **venue_terms(kind, side, level, instrument, route.venue.capabilities),
         )
-        return _Sent(index=i, order=order, route=route, qty=qty, sent_qty=order.quantity)
+        sent_qty = order.quantity
+        return _Sent(i, order, route, qty=_sent_as(qty, sent_qty), sent_qty=sent_qty)
 
     def _decided_ns(self, state: KernelState, i: int) -> int:
         return int(self.records.panel.timestamps[state.o_row[i]])
+
+
+def _sent_as(qty: float, on_lot: Decimal) -> float:
+    """The engine quantity a whole fill of `on_lot` stands for: the engine's own `qty`
+    where the lot only removed float residue (the sim: fills equal the backtest's), else
+    what the venue was sent (a broker's whole units: the position is what it holds)."""
+    sent = float(on_lot)
+    return qty if abs(sent - qty) <= 1e-9 * max(1.0, abs(qty)) else sent
 
 
 def _on_lot(qty: float, lot: Decimal) -> Decimal:

@@ -23,7 +23,7 @@ from tradewind.domain.instrument import Instrument
 from tradewind.engine.feeds import RowFeed
 from tradewind.engine.panel import MarketPanel
 from tradewind.engine.setup import EngineSpec, MarketRun
-from tradewind.ports.execution import ExecutionVenue, VenueCapability
+from tradewind.ports.execution import ExecutionVenue
 from tradewind.venues.sim import CommissionSpec, SimulatedVenue, SimVenueConfig
 
 __all__ = ["ADAPTERS", "MarketRoute", "RouteContext", "route_markets", "routes_summary"]
@@ -128,13 +128,12 @@ def _venue_route(
 ) -> MarketRoute:
     venue_name = config.exchange or BROKERS[config.provider].title
     if config.paper_fills is PaperFills.VENUE:
-        venue = on_exchange.order_venue()
         return MarketRoute(
             market=market.name,
             provider=config.provider.value,
-            venue=venue,
+            venue=on_exchange.order_venue(),
             venue_label=f"{venue_name} at {config.endpoint}: orders sent to this "
-            f"test venue (paper_fills: venue){_exits_note(venue)}",
+            f"test venue (paper_fills: venue){_exits_note(config.provider)}",
             data_label=on_exchange.data_label,
             instruments=on_exchange.instruments,
             feed=on_exchange.feed,
@@ -150,13 +149,11 @@ def _venue_route(
     )
 
 
-def _exits_note(venue: ExecutionVenue) -> str:
-    """Says so where exits go without reduce-only to a venue that could short with them."""
-    capabilities = {str(c) for c in venue.capabilities}
-    if VenueCapability.REDUCE_ONLY.value in capabilities:
+def _exits_note(provider: Provider) -> str:
+    """Says so where exits go without reduce-only to a venue that could short with them:
+    the brokers (no adapter declares reduce-only; spot exchanges cannot short)."""
+    if provider not in BROKERS:
         return ""
-    if VenueCapability.SHORT.value not in capabilities:
-        return ""  # spot: a sell can only reduce what is held
     return (
         "; exits sent as plain orders (no reduce-only there): the engine sizes them to "
         "its position and cancels the other exit when one fills"
