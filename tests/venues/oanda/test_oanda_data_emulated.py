@@ -13,6 +13,7 @@ from tradewind.domain.identifiers import InstrumentId
 from tradewind.domain.timeframe import Timeframe
 from tradewind.domain.venue_errors import VenueError
 from tradewind.venues.oanda import OandaCandles, OandaMarketData
+from tradewind.venues.oanda.data import fx_week_open_ns
 
 from .rig import MINUTE_MS, MONDAY_MS, Rig, running
 
@@ -66,6 +67,29 @@ def test_a_feed_far_behind_the_venue_clock_is_stale(rig: Rig) -> None:
     with pytest.raises(VenueError, match="stale feed") as stale:
         data.closed_bars(EUR_USD, M1, since=long_ago + timedelta(hours=1, minutes=12))
     assert stale.value.retryable
+
+
+def test_the_weekend_is_not_a_stale_feed_right_after_the_sunday_open() -> None:
+    sunday_open = datetime(2024, 3, 10, 21, 0, tzinfo=UTC)  # 17:00 New York (EDT)
+    friday_close_ms = int(datetime(2024, 3, 8, 21, 59, tzinfo=UTC).timestamp() * 1000)
+    with running(friday_close_ms) as rig:  # the last bar before the weekend
+        data = _data(rig)
+        friday = data.closed_bars(EUR_USD, M1, since=MONDAY)
+        rig.market.advance_clock(int((sunday_open + timedelta(minutes=1)).timestamp() * 1000))
+        after = friday["close_time"].iloc[-1].to_pydatetime()
+        assert data.closed_bars(EUR_USD, M1, since=after).empty  # waiting, not stale
+        rig.market.advance_clock(int((sunday_open + timedelta(minutes=5)).timestamp() * 1000))
+        with pytest.raises(VenueError, match="stale feed"):  # 3 bars past the open, none
+            data.closed_bars(EUR_USD, M1, since=after)
+
+
+def test_the_fx_week_opens_on_sunday_at_five_in_new_york() -> None:
+    def ns(text: str) -> int:
+        return int(datetime.fromisoformat(text).timestamp()) * 1_000_000_000
+
+    assert fx_week_open_ns(ns("2024-03-13T12:00:00+00:00")) == ns("2024-03-10T21:00:00+00:00")
+    assert fx_week_open_ns(ns("2024-03-10T20:59:00+00:00")) == ns("2024-03-03T22:00:00+00:00")
+    assert fx_week_open_ns(ns("2024-03-10T21:00:00+00:00")) == ns("2024-03-10T21:00:00+00:00")
 
 
 def test_a_timeframe_v20_lacks_is_refused(rig: Rig) -> None:

@@ -12,7 +12,8 @@ instrument tradeable): forex has weekends.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pandas as pd
@@ -34,7 +35,9 @@ from tradewind.venues.oanda.instruments import OandaInstruments
 from tradewind.venues.oanda.session import OandaSession
 from tradewind.venues.oanda.wire import V20Candle
 
-__all__ = ["BAR_COLUMNS", "OandaMarketData", "bars_of"]
+_NEW_YORK = ZoneInfo("America/New_York")
+
+__all__ = ["BAR_COLUMNS", "OandaMarketData", "bars_of", "fx_week_open_ns"]
 
 _MAX_PAGES = 1_000
 
@@ -164,10 +167,10 @@ class OandaMarketData:
         )
         if not any(p.tradeable for p in prices):
             return
-        check_fresh(
+        check_fresh(  # lag counted from the week's open: no bar closes over the weekend
             instrument_id,
             self._session.venue,
-            lag_ns=now_ns - newest,
+            lag_ns=now_ns - max(newest, fx_week_open_ns(now_ns)),
             bar_ns=tf_ns,
             stale_after_bars=self._stale_after_bars,
         )
@@ -185,3 +188,14 @@ class OandaMarketData:
 
 def _ns(column: pd.Series) -> pd.Series:
     return column.astype("int64")
+
+
+def fx_week_open_ns(now_ns: int) -> int:
+    """The FX week's open at or before `now_ns`: Sunday 17:00 America/New_York."""
+    local = datetime.fromtimestamp(now_ns / 1e9, tz=_NEW_YORK)
+    sunday = (local - timedelta(days=(local.weekday() + 1) % 7)).replace(
+        hour=17, minute=0, second=0, microsecond=0
+    )
+    if sunday > local:
+        sunday -= timedelta(days=7)
+    return int(sunday.timestamp()) * 1_000_000_000
