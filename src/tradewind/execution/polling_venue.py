@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Generic, Protocol, Self, TypeVar
 
 from tradewind.domain.identifiers import ClientOrderId, Venue
+from tradewind.domain.instrument import Instrument
 from tradewind.domain.order import Order
 from tradewind.domain.order_events import (
     OrderCancelRejected,
@@ -27,8 +28,9 @@ from tradewind.domain.order_events import (
 from tradewind.domain.timestamps import EPOCH
 from tradewind.domain.venue_errors import DuplicateOrderError, VenueError
 from tradewind.domain.venue_reports import OrderStatusReport, VenueStatus
+from tradewind.execution.instrument_book import InstrumentBook
 from tradewind.execution.order_registry import OrderRegistry, TrackedOrder
-from tradewind.ports.execution import VenueCapability
+from tradewind.ports.execution import VenueCapability, require_capabilities
 
 __all__ = ["BEFORE_CONNECT", "PollingVenue", "ReportRow", "VenueSession", "sorted_reports"]
 
@@ -81,7 +83,9 @@ class PollingVenue(Generic[S, T]):
         orders: the adapter's registry of the orders it sent.
         poll_interval_ms: the least time between the syncs `drain_events` makes.
 
-    Subclasses set `_capabilities` at `connect()` and implement `sync()`.
+    Subclasses set `_capabilities` at `connect()`, implement `sync()` and the hooks
+    `submit` and `cancel` call (`_instruments`, `_entry_problem`, `_place`,
+    `_cancel_at_venue`).
     """
 
     def __init__(self, session: S, orders: OrderRegistry[T], *, poll_interval_ms: int) -> None:
@@ -118,6 +122,62 @@ class PollingVenue(Generic[S, T]):
 
     def sync(self) -> None:
         """Poll the venue and queue the events of what changed since the last sync."""
+        raise NotImplementedError
+
+    def submit(self, order: Order) -> None:
+        """Send an order; its outcome arrives as events. An order the venue's
+        instrument rules refuse (`_entry_problem`) is REJECTED here, never sent.
+
+        Raises:
+            DomainError: the order needs a capability this venue lacks.
+            DuplicateOrderError: its client order id was already submitted here.
+            VenueDisconnectedError: not connected.
+            VenueError: the venue refused the credentials (nothing placed).
+        """
+        self._session.require_connected(f"submit of order {order.client_order_id}")
+        require_capabilities(order, self.capabilities, self._venue)
+        self._require_new(order.client_order_id)
+        instruments = self._instruments()
+        instrument = instruments.get(order.instrument_id)
+        problem = self._entry_problem(order, instrument)
+        if problem or instrument is None:
+            self._refuse(order, problem or f"unknown instrument {order.instrument_id}")
+            return
+        tracked = self._orders.add(order, instruments.symbol_of(order.instrument_id))
+        refusal = self._place(tracked, instrument)
+        if refusal:
+            self._refuse_tracked(tracked, refusal)
+
+    def cancel(self, client_order_id: ClientOrderId) -> None:
+        """Cancel a working order: `OrderCanceled`, or `OrderCancelRejected` with why.
+
+        Raises:
+            VenueDisconnectedError: not connected.
+        """
+        self._session.require_connected(f"cancel of order {client_order_id}")
+        tracked = self._working_or_reject_cancel(client_order_id)
+        if tracked is None:
+            return
+        reason = self._cancel_at_venue(tracked)
+        if reason:
+            self._reject_cancel(client_order_id, reason)
+
+    # -- what each adapter supplies ------------------------------------------------------
+
+    def _instruments(self) -> InstrumentBook:
+        """The venue's instruments (raises while not connected)."""
+        raise NotImplementedError
+
+    def _entry_problem(self, order: Order, instrument: Instrument | None) -> str:
+        """Why the venue would refuse `order` on `instrument` ('' if it would not)."""
+        raise NotImplementedError
+
+    def _place(self, tracked: T, instrument: Instrument) -> str | None:
+        """Send a tracked new order; why it was refused at entry, or None/'' once sent."""
+        raise NotImplementedError
+
+    def _cancel_at_venue(self, tracked: T) -> str | None:
+        """Send the cancel of a working order; why it was refused, or None/'' once sent."""
         raise NotImplementedError
 
     def drain_events(self) -> list[OrderEvent]:

@@ -33,6 +33,7 @@ from datetime import datetime
 
 from tradewind.domain.decimals import DecimalLike
 from tradewind.domain.identifiers import ClientOrderId, InstrumentId
+from tradewind.domain.instrument import Instrument
 from tradewind.domain.order import Order
 from tradewind.domain.venue_errors import VenueError
 from tradewind.domain.venue_reports import (
@@ -43,7 +44,7 @@ from tradewind.domain.venue_reports import (
 )
 from tradewind.execution.polling_venue import PollingVenue, sorted_reports
 from tradewind.execution.venue_events import in_time_order
-from tradewind.ports.execution import VenueCapability, require_capabilities, require_capability
+from tradewind.ports.execution import VenueCapability, require_capability
 from tradewind.venues.alpaca.account import AccountSummary, account_summary_of, position_reports
 from tradewind.venues.alpaca.chains import rebuild
 from tradewind.venues.alpaca.config import AlpacaVenueConfig
@@ -131,43 +132,6 @@ class AlpacaVenue(PollingVenue[AlpacaSession, Tracked]):
         return self._session.clock()
 
     # -- order entry ---------------------------------------------------------------------
-
-    def submit(self, order: Order) -> None:
-        """Send an order; its outcome arrives as events (see the module docstring).
-
-        Raises:
-            DomainError: the order needs a capability this venue lacks.
-            DuplicateOrderError: its client order id was already submitted here.
-            VenueDisconnectedError: not connected.
-            VenueError: Alpaca refused the credentials (not sent).
-        """
-        self._session.require_connected(f"submit of order {order.client_order_id}")
-        require_capabilities(order, self.capabilities, self._venue)
-        self._require_new(order.client_order_id)
-        instrument = self._instruments().get(order.instrument_id)
-        problem = entry_problem(order, instrument, self._venue)
-        if problem or instrument is None:
-            self._refuse(order, problem)
-            return
-        symbol = self._instruments().symbol_of(order.instrument_id)
-        tracked = self._orders.add(order, symbol)
-        refusal = self._entry.send(tracked)
-        if refusal is not None:
-            self._refuse_tracked(tracked, refusal)
-
-    def cancel(self, client_order_id: ClientOrderId) -> None:
-        """Cancel a working order: `OrderCanceled`, or `OrderCancelRejected` with why.
-
-        Raises:
-            VenueDisconnectedError: not connected.
-        """
-        self._session.require_connected(f"cancel of order {client_order_id}")
-        tracked = self._working_or_reject_cancel(client_order_id)
-        if tracked is None:
-            return
-        reason = self._entry.cancel(tracked)
-        if reason:
-            self._reject_cancel(client_order_id, reason)
 
     def cancel_all(self, instrument_id: InstrumentId | None = None) -> None:
         """Cancel every working order of ours (of `instrument_id` only), one cancel per
@@ -309,6 +273,15 @@ class AlpacaVenue(PollingVenue[AlpacaSession, Tracked]):
         return instant(self._session.clock().now_ms)
 
     # -- helpers -------------------------------------------------------------------------
+
+    def _entry_problem(self, order: Order, instrument: Instrument | None) -> str:
+        return entry_problem(order, instrument, self._venue)
+
+    def _place(self, tracked: Tracked, instrument: Instrument) -> str | None:
+        return self._entry.send(tracked)
+
+    def _cancel_at_venue(self, tracked: Tracked) -> str | None:
+        return self._entry.cancel(tracked)
 
     def _instruments(self) -> AlpacaInstruments:
         self._session.require_connected("instruments")

@@ -29,6 +29,7 @@ from typing import Any
 from tradewind.domain.decimals import DecimalLike
 from tradewind.domain.errors import DomainError
 from tradewind.domain.identifiers import ClientOrderId, InstrumentId
+from tradewind.domain.instrument import Instrument
 from tradewind.domain.order import Order
 from tradewind.domain.timestamps import instant_from_ns
 from tradewind.domain.venue_errors import VenueError
@@ -40,7 +41,7 @@ from tradewind.domain.venue_reports import (
 )
 from tradewind.execution.polling_venue import PollingVenue, sorted_reports
 from tradewind.execution.venue_events import in_time_order
-from tradewind.ports.execution import VenueCapability, require_capabilities, require_capability
+from tradewind.ports.execution import VenueCapability, require_capability
 from tradewind.venues.ccxt.client import build_exchange
 from tradewind.venues.ccxt.config import CcxtVenueConfig
 from tradewind.venues.ccxt.entry import OrderEntry
@@ -125,43 +126,6 @@ class CcxtVenue(PollingVenue[CcxtSession, Tracked]):
             self.sync()
 
     # -- order entry ---------------------------------------------------------------------
-
-    def submit(self, order: Order) -> None:
-        """Send an order; its outcome arrives as events (see the module docstring).
-
-        Raises:
-            DomainError: the order needs a capability this venue lacks.
-            DuplicateOrderError: its client order id was already submitted here.
-            VenueDisconnectedError: not connected.
-            VenueError: the venue refused the credentials or our clock (not sent).
-        """
-        self._session.require_connected(f"submit of order {order.client_order_id}")
-        require_capabilities(order, self.capabilities, self._venue)
-        self._require_new(order.client_order_id)
-        instrument = self._instruments().get(order.instrument_id)
-        problem = self._entry_problem(order, instrument)
-        if problem or instrument is None:
-            self._refuse(order, problem or f"unknown instrument {order.instrument_id}")
-            return
-        symbol = self._instruments().symbol_of(order.instrument_id)
-        tracked = self._orders.add(order, symbol)
-        refusal = self._entry.send(tracked)
-        if refusal is not None:
-            self._refuse_tracked(tracked, refusal)
-
-    def cancel(self, client_order_id: ClientOrderId) -> None:
-        """Cancel a working order: `OrderCanceled`, or `OrderCancelRejected` with why.
-
-        Raises:
-            VenueDisconnectedError: not connected.
-        """
-        self._session.require_connected(f"cancel of order {client_order_id}")
-        tracked = self._working_or_reject_cancel(client_order_id)
-        if tracked is None:
-            return
-        reason = self._entry.cancel(tracked)
-        if reason:
-            self._reject_cancel(client_order_id, reason)
 
     def cancel_all(self, instrument_id: InstrumentId | None = None) -> None:
         """Cancel every working order (of `instrument_id` only): one request per symbol
@@ -346,6 +310,12 @@ class CcxtVenue(PollingVenue[CcxtSession, Tracked]):
             listed = frozenset(str(t).upper() for t in info.get("orderTypes") or ())
             kinds = listed if kinds is None else kinds & listed
         return kinds or frozenset()
+
+    def _place(self, tracked: Tracked, instrument: Instrument) -> str | None:
+        return self._entry.send(tracked)
+
+    def _cancel_at_venue(self, tracked: Tracked) -> str | None:
+        return self._entry.cancel(tracked)
 
     def _entry_problem(self, order: Order, instrument: Any) -> str:
         if instrument is None:

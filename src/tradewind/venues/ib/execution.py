@@ -27,6 +27,7 @@ from typing import Any
 from tradewind.domain.decimals import DecimalLike
 from tradewind.domain.errors import DomainError
 from tradewind.domain.identifiers import ClientOrderId, InstrumentId
+from tradewind.domain.instrument import Instrument
 from tradewind.domain.order import Order
 from tradewind.domain.timestamps import ns_of
 from tradewind.domain.venue_errors import VenueError
@@ -38,7 +39,7 @@ from tradewind.domain.venue_reports import (
 )
 from tradewind.execution.polling_venue import PollingVenue, sorted_reports
 from tradewind.execution.venue_events import in_time_order
-from tradewind.ports.execution import VenueCapability, require_capabilities, require_capability
+from tradewind.ports.execution import VenueCapability, require_capability
 from tradewind.venues.ib.book import Snapshot, VenueBook
 from tradewind.venues.ib.client import IbClient
 from tradewind.venues.ib.config import IbVenueConfig
@@ -113,28 +114,6 @@ class IbVenue(PollingVenue[IbSession, Tracked]):
         self._session.disconnect()
 
     # -- order entry ---------------------------------------------------------------------
-
-    def submit(self, order: Order) -> None:
-        """Place an order; its outcome arrives as events (see the module docstring).
-
-        Raises:
-            DomainError: the order needs a capability this venue lacks.
-            DuplicateOrderError: its client order id was already submitted here.
-            VenueDisconnectedError: not connected.
-        """
-        self._session.require_connected(f"submit of order {order.client_order_id}")
-        require_capabilities(order, self.capabilities, self._venue)
-        self._require_new(order.client_order_id)
-        instruments = self._instruments()
-        instrument = instruments.get(order.instrument_id)
-        problem = self._entry_problem(order, instrument)
-        if problem:
-            self._refuse(order, problem)
-            return
-        tracked = self._orders.add(order, instruments.symbol_of(order.instrument_id))
-        refusal = self._desk.place(tracked)
-        if refusal:
-            self._refuse_tracked(tracked, refusal)
 
     def cancel(self, client_order_id: ClientOrderId) -> None:
         """Cancel a working order: `OrderCanceled`, or `OrderCancelRejected` with why.
@@ -308,6 +287,9 @@ class IbVenue(PollingVenue[IbSession, Tracked]):
         cid = ClientOrderId(state.client_order_id)
         events = derive_events(state, snapshot.fills_of(state), cid)
         return [replay(state, events, instrument.id, cid)] if events else []
+
+    def _place(self, tracked: Tracked, instrument: Instrument) -> str | None:
+        return self._desk.place(tracked)
 
     def _entry_problem(self, order: Order, instrument: Any) -> str:
         if instrument is None:

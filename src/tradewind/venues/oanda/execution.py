@@ -40,7 +40,7 @@ from tradewind.domain.venue_reports import (
     PositionReport,
 )
 from tradewind.execution.polling_venue import PollingVenue, sorted_reports
-from tradewind.ports.execution import VenueCapability, require_capabilities, require_capability
+from tradewind.ports.execution import VenueCapability, require_capability
 from tradewind.venues.oanda.config import OandaVenueConfig
 from tradewind.venues.oanda.entry import OrderEntry
 from tradewind.venues.oanda.history import VenueHistory
@@ -109,50 +109,6 @@ class OandaVenue(PollingVenue[OandaSession, Tracked]):
             self.sync()
 
     # -- order entry ---------------------------------------------------------------------
-
-    def submit(self, order: Order) -> None:
-        """Send an order; its outcome arrives as events.
-
-        Raises:
-            DomainError: the order needs a capability this venue lacks.
-            DuplicateOrderError: its client order id was already submitted here.
-            VenueDisconnectedError: not connected.
-            VenueError: the venue refused the token (nothing placed).
-        """
-        self._session.require_connected(f"submit of order {order.client_order_id}")
-        require_capabilities(order, self.capabilities, self._venue)
-        cid = order.client_order_id
-        self._require_new(cid)
-        instrument = self._instruments().get(order.instrument_id)
-        problem = _entry_problem(order, instrument)
-        if problem or instrument is None:
-            self._refuse(order, problem or f"unknown instrument {order.instrument_id}")
-            return
-        symbol = self._instruments().symbol_of(order.instrument_id)
-        if self._cursor is None:
-            self._cursor = self._session.connected_at_txn
-        tracked = self._ledger.add(order, symbol)
-        try:
-            reason = self._entry.send(tracked, order_request(order, symbol, instrument))
-        except VenueError:
-            self._ledger.forget(cid)
-            raise
-        if reason:
-            self._refuse_tracked(tracked, reason)
-
-    def cancel(self, client_order_id: ClientOrderId) -> None:
-        """Cancel a working order: `OrderCanceled`, or `OrderCancelRejected` with why.
-
-        Raises:
-            VenueDisconnectedError: not connected.
-        """
-        self._session.require_connected(f"cancel of order {client_order_id}")
-        tracked = self._working_or_reject_cancel(client_order_id)
-        if tracked is None:
-            return
-        reason = self._entry.cancel(tracked)
-        if reason:
-            self._reject_cancel(client_order_id, reason)
 
     def cancel_all(self, instrument_id: InstrumentId | None = None) -> None:
         """Cancel every working order (of `instrument_id` only). v20 has no cancel-all
@@ -291,6 +247,22 @@ class OandaVenue(PollingVenue[OandaSession, Tracked]):
         return instant_from_ns(self._history.now_ns())
 
     # -- helpers -------------------------------------------------------------------------
+
+    def _entry_problem(self, order: Order, instrument: Instrument | None) -> str:
+        return _entry_problem(order, instrument)
+
+    def _place(self, tracked: Tracked, instrument: Instrument) -> str | None:
+        if self._cursor is None:
+            self._cursor = self._session.connected_at_txn
+        order = tracked.order
+        try:
+            return self._entry.send(tracked, order_request(order, tracked.symbol, instrument))
+        except VenueError:
+            self._ledger.forget(order.client_order_id)
+            raise
+
+    def _cancel_at_venue(self, tracked: Tracked) -> str | None:
+        return self._entry.cancel(tracked)
 
     def _instruments(self) -> OandaInstruments:
         self._session.require_connected("instruments")
