@@ -33,12 +33,15 @@ import bisect
 import threading
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from tradewind.venues.emulation.book import Account, WorkingOrder
+from tradewind.venues.emulation.funds import Funds
 from tradewind.venues.emulation.hours import ALWAYS_OPEN, TradingHours
 from tradewind.venues.emulation.matching import (
+    check_against_last,
+    check_bar,
     check_filters,
     immediate_price,
     resting_fill_price,
@@ -66,7 +69,6 @@ from tradewind.venues.emulation.snapshot import account_from_state, account_stat
 __all__ = ["EmulatedMarket"]
 
 _ZERO = Decimal(0)
-_COMMISSION_STEP = Decimal("0.00000001")
 _RESTING = frozenset({TimeInForce.GTC, TimeInForce.DAY})
 _TRIGGERED_TYPES = frozenset({OrderType.STOP, OrderType.STOP_LIMIT})
 
@@ -86,7 +88,7 @@ class EmulatedMarket:
         self._symbols = dict(symbols)
         self._config = config or MarketSpec()
         self._hours = {s: (hours or {}).get(s, ALWAYS_OPEN) for s in self._symbols}
-        self._fee_rate = self._config.commission_bps / Decimal(10_000)
+        self._funds = Funds(self._config, self._mark_of)
         self._lock = threading.RLock()
         self._accounts: dict[str, Account] = {}
         self._trades: dict[str, list[Trade]] = {}
@@ -227,7 +229,7 @@ class EmulatedMarket:
                     RejectReason.DUPLICATE_ORDER, f"client order id {client_id!r} is already open"
                 )
             self._check_placement(new, last)
-            working = self._lock_funds(acct, new, spec, qty, last)
+            working = self._funds.lock(acct, new, spec, qty, last)
             order = Order(
                 order_id=self._next_order_id,
                 client_order_id=client_id,
@@ -335,7 +337,7 @@ class EmulatedMarket:
             open_time_ms + self._config.bar_interval_ms if close_time_ms is None else close_time_ms
         )
         bar = Bar(int(open_time_ms), int(close_ms), *(_dec(v) for v in (o, h, low, c, volume)))
-        _check_bar(symbol, bar)
+        check_bar(symbol, bar)
         with self._lock:
             self.spec(symbol)
             series = self._bars[symbol]
@@ -384,58 +386,8 @@ class EmulatedMarket:
             raise OrderRejectedError(
                 RejectReason.MARKET_CLOSED, f"the market for {new.symbol} is closed"
             )
-        if last is None:
-            return
-        if (
-            new.order_type in _TRIGGERED_TYPES
-            and new.stop_price is not None
-            and stop_triggered(new.side, new.take_profit, new.stop_price, last, last)
-        ):
-            raise OrderRejectedError(
-                RejectReason.WOULD_TRIGGER_IMMEDIATELY, "Stop price would trigger immediately."
-            )
-        if new.limit_maker and immediate_price(new.side, new.price, last) is not None:
-            raise OrderRejectedError(
-                RejectReason.WOULD_MATCH, "Order would immediately match and take."
-            )
-
-    def _lock_funds(
-        self, acct: Account, new: NewOrder, spec: SymbolSpec, qty: Decimal, last: Decimal | None
-    ) -> WorkingOrder:
-        if self._config.margin_leverage is not None:
-            self._check_margin(acct, new, spec, qty, last)
-            return WorkingOrder(_placeholder(), spec.quote, _ZERO)
-        if new.side is Side.SELL:
-            acct.lock(spec.base, qty)
-            return WorkingOrder(_placeholder(), spec.base, qty)
-        ref = new.price if new.order_type is not OrderType.MARKET else last
-        amount = _quote_with_fee(qty * (ref or _ZERO), self._fee_rate)
-        acct.lock(spec.quote, amount)
-        return WorkingOrder(_placeholder(), spec.quote, amount)
-
-    def _check_margin(
-        self, acct: Account, new: NewOrder, spec: SymbolSpec, qty: Decimal, last: Decimal | None
-    ) -> None:
-        """Refuse an order growing a position past leverage x equity (gross exposure)."""
-        held = acct.free.get(spec.base, _ZERO)
-        after = held + qty if new.side is Side.BUY else held - qty
-        if abs(after) <= abs(held):
-            return
-        price = new.price if new.order_type is not OrderType.MARKET else last
-        exposure, equity = _ZERO, _ZERO
-        for asset, amount in acct.free.items():
-            mark = self._mark_of(asset)
-            equity += amount * mark
-            if mark != 1:
-                exposure += abs(amount) * mark
-        exposure += (abs(after) - abs(held)) * (price or self._mark_of(spec.base))
-        limit = (self._config.margin_leverage or _ZERO) * equity
-        if exposure > limit:
-            raise OrderRejectedError(
-                RejectReason.INSUFFICIENT_MARGIN,
-                f"insufficient margin: exposure {exposure:.2f} would pass {limit:.2f} "
-                f"({self._config.margin_leverage}x equity {equity:.2f})",
-            )
+        if last is not None:
+            check_against_last(new, last)
 
     def _mark_of(self, asset: str) -> Decimal:
         """Value of one unit of `asset` in quote units: 1 for a quote asset, else the
@@ -536,24 +488,7 @@ class EmulatedMarket:
         order = working.order
         spec = self._symbols[order.symbol]
         notional = price * qty
-        commission = (notional * self._fee_rate).quantize(_COMMISSION_STEP, rounding=ROUND_HALF_UP)
-        if self._config.margin_leverage is not None:
-            sign = Decimal(1) if order.side is Side.BUY else Decimal(-1)
-            acct.credit(spec.quote, -sign * notional - commission)
-            acct.credit(spec.base, sign * qty)
-        elif order.side is Side.BUY:
-            release = working.locked_amount
-            if qty < working.remaining_qty:
-                share = working.locked_amount * qty / working.remaining_qty
-                release = share.quantize(_COMMISSION_STEP, rounding=ROUND_DOWN)
-            working.locked_amount -= release
-            acct.debit_locked(spec.quote, release)
-            acct.credit(spec.quote, release - notional - commission)
-            acct.credit(spec.base, qty)
-        else:
-            working.locked_amount -= qty
-            acct.debit_locked(spec.base, qty)
-            acct.credit(spec.quote, notional - commission)
+        commission = self._funds.settle(acct, working, spec, price, qty)
         executed = order.executed_qty + qty
         status = OrderStatus.FILLED if executed == order.qty else OrderStatus.PARTIALLY_FILLED
         working.update(
@@ -650,31 +585,9 @@ class EmulatedMarket:
                 self._last_price.setdefault(symbol, Decimal(price))
 
 
-def _placeholder() -> Order:
-    # Replaced right after the funds are locked, once the order id is known.
-    return None  # type: ignore[return-value]
-
-
 def _dec(value: Decimal | float | str) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def _lots(amount: Decimal, lot: Decimal) -> Decimal:
     return (amount / lot).to_integral_value(rounding=ROUND_DOWN) * lot
-
-
-def _quote_with_fee(notional: Decimal, fee_rate: Decimal) -> Decimal:
-    fee = (notional * fee_rate).quantize(_COMMISSION_STEP, rounding=ROUND_HALF_UP)
-    return notional + fee
-
-
-def _check_bar(symbol: str, bar: Bar) -> None:
-    if not bar.low <= min(bar.open, bar.close) <= max(bar.open, bar.close) <= bar.high:
-        raise ValueError(
-            f"bar for {symbol} at {bar.open_time_ms}: expected low <= open, close <= high, "
-            f"got o={bar.open} h={bar.high} l={bar.low} c={bar.close}"
-        )
-    if bar.volume < 0 or bar.close_time_ms <= bar.open_time_ms:
-        raise ValueError(
-            f"bar for {symbol} at {bar.open_time_ms}: expected volume >= 0 and close after open"
-        )

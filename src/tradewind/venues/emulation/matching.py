@@ -14,7 +14,14 @@ from tradewind.venues.emulation.records import (
     SymbolSpec,
 )
 
-__all__ = ["check_filters", "immediate_price", "resting_fill_price", "stop_triggered"]
+__all__ = [
+    "check_against_last",
+    "check_bar",
+    "check_filters",
+    "immediate_price",
+    "resting_fill_price",
+    "stop_triggered",
+]
 
 
 def check_filters(new: NewOrder, spec: SymbolSpec, qty: Decimal, last: Decimal | None) -> None:
@@ -75,3 +82,33 @@ def stop_triggered(
     """Whether prices between low and high trigger a stop (take-profit triggers the other way)."""
     rising = (side is Side.BUY) != take_profit
     return high >= stop if rising else low <= stop
+
+
+def check_against_last(new: NewOrder, last: Decimal) -> None:
+    """Refuse a stop that the last price already triggers and a maker-only limit that
+    would take."""
+    if (
+        new.order_type in (OrderType.STOP, OrderType.STOP_LIMIT)
+        and new.stop_price is not None
+        and stop_triggered(new.side, new.take_profit, new.stop_price, last, last)
+    ):
+        raise OrderRejectedError(
+            RejectReason.WOULD_TRIGGER_IMMEDIATELY, "Stop price would trigger immediately."
+        )
+    if new.limit_maker and immediate_price(new.side, new.price, last) is not None:
+        raise OrderRejectedError(
+            RejectReason.WOULD_MATCH, "Order would immediately match and take."
+        )
+
+
+def check_bar(symbol: str, bar: Bar) -> None:
+    """Refuse a bar whose prices, volume or times are inconsistent."""
+    if not bar.low <= min(bar.open, bar.close) <= max(bar.open, bar.close) <= bar.high:
+        raise ValueError(
+            f"bar for {symbol} at {bar.open_time_ms}: expected low <= open, close <= high, "
+            f"got o={bar.open} h={bar.high} l={bar.low} c={bar.close}"
+        )
+    if bar.volume < 0 or bar.close_time_ms <= bar.open_time_ms:
+        raise ValueError(
+            f"bar for {symbol} at {bar.open_time_ms}: expected volume >= 0 and close after open"
+        )
