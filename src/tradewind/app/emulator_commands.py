@@ -45,6 +45,7 @@ from tradewind.venues.emulation import (
     EmulatedMarket,
     FaultInjector,
     MarketSpec,
+    PricePath,
     ReplayClock,
     ReplayFeed,
     SymbolSpec,
@@ -180,6 +181,10 @@ class ServedEmulator(Protocol):
         """Requests served so far, by path or message."""
         ...
 
+    def start(self) -> str:
+        """Listen; returns the base URL. Raises OSError when the port is taken."""
+        ...
+
     def stop(self) -> None: ...
 
 
@@ -225,15 +230,7 @@ def start_emulator(options: EmulateOptions) -> RunningEmulator:
         dict(defaults.balances) if options.balances is None else parse_balances(options.balances)
     )
     market = EmulatedMarket(specs, MarketSpec(starting_balances=balances))
-    state = load_state_option(options.state)
-    clock = (
-        state.clock()
-        if state is not None
-        else ReplayClock(start_ms(options.start, paths), options.speed)
-    )
-    feed = ReplayFeed(market, clock, paths)
-    if state is not None:
-        restore_state(state, market, feed)
+    clock, feed = _replay(market, paths, options)
     key = os.environ.get("TRADEWIND_EMULATOR_API_KEY") or DEFAULT_API_KEY
     secret = os.environ.get("TRADEWIND_EMULATOR_SECRET") or default_secret(options.exchange)
     try:
@@ -248,14 +245,7 @@ def start_emulator(options: EmulateOptions) -> RunningEmulator:
         )
     except ValueError as exc:  # e.g. a TRADEWIND_EMULATOR_SECRET the exchange cannot use
         raise EmulatorOptionError(f"TRADEWIND_EMULATOR_SECRET: {exc}") from None
-    try:
-        server.start()
-    except OSError as exc:
-        raise EmulatorOptionError(
-            f"--port {options.port}: cannot listen on 127.0.0.1 ({exc.strerror or exc})"
-        ) from None
-    feed.sync()
-    return RunningEmulator(server, market, clock, feed, options.state)
+    return _started(server, market, clock, feed, options)
 
 
 def _start_broker(options: EmulateOptions, broker: BrokerEmulator) -> RunningEmulator:
@@ -281,6 +271,15 @@ def _start_broker(options: EmulateOptions, broker: BrokerEmulator) -> RunningEmu
         dataclasses.replace(broker.market_spec, starting_balances=balances),
         hours={s: bundled[s].hours for s in symbols},
     )
+    clock, feed = _replay(market, paths, options)
+    server = broker.build(market, feed=feed, faults=faults, port=options.port)
+    return _started(server, market, clock, feed, options)
+
+
+def _replay(
+    market: EmulatedMarket, paths: list[PricePath], options: EmulateOptions
+) -> tuple[ReplayClock, ReplayFeed]:
+    """The replay of `paths` into `market`: from `--start`, or continued from `--state`."""
     state = load_state_option(options.state)
     clock = (
         state.clock()
@@ -290,7 +289,17 @@ def _start_broker(options: EmulateOptions, broker: BrokerEmulator) -> RunningEmu
     feed = ReplayFeed(market, clock, paths)
     if state is not None:
         restore_state(state, market, feed)
-    server = broker.build(market, feed=feed, faults=faults, port=options.port)
+    return clock, feed
+
+
+def _started(
+    server: ServedEmulator,
+    market: EmulatedMarket,
+    clock: ReplayClock,
+    feed: ReplayFeed,
+    options: EmulateOptions,
+) -> RunningEmulator:
+    """Start `server` listening; raises EmulatorOptionError when the port is taken."""
     try:
         server.start()
     except OSError as exc:
