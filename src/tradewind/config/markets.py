@@ -184,6 +184,12 @@ class MarketConfig(ConfigModel):
         "over the market's bars) or venue (sent to `endpoint`, a testnet or Tradewind's "
         "emulator; needs endpoint).",
     )
+    operator: bool = Field(
+        False,
+        description="Operator mode: `tradewind live` may send this market's orders to "
+        "its venue (it also needs a promotion to operator and the operator's "
+        "confirmation at start).",
+    )
     request_timeout_ms: int = Field(
         10_000,
         ge=100,

@@ -13,6 +13,7 @@ from tradewind.config.execution import BacktestConfig, ExecutionConfig
 from tradewind.config.fieldtypes import ConfigModel, CurrencyCode
 from tradewind.config.markets import MarketConfig, MarketName, infer_market_classes
 from tradewind.config.mmin import MMINConfig
+from tradewind.config.operator import OperatorConfig
 from tradewind.config.risk import RiskConfig
 from tradewind.config.rules import cross_field_errors
 from tradewind.config.scaling import AutonomousScalingConfig
@@ -46,6 +47,7 @@ class TradewindConfig(ConfigModel):
     autonomous_scaling: AutonomousScalingConfig = Field(default_factory=AutonomousScalingConfig)
     execution: ExecutionConfig = Field(default_factory=ExecutionConfig)
     backtest: BacktestConfig = Field(default_factory=BacktestConfig)
+    operator: OperatorConfig = Field(default_factory=OperatorConfig)
 
     @field_validator("markets", mode="before")
     @classmethod
