@@ -51,6 +51,9 @@ class VenueCapability(StrEnum):
     """Canceling every working order (of one instrument) in one venue request."""
     PARTIAL_FILLS = "partial_fills"
     """The venue may fill one order in several executions; the rest keeps working."""
+    CANCEL_ON_DISCONNECT = "cancel_on_disconnect"
+    """A venue-side dead man's switch: the venue cancels every working order of the
+    account when the client stops re-arming a countdown (Kraken's CancelAllOrdersAfter)."""
 
 
 _BY_ORDER_TYPE = {

@@ -75,12 +75,19 @@ class AlpacaSession:
         self._data: Any = None
         self.status = _NOT_CONNECTED
         self.instruments: AlpacaInstruments | None = None
+        self._account_id: str | None = None
         self._paused_until = 0.0  # time.monotonic() seconds
         self._lock = threading.Lock()
 
     @property
     def venue(self) -> str:
         return self.config.venue
+
+    @property
+    def account_id(self) -> str | None:
+        """The account's `account_number` (`GET /v2/account`); None before the first
+        successful `connect()` (or when Alpaca sent none)."""
+        return self._account_id
 
     @property
     def trading(self) -> Any:
@@ -125,11 +132,12 @@ class AlpacaSession:
                 market_class=self.config.market_class,
             )
             self.clock()
-            self.call("check the credentials", lambda c: c.get_account(), retries=1)
+            account = self.call("check the credentials", lambda c: c.get_account(), retries=1)
         except VenueError as error:
             if self.status.accepts_requests:
                 self.status = VenueStatus(ConnectionStatus.DISCONNECTED, str(error))
             raise
+        self._account_id = _account_number(account)
         self.status = VenueStatus(ConnectionStatus.CONNECTED)
 
     def disconnect(self, reason: str = "disconnected by the client") -> None:
@@ -218,3 +226,8 @@ def _asset_request(symbol: str) -> Callable[[Any], Any]:
         return client.get_asset(symbol)
 
     return request
+
+
+def _account_number(account: Any) -> str | None:
+    number = account.get("account_number") if isinstance(account, dict) else None
+    return number.strip() if isinstance(number, str) and number.strip() else None

@@ -8,7 +8,8 @@ it is sent once more with the same id; never twice at the venue. Cancels answere
 "not found" are confirmed from the order's history before anything is concluded.
 
 A modify (Binance only) is a cancel-replace under the same client order id
-(`modify.OrderModifier`).
+(`modify.OrderModifier`). Where the exchange counts down a dead man's switch (Kraken),
+`arm_dead_man` / `disarm_dead_man` drive it (`dead_man.DeadManSwitch`).
 
 Events come from `sync()`: open orders, the final state of orders that left the
 open list, and our trades since the last one seen per symbol; each event is emitted
@@ -44,6 +45,7 @@ from tradewind.execution.venue_events import in_time_order
 from tradewind.ports.execution import VenueCapability, require_capability
 from tradewind.venues.ccxt.client import build_exchange
 from tradewind.venues.ccxt.config import CcxtVenueConfig
+from tradewind.venues.ccxt.dead_man import DeadManSwitch, dead_man_capabilities
 from tradewind.venues.ccxt.entry import OrderEntry
 from tradewind.venues.ccxt.history import VenueHistory, avg_open_price, ms_of
 from tradewind.venues.ccxt.instruments import CcxtInstruments
@@ -70,8 +72,9 @@ class CcxtVenue(PollingVenue[CcxtSession, Tracked]):
 
     Capabilities follow the exchange (`exchange.has`, its spot features and the
     markets' order types): market, limit, stop-limit, IOC, FOK, cancel-all, partial
-    fills and fractional quantities where available; modify on binance only; never
-    short, reduce-only or day.
+    fills and fractional quantities where available; modify on binance only;
+    cancel-on-disconnect (the venue's dead man's switch) on kraken only; never short,
+    reduce-only or day.
     """
 
     def __init__(
@@ -107,6 +110,7 @@ class CcxtVenue(PollingVenue[CcxtSession, Tracked]):
             instruments=self._instruments,
             queue=self._queue,
         )
+        self._dead_man = DeadManSwitch(self._session)
 
     # -- connection ----------------------------------------------------------------------
 
@@ -119,9 +123,10 @@ class CcxtVenue(PollingVenue[CcxtSession, Tracked]):
         self._session.connect()
         exchange = self._session.exchange
         features = (getattr(exchange, "features", None) or {}).get("spot") or {}
+        exchange_id = self._session.config.exchange_id
         self._capabilities = capabilities_of(
-            exchange.has, features, self._order_types(), self._session.config.exchange_id
-        )
+            exchange.has, features, self._order_types(), exchange_id
+        ) | dead_man_capabilities(exchange.has, exchange_id)
         if self._orders.all():
             self.sync()
 
@@ -163,6 +168,40 @@ class CcxtVenue(PollingVenue[CcxtSession, Tracked]):
         if tracked is not None:
             self.poll_trades(tracked.symbol)
             self._emit_for(self._orders.working(tracked.symbol))
+
+    # -- dead man's switch ---------------------------------------------------------------
+
+    def arm_dead_man(self, timeout_s: float) -> None:
+        """(Re-)arm the venue's countdown: unless armed again within `timeout_s` seconds
+        (rounded up to whole ones), the exchange cancels every open order of this key,
+        orders sent by others included. 0 disarms. Call it on every heartbeat; a request
+        goes out only when due (`dead_man`). `disconnect()` leaves it armed.
+
+        Raises:
+            DomainError: the venue does not declare cancel_on_disconnect, or a bad
+                `timeout_s`.
+            VenueDisconnectedError: not connected.
+            VenueError: the venue did not take it (the next call sends again).
+        """
+        self._require_dead_man("arm_dead_man")
+        self._dead_man.arm(timeout_s)
+
+    def disarm_dead_man(self) -> None:
+        """Stop the venue's countdown; working orders stay.
+
+        Raises:
+            DomainError: the venue does not declare cancel_on_disconnect.
+            VenueDisconnectedError: not connected.
+            VenueError: the venue did not take it.
+        """
+        self._require_dead_man("disarm_dead_man")
+        self._dead_man.disarm()
+
+    def _require_dead_man(self, request: str) -> None:
+        self._session.require_connected(request)
+        require_capability(
+            VenueCapability.CANCEL_ON_DISCONNECT, self.capabilities, self._venue, request
+        )
 
     # -- events --------------------------------------------------------------------------
 

@@ -5,13 +5,18 @@ request goes through `call`, which refuses while disconnected, maps ccxt's excep
 (`errors.map_error`), pauses every user of the key after a 429/418 until its
 Retry-After, marks the status DEGRADED while the venue is impaired and CONNECTED again
 after the next answer, and DISCONNECTED when the venue refuses the credentials.
+
+`account_id` names the account the key trades, read from the balance request that
+checks the credentials: Binance's `uid`, Coinbase's portfolio (`retail_portfolio_id` of
+its v3 accounts); an exchange that names none (Kraken) gives its exchange id. Never
+anything derived from the key.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from tradewind.domain.venue_errors import VenueError
@@ -23,12 +28,14 @@ from tradewind.venues.ccxt.errors import CcxtVenueError, ErrorKind, map_error, r
 from tradewind.venues.ccxt.instruments import CcxtInstruments
 from tradewind.venues.ccxt.rate_budget import RateBudget
 
-__all__ = ["CcxtSession"]
+__all__ = ["CcxtSession", "account_identity"]
 
 _log = logging.getLogger(__name__)
 _DEFAULT_PAUSE_S = 1.0
 _MAX_PAUSE_S = 300.0
 _NOT_CONNECTED = VenueStatus(ConnectionStatus.DISCONNECTED, "not connected yet")
+# coinbase: the v3 accounts carry the portfolio id (ccxt reads v2 by default)
+_BALANCE_PARAMS: dict[str, dict[str, Any]] = {"coinbase": {"v3": True}}
 
 
 class CcxtSession:
@@ -57,11 +64,18 @@ class CcxtSession:
             )
         self.status = _NOT_CONNECTED
         self.instruments: CcxtInstruments | None = None
+        self._account_id: str | None = None
         self._paused_until = 0.0  # time.monotonic() seconds
 
     @property
     def venue(self) -> str:
         return self.config.venue
+
+    @property
+    def account_id(self) -> str | None:
+        """The account the key trades (see the module docstring); None before a
+        `connect()` with credentials."""
+        return self._account_id
 
     def connect(self) -> None:
         """Load the markets, read the venue clock and, with credentials, check them.
@@ -82,7 +96,12 @@ class CcxtSession:
             )
             self.call("read the venue clock", lambda ex: ex.fetch_time())
             if self.config.has_credentials:
-                self.call("check the credentials", lambda ex: ex.fetch_balance())
+                exchange_id = self.config.exchange_id
+                params = _BALANCE_PARAMS.get(exchange_id, {})
+                balance = self.call(
+                    "check the credentials", lambda ex: ex.fetch_balance(dict(params))
+                )
+                self._account_id = account_identity(exchange_id, balance)
         except VenueError as error:
             if self.status.accepts_requests:
                 self.status = VenueStatus(ConnectionStatus.DISCONNECTED, str(error))
@@ -152,3 +171,22 @@ class CcxtSession:
         remaining = self._paused_until - time.monotonic()
         if remaining > 0:
             time.sleep(remaining)
+
+
+def account_identity(exchange_id: str, balance: Any) -> str:
+    """The account id in `balance` (ccxt's `fetch_balance` answer, raw payload under
+    `info`): binance `uid`, coinbase the first `retail_portfolio_id` of its accounts;
+    `exchange_id` itself where the exchange names none."""
+    info = balance.get("info") if isinstance(balance, Mapping) else None
+    if not isinstance(info, Mapping):
+        return exchange_id
+    if exchange_id == "binance":
+        uid = info.get("uid")
+        if isinstance(uid, (int, str)) and not isinstance(uid, bool) and str(uid).strip():
+            return str(uid).strip()
+    if exchange_id == "coinbase":
+        for account in info.get("accounts") or ():
+            portfolio = account.get("retail_portfolio_id") if isinstance(account, Mapping) else None
+            if isinstance(portfolio, str) and portfolio.strip():
+                return portfolio.strip()
+    return exchange_id

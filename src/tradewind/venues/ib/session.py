@@ -63,12 +63,18 @@ class IbSession:
         self.status = _NOT_CONNECTED
         self.instruments: IbInstruments | None = None
         self.account = config.account
+        self._account_id: str | None = None
         self._lock = threading.RLock()
         self._order_errors: dict[int, list[TwsError]] = {}
 
     @property
     def venue(self) -> str:
         return self.config.venue
+
+    @property
+    def account_id(self) -> str | None:
+        """The managed account picked at `connect()` (`account`); None before it."""
+        return self._account_id
 
     @property
     def tws_zone(self) -> str:
@@ -95,6 +101,7 @@ class IbSession:
             self.status = VenueStatus(ConnectionStatus.DISCONNECTED, str(error))
             self.client.stop()
             raise
+        self._account_id = self.account or None
         self.status = VenueStatus(ConnectionStatus.CONNECTED)
 
     def disconnect(self, reason: str = "disconnected by the client") -> None:

@@ -59,11 +59,18 @@ class OandaSession:
         self.instruments: OandaInstruments | None = None
         self.home_currency = ""
         self.connected_at_txn: int | None = None
+        self._account_id: str | None = None
         self._paused_until = 0.0  # time.monotonic() seconds
 
     @property
     def venue(self) -> str:
         return self.config.venue
+
+    @property
+    def account_id(self) -> str | None:
+        """The v20 account in use (configured, or the token's first); None before the
+        first successful `connect()`."""
+        return self._account_id
 
     def connect(self) -> None:
         """Choose the account, read its summary (checks the token), load the
@@ -92,6 +99,7 @@ class OandaSession:
         except VenueError as error:
             self.status = VenueStatus(ConnectionStatus.DISCONNECTED, str(error))
             raise
+        self._account_id = self.client.account_id
         self.status = VenueStatus(ConnectionStatus.CONNECTED)
 
     def _first_account(self) -> str:

@@ -1,7 +1,9 @@
 """Binance spot signed endpoints: account, order entry and queries, trades, sapi stubs.
 
 `duplicate_ack` (a fault) answers a create whose client id was used before with that
-first order instead of -2010; `reject` refuses an order request with -2010.
+first order instead of -2010; `reject` refuses an order request with -2010. An account's
+`uid` is 100000001 for the first key that opened one, 100000002 for the second, ...
+(`account_uid`; the order of opening survives `--state`).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from tradewind.venues.emulation import (
     Trade,
 )
 
-__all__ = ["PrivateEndpoints", "account_of", "cancel_json", "placement_json"]
+__all__ = ["PrivateEndpoints", "account_of", "account_uid", "cancel_json", "placement_json"]
 
 _T = TypeVar("_T", Order, Trade)
 
@@ -46,6 +48,12 @@ _TYPES = {
     "STOP_LOSS_LIMIT": (OrderType.STOP_LIMIT, False, False),
     "TAKE_PROFIT_LIMIT": (OrderType.STOP_LIMIT, True, False),
 }
+
+
+def account_uid(market: EmulatedMarket, api_key: str) -> int:
+    """The `uid` of an api key's (opened) account: by opening order, from 100000001;
+    nothing of the key shows in it."""
+    return 100_000_001 + market.accounts().index(api_key)
 
 
 class PrivateEndpoints:
@@ -80,7 +88,7 @@ class PrivateEndpoints:
                 {"asset": b.asset, "free": fmt(b.free), "locked": fmt(b.locked)} for b in balances
             ],
             "permissions": ["SPOT"],
-            "uid": 1,
+            "uid": account_uid(self.market, account_of(call)),
         }
 
     def create_order(self, call: Call) -> Any:

@@ -46,7 +46,7 @@ from tradewind.venues.emulation import (
     Trade,
 )
 
-__all__ = ["PrivateEndpoints"]
+__all__ = ["PrivateEndpoints", "portfolio_id", "user_id"]
 
 _T = TypeVar("_T")
 _DEFAULT_LIMIT = 100
@@ -66,6 +66,11 @@ _DIRECTIONS = ("STOP_DIRECTION_STOP_UP", "STOP_DIRECTION_STOP_DOWN")
 def user_id(account: str) -> str:
     """The stable user UUID of an api key's account."""
     return str(uuid.uuid5(_USER_NAMESPACE, account))
+
+
+def portfolio_id(account: str) -> str:
+    """The stable UUID of an api key's (one, default) portfolio."""
+    return str(uuid.uuid5(_USER_NAMESPACE, f"{account}/portfolio"))
 
 
 class PrivateEndpoints:
@@ -117,6 +122,7 @@ class PrivateEndpoints:
                     "type": "ACCOUNT_TYPE_FIAT" if is_fiat(asset) else "ACCOUNT_TYPE_CRYPTO",
                     "ready": True,
                     "hold": {"value": plain(locked), "currency": asset},
+                    "retail_portfolio_id": portfolio_id(account),
                 }
             )
         return {"accounts": rows, "has_next": False, "cursor": "", "size": len(rows)}

@@ -11,6 +11,8 @@ checks no timestamp, so the `skew` fault has no effect here. Rate limits: each r
 spends weight (public 1, private 1, history 2, order entry 0) in the shared `RateLimiter`
 per key (the client address for public calls); over the limit the answer is
 `EAPI:Rate limit exceeded`, and `EGeneral:Temporary lockout` while banned.
+`CancelAllOrdersAfter` (the dead man's switch) counts down on the wall clock
+(`kraken_dead_man`).
 
 Market symbols are Kraken pair ids (`XXBTZUSD`) over legacy asset codes (`XXBT`,
 `ZUSD`); requests may name a pair by id or altname (`XBTUSD`). Secrets are base64, as
@@ -31,6 +33,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
+from tradewind.venues.ccxt.emulator.kraken_dead_man import DeadManSwitches
 from tradewind.venues.ccxt.emulator.kraken_private import PrivateEndpoints
 from tradewind.venues.ccxt.emulator.kraken_public import PublicEndpoints
 from tradewind.venues.ccxt.emulator.kraken_wire import Call, KrakenError
@@ -64,8 +67,9 @@ class KrakenDialect:
     """Kraken spot REST over an `EmulatedMarket`; see the module docstring.
 
     credentials: api key -> base64 secret; each key trades its own account, opened on
-    its first signed request with the market's starting balances. feed: a replay feed
-    synced before each request. rate_limiter: default 90 weight per rolling minute.
+    its first signed request with the market's starting balances; `dead_man` holds
+    their CancelAllOrdersAfter countdowns. feed: a replay feed synced before each
+    request. rate_limiter: default 90 weight per rolling minute.
     base_interval_ms: the base bar interval per pair for OHLC aggregation.
 
     Raises:
@@ -104,6 +108,7 @@ class KrakenDialect:
         self.rate_limiter = rate_limiter or RateLimiter(_DEFAULT_LIMIT_PER_MINUTE)
         self.public = PublicEndpoints(market, base_interval_ms or {})
         self.private = PrivateEndpoints(market, self.public)
+        self.dead_man = DeadManSwitches(market)
         self._nonces: dict[str, int] = {}
         self._nonce_lock = threading.Lock()
         self._routes = self._route_table()
@@ -188,6 +193,7 @@ class KrakenDialect:
             "QueryOrders": (prv.query_orders, 1),
             "TradesHistory": (prv.trades_history, 2),
             "QueryTrades": (prv.query_trades, 1),
+            "CancelAllOrdersAfter": (self.dead_man.cancel_all_orders_after, 1),
         }
         routes = {_PUBLIC + name: _Route(handler, 1, False) for name, handler in public.items()}
         for name, (handler, weight) in private.items():
