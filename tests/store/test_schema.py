@@ -33,6 +33,11 @@ TABLES = {
     "capital_status",
     "run_writers",
     "reconciliation_findings",
+    "control_commands",
+    "control_acks",
+    "heartbeats",
+    "promotions",
+    "drift_checks",
 }
 
 

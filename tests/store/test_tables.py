@@ -88,18 +88,22 @@ def test_records_read_back_with_the_enums_and_flags_their_columns_declare(
     assert stored_decision.action is RiskAction.REDUCE
 
 
-def test_the_digest_covers_every_table_but_the_writer_lease_and_reconciliation() -> None:
+# Wall-clock audit records: reconciliation passes, the control channel and heartbeats,
+# promotions and drift checks.
+NOT_DIGESTED = {"run_writers", "reconciliation_findings", "control_commands", "control_acks",
+                "heartbeats", "promotions", "drift_checks"}  # fmt: skip
+
+
+def test_the_digest_covers_every_table_but_the_writer_lease_and_audit_records() -> None:
     covered = {table.name for table, _, _ in digest_tables()}
-    # reconciliation findings carry the wall-clock time of each pass
-    assert covered == set(Base.metadata.tables) - {"run_writers", "reconciliation_findings"}
+    assert covered == set(Base.metadata.tables) - NOT_DIGESTED
 
 
 def test_the_digest_leaves_out_only_wall_clock_code_version_ids_and_the_run_id() -> None:
     surrogate_ids = {
         table.autoincrement_column.name
         for table in Base.metadata.tables.values()
-        if table.autoincrement_column is not None
-        and table.name not in ("run_writers", "reconciliation_findings")
+        if table.autoincrement_column is not None and table.name not in NOT_DIGESTED
     }
     wall_clock = {"created_at", "finished_at", "code_version"}
     assert {"run_id"} | wall_clock | surrogate_ids == DIGEST_EXCLUDED_COLUMNS

@@ -15,6 +15,15 @@ from tradewind.store.capital_records import (
     SizingDecisionRecord,
     SizingMethod,
 )
+from tradewind.store.control_records import (
+    ControlAck,
+    ControlAction,
+    ControlCommand,
+    ControlRecord,
+    DriftCheckRecord,
+    Heartbeat,
+    PromotionRecord,
+)
 from tradewind.store.documents import json_document
 from tradewind.store.errors import DuplicateOrderError, JournalError, UnknownRunError
 from tradewind.store.journal import Journal
@@ -41,14 +50,21 @@ __all__ = [
     "CapitalEventKind",
     "CapitalEventRecord",
     "CapitalStatusView",
+    "ControlAck",
+    "ControlAction",
+    "ControlCommand",
+    "ControlRecord",
+    "DriftCheckRecord",
     "DuplicateOrderError",
     "EquityRecord",
     "FillRecord",
+    "Heartbeat",
     "InstantLike",
     "Journal",
     "JournalError",
     "OrderRecord",
     "PositionRecord",
+    "PromotionRecord",
     "RiskAction",
     "RiskDecisionRecord",
     "RunInfo",

@@ -41,6 +41,7 @@ from tradewind.store.capital_records import (
     CapitalEventRecord,
     SizingDecisionRecord,
 )
+from tradewind.store.control_records import ControlLedger
 from tradewind.store.digest import journal_digest
 from tradewind.store.errors import DuplicateOrderError, JournalError, UnknownRunError
 from tradewind.store.failures import write_failures
@@ -88,7 +89,7 @@ from tradewind.store.writes import (
 __all__ = ["Journal"]
 
 
-class Journal(ReconciliationLedger, RunLedger):
+class Journal(ControlLedger, ReconciliationLedger, RunLedger):
     """The journal of one database (SQLite file, in-memory SQLite or PostgreSQL)."""
 
     def __init__(self, engine: Engine) -> None:

@@ -231,6 +231,16 @@ class JournalReader(CapitalReader):
         with self._engine.connect() as connection:
             return list(connection.scalars(query))
 
+    def risk_states(self, run_id: str) -> list[dict[str, Any]]:
+        """Every risk state (step marker) saved for the run, oldest first."""
+        query = (
+            select(RiskStateRow.state_json)
+            .where(RiskStateRow.run_id == run_id)
+            .order_by(RiskStateRow.state_id)
+        )
+        with self._engine.connect() as connection:
+            return [json.loads(text) for text in connection.scalars(query)]
+
     def load_risk_state(self, run_id: str) -> dict[str, Any] | None:
         """The latest risk state saved for the run, or None if none was saved."""
         query = (
