@@ -156,7 +156,7 @@ def _download_hint(market: MarketConfig, symbol: str) -> str:
 def _venue_issues(config: TradewindConfig, run: str, locator: FieldLocator) -> list[ConfigIssue]:
     """Never simulate silently: no adapter for a provider, or live outside an operator."""
     issues = []
-    if problem := live_mode_problem(config):
+    if run != "live" and (problem := live_mode_problem(config)):
         issues.append(locator.issue(("mode",), problem))
     if run not in ("paper", "advisory", "live"):
         return issues  # a backtest simulates by definition, and says so

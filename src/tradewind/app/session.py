@@ -37,6 +37,7 @@ from tradewind.app.journal_access import open_journal
 from tradewind.app.market_data import prepare_market_data
 from tradewind.app.reconciliation_findings import ReconciliationReport
 from tradewind.app.session_loop import SessionLoop
+from tradewind.app.session_operator import SessionOperator
 from tradewind.app.session_pace import Pace, WallClockPace
 from tradewind.app.session_reconcile import (
     PeriodicReconciliation,
@@ -124,8 +125,8 @@ class TradingSession:
         feeds: Mapping[str, RowFeed] | None = None,
         run_id: str | None = None,
     ) -> None:
-        if mode not in ("paper", "advisory"):
-            raise TradewindError(f"session mode {mode!r}: expected paper or advisory")
+        if mode not in ("paper", "advisory", "live"):
+            raise TradewindError(f"session mode {mode!r}: expected paper, advisory or live")
         self.mode = mode
         self._config = config
         # One connection per venue for the whole session: every pass reuses it (a
@@ -161,7 +162,8 @@ class TradingSession:
         self.inputs = kernel_inputs(self.live, self.spec, self._correlations)
         self.market_limits = self.spec.limits.markets.copy()
         # refuses a provider without an adapter; the feeds share the run's connections
-        routes = route_markets(config, self.spec, RouteContext(connections=self._connections))
+        context = RouteContext(connections=self._connections, live=mode == "live")
+        routes = route_markets(config, self.spec, context)
         self.feeds = dict(feeds) if feeds is not None else self._route_feeds(routes)
         self._journal_target = journal
         self._run_id = run_id
@@ -172,6 +174,8 @@ class TradingSession:
         """Every feed transition of the last `run`."""
         self.venues = routes_summary(routes)
         self.venue_lines = [route.describe() for route in routes]
+        self.accounts = {route.market: route.account_id() for route in routes}
+        """Per market, the venue account its orders go to (None: the simulator)."""
         self.reconciliation: ReconciliationReport | None = None
         """The check of the venues that work orders themselves, at the last start."""
         self.event_log: list[tuple[str, OrderEvent]] = []
@@ -195,6 +199,7 @@ class TradingSession:
         n_rows = self.live.shape[0]
         last = n_rows - 1 if until_row is None else min(until_row, n_rows - 1)
         journal = open_journal(self._journal_target)
+        operator: SessionOperator | None = None
         try:
             run_id, done_step = self._open_run(journal)
             loop = self._loop(journal, run_id)
@@ -207,6 +212,9 @@ class TradingSession:
                     journal, run_id, venue_routes(loop.bridge.routes), self.reconciliation
                 )
             self.feed_health, self.feed_events = FeedHealth(), []
+            operator = loop.operator = self._operator(journal, run_id, loop)
+            operator.start(done_step)
+            self._wake_waits(operator, pace)
             for t in range(last + 1):
                 if pace is not None and 2 * t + 1 > done_step:
                     pace.wait_for(t, self.live.timestamps)
@@ -221,8 +229,15 @@ class TradingSession:
             self.event_log = loop.bridge.event_log
             return self._report(journal, run_id, last, (done_step + 1) // 2 - 1, loop.state)
         finally:
+            if operator is not None:
+                operator.close()
             journal.close()
             self._connections.close()
+
+    @property
+    def market_names(self) -> tuple[str, ...]:
+        """The session's markets, in the engine's order."""
+        return tuple(market.name for market in self.spec.markets)
 
     def disable_market(self, name: str, reason: str) -> None:
         """Stop new entries in a market; its open positions are still managed (stops,
@@ -294,7 +309,11 @@ class TradingSession:
         records = SessionRecords(run_id, self.live, self.spec, books)
         writer = RowWriter(journal, run_id)
         bridge = VenueBridge(
-            routes=route_markets(self._config, self.spec, RouteContext(run_id, self._connections)),
+            routes=route_markets(
+                self._config,
+                self.spec,
+                RouteContext(run_id, self._connections, live=self.mode == "live"),
+            ),
             records=records,
             inputs=self.inputs,
             books=books,
@@ -402,6 +421,38 @@ class TradingSession:
                 return info.run_id, int(saved.get("row", -1))  # the last journal step
         run_id = journal.start_run(self.mode, config_doc, run_id=self._run_id)
         return run_id, -1
+
+    def _operator(self, journal: Journal, run_id: str, loop: SessionLoop) -> SessionOperator:
+        """The control channel, order guard and notices around one pass."""
+        from tradewind.app.notifications import Notifier
+
+        target = self._journal_target
+        in_memory = isinstance(target, Journal) or str(target) == ":memory:"
+        rails = None
+        if self.mode == "live":
+            from tradewind.risk.rails import LiveRails
+
+            limits = self._config.risk.global_
+            rails = LiveRails(self._config.operator.rails, limits.daily_loss_limit_pct)
+        return SessionOperator(
+            config=self._config,
+            journal=journal,
+            run_id=run_id,
+            mode=self.mode,
+            loop=loop,
+            journal_target=None if in_memory else str(target),
+            acts_between_rows=bool(venue_routes(loop.bridge.routes)),
+            notifier=Notifier.from_env(self._config.operator.notifications),
+            rails=rails,
+        )
+
+    def _wake_waits(self, operator: SessionOperator, pace: Pace | None) -> None:
+        """The session's waits (its pace, feeds waiting for bars) wake for commands."""
+        if pace is not None and hasattr(pace, "sleep"):
+            pace.sleep = operator.sleep
+        for feed in self.feeds.values():
+            if isinstance(feed, VenueBarFeed):
+                feed.sleep_with(operator.sleep)
 
     def _capital_driver(self) -> CapitalDriver | None:
         if self.spec.capital is None:

@@ -24,6 +24,7 @@ from tradewind.store.row_batch import CapitalStatus
 
 if TYPE_CHECKING:
     from tradewind.app.session import TradingSession
+    from tradewind.app.session_operator import SessionOperator
     from tradewind.app.session_reconcile import PeriodicReconciliation
 
 __all__ = ["SessionLoop"]
@@ -53,6 +54,8 @@ class SessionLoop:
     capital: CapitalJournalCursor = field(default_factory=CapitalJournalCursor)
     reconciliation: PeriodicReconciliation | None = None
     """The periodic check of venues that work orders themselves (None: none here)."""
+    operator: SessionOperator | None = None
+    """Operator commands, heartbeats, the order guard and notices (None: none yet)."""
 
     def row(self, t: int, done_step: int) -> None:
         session, state, bridge = self.session, self.state, self.bridge
@@ -60,6 +63,8 @@ class SessionLoop:
             report = self.reconciliation.run_if_due(bridge)
             if report is not None:
                 session.block_unreconciled(report)
+        if self.operator is not None:
+            self.operator.at_row(t, done_step)
         session.poll(t)
         counts = (state.n_orders, state.n_fills)
         opening = state.pos.copy()
@@ -80,6 +85,8 @@ class SessionLoop:
         self._journal_close(t, counts, opening)
         self.writer.flush(2 * t + 1, ts, self._marker(t, "close"))
         bridge.send(staged, state, t, at_open=False)
+        if self.operator is not None:
+            self.operator.after_row(t, done_step)
 
     def close_run(self, step: int, last: int) -> None:
         """The run's last step: what came back after the last close, and the capital
@@ -122,8 +129,11 @@ class SessionLoop:
         risk = RiskState.from_vector(self.risk).to_dict()
         feeds = session.feed_health.drain_events()
         session.feed_events.extend(feeds)
+        if self.operator is not None and self.writer.enabled:
+            self.operator.feed_events(feeds)
         marker = risk | {"bar_row": t, "phase": phase, "paused": dict(session.paused)}
-        return marker | ({"feed_events": feeds} if feeds else {})
+        controls = self.operator.marker() if self.operator is not None else {}
+        return marker | controls | ({"feed_events": feeds} if feeds else {})
 
     def _decide(self, start: int, stop: int) -> None:
         s = self.session

@@ -11,11 +11,13 @@ drops what it is given.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from tradewind.app.capital_journal import CapitalRows
 from tradewind.store import Journal
+from tradewind.store.errors import DuplicateOrderError
 from tradewind.store.row_batch import CapitalStatus, RowBatch, StatusUpdate
 
 __all__ = ["RowWriter"]
@@ -74,6 +76,24 @@ class RowWriter:
             self.journal.write_row(self.run_id, batch)
         self._records = {}
         self._capital_status = None
+
+    def write_through(self) -> None:
+        """Write the orders, fills and status updates gathered so far now, each with
+        its own per-record writer (an operator command's work between two steps); they
+        stay gathered, and the step's batch skips them as already written."""
+        if not self.enabled:
+            return
+        for record in self._records.get("orders", ()):
+            with contextlib.suppress(DuplicateOrderError):
+                self.journal.record_order(self.run_id, record)
+        for fill in self._records.get("fills", ()):
+            self.journal.apply_fill(self.run_id, fill)
+        for update in self._records.get("status_updates", ()):
+            self.journal.update_order_status(
+                update.client_order_id, update.status, update.ts,
+                detail=update.detail, venue_order_id=update.venue_order_id,
+            )  # fmt: skip
+        self._records.pop("status_updates", None)
 
     def _add(self, name: str, record: Any) -> None:
         self._records.setdefault(name, []).append(record)

@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Protocol, runtime_checkable
 
+import numpy as np
+
+from tradewind.app.order_guard import GuardedOrder, OrderGuard
 from tradewind.app.order_terms import venue_terms
 from tradewind.app.session_records import SessionRecords
 from tradewind.app.venue_routes import MarketRoute
@@ -95,6 +98,7 @@ class _Sent:
     """The engine's float quantity, so that a whole fill maps back to it exactly."""
     sent_qty: Decimal
     """`qty` as the venue was last told it (submitted or modified)."""
+    book: int = 0
     cancel_sent: bool = False
 
 
@@ -109,6 +113,8 @@ class VenueBridge:
     sink: JournalRowSink
     event_log: list[tuple[str, OrderEvent]] = field(default_factory=list)
     """Every event received, with its venue name, in order (what the journal shows)."""
+    guard: OrderGuard | None = None
+    """Operator stops (and, live, the rails) every order passes before it is sent."""
     _next_order: int = 0
     _working: dict[ClientOrderId, _Sent] = field(default_factory=dict)
     _route_of_market: dict[str, MarketRoute] = field(default_factory=dict)
@@ -151,13 +157,28 @@ class VenueBridge:
         self._next_order = state.n_orders
         return to_send
 
-    def send(self, staged: list[_Sent], state: KernelState, t: int, *, at_open: bool) -> None:
+    def send(
+        self,
+        staged: list[_Sent],
+        state: KernelState,
+        t: int,
+        *,
+        at_open: bool,
+        control: bool = False,
+    ) -> None:
         """Send staged orders (journaled by now) and apply what comes back. Orders the
-        replies place (an entry filled on submission) wait for the next `stage_new`."""
+        replies place (an entry filled on submission) wait for the next `stage_new`.
+        `control`: orders an operator command placed (flattening, protection)."""
         for sent in staged:
             order = sent.order
             self._working[order.client_order_id] = sent
             order.apply(OrderSubmitted(client_order_id=order.client_order_id, ts=order.created_at))
+            refusal = self._refusal(sent, state, t, control)
+            if refusal:
+                self._received.append((sent.route, OrderRejected(
+                    client_order_id=order.client_order_id, ts=order.created_at, reason=refusal
+                )))  # fmt: skip
+                continue
             try:
                 sent.route.venue.submit(order)
             except DuplicateOrderError:
@@ -169,6 +190,15 @@ class VenueBridge:
                 )
                 self._received.append((sent.route, rejected))
         self._settle(state, t, at_open=at_open)
+
+    def settle(self, state: KernelState, t: int) -> None:
+        """Apply what the venues reported since (at row `t`'s close) and send the
+        cancels of orders the engine marked canceled (an operator command's)."""
+        self._settle(state, t, at_open=False)
+
+    def working_in(self, book_mask: np.ndarray) -> int:
+        """Orders sent and not yet finished whose book is in `book_mask`."""
+        return sum(1 for sent in self._working.values() if book_mask[sent.book])
 
     def recover(self, route: MarketRoute, event: OrderEvent) -> None:
         """An event the venue made and never reported (found by reconciliation); it is
@@ -196,6 +226,22 @@ class VenueBridge:
                 bar = (panel.open[t, n], panel.high[t, n], panel.low[t, n], panel.close[t, n])
                 events = venue.on_bar(instrument.id, ts, *(float(v) for v in bar), phase=phase)
                 self._received.extend((route, event) for event in events)
+
+    def _refusal(self, sent: _Sent, state: KernelState, t: int, control: bool) -> str:
+        if self.guard is None:
+            return ""
+        order = sent.order
+        is_stop = order.trigger_price is not None
+        level = order.trigger_price if is_stop else order.price
+        guarded = GuardedOrder(
+            index=sent.index,
+            market=sent.route.market,
+            quantity=sent.qty,
+            price=None if level is None else float(level),
+            is_stop=is_stop,
+            control=control,
+        )
+        return self.guard.refusal(guarded, state, t)
 
     def _settle(self, state: KernelState, t: int, *, at_open: bool) -> None:
         """Apply venue events and cancel what the engine replaced, until quiet."""
@@ -330,7 +376,8 @@ class VenueBridge:
             **venue_terms(kind, side, level, instrument, route.venue.capabilities),
         )
         sent_qty = order.quantity
-        return _Sent(i, order, route, qty=_sent_as(qty, sent_qty), sent_qty=sent_qty)
+        return _Sent(i, order, route, qty=_sent_as(qty, sent_qty), sent_qty=sent_qty,
+                     book=int(state.o_book[i]))  # fmt: skip
 
     def _decided_ns(self, state: KernelState, i: int) -> int:
         return int(self.records.panel.timestamps[state.o_row[i]])

@@ -74,9 +74,9 @@ def live_mode_problem(config: TradewindConfig) -> str:
     if config.mode is not RunMode.LIVE:
         return ""
     return (
-        "mode 'live' trades real orders and needs an operator session, which this "
-        "version does not have yet; use `mode: paper` (simulated fills) or "
-        "`mode: advisory` (signals only)"
+        "mode 'live' trades real orders: start it with `tradewind live --config FILE` "
+        "(operator mode, with its confirmation); other commands need `mode: paper`, "
+        "`advisory` or `backtest`"
     )
 
 

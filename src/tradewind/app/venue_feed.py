@@ -99,6 +99,11 @@ class VenueBarFeed:
     def symbols(self) -> Sequence[int]:
         return self._columns
 
+    def sleep_with(self, sleep: Callable[[float], None]) -> None:
+        """Wait for forming bars with `sleep` (a session's, which wakes for operator
+        commands) instead of `time.sleep`."""
+        self._sleep = sleep
+
     def poll(self, row: int) -> FeedRow:
         """The venue's bars of row `row`; waits for bars still forming.
 

@@ -52,6 +52,8 @@ class MarketRoute:
     feed: LiveFeedBuilder | None = None
     """The market's live row feed over (recording, panel columns); None: a replay
     of the recording."""
+    account_id: Callable[[], str | None] = lambda: None
+    """The venue account the orders go to, once connected (None: the simulator)."""
 
     def describe(self) -> str:
         """One line for the run's output and its journal."""
@@ -67,6 +69,8 @@ class RouteContext:
     reuse one (the journal keeps the first fill of a venue's trade id only)."""
     connections: ExchangeConnections = field(default_factory=ExchangeConnections)
     """Exchange connections, shared by every market and pass of a session."""
+    live: bool = False
+    """A live run (`tradewind live`): every market's orders go to its venue."""
 
 
 def route_markets(
@@ -83,6 +87,8 @@ def route_markets(
     for market in spec.markets:
         market_config = config.markets[market.name]
         problem = provider_problem(market.name, market_config)
+        if not problem and context.live and market_config.provider is Provider.SIM:
+            problem = "provider sim cannot trade live: expected a venue provider"
         if problem:
             issue = ConfigIssue(f"markets.{market.name}.provider", problem)
             raise ConfigError("configuration", [issue])
@@ -127,6 +133,24 @@ def _venue_route(
     on_exchange: ExchangeMarket,
 ) -> MarketRoute:
     venue_name = config.exchange or BROKERS[config.provider].title
+    account = getattr(on_exchange.session, "account_id", None)
+
+    def account_id() -> str | None:
+        return getattr(on_exchange.session, "account_id", account)
+
+    if context.live:
+        where = config.endpoint or "its production address"
+        return MarketRoute(
+            market=market.name,
+            provider=config.provider.value,
+            venue=on_exchange.order_venue(),
+            venue_label=f"{venue_name} at {where}: LIVE orders (operator mode)"
+            f"{_exits_note(config.provider)}",
+            data_label=on_exchange.data_label,
+            instruments=on_exchange.instruments,
+            feed=on_exchange.feed,
+            account_id=account_id,
+        )
     if config.paper_fills is PaperFills.VENUE:
         return MarketRoute(
             market=market.name,
@@ -137,6 +161,7 @@ def _venue_route(
             data_label=on_exchange.data_label,
             instruments=on_exchange.instruments,
             feed=on_exchange.feed,
+            account_id=account_id,
         )
     if on_exchange.session.instruments is not None:  # connected: the exchange's lot sizes
         lots = {s: i.lot_size for s, i in on_exchange.instruments.items()}

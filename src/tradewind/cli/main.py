@@ -13,9 +13,13 @@ from tradewind.cli import (
     backtest_cmd,
     capital_cmd,
     config_cmd,
+    control_cmd,
     data_cmd,
     emulate_cmd,
     evaluate_cmd,
+    live_cmd,
+    notify_cmd,
+    promote_cmd,
     precompile_cmd,
     prepare_cmd,
     session_cmd,
@@ -40,10 +44,16 @@ app.add_typer(strategy_cmd.app, name="strategy")
 app.add_typer(signals_cmd.app, name="signals")
 app.add_typer(evaluate_cmd.app, name="evaluate")
 app.add_typer(capital_cmd.app, name="capital")
+app.add_typer(notify_cmd.app, name="notify")
 app.command("init")(config_cmd.init_command)
 app.command("backtest")(backtest_cmd.backtest_command)
 app.command("paper")(session_cmd.paper_command)
 app.command("advisory")(session_cmd.advisory_command)
+app.command("live")(live_cmd.live_command)
+app.command("promote")(promote_cmd.promote_command)
+app.command("stop")(control_cmd.stop_command)
+app.command("resume")(control_cmd.resume_command)
+app.command("controls")(control_cmd.controls_command)
 app.command("analyze")(analyze_cmd.analyze_command)
 app.command("precompile")(precompile_cmd.precompile_command)
 app.command("emulate")(emulate_cmd.emulate_command)

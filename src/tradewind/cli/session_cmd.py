@@ -96,14 +96,15 @@ def _run(
         )
     if session.reconciliation is not None:  # venues that work orders themselves
         _out.print(f"reconciliation: {session.reconciliation.summary}", markup=False)
-    _print(_out, report, mode, target)
+    print_report(_out, report, mode, target)
 
 
 _SENT_TO_VENUE = "orders sent to this test venue"
 """What a market's venue line says when its orders go to a venue (`paper_fills: venue`)."""
 
 
-def _print(_out: Console, report: SessionReport, mode: str, target: str) -> None:
+def print_report(_out: Console, report: SessionReport, mode: str, target: str) -> None:
+    """The run's summary: rows, signals, orders and fills, feeds, paused markets."""
     from tradewind.app.redaction import redact_url
 
     resumed = (
@@ -116,7 +117,9 @@ def _print(_out: Console, report: SessionReport, mode: str, target: str) -> None
         _signals_line(report, mode),
     ]
     protective = report.orders - report.market_orders
-    at_venue = mode != "advisory" and any(_SENT_TO_VENUE in v for v in report.venues)
+    at_venue = mode == "live" or (
+        mode != "advisory" and any(_SENT_TO_VENUE in v for v in report.venues)
+    )
     kind = "" if at_venue else "simulated "
     denied = "denied by risk or refused by the venue" if at_venue else "denied by risk"
     orders = (
@@ -124,7 +127,9 @@ def _print(_out: Console, report: SessionReport, mode: str, target: str) -> None
         f"{report.denied_orders or 'none'} {denied}; {protective} stop-loss/take-profit), "
         f"{report.fills} {kind}fills; {kind}equity {report.final_equity:,.2f}"
     )
-    if mode == "advisory":
+    if mode == "live":
+        lines.append(f"live trading at the venues above: {orders}")
+    elif mode == "advisory":
         lines.append(f"paper-tracked, no order was sent to a venue: {orders}")
     elif at_venue:
         lines.append(f"paper trading with orders at the test venues above: {orders}")
