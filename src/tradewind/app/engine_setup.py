@@ -7,8 +7,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from tradewind.app.scaling_setup import scaling_configs
+from tradewind.capital.regime import RegimeAction, RegimePlan
 from tradewind.capital.router import RouterConfig
 from tradewind.config import MarketConfig, TradewindConfig
+from tradewind.config.capital import CapitalConfig
 from tradewind.config.execution import (
     CommissionKind,
     ExecutionConfig,
@@ -136,14 +138,29 @@ def capital_plan(config: TradewindConfig, markets: tuple[MarketRun, ...]) -> Cap
             rebalance_threshold=capital.rebalance_threshold_pct / 100.0,
         )
     plan = ScalingPlan(*scaling_configs(scaling), drift_bars=scaling.expected_return_bars)
-    if router is None and not scaling.enabled:
+    regime = _regime_plan(capital, with_router=router is not None)
+    if router is None and not scaling.enabled and regime is None:
         return None
     return CapitalPlan(
         router=router,
         rebalance_every_rows=capital.rebalance_every_bars,
         lookback_rows=capital.lookback_bars,
         scaling=plan if scaling.enabled else None,
+        regime=regime,
     )
+
+
+def _regime_plan(capital: CapitalConfig, *, with_router: bool) -> RegimePlan | None:
+    """The macro regime for the router (only with one) and the regime actions; None
+    when neither is on."""
+    plan = RegimePlan(
+        macro_regime=capital.macro_regime and with_router,
+        actions={
+            name: RegimeAction(a.exposure_factor, a.stop_factor, a.soft_stop)
+            for name, a in capital.regime_actions.items()
+        },
+    )
+    return plan if plan.needs_regimes else None
 
 
 def _correlation(config: TradewindConfig) -> Correlation:

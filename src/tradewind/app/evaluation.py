@@ -17,6 +17,9 @@ from tradewind.domain.errors import TradewindError
 if TYPE_CHECKING:
     from tradewind.data.catalog import Catalog
     from tradewind.research.evaluation.capital_eval import CapitalEvaluation
+    from tradewind.research.evaluation.capital_eval import (
+        FeatureComparison as FeatureComparison,
+    )
     from tradewind.research.evaluation.sections import Section
 
 __all__ = [
@@ -87,14 +90,22 @@ def _intelligence_runners(
 
 
 def evaluate_capital(
-    config_path: Path | None = None, catalog_dir: Path | None = None
+    config_path: Path | None = None,
+    catalog_dir: Path | None = None,
+    *,
+    resamples: int = 2000,
+    seed: int = 0,
 ) -> CapitalEvaluation:
-    """Capital routing and autonomous scaling against fixed allocation and sizing, on
-    the portfolio at `config_path` (default: examples/backtest.yaml)."""
+    """Capital routing, autonomous scaling, the macro regime in the router and the
+    regime actions against fixed allocation and sizing, on the portfolio at
+    `config_path` (default: examples/backtest.yaml), with paired stationary-bootstrap
+    intervals (`resamples` resamples, seeded with `seed`)."""
     from tradewind.app.backtest import backtest_config as run_backtest
     from tradewind.research.evaluation import capital_eval
 
-    return capital_eval.evaluate_capital(run_backtest, config_path, _catalog(catalog_dir))
+    return capital_eval.evaluate_capital(
+        run_backtest, config_path, _catalog(catalog_dir), resamples=resamples, seed=seed
+    )
 
 
 def write_evaluation_report(path: Path, sections: list[Section]) -> Path:
@@ -112,7 +123,8 @@ def write_evaluation_json(path: Path, sections: list[Section]) -> Path:
 
 
 def write_capital_json(path: Path, evaluation: CapitalEvaluation) -> Path:
-    """Every row of the capital evaluation (whole windows and years) and its method."""
+    """Every row of the capital evaluation (whole windows and years), every comparison
+    with its intervals, the default each feature earns, and the method."""
     from tradewind.research.evaluation import capital_eval
 
     return capital_eval.write_capital_json(path, evaluation)

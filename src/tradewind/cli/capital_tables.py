@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 if TYPE_CHECKING:
+    from tradewind.app.evaluation import FeatureComparison
     from tradewind.app.report_types import CapitalVariant
 
-__all__ = ["capital_table", "capital_year_table"]
+__all__ = ["capital_comparison_table", "capital_table", "capital_year_table"]
 
 
 def capital_table(rows: Sequence[CapitalVariant]) -> Table:
@@ -42,4 +43,27 @@ def capital_year_table(rows: Sequence[CapitalVariant]) -> Table:
         table.add_column(year, justify="right")
     for variant, values in by_variant.items():
         table.add_row(variant, *(f"{values[y]:.2f}" if y in values else "" for y in years))
+    return table
+
+
+def capital_comparison_table(comparisons: Sequence[FeatureComparison]) -> Table:
+    """One row per feature and window: the variant's return, Sharpe and max drawdown,
+    its return and Sharpe differences to the reference with 95% intervals, the verdict."""
+    table = Table(
+        title="capital: each feature against its reference, out of sample (95% bootstrap CI)",
+        title_justify="left",
+    )
+    for column in ("feature", "window", "return", "Sharpe", "max DD", "Δ return [CI]",
+                   "Δ Sharpe [CI]", "verdict"):  # fmt: skip
+        left = column in ("feature", "window", "verdict")
+        table.add_column(column, justify="left" if left else "right")
+    for c in comparisons:
+        d_ret, d_sharpe = c.return_difference, c.sharpe_difference
+        table.add_row(
+            c.feature, c.window, f"{c.total_return.estimate:+.2%}",
+            f"{c.sharpe.estimate:.2f}", f"{c.max_drawdown.estimate:.2%}",
+            f"{d_ret.estimate:+.2%} [{d_ret.low:+.2%}, {d_ret.high:+.2%}]",
+            f"{d_sharpe.estimate:+.2f} [{d_sharpe.low:+.2f}, {d_sharpe.high:+.2f}]",
+            c.verdict,
+        )  # fmt: skip
     return table

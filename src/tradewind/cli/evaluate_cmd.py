@@ -65,20 +65,32 @@ def capital_command(
     config: Annotated[
         Path | None, typer.Option("--config", "-c", help="Portfolio to measure.")
     ] = None,
+    resamples: Annotated[
+        int, typer.Option(min=100, help="Bootstrap resamples per comparison.")
+    ] = 2000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap resamples.")] = 0,
 ) -> None:
-    """Measure capital routing and autonomous scaling against fixed sizing.
+    """Measure capital features out of sample against fixed allocation and sizing.
 
-    Adaptive routing + autonomous scaling against fixed equal allocation with fixed
-    sizing (and ablations), on bundled data, whole windows and calendar years.
+    Adaptive routing, autonomous scaling, the walk-forward macro regime in the router
+    and the regime actions, each against fixed equal allocation with fixed sizing (and
+    ablations), on bundled data: whole windows, calendar years, and each feature's
+    differences with paired stationary-bootstrap 95% intervals and a verdict.
     """
     from tradewind.app.evaluation import evaluate_capital, write_capital_json
-    from tradewind.cli.capital_tables import capital_table, capital_year_table
+    from tradewind.cli.capital_tables import (
+        capital_comparison_table,
+        capital_table,
+        capital_year_table,
+    )
 
     _out = console()
 
     _out.print("backtesting every variant on every window ...", highlight=False)
-    evaluation = evaluate_capital(config, catalog)
+    evaluation = evaluate_capital(config, catalog, resamples=resamples, seed=seed)
     print_table(_out, capital_table(evaluation.whole()))
     print_table(_out, capital_year_table(evaluation.rows))
+    print_table(_out, capital_comparison_table(evaluation.comparisons))
     _out.print(evaluation.method, highlight=False)
+    _out.print(f"measured in {evaluation.runtime_s:.0f} s", highlight=False)
     _out.print(f"json: {write_capital_json(json_out, evaluation)}")

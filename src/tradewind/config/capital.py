@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from tradewind.config.fieldtypes import (
     CoarsePercent,
@@ -10,11 +10,22 @@ from tradewind.config.fieldtypes import (
     Fraction,
     Percent,
     PositivePercent,
+    did_you_mean,
     raise_field_error,
 )
 from tradewind.domain.capital import AllocationStrategy
+from tradewind.domain.regimes import MacroRegime
 
-__all__ = ["AllocationStrategy", "CapitalConfig", "FactorWeights"]
+__all__ = [
+    "ACTION_REGIME_NAMES",
+    "AllocationStrategy",
+    "CapitalConfig",
+    "FactorWeights",
+    "RegimeActionConfig",
+]
+
+ACTION_REGIME_NAMES: tuple[str, ...] = (*(r.value.lower() for r in MacroRegime), "crisis")
+"""Regimes an action can name: the six macro regimes and crisis (most markets in CRISIS)."""
 
 
 class FactorWeights(ConfigModel):
@@ -36,6 +47,18 @@ class FactorWeights(ConfigModel):
         return self
 
 
+class RegimeActionConfig(ConfigModel):
+    """What capital does while a regime is in force (1 / false: nothing)."""
+
+    exposure_factor: float = Field(
+        1.0, gt=0, le=1, description="Multiplies every market's budget (exposure cap)."
+    )
+    stop_factor: float = Field(
+        1.0, gt=0, le=1, description="Multiplies new protective stop distances (tighter)."
+    )
+    soft_stop: bool = Field(False, description="The session puts a SOFT stop in force.")
+
+
 class CapitalConfig(ConfigModel):
     """Capital allocation across markets."""
 
@@ -52,6 +75,33 @@ class CapitalConfig(ConfigModel):
     lookback_bars: int = Field(
         126, ge=2, description="Trailing rows the router measures markets over."
     )
+    macro_regime: bool = Field(
+        False,
+        description="Feed the walk-forward macro regime to the router at each rebalance.",
+    )
+    regime_actions: dict[str, RegimeActionConfig] = Field(
+        default_factory=dict,
+        description="Regime (risk_on, risk_off, inflation, deflation, growth, recession, "
+        "crisis) -> action while it is in force.",
+    )
+
+    @field_validator("regime_actions", mode="before")
+    @classmethod
+    def _known_regimes(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            return value
+        out: dict[str, object] = {}
+        for name, action in value.items():
+            key = str(name).strip().lower()
+            if key not in ACTION_REGIME_NAMES:
+                raise ValueError(
+                    f"regime {name!r}{did_you_mean(key, ACTION_REGIME_NAMES)}: expected one "
+                    f"of {', '.join(ACTION_REGIME_NAMES)}"
+                )
+            if key in out:
+                raise ValueError(f"regime {name!r} given twice: expected one action each")
+            out[key] = action
+        return out
 
     @model_validator(mode="after")
     def _min_below_max(self) -> CapitalConfig:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tradewind.capital.regime import RegimePlan
 from tradewind.capital.router import RouterConfig
 from tradewind.capital.scaling import AutonomousScalingConfig, CapitalEngineConfig
 from tradewind.execution.models import CommissionModel, FillModel
@@ -119,12 +120,15 @@ class ScalingPlan:
 class CapitalPlan:
     """How capital moves during a run: the router re-splits equity across markets every
     `rebalance_every_rows` rows from the `lookback_rows` before (None = each market's
-    fixed allocation), and `scaling` sizes entries (None = each market's `Sizing`)."""
+    fixed allocation), and `scaling` sizes entries (None = each market's `Sizing`);
+    `regime` feeds the walk-forward macro regime to the router and applies the regime
+    actions (None = neither)."""
 
     router: RouterConfig | None = None
     rebalance_every_rows: int = 21
     lookback_rows: int = 126
     scaling: ScalingPlan | None = None
+    regime: RegimePlan | None = None
 
     def __post_init__(self) -> None:
         if self.rebalance_every_rows < 1 or self.lookback_rows < 2:

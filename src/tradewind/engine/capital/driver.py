@@ -9,6 +9,11 @@ call `prepare` on the same rows with the same state, so both make the same decis
 Each closed trade (a fill that realises P&L) is reported to the scaling engine with the
 conditions in force when its position was sized, so compounding, drawdown protection,
 milestones and parameter optimisation follow the run as they would follow live trading.
+
+With a `RegimePlan` the router receives the walk-forward macro regime in force at each
+rebalance (`regimes`), and the regime actions scale budgets and tighten stops from the
+row where the regime changes (`regime_effects`); `regime_at(row)` tells the session the
+regime and action in force, e.g. whether CRISIS asks for a SOFT stop.
 """
 
 from __future__ import annotations
@@ -20,13 +25,21 @@ from typing import Any
 
 import numpy as np
 
+from tradewind.capital.regime import CRISIS, RegimePlan, RegimeReading
 from tradewind.capital.router import GlobalCapitalRouter
 from tradewind.capital.scaling import AutonomousScalingEngine, SizingDecision
-from tradewind.domain.regimes import MarketConditions
+from tradewind.domain.regimes import MacroRegime, MarketConditions
 from tradewind.engine.books import BookSet
 from tradewind.engine.capital.conditions import SymbolConditions, symbol_conditions
 from tradewind.engine.capital.history import MarketHistory
 from tradewind.engine.capital.record import CapitalRecord, events_between
+from tradewind.engine.capital.regime_effects import RegimeEffects, write_budgets
+from tradewind.engine.capital.regimes import (
+    MacroForecasts,
+    RegimeTimeline,
+    macro_forecasts,
+    regime_timeline,
+)
 from tradewind.engine.inputs import KernelInputs
 from tradewind.engine.kernel import SIZE_EQUITY_FRACTION
 from tradewind.engine.panel import MarketPanel
@@ -48,7 +61,12 @@ class CapitalDriver:
         books: BookSet,
         windows: Mapping[str, BarWindow],
         inputs: KernelInputs,
+        *,
+        regime: RegimePlan | None = None,
+        forecasts: MacroForecasts | None = None,
     ) -> None:
+        """`regime` defaults to the plan's (`spec.capital.regime`); `forecasts` to the
+        walk-forward macro forecasts over `panel` (`regimes.macro_forecasts`)."""
         plan = spec.capital
         if plan is None:
             raise ValueError("CapitalDriver needs spec.capital")
@@ -56,9 +74,17 @@ class CapitalDriver:
         self.panel = panel
         self.inputs = inputs
         self.markets = tuple(m.name for m in spec.markets)
-        # The loop reads sizes from these copies; the caller's books stay as built.
+        # The regime plan rides on the capital plan once `CapitalPlan.regime` exists.
+        self.regime_plan: RegimePlan | None = (
+            regime if regime is not None else plan.regime
+        )
+        # The loop reads sizes (and stop distances) from these copies; the caller's
+        # books keep them as built.
         self.books = dataclasses.replace(
-            books, size_mode=books.size_mode.copy(), size_value=books.size_value.copy()
+            books,
+            size_mode=books.size_mode.copy(),
+            size_value=books.size_value.copy(),
+            stop_pct=books.stop_pct.copy(),
         )
         self.router = GlobalCapitalRouter(plan.router) if plan.router is not None else None
         self.history = MarketHistory.build(panel, books, self.markets)
@@ -72,13 +98,41 @@ class CapitalDriver:
                 autonomous_config=scaling.autonomous_config,
             )
             self.conditions = symbol_conditions(panel, windows, scaling.drift_bars)
+        self.regimes = self._timeline(spec, windows, forecasts)
+        self.effects = (
+            RegimeEffects.of(self.regimes, self.books)
+            if self.regimes is not None and self.regime_plan is not None and self.regime_plan.acts
+            else None
+        )
         self._entry_conditions: dict[int, MarketConditions | None] = {}
         self._fills_seen = 0
         self._next_rebalance = 0
         self._shares: np.ndarray | None = None  # the router's shares in force
+        # Each market's share before the regime's exposure factor.
+        self._base_shares = (
+            inputs.allocation[0].copy() if len(inputs.allocation) else np.zeros(len(self.markets))
+        )
         self.decisions: list[dict[str, Any]] = []
         self.allocations: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
+        self.regime_changes: list[dict[str, Any]] = []
+
+    def _timeline(
+        self, spec: EngineSpec, windows: Mapping[str, BarWindow], forecasts: MacroForecasts | None
+    ) -> RegimeTimeline | None:
+        plan = self.regime_plan
+        if plan is None or not plan.needs_regimes:
+            return None
+        macro_acts = any(
+            name != CRISIS and not action.is_neutral for name, action in plan.actions.items()
+        )
+        if forecasts is None and (plan.macro_regime or macro_acts):
+            forecasts = macro_forecasts(self.panel, spec.markets)
+        condition_regimes = None
+        if plan.watches_crisis:
+            conditions = self.conditions or symbol_conditions(self.panel, windows, 0)
+            condition_regimes = conditions.regime
+        return regime_timeline(self.panel.timestamps, forecasts, plan, condition_regimes)
 
     # -- the loop's hooks ------------------------------------------------------------
 
@@ -105,20 +159,34 @@ class CapitalDriver:
         """Rows `t0 <= t < t1` (default: to the end) where `prepare` must run before the
         loop processes them; reads only the books' columns of those rows, so a paper run
         asks one row at a time as its books fill."""
-        b = self.books
         stop = self.panel.shape[0] if t1 is None else t1
+        rows, entries = self._own_rows(t0, stop)
+        if self.effects is not None:
+            rows |= self.effects.rows(entries, t0, stop)
+        return np.flatnonzero(rows) + t0
+
+    def _own_rows(self, t0: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """The scaling engine's and the router's decision rows, and the entry rows."""
+        b = self.books
         rows = np.zeros(max(stop - t0, 0), dtype=bool)
-        if self.scaler is not None and len(b.symbol):
+        entries = rows.copy()
+        if len(b.symbol) and (self.scaler is not None or self.effects is not None):
             fresh = self.panel.fresh[t0:stop, b.symbol].T
-            rows |= (b.edge[:, t0:stop] & fresh & (b.target[:, t0:stop] != 0)).any(axis=0)
+            entries = (b.edge[:, t0:stop] & fresh & (b.target[:, t0:stop] != 0)).any(axis=0)
+        if self.scaler is not None:
+            rows |= entries
         if self.router is not None:
             rows |= np.arange(t0, stop) % self.plan.rebalance_every_rows == 0
-        return np.flatnonzero(rows) + t0
+        return rows, entries
 
     def prepare(self, t: int, state: KernelState, market_limits: np.ndarray) -> None:
         """Bring the capital state up to row `t` and decide budgets and sizes for it."""
         equity = float(state.money[1])
         when = self._instant(t)
+        if self.effects is not None:
+            self._apply_regime(self.effects, t, when, market_limits)
+        if not self._own_rows(t, t + 1)[0].any():
+            return  # a row only the regime actions needed
         self._ingest_fills(state, before_row=t)
         if self.scaler is not None:
             before = self.scaler.get_autonomous_status()
@@ -129,6 +197,11 @@ class CapitalDriver:
             self._next_rebalance = t + self.plan.rebalance_every_rows
         if self.scaler is not None and self.conditions is not None:
             self._size(self.scaler, self.conditions, t, equity, when)
+
+    def regime_at(self, row: int) -> RegimeReading | None:
+        """The regime in force at `row` and the action it takes (None without a regime
+        plan that needs one). Known from the row's own time: forecasts made by then."""
+        return self.regimes.reading(row) if self.regimes is not None else None
 
     def finish(self, state: KernelState, last_row: int | None = None) -> CapitalRecord:
         """Report the trades closed after the last decision and the equity after
@@ -143,7 +216,7 @@ class CapitalDriver:
         status = self.scaler.get_autonomous_status() if self.scaler is not None else {}
         summary = self.scaler.get_quick_summary() if self.scaler is not None else ""
         return CapitalRecord.from_lists(
-            self.decisions, self.allocations, self.events, status, summary
+            self.decisions, self.allocations, self.events, status, summary, self.regime_changes
         )
 
     # -- steps -------------------------------------------------------------------------
@@ -191,6 +264,24 @@ class CapitalDriver:
             self.events.extend(events_between(before, self.scaler.get_autonomous_status(), when))
         self._fills_seen = end
 
+    def _apply_regime(
+        self, effects: RegimeEffects, t: int, when: datetime, market_limits: np.ndarray
+    ) -> None:
+        enabled = market_limits[:, LimitField.DISABLED] == 0
+        # With a router, budgets hold until its next rebalance (which rescales them);
+        # without one, to the end.
+        end = self._next_rebalance if self.router is not None else None
+        budgets = (self.inputs.allocation, slice(t, end), self._base_shares, enabled)
+        change = effects.apply(t, when, self.books, self.panel, budgets)
+        if change is not None:
+            self.regime_changes.append(change)
+
+    def _macro_at(self, t: int) -> MacroRegime | None:
+        plan = self.regime_plan
+        if plan is None or not plan.macro_regime or self.regimes is None:
+            return None
+        return self.regimes.reading(t).macro
+
     def _rebalance(
         self,
         router: GlobalCapitalRouter,
@@ -201,10 +292,11 @@ class CapitalDriver:
     ) -> None:
         self.history.fill_to(self.books, t)
         metrics, correlations = self.history.metrics(t, self.plan.lookback_rows)
-        amounts = router.calculate_allocation(metrics, correlations, None, max(equity, 1.0))
+        regime = self._macro_at(t)
+        amounts = router.calculate_allocation(metrics, correlations, regime, max(equity, 1.0))
         shares = {m: amounts.get(m, 0.0) / max(equity, 1.0) for m in self.markets}
         held = self._shares
-        before = held if held is not None else self.inputs.allocation[t].copy()
+        before = held if held is not None else self._base_shares.copy()
         target = np.array([shares[m] for m in self.markets])
         if held is not None and not router.suggest_rebalance(
             dict(zip(self.markets, held * equity, strict=True)),
@@ -212,10 +304,14 @@ class CapitalDriver:
             router.config.rebalance_threshold,
         ):
             target = held  # no market drifted past the threshold: keep the shares
-        # Budgets hold until the next rebalance row, where this runs again.
+        # Budgets hold until the next rebalance row, where this runs again (a regime
+        # change in between rescales them).
         span = slice(t, t + self.plan.rebalance_every_rows)
         enabled = market_limits[:, LimitField.DISABLED] == 0
-        self.inputs.allocation[span, enabled] = target[enabled]
+        effects = self.effects
+        factor = float(effects.timeline.exposure_factor[t]) if effects is not None else 1.0
+        write_budgets(self.inputs.allocation, span, target, factor, enabled)
+        self._base_shares = target.copy()
         self._shares = target
         if target is held:
             return
@@ -242,9 +338,12 @@ class CapitalDriver:
             {
                 "ts": when,
                 "kind": "rebalance",
-                "detail": f"router {router.config.strategy}: "
+                "detail": f"router {router.config.strategy}"
+                + (f" ({regime.value})" if regime is not None else "")
+                + ": "
                 + ", ".join(f"{m} {shares[m]:.1%}" for m in self.markets),
-                "data": {"shares": shares, "turnover": turnover},
+                "data": {"shares": shares, "turnover": turnover}
+                | ({"macro_regime": regime.value} if regime is not None else {}),
             }
         )
 

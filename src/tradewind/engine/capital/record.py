@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["DECISION_COLUMNS", "CapitalRecord", "events_between"]
+__all__ = ["DECISION_COLUMNS", "REGIME_COLUMNS", "CapitalRecord", "events_between"]
 
 DECISION_COLUMNS = (
     "row", "book", "ts", "market", "symbol", "strategies", "method", "available_balance",
@@ -20,6 +20,8 @@ DECISION_COLUMNS = (
 _ALLOCATION_COLUMNS = ("row", "ts", "market", "strategy", "share", "amount", "bound",
                        "explanation")  # fmt: skip
 _EVENT_COLUMNS = ("ts", "kind", "detail", "data")
+REGIME_COLUMNS = ("row", "ts", "regime", "macro_regime", "as_of", "crisis", "exposure_factor",
+                  "stop_factor", "soft_stop")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +29,18 @@ class CapitalRecord:
     """Every sizing decision (one row per sized entry, with all its factors and the one
     that bound it), every allocation the router set, capital events (rebalances,
     milestones, halts, protection changes, parameter changes and rollbacks) and the
-    scaling engine's final status and one-line summary."""
+    scaling engine's final status and one-line summary; with regime actions, each row
+    where the regime or its action changed (`REGIME_COLUMNS`: the regime in force, the
+    macro forecast's `as_of`, the crisis test and the action's factors)."""
 
     decisions: pd.DataFrame
     allocations: pd.DataFrame
     events: pd.DataFrame
     status: Mapping[str, Any] = field(default_factory=dict)
     summary: str = ""
+    regimes: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(REGIME_COLUMNS))
+    )
 
     @classmethod
     def from_lists(
@@ -43,6 +50,7 @@ class CapitalRecord:
         events: Sequence[Mapping[str, Any]],
         status: Mapping[str, Any],
         summary: str,
+        regimes: Sequence[Mapping[str, Any]] = (),
     ) -> CapitalRecord:
         rows = [_flatten(d) for d in decisions]
         return cls(
@@ -51,6 +59,7 @@ class CapitalRecord:
             events=pd.DataFrame(list(events), columns=list(_EVENT_COLUMNS)),
             status=dict(status),
             summary=summary,
+            regimes=pd.DataFrame(list(regimes), columns=list(REGIME_COLUMNS)),
         )
 
 
