@@ -54,6 +54,7 @@ class OperatorWatch:
     _events_seen: int = 0
     _ladder: tuple[float, float, float] = (0.0, 0.0, 0.0)
     _auto_stopped: bool = False
+    _regime_stopped: bool = False
     _down_since: dict[str, float] = field(default_factory=dict)
     _lost: set[str] = field(default_factory=set)
     _summary_day: str | None = None
@@ -69,6 +70,7 @@ class OperatorWatch:
             return
         self._fills()
         self._risk_steps()
+        self._regime(t)
         every = self.config.operator.drift.every_rows
         if self.config.operator.drift.enabled and (t + 1) % every == 0:
             self._drift(t)
@@ -117,6 +119,17 @@ class OperatorWatch:
             mode = self.config.risk.global_.shutdown_mode.value
             self._issue(mode, "drawdown ladder: pause level reached (risk.global.shutdown_mode)")
 
+    def _regime(self, t: int) -> None:
+        """A regime whose configured action asks for it (CRISIS) puts a SOFT stop in force."""
+        from tradewind.capital.regime import regime_stop
+
+        driver = self.loop.driver
+        reading = driver.regime_at(t) if driver is not None else None
+        if reading is not None and regime_stop(reading) and not self._regime_stopped:
+            self._regime_stopped = True
+            self._issue("soft", f"regime {reading.regime}: capital.regime_actions asks for a stop")
+            self.notice("shutdown", f"regime {reading.regime}", "SOFT stop issued", None)
+
     def _drift(self, t: int) -> None:
         from tradewind.app.drift import drift_check
 
@@ -139,7 +152,7 @@ class OperatorWatch:
     def tick(self) -> None:
         """The dead man's switch and the daily summary (on the session's thread)."""
         self._arm_venues()
-        self._watch_lost_venues()
+        self.watch_lost_venues()
         self._daily_summary()
 
     def _arm_venues(self) -> None:
@@ -153,7 +166,8 @@ class OperatorWatch:
             except Exception as exc:  # a failed arm is retried at the next tick
                 self.notice("dead_man", "venue countdown not armed", str(exc), route.market)
 
-    def _watch_lost_venues(self) -> None:
+    def watch_lost_venues(self) -> None:
+        """Notice a venue down too long; cancel its working entries once it is back."""
         session, now = self.loop.session, time.monotonic()
         limit_s = self.config.operator.dead_man.venue_down_after_s
         for market in session.market_names:

@@ -145,6 +145,8 @@ class SessionOperator:
         if time.monotonic() - self._last_tick >= self.gate.tick_s:
             self._last_tick = time.monotonic()
             self.watch.tick()
+        else:
+            self.watch.watch_lost_venues()
 
     def after_row(self, t: int, done_step: int) -> None:
         """Row `t` is journaled: notices, automatic shutdowns, drift."""
