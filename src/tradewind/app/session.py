@@ -406,6 +406,8 @@ class TradingSession:
     def _pick_run(self, journal: Journal) -> tuple[str, int]:
         # the journal masks URL passwords; the venues are stored with the configuration
         config_doc = json.loads(self._config.model_dump_json()) | {"venues": self.venues}
+        if self.mode == "live" and self._run_id is None:
+            return self._new_live_run(journal, config_doc), -1
         latest = journal.latest_run(mode=self.mode) if self._run_id is None else None
         candidate = self._run_id or (latest.run_id if latest else None)
         if candidate is not None:
@@ -453,6 +455,17 @@ class TradingSession:
         for feed in self.feeds.values():
             if isinstance(feed, VenueBarFeed):
                 feed.sleep_with(operator.sleep)
+
+    def _new_live_run(self, journal: Journal, config_doc: dict[str, object]) -> str:
+        """A live run never replays its rows through a venue: it starts anew (and
+        reconciles with the venue first). A previous live run left running by a killed
+        process is marked interrupted; one whose process still runs refuses the start
+        (`WriterBusyError`: one live session per journal)."""
+        previous = journal.latest_run(mode="live")
+        if previous is not None and previous.status.value == "running":
+            journal.acquire_writer(previous.run_id)  # busy while its process lives
+            journal.finish_run(previous.run_id, "interrupted", {"ended": "process killed"})
+        return journal.start_run(self.mode, config_doc)
 
     def _capital_driver(self) -> CapitalDriver | None:
         if self.spec.capital is None:
