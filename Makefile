@@ -24,6 +24,7 @@ run: $(STAMP)
 	$(BIN)/tradewind paper --config examples/backtest.yaml --journal tradewind-data/paper.sqlite
 	BIN=$(BIN) scripts/rehearse_exchange.sh
 	BIN=$(BIN) scripts/rehearse_documents.sh
+	BIN=$(BIN) scripts/rehearse_live.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tradewind.app.control_state import DONE_PREFIX
 from tradewind.domain.errors import TradewindError
 from tradewind.store.control_records import (
     ControlAction,
@@ -228,8 +229,8 @@ def send_control(
     on_issued: Callable[[str], None] | None = None,
 ) -> ControlOutcome:
     """Journal `command`, tell `on_issued` its line, then wait up to `wait_s` for every
-    running session (fresh heartbeat) to acknowledge it, reading the journal every
-    `POLL_INTERVAL_S`.
+    running session (fresh heartbeat) to report it done (a session first acknowledges a
+    command as in force, then as done), reading the journal every `POLL_INTERVAL_S`.
 
     Raises:
         JournalError: the journal cannot be written or read.
@@ -242,7 +243,8 @@ def send_control(
     waiting = {beat.run_id for beat in fresh}
     while True:
         (record,) = journal.control_commands(after_id=record.id - 1, limit=1)
-        if waiting <= {ack.run_id for ack in record.acks} or time.monotonic() >= deadline:
+        done = {ack.run_id for ack in record.acks if ack.outcome.startswith(DONE_PREFIX)}
+        if waiting <= done or time.monotonic() >= deadline:
             break
         time.sleep(POLL_INTERVAL_S)
     return ControlOutcome(record=record, journal=journal.label, sessions=fresh, wait_s=wait_s)

@@ -133,6 +133,9 @@ class ControlWatcher:
                 if time.monotonic() >= next_beat:
                     next_beat = time.monotonic() + self.heartbeat_s
                     self._guarded(lambda: journal.beat(self.run_id, self.mode, dict(self.detail())))
+            # the last beat says the session ended: `tradewind stop` no longer waits for it
+            ended = {**self.detail(), "ended": True}
+            self._guarded(lambda: journal.beat(self.run_id, self.mode, ended))
         finally:
             journal.close()
 

@@ -17,7 +17,11 @@ from types import MappingProxyType
 from tradewind.domain.trading_state import ShutdownMode
 from tradewind.store.control_records import ControlAction, ControlRecord
 
-__all__ = ["STOP_ACTIONS", "ControlState", "fold_controls", "shutdown_mode"]
+__all__ = ["DONE_PREFIX", "STOP_ACTIONS", "ControlState", "fold_controls", "shutdown_mode"]
+
+DONE_PREFIX = "done: "
+"""How a session's acknowledgment that it carried a command out begins (the first one
+only says the command is in force)."""
 
 STOP_ACTIONS = (ControlAction.SOFT, ControlAction.HARD, ControlAction.FREEZE)
 """The stops, mildest first."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tradewind.app.control_gate import ControlGate, ControlWatcher
+from tradewind.app.control_state import DONE_PREFIX
 from tradewind.app.operator_actions import OperatorActions
 from tradewind.app.operator_watch import OperatorWatch
 from tradewind.app.order_guard import OrderGuard
@@ -179,7 +180,7 @@ class SessionOperator:
             self._act()
 
     def _acknowledge(self, record: ControlRecord, outcome: str) -> None:
-        self.journal.acknowledge_control(record.id, self.run_id, f"done: {outcome}")
+        self.journal.acknowledge_control(record.id, self.run_id, DONE_PREFIX + outcome)
 
     def _applied_steps(self) -> dict[int, list[tuple[int, bool]]]:
         """Per row-start step, the commands applied before that step was written."""
