@@ -34,7 +34,7 @@ def main() -> None:
             self.send_response(200)
             self.end_headers()
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             return  # one line per notice is enough
 
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
