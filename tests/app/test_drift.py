@@ -183,7 +183,8 @@ def test_the_session_journals_a_drift_check_every_few_rows_per_market_and_for_al
     scopes = [*(m.name for m in session.spec.markets), ALL_MARKETS]
     every = session._config.operator.drift.every_rows
     n_checks = len(stored) // len(scopes)
-    assert n_checks >= 1 and len(stored) == n_checks * len(scopes)
+    assert n_checks >= 1
+    assert len(stored) == n_checks * len(scopes)
     assert [r.market for r in stored] == scopes * n_checks
     assert [r.rows for r in stored[:: len(scopes)]] == [every * (k + 1) for k in range(n_checks)]
     assert all(r.within_bounds and r.breaches == () for r in stored)  # sim fills: no drift

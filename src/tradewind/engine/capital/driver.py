@@ -75,9 +75,7 @@ class CapitalDriver:
         self.inputs = inputs
         self.markets = tuple(m.name for m in spec.markets)
         # The regime plan rides on the capital plan once `CapitalPlan.regime` exists.
-        self.regime_plan: RegimePlan | None = (
-            regime if regime is not None else plan.regime
-        )
+        self.regime_plan: RegimePlan | None = regime if regime is not None else plan.regime
         # The loop reads sizes (and stop distances) from these copies; the caller's
         # books keep them as built.
         self.books = dataclasses.replace(
