@@ -166,6 +166,16 @@ class OperatorWatch:
             except Exception as exc:  # a failed arm is retried at the next tick
                 self.notice("dead_man", "venue countdown not armed", str(exc), route.market)
 
+    def disarm_venues(self) -> None:
+        """Disarm the venue countdowns (a session that ends on its own)."""
+        for route in self.loop.bridge.routes:
+            venue = route.venue
+            if VenueCapability.CANCEL_ON_DISCONNECT.value in venue.capabilities:
+                try:
+                    venue.disarm_dead_man()  # type: ignore[attr-defined]
+                except Exception as exc:  # the countdown then cancels its orders
+                    self.notice("dead_man", "venue countdown still armed", str(exc), route.market)
+
     def watch_lost_venues(self) -> None:
         """Notice a venue down too long; cancel its working entries once it is back."""
         session, now = self.loop.session, time.monotonic()

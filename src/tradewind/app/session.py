@@ -200,6 +200,7 @@ class TradingSession:
         last = n_rows - 1 if until_row is None else min(until_row, n_rows - 1)
         journal = open_journal(self._journal_target)
         operator: SessionOperator | None = None
+        completed = False
         try:
             run_id, done_step = self._open_run(journal)
             loop = self._loop(journal, run_id)
@@ -227,10 +228,12 @@ class TradingSession:
             else:
                 loop.save_capital_status(journal, last)
             self.event_log = loop.bridge.event_log
-            return self._report(journal, run_id, last, (done_step + 1) // 2 - 1, loop.state)
+            report = self._report(journal, run_id, last, (done_step + 1) // 2 - 1, loop.state)
+            completed = True
+            return report
         finally:
             if operator is not None:
-                operator.close()
+                operator.close(completed=completed)
             journal.close()
             self._connections.close()
 

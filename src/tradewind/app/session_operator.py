@@ -119,7 +119,12 @@ class SessionOperator:
             self.gate.on_wake = self._act_between_rows
             self.gate.on_tick = self.watch.tick
 
-    def close(self) -> None:
+    def close(self, *, completed: bool) -> None:
+        """End of the pass: stop the watcher, send the last notices; a `completed`
+        pass (not one cut short by an error) disarms venue countdowns, so its
+        protective stops keep working."""
+        if completed:
+            self.watch.disarm_venues()
         if self.watcher is not None:
             self.watcher.stop()
         if self.notifier is not None:

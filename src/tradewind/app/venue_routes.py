@@ -9,6 +9,7 @@ output and its journal.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from tradewind.app.venue_choice import provider_problem
 from tradewind.config import ConfigError, ConfigIssue, MarketConfig, TradewindConfig
 from tradewind.config.vocabulary import PaperFills, Provider
 from tradewind.domain.instrument import Instrument
+from tradewind.domain.venue_errors import VenueError
 from tradewind.engine.feeds import RowFeed
 from tradewind.engine.panel import MarketPanel
 from tradewind.engine.setup import EngineSpec, MarketRun
@@ -140,10 +142,14 @@ def _venue_route(
 
     if context.live:
         where = config.endpoint or "its production address"
+        venue = on_exchange.order_venue()
+        if config.provider is Provider.CCXT:  # its capabilities (a venue countdown) on connect
+            with contextlib.suppress(VenueError):
+                venue.connect()
         return MarketRoute(
             market=market.name,
             provider=config.provider.value,
-            venue=on_exchange.order_venue(),
+            venue=venue,
             venue_label=f"{venue_name} at {where}: LIVE orders (operator mode)"
             f"{_exits_note(config.provider)}",
             data_label=on_exchange.data_label,
