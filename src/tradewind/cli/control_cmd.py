@@ -11,6 +11,10 @@ import typer
 from tradewind.cli.tables import console
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from rich.console import Console
+
     from tradewind.app.control_commands import ControlOutcome
 
 __all__ = ["controls_command", "resume_command", "stop_command"]
@@ -77,9 +81,14 @@ def stop_command(
         market=market,
         reason=reason,
         wait_s=wait_s,
-        on_issued=lambda line: _out.print(line, markup=False, highlight=False, soft_wrap=True),
+        on_issued=_printer(_out),
     )
     _finish(outcome)
+
+
+def _printer(_out: Console) -> Callable[[str], None]:
+    """Prints a line as it is (journal paths and reasons are not markup)."""
+    return lambda line: _out.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def resume_command(
@@ -102,7 +111,7 @@ def resume_command(
         market=market,
         reason=reason,
         wait_s=wait_s,
-        on_issued=lambda line: _out.print(line, markup=False, highlight=False, soft_wrap=True),
+        on_issued=_printer(_out),
     )
     _finish(outcome)
 
