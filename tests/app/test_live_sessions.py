@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -197,10 +197,12 @@ def _stop_while_running(
     action: ControlAction,
     at_fills: int = 1,
     resume_after_s: float | None = None,
+    settled: Callable[[], bool] | None = None,
 ) -> tuple[TradingSession, float, list[str]]:
     """Run a live session in a thread; once it has `at_fills` fills, issue `action`
     from outside through the journal; returns the session, the seconds until the
-    session acknowledged it done, and the acknowledgments."""
+    session acknowledged it done (or, with `settled`, until that holds at the venue),
+    and the acknowledgments."""
     config = load_config(path, apply_env=False)
     session = TradingSession(config, Catalog(tmp_path / "catalog"), tmp_path / "j.sqlite",
                              mode="live")  # fmt: skip
@@ -229,14 +231,18 @@ def _stop_while_running(
             ControlCommand(action=action, market=None, user="tester", reason="test", source="cli")
         )
         start = time.monotonic()
+        if settled is not None:
+            while not settled() and time.monotonic() - start < 5:
+                time.sleep(0.01)
+        settled_s = time.monotonic() - start
         outcomes: list[str] = []
-        while time.monotonic() - start < 5:
+        while time.monotonic() - start < 10:
             record = journal.control_commands(after_id=issued.id - 1)[0]
             outcomes = [ack.outcome for ack in record.acks]
             if any(o.startswith("done") for o in outcomes):
                 break
             time.sleep(0.02)
-        seconds = time.monotonic() - start
+        seconds = settled_s if settled is not None else time.monotonic() - start
         if resume_after_s is not None:
             time.sleep(resume_after_s)
             journal.issue_control(
@@ -260,12 +266,18 @@ def test_a_hard_stop_from_outside_cancels_and_flattens_at_the_venue_within_a_sec
 ) -> None:
     path = _config(tmp_path, emulator.base_url, fast=2)  # trades from the first weeks
     _promoted(path)
-    _, seconds, outcomes = _stop_while_running(tmp_path, path, ControlAction.HARD)
+
+    def flat_at_the_venue() -> bool:
+        held = {b.asset: b for b in emulator.market.balances(DEFAULT_API_KEY)}
+        btc = held["BTC"].free + held["BTC"].locked if "BTC" in held else 0
+        return btc == 0 and emulator.market.open_orders(DEFAULT_API_KEY) == []
+
+    _, seconds, outcomes = _stop_while_running(
+        tmp_path, path, ControlAction.HARD, settled=flat_at_the_venue
+    )
     assert any(o.startswith("done") for o in outcomes), outcomes
-    assert seconds < 1.0, (seconds, outcomes)
-    assert emulator.market.open_orders(DEFAULT_API_KEY) == []
-    held = {b.asset: b for b in emulator.market.balances(DEFAULT_API_KEY)}
-    assert "BTC" not in held or held["BTC"].free + held["BTC"].locked == 0
+    assert seconds < 1.0, (seconds, outcomes)  # flat, nothing working, at the venue
+    assert flat_at_the_venue()
 
 
 def test_freeze_cancels_everything_and_sends_nothing_until_resume(tmp_path, emulator) -> None:
@@ -389,3 +401,24 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def test_a_signal_exit_at_a_spot_venue_is_not_refused_for_what_its_stop_locks(
+    tmp_path, emulator
+) -> None:
+    path = _config(tmp_path, emulator.base_url, fast=2)
+    raw = yaml.safe_load(path.read_text())
+    raw["execution"] = {"stop_loss_pct": 8}  # a stop rests at the venue for every entry
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    _promoted(path)
+    session = TradingSession(load_config(path, apply_env=False), Catalog(tmp_path / "catalog"),
+                             tmp_path / "j.sqlite", mode="live")  # fmt: skip
+    report = session.run()
+    journal = Journal.open(tmp_path / "j.sqlite")
+    orders = journal.orders(report.run_id)
+    details = [d for o in orders for _, _, d in journal.order_history(o.client_order_id)]
+    assert not [d for d in details if "insufficient" in d.lower()], details
+    stops = [o for o in orders if o.order_type == "stop"]
+    sells = [o for o in orders if o.side == "sell" and o.order_type == "market"]
+    assert stops, "entries placed their stop-loss at the venue"
+    assert any(o.status.value == "filled" for o in sells), "signal exits filled"

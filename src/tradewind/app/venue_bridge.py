@@ -51,10 +51,13 @@ from tradewind.engine.kernel import (
 )
 from tradewind.engine.state import KernelState
 from tradewind.engine.venue_fills import VenueFill, apply_venue_cancel, apply_venue_fill
+from tradewind.ports.capabilities import VenueCapability
 from tradewind.risk.limits import LimitField
 from tradewind.risk.reasons import RiskReason
 
 __all__ = ["JournalRowSink", "VenueBridge"]
+
+REDUCE_ONLY = VenueCapability.REDUCE_ONLY.value
 
 
 class JournalRowSink(Protocol):
@@ -174,6 +177,8 @@ class VenueBridge:
             self._working[order.client_order_id] = sent
             order.apply(OrderSubmitted(client_order_id=order.client_order_id, ts=order.created_at))
             refusal = self._refusal(sent, state, t, control)
+            if not refusal:
+                self._free_for_exit(sent, state)
             if refusal:
                 self._received.append((sent.route, OrderRejected(
                     client_order_id=order.client_order_id, ts=order.created_at, reason=refusal
@@ -226,6 +231,25 @@ class VenueBridge:
                 bar = (panel.open[t, n], panel.high[t, n], panel.low[t, n], panel.close[t, n])
                 events = venue.on_bar(instrument.id, ts, *(float(v) for v in bar), phase=phase)
                 self._received.extend((route, event) for event in events)
+
+    def _free_for_exit(self, sent: _Sent, state: KernelState) -> None:
+        """A spot exchange or a broker without reduce-only locks what a resting stop or
+        take-profit would sell, so an exit at market would be refused for want of it:
+        its book's protective orders are canceled there first (the engine cancels them
+        when the exit fills anyway). Not on the simulator, whose fills follow the
+        backtest's (there the protective orders work until the exit fills)."""
+        venue = sent.route.venue
+        if isinstance(venue, BarDrivenVenue) or REDUCE_ONLY in venue.capabilities:
+            return
+        i, k = sent.index, sent.book
+        held = float(state.pos[k])
+        if int(state.o_kind[i]) != KIND_MARKET or held == 0 or held * state.o_side[i] > 0:
+            return
+        for j in (int(state.stop_order[k]), int(state.take_order[k])):
+            if j >= 0:
+                state.o_status[j] = STATUS_CANCELED
+        state.stop_order[k] = state.take_order[k] = -1
+        self._cancel_replaced(state)
 
     def _refusal(self, sent: _Sent, state: KernelState, t: int, control: bool) -> str:
         if self.guard is None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from tradewind.domain.order_enums import OrderStatus
 from tradewind.store.batch import Batch, Repeated
 from tradewind.store.capital_records import (
     AllocationRecord,
@@ -181,6 +182,10 @@ def _write_fills(connection: Connection, run_id: str, fills: Sequence[Any], text
             apply_fill_to_order(connection, run_id, record)
 
 
+_FILLED = frozenset({OrderStatus.PARTIALLY_FILLED.value, OrderStatus.FILLED.value})
+_NOT_AFTER_A_FILL = frozenset({OrderStatus.SUBMITTED.value, OrderStatus.ACCEPTED.value})
+
+
 def _set_status(connection: Connection, run_id: str, change: StatusUpdate) -> None:
     values = order_status_values(change.status, change.ts, change.venue_order_id)
     current = connection.execute(
@@ -191,6 +196,16 @@ def _set_status(connection: Connection, run_id: str, change: StatusUpdate) -> No
     if current is None:
         raise JournalError(f"status update of unknown order {change.client_order_id!r}")
     unchanged = values.get("venue_order_id") in (None, current.venue_order_id)
+    if values["status"] in _NOT_AFTER_A_FILL and current.status in _FILLED:
+        # a venue's "accepted" reaches the step after the fill it reported with it: the
+        # order keeps its filled status and only learns its venue id
+        if not unchanged:
+            connection.execute(
+                update(OrderRow)
+                .where(OrderRow.client_order_id == change.client_order_id)
+                .values(venue_order_id=values["venue_order_id"])
+            )
+        return
     if current.status == values["status"] and unchanged:
         return
     connection.execute(
