@@ -14,24 +14,29 @@ free_port() { "$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127
 port="$(free_port)"; notices_port="$(free_port)"
 url="http://127.0.0.1:$port"
 work="$(mktemp -d /tmp/tradewind-live.XXXXXX)"
-"$BIN/tradewind" emulate binance --port "$port" --symbols BTCUSDT,ETHUSDT \
-    --start 2018-05-31 --speed "$SPEED" >"$work/emulator.log" 2>&1 &
-emulator=$!
+start_emulator() {  # a fresh market clock at 2018-05-31, ten days a second
+    "$BIN/tradewind" emulate binance --port "$port" --symbols BTCUSDT,ETHUSDT \
+        --start 2018-05-31 --speed "$SPEED" >"$work/emulator.log" 2>&1 &
+    emulator=$!
+    for _ in $(seq 1 100); do
+        grep -q "listening on" "$work/emulator.log" && return 0
+        sleep 0.1
+    done
+    cat "$work/emulator.log"; exit 1
+}
 "$BIN/python" scripts/notice_receiver.py --port "$notices_port" >"$work/notices.log" 2>&1 &
 receiver=$!
+for _ in $(seq 1 100); do grep -q "listening on" "$work/notices.log" && break; sleep 0.1; done
 live=""
 finish() {
     [ -n "$live" ] && kill -TERM "$live" 2>/dev/null || true
-    kill -TERM "$emulator" "$receiver" 2>/dev/null || true
-    wait "$emulator" "$receiver" 2>/dev/null || true
-    rm -rf "$work"
+    kill -TERM $emulator "$receiver" 2>/dev/null || true
+    wait $emulator "$receiver" 2>/dev/null || true
+    [ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap finish EXIT
-for _ in $(seq 1 100); do
-    grep -q "listening on" "$work/emulator.log" && grep -q "listening on" "$work/notices.log" && break
-    sleep 0.1
-done
-grep -q "listening on" "$work/emulator.log" || { cat "$work/emulator.log"; exit 1; }
+emulator=""
+start_emulator
 export TRADEWIND_CCXT_API_KEY=rehearsal-key TRADEWIND_CCXT_SECRET=rehearsal-secret
 export TRADEWIND_MARKETS__CRYPTO__ENDPOINT="$url"
 export TRADEWIND_NOTIFY_URLS="json://127.0.0.1:$notices_port/notices"
@@ -39,6 +44,7 @@ echo "live rehearsal: Binance emulator at $url (2018 from May 31, ten days a sec
 "$BIN/tradewind" data download --provider binance --endpoint "$url" --symbols BTCUSDT,ETHUSDT \
     --timeframe 1d --start 2018-01-01 --end 2018-05-31 >/dev/null
 rm -f "$JOURNAL" "$JOURNAL"-*
+kill -TERM "$emulator"; wait "$emulator" 2>/dev/null || true
 if "$BIN/tradewind" live --config "$CONFIG" --confirm 100000001 >"$work/refused.log" 2>&1; then
     echo "live started without a promotion"; exit 1
 fi
@@ -46,6 +52,7 @@ echo "without a promotion: $(grep -m1 'is at stage' "$work/refused.log" | sed 's
 "$BIN/tradewind" promote --config "$CONFIG" --market crypto --to paper | tail -n 1
 "$BIN/tradewind" promote --config "$CONFIG" --market crypto --to operator --override \
     --reason "offline rehearsal against the emulator" | tail -n 1
+start_emulator  # a fresh clock: the live run starts on its first day, however long the above took
 "$BIN/tradewind" live --config "$CONFIG" --confirm 100000001 >"$work/live.log" 2>&1 &
 live=$!
 "$BIN/python" - "$url" <<'PY'

@@ -125,13 +125,15 @@ class OperatorActions:
 
     def _cancel_and_flatten(self, market: str | None, *, flatten: bool) -> str:
         loop, mask = self.loop, self._mask(market)
+        started = time.monotonic()
         canceled = cancel_working(loop.state, mask, entries_only=False)
         loop.bridge.settle(loop.state, self.row)
-        flattened = 0
+        flattened, sent_ms = 0, (time.monotonic() - started) * 1000
         deadline = time.monotonic() + SETTLE_WAIT_S
         while True:
             if flatten and np.any(loop.state.pos[mask] != 0.0) and not self._flattening(mask):
                 flattened += self._send_new(flatten_books, mask)
+                sent_ms = (time.monotonic() - started) * 1000
             loop.bridge.settle(loop.state, self.row)
             if loop.bridge.working_in(mask) == 0 and not (flatten and self._open(mask)):
                 break
@@ -144,7 +146,7 @@ class OperatorActions:
         done = f"canceled {len(canceled)} working orders"
         if flatten:
             done += f", sent {flattened} closing orders; {open_books} positions still open"
-        return f"{done}; {left} orders still working at the venue"
+        return f"{done}; {left} orders still working at the venue (all sent by {sent_ms:.0f} ms)"
 
     # -- helpers ------------------------------------------------------------------
 

@@ -98,9 +98,10 @@ def resume_command(
     journal: _Journal = None,
     wait_s: _WaitS = 5.0,
 ) -> None:
-    """Lift the stops in force: every stop, or with --market that market's own stop only
-    (a stop of every market stays). Exits 1 when a running session does not acknowledge
-    within --wait-s.
+    """Lift the stops in force (all, or with --market that market's own stop).
+
+    A stop of every market stays when one market is resumed. Exits 1 when a running
+    session does not acknowledge within --wait-s.
     """
     from tradewind.app.control_commands import resume_command as resume
 
@@ -121,8 +122,11 @@ def controls_command(
     journal: _Journal = None,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Latest commands shown.")] = 20,
 ) -> None:
-    """The control audit: the latest commands (who, when, why, which sessions applied
-    them and how fast), the stops in force and the running sessions."""
+    """The control audit: who stopped or resumed what, when, why, and what followed.
+
+    The latest commands with the sessions that applied them and how fast, the stops in
+    force and the running sessions.
+    """
     from tradewind.app.control_commands import controls_view
     from tradewind.cli.tables import print_table
 
