@@ -403,7 +403,7 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_a_signal_exit_at_a_spot_venue_is_not_refused_for_what_its_stop_locks(
+def test_every_position_has_its_stop_at_the_venue_and_exits_are_not_refused_for_it(
     tmp_path, emulator
 ) -> None:
     path = _config(tmp_path, emulator.base_url, fast=2)
@@ -413,7 +413,15 @@ def test_a_signal_exit_at_a_spot_venue_is_not_refused_for_what_its_stop_locks(
     _promoted(path)
     session = TradingSession(load_config(path, apply_env=False), Catalog(tmp_path / "catalog"),
                              tmp_path / "j.sqlite", mode="live")  # fmt: skip
-    report = session.run()
+    unprotected: list[int] = []
+
+    def check_protected(t: int) -> None:  # after each row: a position has its stop there
+        held = {b.asset: b.free + b.locked for b in emulator.market.balances(DEFAULT_API_KEY)}
+        if held.get("BTC", 0) > 0 and not emulator.market.open_orders(DEFAULT_API_KEY):
+            unprotected.append(t)
+
+    report = session.run(on_row=check_protected)
+    assert unprotected == [], "a position was left without its stop at the venue"
     journal = Journal.open(tmp_path / "j.sqlite")
     orders = journal.orders(report.run_id)
     details = [d for o in orders for _, _, d in journal.order_history(o.client_order_id)]

@@ -85,8 +85,22 @@ class SessionLoop:
         self._journal_close(t, counts, opening)
         self.writer.flush(2 * t + 1, ts, self._marker(t, "close"))
         bridge.send(staged, state, t, at_open=False)
+        self._protect_now(t)
         if self.operator is not None:
             self.operator.after_row(t, done_step)
+
+    def _protect_now(self, t: int) -> None:
+        """A venue that fills on its own may fill an entry as it is sent at the close:
+        its stop-loss and take-profit are journaled and sent at once, not at the next
+        bar's open (with daily bars, a day unprotected). The simulator fills only on the
+        bars it is handed, so its protective orders keep the backtest's timing."""
+        bridge, state = self.bridge, self.state
+        for _ in range(3):  # a protective order filling at once places nothing new
+            if not (bridge.has_new(state) and bridge.fills_on_its_own):
+                return
+            staged = bridge.stage_new(state)
+            self.writer.write_through()
+            bridge.send(staged, state, t, at_open=False)
 
     def close_run(self, step: int, last: int) -> None:
         """The run's last step: what came back after the last close, and the capital

@@ -210,6 +210,15 @@ class VenueBridge:
         applied with the next events drained, as if the venue had sent it."""
         self._received.append((route, event))
 
+    def has_new(self, state: KernelState) -> bool:
+        """Engine orders not staged yet (protective orders a fill just placed)."""
+        return state.n_orders > self._next_order
+
+    @property
+    def fills_on_its_own(self) -> bool:
+        """Some market's venue fills on its own (not only on the bars it is handed)."""
+        return any(not isinstance(route.venue, BarDrivenVenue) for route in self.routes)
+
     @property
     def working(self) -> int:
         """Orders sent and not yet finished at their venue."""
