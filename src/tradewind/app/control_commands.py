@@ -12,7 +12,6 @@ Light on purpose: no engine, and the config is loaded only when a command names 
 
 from __future__ import annotations
 
-import getpass
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -21,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tradewind.app.control_state import DONE_PREFIX
+from tradewind.app.control_state import DONE_PREFIX, operator_user
 from tradewind.domain.errors import TradewindError
 from tradewind.store.control_records import (
     ControlAction,
@@ -136,14 +135,6 @@ def stop_action(target: ControlTarget, *, soft: bool, hard: bool, freeze: bool) 
     if len(chosen) > 1:
         raise ControlError(f"give at most one of --soft, --hard, --freeze (got {' '.join(chosen)})")
     return _STOP_FLAGS[chosen[0]] if chosen else target.default_stop
-
-
-def operator_user() -> str:
-    """The OS user sending a command (its uid when the system has no name for it)."""
-    try:
-        return getpass.getuser() or f"uid-{os.getuid()}"
-    except (OSError, KeyError):
-        return f"uid-{os.getuid()}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,6 @@ _STOPS = (ControlAction.SOFT, ControlAction.HARD, ControlAction.FREEZE)
 class ControlGate:
     """The stops in force, shared by the watcher thread and the session's thread."""
 
-    markets: tuple[str, ...]
     state: ControlState = field(default_factory=lambda: fold_controls(()))
     _records: list[ControlRecord] = field(default_factory=list)
     _unhandled: list[ControlRecord] = field(default_factory=list)

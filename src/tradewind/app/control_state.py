@@ -10,6 +10,8 @@ A market's stop is the stricter of the global stop and its own (`ControlState.st
 
 from __future__ import annotations
 
+import getpass
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -17,7 +19,14 @@ from types import MappingProxyType
 from tradewind.domain.trading_state import ShutdownMode
 from tradewind.store.control_records import ControlAction, ControlRecord
 
-__all__ = ["DONE_PREFIX", "STOP_ACTIONS", "ControlState", "fold_controls", "shutdown_mode"]
+__all__ = [
+    "DONE_PREFIX",
+    "STOP_ACTIONS",
+    "ControlState",
+    "fold_controls",
+    "operator_user",
+    "shutdown_mode",
+]
 
 DONE_PREFIX = "done: "
 """How a session's acknowledgment that it carried a command out begins (the first one
@@ -121,3 +130,12 @@ def shutdown_mode(stop: ControlAction) -> ShutdownMode:
     if stop not in _STRICTNESS:
         raise ValueError(f"control action {stop.value!r} is not a stop")
     return ShutdownMode(stop.value)
+
+
+def operator_user() -> str:
+    """The OS user giving a command or a confirmation (its uid when the system has no
+    name for it), for the journal's `user` fields."""
+    try:
+        return getpass.getuser() or f"uid-{os.getuid()}"
+    except (OSError, KeyError):  # no user name in the environment or password database
+        return f"uid-{os.getuid()}"

@@ -149,10 +149,11 @@ class OperatorWatch:
 
     # -- on every tick of a wait ------------------------------------------------------
 
-    def tick(self) -> None:
-        """The dead man's switch and the daily summary (on the session's thread)."""
+    def tick(self, row: int) -> None:
+        """The dead man's switch and the daily summary (on the session's thread);
+        `row` is the last row the session completed."""
         self._arm_venues()
-        self.watch_lost_venues()
+        self.watch_lost_venues(row)
         self._daily_summary()
 
     def _arm_venues(self) -> None:
@@ -176,7 +177,7 @@ class OperatorWatch:
                 except Exception as exc:  # the countdown then cancels its orders
                     self.notice("dead_man", "venue countdown still armed", str(exc), route.market)
 
-    def watch_lost_venues(self) -> None:
+    def watch_lost_venues(self, row: int) -> None:
         """Notice a venue down too long; cancel its working entries once it is back."""
         session, now = self.loop.session, time.monotonic()
         limit_s = self.config.operator.dead_man.venue_down_after_s
@@ -191,21 +192,17 @@ class OperatorWatch:
             self._down_since.pop(market, None)
             if market in self._lost:
                 self._lost.discard(market)
-                self._cancel_entries(market)
+                self._cancel_entries(market, row)
 
-    def _cancel_entries(self, market: str) -> None:
+    def _cancel_entries(self, market: str, row: int) -> None:
         """The venue answers again: cancel the market's working entry orders."""
         loop = self.loop
         mask = market_books(loop.books, loop.session.market_names.index(market))
         canceled = cancel_working(loop.state, mask, entries_only=True)
-        loop.bridge.settle(loop.state, max(self.loop_row(), 0))
+        loop.bridge.settle(loop.state, row)
         loop.writer.write_through()
         body = f"venue back: {len(canceled)} working entry orders canceled; stops kept"
         self.notice("dead_man", "venue reconnected", body, market)
-
-    def loop_row(self) -> int:
-        operator = self.loop.operator
-        return operator.row - 1 if operator is not None else 0
 
     def _daily_summary(self) -> None:
         from tradewind.app.notifications import daily_summary

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tradewind.app.control_gate import ControlGate
+from tradewind.engine.flatten import exits_at_market
 from tradewind.engine.kernel import KIND_MARKET
 from tradewind.risk.ladder import StateField
 from tradewind.risk.rails import LiveRails, OrderIntent, RailsView
@@ -77,10 +78,8 @@ class OrderGuard:
         return f"{denial.reason.value}: {denial.detail}"
 
     def _is_exit(self, i: int, state: KernelState) -> bool:
-        if int(state.o_kind[i]) != KIND_MARKET:
-            return True  # stop-loss and take-profit orders only ever reduce
-        held = float(state.pos[int(state.o_book[i])])
-        return held != 0.0 and np.sign(held) != np.sign(float(state.o_side[i]))
+        # stop-loss and take-profit orders only ever reduce
+        return int(state.o_kind[i]) != KIND_MARKET or exits_at_market(state, i)
 
     def _intent(
         self, order: GuardedOrder, state: KernelState, row: int, is_exit: bool

@@ -12,7 +12,6 @@ found). `tradewind live` trades only markets at operator.
 
 from __future__ import annotations
 
-import getpass
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from datetime import datetime
 
 import numpy as np
 
+from tradewind.app.control_state import operator_user
 from tradewind.config import TradewindConfig
 from tradewind.domain.errors import TradewindError
 from tradewind.store import Journal
@@ -37,7 +37,6 @@ __all__ = [
     "Evidence",
     "PromotionError",
     "PromotionOutcome",
-    "operator_name",
     "promote",
     "promotion_evidence",
     "promotion_history",
@@ -146,14 +145,6 @@ def stage_of(journal: Journal, market: str, strategy: str = ALL_STRATEGIES) -> s
 def promotion_history(journal: Journal, market: str) -> list[PromotionRecord]:
     """Every promotion and demotion of `market` and its strategies, oldest first."""
     return journal.promotions(market)
-
-
-def operator_name() -> str:
-    """Who is at the keyboard (the OS user), for the journal's `user` field."""
-    try:
-        return getpass.getuser() or "unknown"
-    except (OSError, KeyError):  # no user name in the environment or password database
-        return "unknown"
 
 
 # -- evidence -----------------------------------------------------------------------
@@ -340,7 +331,7 @@ def promote(
             to_stage=target,
             evidence=evidence.to_dict(),
             override=overridden,
-            user=user if user is not None else operator_name(),
+            user=user if user is not None else operator_user(),
             reason=reason,
         )
     )

@@ -432,7 +432,7 @@ class TradingSession:
         from tradewind.app.notifications import Notifier
 
         target = self._journal_target
-        in_memory = isinstance(target, Journal) or str(target) == ":memory:"
+        in_memory = str(target) == ":memory:"
         rails = None
         if self.mode == "live":
             from tradewind.risk.rails import LiveRails

@@ -12,7 +12,6 @@ they start anew and reconcile).
 
 from __future__ import annotations
 
-import getpass
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,18 +31,10 @@ if TYPE_CHECKING:
     from tradewind.config import TradewindConfig
     from tradewind.risk.rails import LiveRails
 
-__all__ = ["SessionOperator", "operator_user"]
+__all__ = ["SessionOperator"]
 
 _MARKER_KEY = "controls"
 _STANDING_KEY = "controls_standing"
-
-
-def operator_user() -> str:
-    """The OS user running this process (who an operator command is from)."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry (a container)
-        return "unknown"
 
 
 @dataclass(slots=True)
@@ -73,7 +64,7 @@ class SessionOperator:
 
     def __post_init__(self) -> None:
         session = self.loop.session
-        self.gate = ControlGate(markets=tuple(session.market_names))
+        self.gate = ControlGate()
         self.actions = OperatorActions(self.loop, self._acknowledge, self._notify_action)
         self.watch = OperatorWatch(self.loop, self.config, self.journal, self.run_id,
                                    self._notice)  # fmt: skip
@@ -117,7 +108,7 @@ class SessionOperator:
         self.gate.tick_s = operator.dead_man.heartbeat_interval_s
         if self.acts_between_rows:
             self.gate.on_wake = self._act_between_rows
-            self.gate.on_tick = self.watch.tick
+            self.gate.on_tick = lambda: self.watch.tick(self.actions.row)
 
     def close(self, *, completed: bool) -> None:
         """End of the pass: stop the watcher, send the last notices; a `completed`
@@ -150,9 +141,9 @@ class SessionOperator:
         self._act()
         if time.monotonic() - self._last_tick >= self.gate.tick_s:
             self._last_tick = time.monotonic()
-            self.watch.tick()
+            self.watch.tick(self.actions.row)
         else:
-            self.watch.watch_lost_venues()
+            self.watch.watch_lost_venues(self.actions.row)
 
     def after_row(self, t: int, done_step: int) -> None:
         """Row `t` is journaled: notices, automatic shutdowns, drift."""

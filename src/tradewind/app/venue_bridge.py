@@ -43,6 +43,7 @@ from tradewind.domain.timestamps import instant_from_ns, ns_of
 from tradewind.domain.venue_errors import DuplicateOrderError
 from tradewind.engine.books import BookSet
 from tradewind.engine.cash_cuts import cash_cuts_at_open
+from tradewind.engine.flatten import exits_at_market
 from tradewind.engine.inputs import KernelInputs
 from tradewind.engine.kernel import (
     KIND_MARKET,
@@ -250,9 +251,8 @@ class VenueBridge:
         venue = sent.route.venue
         if isinstance(venue, BarDrivenVenue) or REDUCE_ONLY in venue.capabilities:
             return
-        i, k = sent.index, sent.book
-        held = float(state.pos[k])
-        if int(state.o_kind[i]) != KIND_MARKET or held == 0 or held * state.o_side[i] > 0:
+        k = sent.book
+        if not exits_at_market(state, sent.index):
             return
         for j in (int(state.stop_order[k]), int(state.take_order[k])):
             if j >= 0:

@@ -135,10 +135,9 @@ def _venue_route(
     on_exchange: ExchangeMarket,
 ) -> MarketRoute:
     venue_name = config.exchange or BROKERS[config.provider].title
-    account = getattr(on_exchange.session, "account_id", None)
 
-    def account_id() -> str | None:
-        return getattr(on_exchange.session, "account_id", account)
+    def account_id() -> str | None:  # known once the session is connected
+        return getattr(on_exchange.session, "account_id", None)
 
     if context.live:
         where = config.endpoint or "its production address"

@@ -49,6 +49,7 @@ def live_command(
 
     _out = console()
     cfg = load_config(config)
+    from tradewind.app.control_state import operator_user
     from tradewind.app.journal_access import open_journal
     from tradewind.app.live_start import (
         LiveStartError,
@@ -59,7 +60,6 @@ def live_command(
     )
     from tradewind.app.preflight import check_run
     from tradewind.app.session import TradingSession
-    from tradewind.app.session_operator import operator_user
 
     start = check_run(cfg, source=config, catalog_dir=catalog, journal=journal, run="live")
     with open_journal(start.journal) as opened:

@@ -17,7 +17,14 @@ from tradewind.engine.kernel_records import KIND_MARKET, STATUS_CANCELED, STATUS
 from tradewind.engine.state import KernelState
 from tradewind.risk.reasons import RiskReason
 
-__all__ = ["cancel_working", "flatten_books", "market_books", "protect_books"]
+__all__ = ["cancel_working", "exits_at_market", "flatten_books", "market_books", "protect_books"]
+
+
+def exits_at_market(state: KernelState, order: int) -> bool:
+    """Engine order `order` is a market order that reduces its book's position (a
+    signal's exit, a flattening), not an entry."""
+    held = float(state.pos[int(state.o_book[order])])
+    return int(state.o_kind[order]) == KIND_MARKET and held * float(state.o_side[order]) < 0
 
 
 def market_books(books: BookSet, market: int | None) -> np.ndarray:
