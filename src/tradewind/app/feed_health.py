@@ -5,6 +5,8 @@ Backoff is counted in the session's rows (bar intervals): the first retry is at 
 next row, then the wait doubles up to `FeedRetry.max_wait_rows`. A failure that is not
 retryable (refused credentials) stops the market for the run instead. Every transition
 (paused, retrying, resumed) is kept as an event for the journal step it happened in.
+A resumed feed stays on probation (`shaky`) for the retry window it recovered in; the
+heartbeat's status (`app.session_status`) shows it degraded meanwhile.
 """
 
 from __future__ import annotations
@@ -42,9 +44,23 @@ class FeedHealth:
     events: list[dict[str, object]] = field(default_factory=list)
     """Transitions since the last `drain_events`."""
     _outages: dict[str, _Outage] = field(default_factory=dict)
+    _errors: dict[str, str] = field(default_factory=dict)
+    _shaky_until: dict[str, int] = field(default_factory=dict)
 
     def is_down(self, market: str) -> bool:
         return market in self._outages
+
+    def last_error(self, market: str) -> str:
+        """The last failure of `market`'s feed ("" if it never failed)."""
+        return self._errors.get(market, "")
+
+    def shaky(self, market: str, t: int) -> str:
+        """Why `market`'s feed is still on probation at row `t` ("" if it is not): it
+        answers again after an outage, and row `t` is within the retry window it
+        recovered in. Only dictionary reads: safe from another thread."""
+        if t >= self._shaky_until.get(market, -1):
+            return ""
+        return f"recovered after an outage; last error {self._errors.get(market, '?')}"
 
     def due(self, market: str, t: int) -> bool:
         """Whether `market` should be polled at row `t` (always, unless it is down
@@ -63,6 +79,7 @@ class FeedHealth:
         it is not retryable (refused credentials, a clock the venue refuses) stops the
         market for the run: it is not retried."""
         detail = f"{type(error).__name__}: {error}"
+        self._errors[market] = detail
         outage = self._outages.get(market)
         if getattr(error, "retryable", True) is False:
             self._outages[market] = _Outage(t, 0, _NEVER, _NEVER)
@@ -82,6 +99,8 @@ class FeedHealth:
         """The feed of a down market answered at row `t`."""
         outage = self._outages.pop(market, None)
         if outage is not None:
+            window = max(outage.wait_rows, self.retry.first_wait_rows)
+            self._shaky_until[market] = t + min(window, self.retry.max_wait_rows)
             rows = t - outage.since_row
             self._event(market, "resumed", t, f"after {rows} rows and {outage.attempts} retries")
 

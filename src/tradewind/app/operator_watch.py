@@ -60,6 +60,11 @@ class OperatorWatch:
     _summary_day: str | None = None
     """The UTC day whose summary went out (None until the first tick)."""
 
+    @property
+    def lost(self) -> frozenset[str]:
+        """The markets whose venue is counted as lost now."""
+        return frozenset(self._lost)
+
     # -- after each row -------------------------------------------------------------
 
     def after_row(self, t: int, *, replayed: bool) -> None:

@@ -22,6 +22,7 @@ from tradewind.app.control_state import DONE_PREFIX
 from tradewind.app.operator_actions import OperatorActions
 from tradewind.app.operator_watch import OperatorWatch
 from tradewind.app.order_guard import OrderGuard
+from tradewind.app.session_status import market_venues, session_status
 from tradewind.store import Journal
 from tradewind.store.control_records import ControlRecord
 
@@ -61,9 +62,14 @@ class SessionOperator:
     _after_replay: list[ControlRecord] = field(default_factory=list)
     row: int = -1
     _last_tick: float = 0.0
+    _row_started_s: float = field(default_factory=time.monotonic)
+    _venues: dict[str, str] = field(default_factory=dict)
+    _markets: Mapping[str, object] = field(default_factory=dict)
+    """The last heartbeat's `markets` (kept for a market whose status cannot be read)."""
 
     def __post_init__(self) -> None:
         session = self.loop.session
+        self._venues = market_venues(self.config)
         self.gate = ControlGate()
         self.actions = OperatorActions(self.loop, self._acknowledge, self._notify_action)
         self.watch = OperatorWatch(self.loop, self.config, self.journal, self.run_id,
@@ -125,6 +131,7 @@ class SessionOperator:
 
     def at_row(self, t: int, done_step: int) -> None:
         """Row `t`'s start: the commands of this step (replayed, standing, or new)."""
+        self._row_started_s = time.monotonic()
         self.row, self.actions.row = t, max(t - 1, 0)
         if 2 * t <= done_step:  # in force again from the step they were applied at
             replayed = [self._by_id[i] for i, _ in self._replay.get(2 * t, [])]
@@ -189,8 +196,24 @@ class SessionOperator:
         return steps
 
     def _beat_detail(self) -> Mapping[str, object]:
-        session = self.loop.session
-        return {"row": self.row, "paused": dict(session.paused), "mode": self.mode}
+        """The heartbeat's detail (`app.session_status`), on the watcher's thread: it
+        never raises (the last beat is written outside the watcher's guard)."""
+        previous = self._markets
+        try:
+            status = session_status(
+                self.loop,
+                row=self.row,
+                mode=self.mode,
+                lost=self.watch.lost,
+                venues=self._venues,
+                row_age_s=time.monotonic() - self._row_started_s,
+                previous=previous,
+            )
+        except Exception:  # the session's state changed under the read: the last status
+            status = {"row": self.row, "paused": {}, "mode": self.mode, "markets": previous}
+        markets = status["markets"]
+        self._markets = markets if isinstance(markets, Mapping) else {}
+        return status
 
     def _notify_action(self, title: str, body: str, market: str | None) -> None:
         self._notice("shutdown", title, body, market)

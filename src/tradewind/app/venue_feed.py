@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tradewind.domain.errors import DomainError
 from tradewind.domain.identifiers import InstrumentId
 from tradewind.domain.timeframe import Timeframe
 from tradewind.domain.timestamps import instant_from_ns
@@ -94,6 +95,21 @@ class VenueBarFeed:
         self._newest_open = np.full(len(self._columns), -1, dtype=np.int64)
         self.backfilled = 0
         """Bars fetched in one poll beyond the one that poll was waiting for."""
+        self._latency_ms: float | None = None
+
+    @property
+    def latency_ms(self) -> float | None:
+        """How long the most recent request for bars took, failed or not (None before
+        the first). One float, replaced whole: safe to read from another thread."""
+        return self._latency_ms
+
+    @property
+    def bar_interval_s(self) -> float | None:
+        """The bars' length in seconds (None for a timeframe without a fixed length)."""
+        try:
+            return float(self._timeframe.seconds)
+        except DomainError:
+            return None
 
     @property
     def symbols(self) -> Sequence[int]:
@@ -136,7 +152,11 @@ class VenueBarFeed:
     def _fetch(self, i: int, waited_ns: int) -> None:
         # the first fetch starts at the bar waited for (its close is after its open)
         since = self._last_close[i] or instant_from_ns(waited_ns)
-        frame = self._data.closed_bars(self._instruments[i], self._timeframe, since)
+        started = time.perf_counter()
+        try:
+            frame = self._data.closed_bars(self._instruments[i], self._timeframe, since)
+        finally:
+            self._latency_ms = (time.perf_counter() - started) * 1000.0
         if frame.empty:
             return
         opens = pd.DatetimeIndex(frame["timestamp"]).as_unit("ns").asi8
