@@ -38,6 +38,8 @@ TABLES = {
     "heartbeats",
     "promotions",
     "drift_checks",
+    "users",
+    "api_tokens",
 }
 
 

@@ -77,6 +77,7 @@ from tradewind.store.rows import build_rows, coerce_record
 from tradewind.store.runs import RunLedger, canonical_json
 from tradewind.store.schema import create_journal_engine, migrate
 from tradewind.store.tables import TABLES
+from tradewind.store.user_records import UserLedger
 from tradewind.store.writes import (
     apply_fill_to_order,
     capital_status_values,
@@ -89,7 +90,7 @@ from tradewind.store.writes import (
 __all__ = ["Journal"]
 
 
-class Journal(ControlLedger, ReconciliationLedger, RunLedger):
+class Journal(ControlLedger, ReconciliationLedger, UserLedger, RunLedger):
     """The journal of one database (SQLite file, in-memory SQLite or PostgreSQL)."""
 
     def __init__(self, engine: Engine) -> None:
