@@ -22,10 +22,12 @@ from tradewind.cli import (
     precompile_cmd,
     prepare_cmd,
     promote_cmd,
+    serve_cmd,
     session_cmd,
     signals_cmd,
     strategy_cmd,
     synth_cmd,
+    user_cmd,
 )
 from tradewind.domain.errors import TradewindError
 
@@ -45,6 +47,7 @@ app.add_typer(signals_cmd.app, name="signals")
 app.add_typer(evaluate_cmd.app, name="evaluate")
 app.add_typer(capital_cmd.app, name="capital")
 app.add_typer(notify_cmd.app, name="notify")
+app.add_typer(user_cmd.app, name="user")
 app.command("init")(config_cmd.init_command)
 app.command("backtest")(backtest_cmd.backtest_command)
 app.command("paper")(session_cmd.paper_command)
@@ -57,6 +60,7 @@ app.command("controls")(control_cmd.controls_command)
 app.command("analyze")(analyze_cmd.analyze_command)
 app.command("precompile")(precompile_cmd.precompile_command)
 app.command("emulate")(emulate_cmd.emulate_command)
+app.command("serve")(serve_cmd.serve_command)
 
 
 def _version_callback(value: bool) -> None:
