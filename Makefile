@@ -25,6 +25,7 @@ run: $(STAMP)
 	BIN=$(BIN) scripts/rehearse_exchange.sh
 	BIN=$(BIN) scripts/rehearse_documents.sh
 	BIN=$(BIN) scripts/rehearse_live.sh
+	BIN=$(BIN) scripts/rehearse_dashboard.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
