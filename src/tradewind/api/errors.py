@@ -9,10 +9,34 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from tradewind.domain.errors import TradewindError
 
-__all__ = ["field_errors", "install_error_handlers"]
+__all__ = ["ERROR_RESPONSES", "ErrorReply", "FieldReply", "field_errors", "install_error_handlers"]
+
+
+class FieldReply(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorReply(BaseModel):
+    """Every error's body: what went wrong, and for 422 each invalid field."""
+
+    error: str
+    fields: list[FieldReply] | None = None
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorReply, "description": text}
+    for code, text in (
+        (401, "no or invalid credentials"),
+        (403, "not allowed (role, CSRF token or origin)"),
+        (404, "no such run, market or market class"),
+        (422, "an invalid field, named in `fields`"),
+    )
+}
 
 
 def field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:

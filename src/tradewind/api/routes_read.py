@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 
 from tradewind.api.auth import Principal, server_state, viewer
+from tradewind.api.errors import ERROR_RESPONSES
 from tradewind.api.events import sse_stream
 from tradewind.app.monitor import (
     AuditEntry,
@@ -28,8 +29,14 @@ from tradewind.app.monitor import (
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1", tags=["read"])
+router = APIRouter(prefix="/api/v1", tags=["read"], responses=ERROR_RESPONSES)
 Viewer = Annotated[Principal, Depends(viewer)]
+
+
+@router.get("/openapi.json", include_in_schema=False)
+def openapi_document(request: Request, principal: Viewer) -> Any:
+    """The OpenAPI document of this API (authenticated like every other read)."""
+    return request.app.openapi()
 
 
 @router.get("/me")

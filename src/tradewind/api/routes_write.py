@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from tradewind.api.auth import Principal, operator, server_state
+from tradewind.api.auth import Principal, check_csrf, operator, principal_of, server_state
 from tradewind.api.commands import (
     ControlRequestData,
     FieldError,
@@ -19,11 +19,12 @@ from tradewind.api.commands import (
     promote_market,
     send_operator_control,
 )
+from tradewind.api.errors import ERROR_RESPONSES, ErrorReply
 from tradewind.api.login import end_session, log_in, set_session_cookie
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1", tags=["write"])
+router = APIRouter(prefix="/api/v1", tags=["write"], responses=ERROR_RESPONSES)
 Operator = Annotated[Principal, Depends(operator)]
 _Market = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")]
 
@@ -90,8 +91,11 @@ def login(body: LoginRequest, request: Request, response: Response) -> Any:
 
 
 @router.post("/auth/logout", status_code=204, tags=["auth"])
-def logout(request: Request, response: Response) -> None:
-    """End the browser session (no-op without one)."""
+async def logout(request: Request, response: Response) -> None:
+    """End the browser session (no-op without one; with one, its CSRF token is needed)."""
+    principal = principal_of(request)
+    if principal is not None:
+        await check_csrf(request, principal)
     end_session(server_state(request), request, response)
 
 
@@ -122,7 +126,28 @@ def post_control(body: ControlRequest, request: Request, principal: Operator) ->
     )
 
 
-@router.post("/promotions", tags=["control"])
+class PromotionReply(BaseModel):
+    decision: str
+    promoted: bool
+    market: str
+    strategy: str
+    from_stage: str
+    to_stage: str
+    evidence: dict[str, Any]
+
+
+@router.post(
+    "/promotions",
+    tags=["control"],
+    status_code=201,
+    response_model=PromotionReply,
+    responses={
+        409: {
+            "model": PromotionReply | ErrorReply,
+            "description": "refused by the gate (with the evidence), or no config",
+        }
+    },
+)
 def post_promotion(body: PromotionRequest, request: Request, principal: Operator) -> Any:
     """Promote or demote a market (or one of its strategies) between advisory, paper and
     operator; 409 with the evidence when the gate refuses."""

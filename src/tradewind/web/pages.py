@@ -36,6 +36,10 @@ router = APIRouter(include_in_schema=False)
 Viewer = Annotated[Principal, Depends(page_viewer)]
 Operator = Annotated[Principal, Depends(page_operator)]
 LOGIN_CSRF_COOKIE = "tw_login_csrf"
+REPORT_CSP = (
+    "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; "
+    "style-src 'unsafe-inline'; img-src data:; font-src data:"
+)
 CONTROL_TEXT = {
     "soft": "SOFT stop: no new entries; open positions run to their exits",
     "hard": "HARD stop: cancel working orders, close every position at market, halt",
@@ -177,7 +181,10 @@ def report_file(request: Request, principal: Viewer, name: str) -> Response:
     path = (folder / name).resolve()
     if path.parent != folder or path.suffix != ".html" or not path.is_file():
         raise HTTPException(404, f"no report {name!r} in {folder}")
-    return FileResponse(path, media_type="text/html")
+    # A report carries its own inline scripts and styles: it runs sandboxed (an opaque
+    # origin: no cookies, no API calls) with nothing loaded from anywhere.
+    headers = {"content-security-policy": REPORT_CSP}
+    return FileResponse(path, media_type="text/html", headers=headers)
 
 
 def _reports(folder: Path) -> list[dict[str, Any]]:
@@ -188,6 +195,14 @@ def _reports(folder: Path) -> list[dict[str, Any]]:
     files = sorted(folder.glob("*.html"), key=lambda p: p.stat().st_mtime, reverse=True)
     return [{"name": p.name, "modified": datetime.fromtimestamp(p.stat().st_mtime, UTC)}
             for p in files]  # fmt: skip
+
+
+@router.get("/api/docs")
+def api_docs(request: Request, principal: Viewer) -> Response:
+    schema = request.app.openapi()
+    context = {"schema": schema, "tabs": tabs_of(server_state(request).overview()),
+               "principal": principal, "active": ""}  # fmt: skip
+    return render(request, "api_docs.html", context)
 
 
 @router.get("/audit")

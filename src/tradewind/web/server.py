@@ -50,9 +50,9 @@ def create_app(state: ServerState, *, compute_mmin: bool = True) -> FastAPI:
         version=__version__,
         summary="Dashboard and REST API over a Tradewind journal",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # the OpenAPI document and its page need a login (routes_read, pages)
         redoc_url=None,
-        openapi_url="/api/v1/openapi.json",
+        openapi_url=None,
     )
     app.state.tw = state
     app.add_middleware(SecurityHeaders)
