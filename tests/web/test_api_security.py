@@ -224,7 +224,7 @@ def test_every_reply_carries_the_security_headers(
     assert "frame-ancestors 'none'" in csp
     assert reply.headers["x-frame-options"] == "DENY"
     assert reply.headers["x-content-type-options"] == "nosniff"
-    assert reply.headers["referrer-policy"] == "no-referrer"
+    assert reply.headers["referrer-policy"] == "same-origin"
     assert reply.headers["cache-control"] == "no-store"
 
 

@@ -1,5 +1,5 @@
 """Security headers on every response: a strict Content-Security-Policy (scripts and
-styles only from this server, no inline code), no framing, no sniffing, no referrer,
+styles only from this server, no inline code), no framing, no sniffing, no referrer to other sites,
 and no caching of anything but the vendored static assets."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ SECURITY_HEADERS: dict[str, str] = {
     ),
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",  # no-referrer makes Chromium send Origin: null
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",

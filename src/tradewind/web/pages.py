@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from tradewind.api.auth import (
@@ -149,7 +149,9 @@ def runs_page(request: Request, principal: Viewer) -> Response:
 
 
 @router.get("/runs/compare")
-def compare_page(request: Request, principal: Viewer, run: list[str] | None = None) -> Response:
+def compare_page(
+    request: Request, principal: Viewer, run: Annotated[list[str] | None, Query()] = None
+) -> Response:
     from tradewind.app.monitor import compare_runs
 
     state = server_state(request)

@@ -59,6 +59,7 @@
             el._chart = chart;
           }
           el._series.setData(data);
+          el._chart.timeScale().fitContent();
           el.setAttribute("data-points", String(data.length));
         })
         .catch(function () { el.setAttribute("data-points", "error"); });
