@@ -3,11 +3,11 @@ channel to running sessions, through their journal."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tradewind.cli.journal_options import ConfigOption, JournalOption
 from tradewind.cli.tables import console
 
 if TYPE_CHECKING:
@@ -19,21 +19,6 @@ if TYPE_CHECKING:
 
 __all__ = ["controls_command", "resume_command", "stop_command"]
 
-_Config = Annotated[
-    Path | None,
-    typer.Option(
-        "--config", "-c", help="Tradewind YAML config: its journal, markets and shutdown mode."
-    ),
-]
-_Journal = Annotated[
-    str | None,
-    typer.Option(
-        "--journal",
-        help="Journal path or URL (default: the config's backtest.journal; without a "
-        "config $TRADEWIND_JOURNAL or ./tradewind-data/journal.sqlite).",
-        show_default=False,
-    ),
-]
 _Market = Annotated[
     str | None,
     typer.Option("--market", help="Only this market (default: every market).", show_default=False),
@@ -59,8 +44,8 @@ def stop_command(
     ] = False,
     market: _Market = None,
     reason: _Reason = "",
-    config: _Config = None,
-    journal: _Journal = None,
+    config: ConfigOption = None,
+    journal: JournalOption = None,
     wait_s: _WaitS = 5.0,
 ) -> None:
     """Stop the sessions running on a journal (all markets, or one with --market).
@@ -94,8 +79,8 @@ def _printer(_out: Console) -> Callable[[str], None]:
 def resume_command(
     market: _Market = None,
     reason: _Reason = "",
-    config: _Config = None,
-    journal: _Journal = None,
+    config: ConfigOption = None,
+    journal: JournalOption = None,
     wait_s: _WaitS = 5.0,
 ) -> None:
     """Lift the stops in force (all, or with --market that market's own stop).
@@ -118,8 +103,8 @@ def resume_command(
 
 
 def controls_command(
-    config: _Config = None,
-    journal: _Journal = None,
+    config: ConfigOption = None,
+    journal: JournalOption = None,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Latest commands shown.")] = 20,
 ) -> None:
     """The control audit: who stopped or resumed what, when, why, and what followed.

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from tradewind.cli.journal_options import ConfigOption, JournalOption
 from tradewind.cli.tables import console
 from tradewind.domain.errors import TradewindError
 
@@ -15,19 +16,8 @@ __all__ = ["serve_command"]
 
 
 def serve_command(
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", "-c", help="Tradewind YAML config: its journal and markets."),
-    ] = None,
-    journal: Annotated[
-        str | None,
-        typer.Option(
-            "--journal",
-            help="Journal path or URL (default: the config's backtest.journal; without a "
-            "config $TRADEWIND_JOURNAL or ./tradewind-data/journal.sqlite).",
-            show_default=False,
-        ),
-    ] = None,
+    config: ConfigOption = None,
+    journal: JournalOption = None,
     host: Annotated[
         str, typer.Option("--host", help="Address to listen on (loopback unless you mean it).")
     ] = "127.0.0.1",
@@ -40,8 +30,11 @@ def serve_command(
         typer.Option("--secure-cookies", help="Mark cookies Secure (behind an HTTPS proxy)."),
     ] = False,
 ) -> None:
-    """Serve the dashboard and the REST API (/api/v1, docs at /api/docs) over the journal
-    the sessions write. Everything but /health needs a user: tradewind user add NAME."""
+    """Serve the dashboard and the REST API over the journal the sessions write.
+
+    Everything but /health needs a user (tradewind user add NAME --role operator); the
+    API is under /api/v1, listed at /api/docs. Binds 127.0.0.1 unless --host says
+    otherwise (and then warns)."""
     from tradewind.api.settings import ServeSettings, is_loopback
     from tradewind.app.control_commands import control_target
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from tradewind.cli.journal_options import ConfigOption, JournalOption
 from tradewind.cli.tables import console
 
 if TYPE_CHECKING:
@@ -38,19 +39,6 @@ app = typer.Typer(
 
 _Name = Annotated[str, typer.Argument(help="User name (letters, digits, _ . @ -).")]
 _Role = Annotated[str, typer.Option("--role", help="viewer or operator.", show_default=False)]
-_Config = Annotated[
-    Path | None,
-    typer.Option("--config", "-c", help="Tradewind YAML config: its backtest.journal."),
-]
-_Journal = Annotated[
-    str | None,
-    typer.Option(
-        "--journal",
-        help="Journal path or URL (default: the config's backtest.journal; without a "
-        "config $TRADEWIND_JOURNAL or ./tradewind-data/journal.sqlite).",
-        show_default=False,
-    ),
-]
 _PasswordStdin = Annotated[
     bool,
     typer.Option("--password-stdin", help="Read the password from one line of standard input."),
@@ -87,8 +75,8 @@ def _read_password(password_stdin: bool) -> str:
 def add_command(
     name: _Name,
     role: _Role,
-    config: _Config = None,
-    journal: _Journal = None,
+    config: ConfigOption = None,
+    journal: JournalOption = None,
     password_stdin: _PasswordStdin = False,
 ) -> None:
     """Add a user; its password is asked twice (or read with --password-stdin)."""
@@ -118,8 +106,8 @@ def add_command(
 @app.command("passwd")
 def passwd_command(
     name: _Name,
-    config: _Config = None,
-    journal: _Journal = None,
+    config: ConfigOption = None,
+    journal: JournalOption = None,
     password_stdin: _PasswordStdin = False,
 ) -> None:
     """Change a user's password."""
@@ -134,7 +122,7 @@ def passwd_command(
 
 @app.command("role")
 def role_command(
-    name: _Name, role: _Role, config: _Config = None, journal: _Journal = None
+    name: _Name, role: _Role, config: ConfigOption = None, journal: JournalOption = None
 ) -> None:
     """Change a user's role."""
     from tradewind.app.users import parse_role, set_role, users_journal
@@ -146,13 +134,15 @@ def role_command(
 
 
 @app.command("disable")
-def disable_command(name: _Name, config: _Config = None, journal: _Journal = None) -> None:
+def disable_command(
+    name: _Name, config: ConfigOption = None, journal: JournalOption = None
+) -> None:
     """Disable a user: no login, and its tokens are refused (until `enable`)."""
     _set_disabled(name, config, journal, disabled=True)
 
 
 @app.command("enable")
-def enable_command(name: _Name, config: _Config = None, journal: _Journal = None) -> None:
+def enable_command(name: _Name, config: ConfigOption = None, journal: JournalOption = None) -> None:
     """Enable a disabled user again."""
     _set_disabled(name, config, journal, disabled=False)
 
@@ -166,7 +156,7 @@ def _set_disabled(name: str, config: Path | None, journal: str | None, *, disabl
 
 
 @app.command("remove")
-def remove_command(name: _Name, config: _Config = None, journal: _Journal = None) -> None:
+def remove_command(name: _Name, config: ConfigOption = None, journal: JournalOption = None) -> None:
     """Remove a user and its tokens."""
     from tradewind.app.users import remove_user, users_journal
 
@@ -177,7 +167,7 @@ def remove_command(name: _Name, config: _Config = None, journal: _Journal = None
 
 
 @app.command("list")
-def list_command(config: _Config = None, journal: _Journal = None) -> None:
+def list_command(config: ConfigOption = None, journal: JournalOption = None) -> None:
     """The users: name, role, created, disabled and token count (never a hash)."""
     from tradewind.app.users import user_summaries, users_journal
     from tradewind.cli.tables import print_table
@@ -210,7 +200,7 @@ def _table(summaries: list[UserSummary], label: str) -> Table:
 
 @app.command("token")
 def token_command(
-    name: _Name, label: _Label = None, config: _Config = None, journal: _Journal = None
+    name: _Name, label: _Label = None, config: ConfigOption = None, journal: JournalOption = None
 ) -> None:
     """Issue an API bearer token for a user (printed once; only its digest is kept)."""
     from tradewind.app.users import DEFAULT_TOKEN_LABEL, issue_token, users_journal
@@ -225,7 +215,7 @@ def token_command(
 
 @app.command("revoke")
 def revoke_command(
-    name: _Name, label: _Label = None, config: _Config = None, journal: _Journal = None
+    name: _Name, label: _Label = None, config: ConfigOption = None, journal: JournalOption = None
 ) -> None:
     """Revoke a user's API tokens (all, or those with --label)."""
     from tradewind.app.users import revoke_tokens, users_journal
