@@ -28,6 +28,9 @@ class ChangeFeed:
         self._versions: dict[str, str] | None = None
         self._subscribers: set[asyncio.Queue[list[str]]] = set()
         self.error: str | None = None
+        # Its own worker slot: under load the request handlers fill anyio's shared pool,
+        # and the poll must not queue behind them (events would arrive late).
+        self._limiter: anyio.CapacityLimiter | None = None
 
     def versions(self) -> dict[str, str]:
         """The versions last read (read now if the poller has not run yet)."""
@@ -49,9 +52,10 @@ class ChangeFeed:
 
     async def run(self) -> None:
         """Poll until cancelled; a failed read is logged and retried at the next poll."""
+        self._limiter = anyio.CapacityLimiter(1)
         while True:
             try:
-                latest = await anyio.to_thread.run_sync(self._read)
+                latest = await anyio.to_thread.run_sync(self._read, limiter=self._limiter)
                 self.error = None
             except Exception as exc:  # the journal may be briefly locked or migrating
                 self.error = f"{type(exc).__name__}: {exc}"

@@ -23,7 +23,6 @@ PANELS: dict[str, tuple[str, ...]] = {
     "signals": ("signals", "runs"),
     "risk": ("risk", "controls", "runs"),
     "capital": ("risk", "runs"),
-    "controls": ("controls", "promotions"),
 }
 """Panel name -> the change-feed topics that refresh it."""
 

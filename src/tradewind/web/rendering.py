@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-__all__ = ["TAB_LABELS", "render", "render_error", "tab_label", "templates"]
+__all__ = ["TAB_LABELS", "page", "render", "render_error", "safe_next", "tab_label", "templates"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TAB_LABELS = {"equities": "STOCKS", "all": "ALL MARKETS"}
@@ -87,6 +87,28 @@ def render(
     return templates.TemplateResponse(
         request, name, full, status_code=status_code, headers=dict(headers or {})
     )
+
+
+def page(
+    request: Request,
+    principal: Any,
+    name: str,
+    context: Mapping[str, Any],
+    *,
+    active: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    """A full dashboard page: `context` plus the user, the tabs and the active tab."""
+    from tradewind.web.panels import tabs_of
+
+    tabs = tabs_of(request.app.state.tw.overview())
+    full = {"principal": principal, "tabs": tabs, "active": active, **context}
+    return render(request, name, full, status_code=status_code)
+
+
+def safe_next(path: str) -> str:
+    """`path` if it stays on this server, else `/` (no open redirects)."""
+    return path if path.startswith("/") and not path.startswith("//") else "/"
 
 
 def render_error(

@@ -22,7 +22,7 @@ from tradewind.api.errors import install_error_handlers
 from tradewind.api.security import SecurityHeaders
 from tradewind.api.settings import ServeSettings
 from tradewind.api.state import ServerState, open_state
-from tradewind.web import pages
+from tradewind.web import control_pages, pages, run_pages
 from tradewind.web.rendering import render_error
 
 __all__ = ["STATIC_DIR", "create_app", "serve"]
@@ -67,6 +67,8 @@ def create_app(state: ServerState, *, compute_mmin: bool = True) -> FastAPI:
     app.include_router(routes_read.router)
     app.include_router(routes_write.router)
     app.include_router(pages.router)
+    app.include_router(run_pages.router)
+    app.include_router(control_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
