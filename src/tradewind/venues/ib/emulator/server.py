@@ -138,6 +138,12 @@ class IbEmulatorServer:
         host = "[::1]" if self.host == "::1" else self.host
         return f"tws://{host}:{self.port}"
 
+    def client_ids(self) -> frozenset[int]:
+        """The clientIds connected now (a disconnect frees its id once the emulator has
+        seen the socket close, as TWS does)."""
+        with self._lock:
+            return frozenset(self._clients)
+
     def served(self) -> Mapping[str, int]:
         """Requests received so far, by message name."""
         with self._lock:
