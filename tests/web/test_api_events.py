@@ -137,3 +137,27 @@ def test_a_closed_stream_unsubscribes_from_the_feed(served: Served) -> None:
         time.sleep(0.05)
 
     assert feed.subscriber_count == 0
+
+
+def test_a_session_that_stops_beating_is_a_liveness_change_and_shows_down(served: Served) -> None:
+    # A dead session writes nothing: the feed must still notice its heartbeat going stale.
+    from tradewind.app.control_commands import FRESH_HEARTBEAT_S
+
+    with open_journal(str(served.seed.journal)) as journal:
+        journal.beat(served.seed.paper_run, "paper", {"row": 1})
+    timeout = httpx.Timeout(10, read=FRESH_HEARTBEAT_S + 5)
+    with (
+        httpx.Client(base_url=served.base_url, timeout=timeout) as client,
+        client.stream("GET", "/api/v1/events", headers=_bearer(served, VIEWER)) as reply,
+    ):
+        events = _events(reply)
+        assert next(events)[0] == "hello"
+        venues = client.get("/api/v1/venues", headers=_bearer(served, VIEWER)).json()
+        assert {v["state"] for v in venues} != {"down"}
+        started = time.monotonic()
+        _next_change(events, "liveness")
+        waited_s = time.monotonic() - started
+    assert waited_s <= FRESH_HEARTBEAT_S + 1.0
+    venues = httpx.get(served.base_url + "/api/v1/venues", headers=_bearer(served, VIEWER))
+    assert [v["state"] for v in venues.json()] == ["down", "down", "down"]
+    assert all("no heartbeat" in v["reason"] for v in venues.json())

@@ -155,7 +155,8 @@ def get_mmin(request: Request, principal: Viewer) -> Any:
 @router.get("/events")
 async def events(request: Request, principal: Viewer) -> StreamingResponse:
     """Server-Sent Events: `change` with the topics that changed in the journal
-    (controls, sessions, fills, signals, runs, risk, promotions), within `poll_ms`."""
+    (controls, sessions, fills, signals, runs, risk, promotions, and liveness: a session
+    started or stopped beating), within `poll_ms`."""
     stream = sse_stream(server_state(request).feed, request.is_disconnected)
     return StreamingResponse(
         stream, media_type="text/event-stream", headers={"X-Accel-Buffering": "no"}

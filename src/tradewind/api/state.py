@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from tradewind.config import TradewindConfig
     from tradewind.store.journal import Journal
 
-__all__ = ["ServerState", "open_state"]
+__all__ = ["ServerState", "feed_versions", "open_state"]
 
 
 @dataclass(slots=True)
@@ -98,11 +98,10 @@ def open_state(settings: ServeSettings) -> ServerState:
     """
     from tradewind.app.config_commands import load_config
     from tradewind.app.journal_access import open_journal
-    from tradewind.app.monitor import journal_versions
 
     config = load_config(settings.config_path) if settings.config_path is not None else None
     journal = open_journal(settings.journal, create=False)
-    feed = ChangeFeed(lambda: journal_versions(journal), poll_s=settings.poll_ms / 1000)
+    feed = ChangeFeed(lambda: feed_versions(journal), poll_s=settings.poll_ms / 1000)
     return ServerState(
         settings=settings,
         journal=journal,
@@ -111,3 +110,15 @@ def open_state(settings: ServeSettings) -> ServerState:
         limiter=LoginLimiter(settings.login_failures_allowed, settings.login_window_s),
         feed=feed,
     )
+
+
+def feed_versions(journal: Journal) -> dict[str, str]:
+    """The journal's versions plus `liveness`, the sessions running now: a session that
+    stops beating writes nothing, yet the dashboard must show it down within seconds."""
+    from tradewind.app.control_commands import running_sessions
+    from tradewind.app.monitor import journal_versions
+
+    versions = journal_versions(journal)
+    running = running_sessions(journal.heartbeats(), datetime.now(UTC))
+    versions["liveness"] = ",".join(sorted(beat.run_id for beat in running))
+    return versions

@@ -15,8 +15,8 @@ __all__ = ["ALL", "PANELS", "Tab", "panel_context", "tabs_of"]
 ALL = "all"
 
 PANELS: dict[str, tuple[str, ...]] = {
-    "summary": ("risk", "sessions", "controls", "fills"),
-    "venues": ("sessions", "runs"),
+    "summary": ("risk", "sessions", "liveness", "controls", "fills"),
+    "venues": ("sessions", "liveness", "runs"),
     "strategies": ("controls", "promotions", "runs"),
     "positions": ("fills", "sessions"),
     "exposure": ("fills", "sessions", "risk", "runs"),
