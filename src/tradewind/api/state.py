@@ -84,7 +84,7 @@ class ServerState:
             first = str(exc)
         try:  # the config's series are not all in the catalog: say so, show the bundled
             self._mmin = mmin_view(None)
-            self.mmin_note = f"every bundled market ({path}'s markets could not be: {first})"
+            self.mmin_note = f"every bundled market (not {path}'s markets: {first})"
         except Exception as exc:  # shown on the page instead of the view
             self._mmin_error = f"{type(exc).__name__}: {exc}"
 
