@@ -213,3 +213,26 @@ def test_after_the_allowed_failures_logins_get_429_with_retry_after_even_when_ri
     assert 1 <= int(refused.headers["retry-after"]) <= 301
     assert "tw_session" not in refused.headers.get("set-cookie", "")
     assert other_user.status_code == 429  # the same client address is over its limit too
+
+
+def test_a_disabled_users_browser_session_ends_and_a_new_role_applies_at_once(
+    served: Served,
+) -> None:
+    from tradewind.app.journal_access import open_journal
+    from tradewind.app.users import add_user, set_disabled, set_role
+
+    with open_journal(str(served.seed.journal)) as journal:
+        add_user(journal, "dora", "viewer", "a long dora password")
+    with httpx.Client(base_url=served.base_url, timeout=10) as client:
+        csrf = _login(client, "dora", "a long dora password").json()["csrf_token"]
+        headers = {"X-CSRF-Token": csrf}
+        body = {"action": "soft", "market": "crypto", "reason": "role test"}
+        assert client.post("/api/v1/controls", json=body, headers=headers).status_code == 403
+        with open_journal(str(served.seed.journal)) as journal:
+            set_role(journal, "dora", "operator")
+        assert client.get("/api/v1/me").json()["role"] == "operator"
+        resumed = {"action": "resume", "market": "crypto", "reason": "role test"}
+        assert client.post("/api/v1/controls", json=resumed, headers=headers).status_code == 202
+        with open_journal(str(served.seed.journal)) as journal:
+            set_disabled(journal, "dora", True)
+        assert client.get("/api/v1/me").status_code == 401

@@ -87,8 +87,13 @@ def principal_of(request: Request) -> Principal | None:
     session = state.sessions.get(request.cookies.get(SESSION_COOKIE))
     if session is None:
         return None
-    return Principal(session.user, session.role, "session", session.csrf_token,
-                     session.session_id)  # fmt: skip
+    # The user list is in the journal, changed by `tradewind user` from other processes:
+    # a removed or disabled user's sessions end, and a new role applies at once.
+    user = state.journal.user(session.user)
+    if user is None or user.disabled:
+        state.sessions.drop(session.session_id)
+        return None
+    return Principal(user.name, user.role, "session", session.csrf_token, session.session_id)
 
 
 def viewer(request: Request) -> Principal:
