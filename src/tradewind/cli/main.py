@@ -18,6 +18,7 @@ from tradewind.cli import (
     emulate_cmd,
     evaluate_cmd,
     live_cmd,
+    montecarlo_cmd,
     notify_cmd,
     precompile_cmd,
     prepare_cmd,
@@ -58,6 +59,7 @@ app.command("stop")(control_cmd.stop_command)
 app.command("resume")(control_cmd.resume_command)
 app.command("controls")(control_cmd.controls_command)
 app.command("analyze")(analyze_cmd.analyze_command)
+app.command("montecarlo")(montecarlo_cmd.montecarlo_command)
 app.command("precompile")(precompile_cmd.precompile_command)
 app.command("emulate")(emulate_cmd.emulate_command)
 app.command("serve")(serve_cmd.serve_command)
