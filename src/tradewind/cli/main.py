@@ -20,6 +20,7 @@ from tradewind.cli import (
     live_cmd,
     montecarlo_cmd,
     notify_cmd,
+    optimize_cmd,
     precompile_cmd,
     prepare_cmd,
     promote_cmd,
@@ -60,6 +61,7 @@ app.command("resume")(control_cmd.resume_command)
 app.command("controls")(control_cmd.controls_command)
 app.command("analyze")(analyze_cmd.analyze_command)
 app.command("montecarlo")(montecarlo_cmd.montecarlo_command)
+app.command("optimize")(optimize_cmd.optimize_command)
 app.command("precompile")(precompile_cmd.precompile_command)
 app.command("emulate")(emulate_cmd.emulate_command)
 app.command("serve")(serve_cmd.serve_command)
