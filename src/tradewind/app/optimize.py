@@ -9,9 +9,11 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
 
 from tradewind.app.engine_setup import engine_spec_from_config
 from tradewind.app.market_data import prepare_market_data
@@ -25,8 +27,8 @@ from tradewind.app.optimize_results import (
 from tradewind.config import TradewindConfig
 from tradewind.data.catalog import Catalog
 from tradewind.domain.errors import TradewindError
-from tradewind.engine.backtest import run_engine
-from tradewind.engine.panel import panel_from_aligned
+from tradewind.engine.backtest import EngineRun, run_engine
+from tradewind.engine.panel import MarketPanel, panel_from_aligned
 from tradewind.research.optimize_space import (
     Choice,
     ParamDimension,
@@ -52,9 +54,13 @@ __all__ = [
     "OptimizeRequest",
     "OptimizeResult",
     "TrialRecord",
+    "TrialRunner",
     "optimize_config",
     "optimize_config_file",
     "parse_space",
+    "search_trials",
+    "segment_stats",
+    "truncate_panel",
     "write_optimize_json",
 ]
 
@@ -136,21 +142,44 @@ def optimize_config(
     request: OptimizeRequest,
     *,
     on_trial: Callable[[int, int], None] | None = None,
+    rows: tuple[int, int] | None = None,
 ) -> OptimizeResult:
     """Search `request.strategy`'s parameters over `config`'s enabled markets.
 
     `on_trial(done, total)` is called after every trial. Same seed, same trials.
+    `rows` (start, stop): score each trial on those panel rows only (the engine runs
+    up to `stop`, the objective comes from the returns of rows start..stop-1).
 
     Raises:
         TradewindError: see `validate_request`; missing data or bad risk settings.
     """
+    markets = validate_request(config, request)
+    started = time.perf_counter()
+    runner = TrialRunner.prepare(config, catalog, request, markets)
+    if rows is not None:
+        runner = runner.for_rows(*rows)
+    prepared = time.perf_counter()
+    records, points = search_trials(runner, on_trial)
+    return OptimizeResult(
+        request=request,
+        markets=markets,
+        trials=tuple(records),
+        prepare_seconds=prepared - started,
+        search_seconds=time.perf_counter() - prepared,
+        engine_runs=runner.engine_runs,
+        grid_points=points,
+    )
+
+
+def search_trials(
+    runner: TrialRunner, on_trial: Callable[[int, int], None] | None = None
+) -> tuple[list[TrialRecord], int | None]:
+    """Run the Optuna search of `runner.request` with `runner`: the trials and the
+    grid size (None unless grid)."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    markets = validate_request(config, request)
-    started = time.perf_counter()
-    runner = _TrialRunner.prepare(config, catalog, request, markets)
-    prepared = time.perf_counter()
+    request = runner.request
     points = grid_size(request.space) if request.method == "grid" else None
     total = _total_trials(request, points)
     study = optuna.create_study(direction="maximize", sampler=_sampler(request))
@@ -166,19 +195,11 @@ def optimize_config(
         return WORST if record.objective is None else record.objective
 
     study.optimize(objective, n_trials=total, catch=())
-    return OptimizeResult(
-        request=request,
-        markets=markets,
-        trials=tuple(records),
-        prepare_seconds=prepared - started,
-        search_seconds=time.perf_counter() - prepared,
-        engine_runs=runner.engine_runs,
-        grid_points=points,
-    )
+    return records, points
 
 
 @dataclass(slots=True)
-class _TrialRunner:
+class TrialRunner:
     """The prepared data and the per-trial engine run (results cached by params)."""
 
     config: TradewindConfig
@@ -189,6 +210,8 @@ class _TrialRunner:
     windows: dict[str, BarWindow]
     cache: dict[tuple[tuple[str, Choice], ...], TrialRecord] = field(default_factory=dict)
     engine_runs: int = 0
+    segment_start: int | None = None
+    """Score only rows segment_start.. of the (truncated) panel; None: the whole run."""
 
     @classmethod
     def prepare(
@@ -197,7 +220,7 @@ class _TrialRunner:
         catalog: Catalog,
         request: OptimizeRequest,
         markets: tuple[str, ...],
-    ) -> _TrialRunner:
+    ) -> TrialRunner:
         # The same preparation as backtest_config, done once for every trial.
         prepared = prepare_market_data(config, catalog)
         keys = {(s.market, s.symbol): s.key for s in prepared.series}
@@ -207,6 +230,32 @@ class _TrialRunner:
             for key, frame in prepared.frames.items()
         }
         return cls(config, request, markets, keys, panel, windows)
+
+    @property
+    def n_rows(self) -> int:
+        """Rows of the panel the engine runs over."""
+        return int(self.panel.shape[0])
+
+    def for_rows(self, start: int, stop: int) -> TrialRunner:
+        """A runner over the panel cut at `stop` that scores rows start..stop-1 only
+        (fresh cache and run count; the data is shared, not reloaded)."""
+        if not 0 <= start < stop <= self.n_rows:
+            raise OptimizeError(
+                f"rows {start}..{stop}: expected 0 <= start < stop <= {self.n_rows} panel rows"
+            )
+        panel, windows = truncate_panel(self.panel, self.windows, stop)
+        return TrialRunner(self.config, self.request, self.markets, self.keys, panel,
+                            windows, segment_start=start)  # fmt: skip
+
+    def run_params(self, params: dict[str, Choice]) -> tuple[TrialRecord, np.ndarray]:
+        """One uncached engine run of `params`: its record and the equity of the scored
+        rows, preceded by the row before them when there is one."""
+        trial_config = self._with_params(params)
+        spec = engine_spec_from_config(trial_config, self.keys)
+        run = run_engine(self.panel, self.windows, spec)
+        self.engine_runs += 1
+        first = max((self.segment_start or 0) - 1, 0)
+        return self._score(0, params, run), np.asarray(run.equity[first:], dtype=np.float64)
 
     def run(self, number: int, params: dict[str, Choice]) -> TrialRecord:
         """Run one trial (or reuse the result of the same params)."""
@@ -220,14 +269,22 @@ class _TrialRunner:
             record = TrialRecord(number, params, "infeasible", note=str(refused))
         else:
             spec = engine_spec_from_config(trial_config, self.keys)
-            results = summarize_run(run_engine(self.panel, self.windows, spec))
+            run = run_engine(self.panel, self.windows, spec)
             self.engine_runs += 1
-            own = results.by_strategy.get(self.request.strategy)
-            traded = own is not None and (own.stats.trades > 0 or own.stats.entries > 0)
-            record = _complete(number, params, results.overall, self.request.objective, traded)
+            record = self._score(number, params, run)
         record = _timed(record, time.perf_counter() - started)
         self.cache[key] = record
         return record
+
+    def _score(self, number: int, params: dict[str, Choice], run: EngineRun) -> TrialRecord:
+        name, objective = self.request.strategy, self.request.objective
+        if self.segment_start is None:
+            results = summarize_run(run)
+            own = results.by_strategy.get(name)
+            traded = own is not None and (own.stats.trades > 0 or own.stats.entries > 0)
+            return _complete(number, params, results.overall, objective, traded)
+        stats, fills = segment_stats(run, self.segment_start, name)
+        return replace(_complete(number, params, stats, objective, fills > 0), trades=fills)
 
     def _with_params(self, params: Mapping[str, Choice]) -> TradewindConfig:
         """The config with `params` set for the strategy in every market running it,
@@ -241,6 +298,39 @@ class _TrialRunner:
             all_params = {**market.strategy_params, self.request.strategy: merged}
             markets[name] = market.model_copy(update={"strategy_params": all_params})
         return self.config.model_copy(update={"markets": markets})
+
+
+def truncate_panel(
+    panel: MarketPanel, windows: Mapping[str, BarWindow], stop: int
+) -> tuple[MarketPanel, dict[str, BarWindow]]:
+    """`panel` cut to its first `stop` rows and each symbol's window to the bars that
+    appear in them (what the engine would have seen had the data ended there)."""
+    bar_rows = {s: r[r < stop] for s, r in panel.bar_rows.items()}
+    cut = replace(
+        panel,
+        timestamps=panel.timestamps[:stop], open=panel.open[:stop], high=panel.high[:stop],
+        low=panel.low[:stop], close=panel.close[:stop], mark=panel.mark[:stop],
+        fresh=panel.fresh[:stop], bar_rows=bar_rows,
+        bar_times={s: t[: len(bar_rows[s])] for s, t in panel.bar_times.items()},
+        volume=None if panel.volume is None else panel.volume[:stop],
+    )  # fmt: skip
+    return cut, {s: w.head(len(bar_rows[s])) for s, w in windows.items()}
+
+
+def segment_stats(run: EngineRun, start: int, strategy: str) -> tuple[PerformanceStats, int]:
+    """Statistics of the returns of rows start.. of `run` (the row before them anchors
+    the first return) and how many fills `strategy` made in those rows."""
+    from tradewind.research.stats import compute_stats
+
+    first = max(start - 1, 0)
+    stats = compute_stats(run.panel.timestamps[first:], run.equity[first:])
+    fills = run.fills
+    if not len(fills):
+        return stats, 0
+    books = fills["book"].to_numpy()
+    own = np.array([strategy in run.books.strategies[int(b)] for b in books], dtype=bool)
+    in_rows = fills["row"].to_numpy() >= start
+    return stats, int(np.count_nonzero(own & in_rows))
 
 
 def _complete(
@@ -300,13 +390,9 @@ def _total_trials(request: OptimizeRequest, points: int | None) -> int:
 
 
 def _renumbered(record: TrialRecord, number: int) -> TrialRecord:
-    from dataclasses import replace
-
     note = f"same params as trial {record.number}" + (f"; {record.note}" if record.note else "")
     return replace(record, number=number, seconds=0.0, note=note)
 
 
 def _timed(record: TrialRecord, seconds: float) -> TrialRecord:
-    from dataclasses import replace
-
     return replace(record, seconds=seconds)
