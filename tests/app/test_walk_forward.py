@@ -9,28 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.optimize_configs import ONE_MARKET
 
 from tradewind.app.optimize import OptimizeError, OptimizeRequest, optimize_config, parse_space
 from tradewind.app.walk_forward import Fold, WalkForwardResult, fold_rows, walk_forward_config
 from tradewind.config import TradewindConfig
 from tradewind.config.loader import load_config_text
 from tradewind.data.catalog import Catalog
-
-SMALL = """
-config_version: 1
-base_currency: USD
-mode: backtest
-data: {start: 2015-01-01, end: 2015-12-31}
-markets:
-  crypto:
-    provider: sim
-    symbols: [BTC-USD]
-    strategies: [sma_cross]
-    timeframe: 1d
-    risk_allocation_pct: 100
-execution:
-  sizing: {mode: fraction, value: 0.2}
-"""
 
 REQUEST = OptimizeRequest(
     strategy="sma_cross", space=parse_space(["fast=2,6", "slow=8,12"]), method="grid"
@@ -39,7 +24,7 @@ REQUEST = OptimizeRequest(
 
 @pytest.fixture(scope="module")
 def config() -> TradewindConfig:
-    return load_config_text(SMALL)
+    return load_config_text(ONE_MARKET)
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +121,7 @@ def test_the_cli_prints_the_folds_and_writes_them_under_walk_forward(
 
     root = tmp_path
     path = root / "small.yaml"
-    path.write_text(SMALL, encoding="utf-8")
+    path.write_text(ONE_MARKET, encoding="utf-8")
     common = ["optimize", "--config", str(path), "--catalog", str(root / "catalog"),
               "--strategy", "sma_cross", "--param", "fast=2,6", "--param", "slow=8,12",
               "--method", "grid"]  # fmt: skip

@@ -7,25 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.optimize_configs import ONE_MARKET
 from typer.testing import CliRunner, Result
 
 from tradewind.cli.main import app
-
-SMALL = """
-config_version: 1
-base_currency: USD
-mode: backtest
-data: {start: 2015-01-01, end: 2015-12-31}
-markets:
-  crypto:
-    provider: sim
-    symbols: [BTC-USD]
-    strategies: [sma_cross]
-    timeframe: 1d
-    risk_allocation_pct: 100
-execution:
-  sizing: {mode: fraction, value: 0.2}
-"""
 
 
 def tradewind(*args: str) -> Result:
@@ -39,7 +24,7 @@ def one_line(text: str) -> str:
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
     path = tmp_path / "small.yaml"
-    path.write_text(SMALL, encoding="utf-8")
+    path.write_text(ONE_MARKET, encoding="utf-8")
     return path
 
 
