@@ -68,7 +68,9 @@ def serving(settings: ServeSettings, *, compute_mmin: bool = False) -> Iterator[
 
 
 @contextmanager
-def serve_seed(folder: Path, *, login_failures_allowed: int = 5) -> Iterator[Served]:
+def serve_seed(
+    folder: Path, *, login_failures_allowed: int = 5, poll_ms: int = 100
+) -> Iterator[Served]:
     """Seed a journal in `folder`, add an operator and a viewer, and serve it."""
     seed = seed_journal(folder / "journal.sqlite")
     tokens = {}
@@ -78,7 +80,7 @@ def serve_seed(folder: Path, *, login_failures_allowed: int = 5) -> Iterator[Ser
         tokens = {name: issue_token(journal, name, "tests") for name in PASSWORDS}
     port = _free_port()
     settings = ServeSettings(journal=str(seed.journal), config_path=seed.config_path, port=port,
-                             reports_dir=folder / "reports", poll_ms=100,
+                             reports_dir=folder / "reports", poll_ms=poll_ms,
                              login_failures_allowed=login_failures_allowed)  # fmt: skip
     with serving(settings) as server:
         base = f"http://127.0.0.1:{port}"

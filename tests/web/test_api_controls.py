@@ -7,11 +7,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from tests.web.server_harness import OPERATOR, Served
+from tests.web.server_harness import OPERATOR, Served, serve_seed
 
 from tradewind.app.journal_access import open_journal
 from tradewind.store import ControlRecord
@@ -211,6 +212,18 @@ def test_an_override_with_a_reason_promotes_and_is_journaled_with_the_user(
     assert (newest.market, newest.to_stage, newest.user) == ("stocks", "operator", OPERATOR)
     assert (newest.override, newest.reason) == (True, "tested")
     assert client.get("/api/v1/markets/stocks").json()["stage"] == "operator"
+
+
+def test_a_change_made_through_this_server_shows_before_the_change_feed_polls_again(
+    tmp_path: Path,
+) -> None:
+    with serve_seed(tmp_path, poll_ms=600_000) as slow:  # the feed never polls again
+        headers = {"Authorization": f"Bearer {slow.tokens[OPERATOR]}"}
+        with httpx.Client(base_url=slow.base_url, headers=headers, timeout=15) as opened:
+            assert opened.get("/api/v1/markets/stocks").json()["stage"] == "advisory"
+            promoted = opened.post("/api/v1/promotions", json={"market": "stocks", "to": "paper"})
+            assert promoted.status_code == 201, promoted.text
+            assert opened.get("/api/v1/markets/stocks").json()["stage"] == "paper"
 
 
 @pytest.mark.parametrize("reason", ["", "   "])

@@ -90,7 +90,10 @@ def send_operator_control(
     reason = _reason(request.reason)
     command = ControlCommand(action=request.action, market=request.market,  # type: ignore[arg-type]
                              user=principal.user, reason=reason, source="api")  # fmt: skip
-    return send_control(state.journal, command, wait_s=request.wait_ms / 1000)
+    try:
+        return send_control(state.journal, command, wait_s=request.wait_ms / 1000)
+    finally:
+        state.forget_views()
 
 
 def promote_market(
@@ -122,8 +125,11 @@ def promote_market(
         raise ServerRefusalError(
             "promotion needs the markets' config: restart `tradewind serve` with --config FILE"
         )
-    return promote(state.journal, state.config, market, to_stage, strategy,
-                   override=override, reason=reason.strip(), user=principal.user)  # fmt: skip
+    try:
+        return promote(state.journal, state.config, market, to_stage, strategy,
+                       override=override, reason=reason.strip(), user=principal.user)  # fmt: skip
+    finally:
+        state.forget_views()
 
 
 def _reason(text: str) -> str:

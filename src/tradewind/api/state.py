@@ -62,6 +62,13 @@ class ServerState:
                 self._equity = {key: equity_curve(self.journal, run_id)}
             return self._equity[key]
 
+    def forget_views(self) -> None:
+        """Drop the cached read models: this server just wrote to the journal, and the
+        next page must show it before the poller next reads the versions."""
+        with self._lock:
+            self._overview = None
+            self._equity = {}
+
     def mmin(self) -> tuple[MminView | None, str | None]:
         """The MMIN view once its background computation finished (None before), and
         the error that stopped it, if any."""
