@@ -40,6 +40,8 @@ TABLES = {
     "drift_checks",
     "users",
     "api_tokens",
+    "sweeps",
+    "sweep_trials",
 }
 
 

@@ -89,9 +89,10 @@ def test_records_read_back_with_the_enums_and_flags_their_columns_declare(
 
 
 # Wall-clock audit records: reconciliation passes, the control channel and heartbeats,
-# promotions and drift checks.
+# promotions and drift checks, accounts, and research sweeps.
 NOT_DIGESTED = {"run_writers", "reconciliation_findings", "control_commands", "control_acks",
-                "heartbeats", "promotions", "drift_checks", "users", "api_tokens"}  # fmt: skip
+                "heartbeats", "promotions", "drift_checks", "users", "api_tokens",
+                "sweeps", "sweep_trials"}  # fmt: skip
 
 
 def test_the_digest_covers_every_table_but_the_writer_lease_and_audit_records() -> None:

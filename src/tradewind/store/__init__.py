@@ -1,6 +1,7 @@
 """The durable journal: runs, signals, risk decisions, orders, fills, positions, equity,
-risk state and capital decisions (sizing, allocations, capital events and status) in
-SQLite (default) or PostgreSQL, with Alembic migrations.
+risk state and capital decisions (sizing, allocations, capital events and status), and
+parameter sweeps with their trials, in SQLite (default) or PostgreSQL, with Alembic
+migrations.
 
 Open with `Journal.open(path_or_url)`; see `tradewind.store.journal` for the durability
 and exactly-once guarantees.
@@ -43,6 +44,7 @@ from tradewind.store.records import (
     client_order_id,
 )
 from tradewind.store.runs import canonical_json
+from tradewind.store.sweep_records import SweepRecord, SweepTrialEntry
 
 __all__ = [
     "AllocationBound",
@@ -74,6 +76,8 @@ __all__ = [
     "SizingDecisionRecord",
     "SizingMethod",
     "StoredOrder",
+    "SweepRecord",
+    "SweepTrialEntry",
     "UnknownRunError",
     "canonical_json",
     "client_order_id",

@@ -76,6 +76,7 @@ from tradewind.store.row_writes import (
 from tradewind.store.rows import build_rows, coerce_record
 from tradewind.store.runs import RunLedger, canonical_json
 from tradewind.store.schema import create_journal_engine, migrate
+from tradewind.store.sweep_records import SweepLedger
 from tradewind.store.tables import TABLES
 from tradewind.store.user_records import UserLedger
 from tradewind.store.writes import (
@@ -90,7 +91,7 @@ from tradewind.store.writes import (
 __all__ = ["Journal"]
 
 
-class Journal(ControlLedger, ReconciliationLedger, UserLedger, RunLedger):
+class Journal(ControlLedger, ReconciliationLedger, UserLedger, SweepLedger, RunLedger):
     """The journal of one database (SQLite file, in-memory SQLite or PostgreSQL)."""
 
     def __init__(self, engine: Engine) -> None:

@@ -33,7 +33,7 @@ __all__ = [
     "wants_password",
 ]
 
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 """The newest migration in `migrations/versions` (tests keep the two in sync); a journal
 at this revision is opened without loading Alembic at all."""
 
