@@ -124,7 +124,7 @@ def test_the_cli_prints_the_folds_and_writes_them_under_walk_forward(
     path.write_text(ONE_MARKET, encoding="utf-8")
     common = ["optimize", "--config", str(path), "--catalog", str(root / "catalog"),
               "--strategy", "sma_cross", "--param", "fast=2,6", "--param", "slow=8,12",
-              "--method", "grid"]  # fmt: skip
+              "--method", "grid", "--scheduler", "inline", "--journal", ""]  # fmt: skip
     walk = ["--walk-forward", "2", "--train", "120", "--test", "60", "--anchored"]
     done = CliRunner().invoke(app, [*common, *walk, "--json", str(root / "wf.json")])
     assert done.exit_code == 0, done.output

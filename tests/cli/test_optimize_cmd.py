@@ -30,8 +30,10 @@ def config(tmp_path: Path) -> Path:
 
 def optimize(config: Path, *args: str) -> Result:
     catalog = config.parent / "catalog"
+    journal = str(config.parent / "journal.sqlite")
     return tradewind("optimize", "--config", str(config), "--catalog", str(catalog),
-                     "--strategy", "sma_cross", *args)  # fmt: skip
+                     "--strategy", "sma_cross", "--scheduler", "inline", "--journal", journal,
+                     *args)  # fmt: skip
 
 
 def test_a_grid_prints_the_best_trials_and_the_line_to_paste_and_writes_json(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -24,6 +24,7 @@ from tradewind.app.optimize_results import (
     TrialRecord,
     write_optimize_json,
 )
+from tradewind.app.trial_pool import InlinePool, TrialOutcome, TrialPool, TrialTask
 from tradewind.config import TradewindConfig
 from tradewind.data.catalog import Catalog
 from tradewind.domain.errors import TradewindError
@@ -37,6 +38,7 @@ from tradewind.research.optimize_space import (
     grid_values,
     parse_space,
 )
+from tradewind.research.overfitting import ReturnSummary, summarize_returns
 from tradewind.research.run_results import summarize_run
 from tradewind.strategies.api import BarWindow
 from tradewind.strategies.errors import StrategyError
@@ -45,6 +47,8 @@ from tradewind.strategies.registry import get_strategy
 if TYPE_CHECKING:
     import optuna
 
+    from tradewind.app.sweep_journal import SweepLog
+    from tradewind.research.overfitting import BacktestOverfitting, DeflatedSharpe
     from tradewind.research.stats import PerformanceStats
 
 __all__ = [
@@ -53,10 +57,13 @@ __all__ = [
     "OptimizeError",
     "OptimizeRequest",
     "OptimizeResult",
+    "SearchRun",
     "TrialRecord",
     "TrialRunner",
     "optimize_config",
     "optimize_config_file",
+    "overfitting_figures",
+    "params_key",
     "parse_space",
     "search_trials",
     "segment_stats",
@@ -143,12 +150,18 @@ def optimize_config(
     *,
     on_trial: Callable[[int, int], None] | None = None,
     rows: tuple[int, int] | None = None,
+    pool: TrialPool | None = None,
+    open_log: Callable[[TrialRunner], SweepLog] | None = None,
 ) -> OptimizeResult:
     """Search `request.strategy`'s parameters over `config`'s enabled markets.
 
-    `on_trial(done, total)` is called after every trial. Same seed, same trials.
+    `on_trial(done, total)` is called after every trial. Same seed, same trials (TPE
+    on a pool wider than one: the order trials finish in steers it).
     `rows` (start, stop): score each trial on those panel rows only (the engine runs
     up to `stop`, the objective comes from the returns of rows start..stop-1).
+    `pool`: where trials run (default: this process); `open_log(runner)`: the sweep
+    in the journal that keeps every finished trial and gives back those of an
+    interrupted run (marked finished when the search completes).
 
     Raises:
         TradewindError: see `validate_request`; missing data or bad risk settings.
@@ -157,25 +170,53 @@ def optimize_config(
     started = time.perf_counter()
     runner = TrialRunner.prepare(config, catalog, request, markets)
     if rows is not None:
-        runner = runner.for_rows(*rows)
-    prepared = time.perf_counter()
-    records, points = search_trials(runner, on_trial)
+        runner.for_rows(*rows)  # checks the rows before any trial is sent
+    log = None if open_log is None else open_log(runner)
+    owned = pool is None
+    pool = InlinePool() if pool is None else pool
+    try:
+        pool.start(runner)
+        prepared = time.perf_counter()
+        search = search_trials(runner, pool, rows=rows, on_trial=on_trial, log=log)
+    finally:
+        if owned:
+            pool.close()
+    if log is not None:
+        log.finish()
+    deflated, overfitting = overfitting_figures(search)
     return OptimizeResult(
-        request=request,
-        markets=markets,
-        trials=tuple(records),
-        prepare_seconds=prepared - started,
-        search_seconds=time.perf_counter() - prepared,
-        engine_runs=runner.engine_runs,
-        grid_points=points,
-    )
+        request=request, markets=markets, trials=search.records,
+        prepare_seconds=prepared - started, search_seconds=time.perf_counter() - prepared,
+        engine_runs=search.engine_runs, grid_points=search.grid_points, deflated=deflated,
+        overfitting=overfitting, sweep_id=None if log is None else log.sweep_id,
+        reused=search.reused, pool=describe_pool(pool),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRun:
+    """The trials of one search (by number), the return summaries of those that ran,
+    how many ran now and how many came from the journal."""
+
+    records: tuple[TrialRecord, ...]
+    summaries: dict[int, ReturnSummary]
+    grid_points: int | None
+    engine_runs: int
+    reused: int
 
 
 def search_trials(
-    runner: TrialRunner, on_trial: Callable[[int, int], None] | None = None
-) -> tuple[list[TrialRecord], int | None]:
-    """Run the Optuna search of `runner.request` with `runner`: the trials and the
-    grid size (None unless grid)."""
+    runner: TrialRunner,
+    pool: TrialPool,
+    *,
+    rows: tuple[int, int] | None = None,
+    on_trial: Callable[[int, int], None] | None = None,
+    log: SweepLog | None = None,
+    segment: str = "search",
+) -> SearchRun:
+    """Run the Optuna search of `runner.request` on `pool` (started with `runner`),
+    `pool.width` trials in flight; parameters the journal already holds for `segment`
+    are not run again, and every newly finished trial is journaled at once."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -183,24 +224,93 @@ def search_trials(
     points = grid_size(request.space) if request.method == "grid" else None
     total = _total_trials(request, points)
     study = optuna.create_study(direction="maximize", sampler=_sampler(request))
-    records: list[TrialRecord] = []
+    if request.method == "grid":
+        _enqueue_grid(study, request.space, total)
+    known = {} if log is None else log.finished(segment)
+    reused_keys = set(known)
+    outcomes: dict[int, TrialOutcome] = {}
+    in_flight: dict[int, optuna.Trial] = {}
+    asked = ran = 0
 
-    def objective(trial: optuna.Trial) -> float:
-        record = runner.run(trial.number, _suggest(trial, request.space))
-        records.append(record)
+    def finish(trial: optuna.Trial, outcome: TrialOutcome, *, fresh: bool) -> None:
+        outcomes[trial.number] = outcome
+        if fresh and log is not None:
+            log.record(segment, outcome)
+        record = outcome.record
+        if record.state == "complete":
+            study.tell(trial, WORST if record.objective is None else record.objective)
+        else:
+            study.tell(trial, state=optuna.trial.TrialState.PRUNED)
         if on_trial is not None:
-            on_trial(len(records), total)
-        if record.state != "complete":
-            raise optuna.TrialPruned(record.note)
-        return WORST if record.objective is None else record.objective
+            on_trial(len(outcomes), total)
 
-    study.optimize(objective, n_trials=total, catch=())
-    return records, points
+    while len(outcomes) < total:
+        while asked < total and len(in_flight) < pool.width:
+            trial = study.ask()
+            asked += 1
+            params = _suggest(trial, request.space)
+            key = params_key(params)
+            if key in known:
+                finish(trial, _as_number(known[key], trial.number), fresh=False)
+                continue
+            refused = runner.refusal(params)
+            if refused is not None:
+                record = TrialRecord(trial.number, params, "infeasible", note=refused)
+                known[key] = TrialOutcome(TrialTask(trial.number, params, rows), record,
+                                          summarize_returns(np.zeros(0)))  # fmt: skip
+                finish(trial, known[key], fresh=True)
+                continue
+            pool.submit(TrialTask(trial.number, params, rows))
+            in_flight[trial.number] = trial
+        if not in_flight:
+            continue
+        for outcome in pool.finished():
+            ran += 1
+            known[params_key(outcome.task.params)] = outcome
+            finish(in_flight.pop(outcome.task.number), outcome, fresh=True)
+    ordered = tuple(outcomes[n].record for n in sorted(outcomes))
+    summaries = {n: o.returns for n, o in outcomes.items() if o.record.state == "complete"}
+    reused = sum(1 for o in outcomes.values() if params_key(o.task.params) in reused_keys)
+    return SearchRun(ordered, summaries, points, ran, reused)
+
+
+def overfitting_figures(
+    search: SearchRun,
+) -> tuple[DeflatedSharpe | None, BacktestOverfitting | None]:
+    """The deflated Sharpe ratio of the best trial and the probability of backtest
+    overfitting (CSCV) over every complete trial of `search`."""
+    from tradewind.research.overfitting import backtest_overfitting, deflated_sharpe
+
+    ranked = [r for r in search.records if r.state == "complete" and r.number in search.summaries]
+    if len(ranked) < 2:
+        return None, None
+    best = max(ranked, key=lambda r: (WORST if r.objective is None else r.objective, -r.number))
+    summaries = [search.summaries[r.number] for r in ranked]
+    return deflated_sharpe(summaries, ranked.index(best)), backtest_overfitting(summaries)
+
+
+def params_key(params: Mapping[str, Choice]) -> str:
+    """The canonical text of a trial's parameters (what makes two trials the same)."""
+    import json
+
+    return json.dumps(params, sort_keys=True, separators=(",", ":"))
+
+
+def describe_pool(pool: TrialPool) -> str:
+    """Where the trials ran, in words."""
+    return str(getattr(pool, "description", "this process"))
+
+
+def _as_number(outcome: TrialOutcome, number: int) -> TrialOutcome:
+    if outcome.task.number == number:
+        return outcome
+    task = replace(outcome.task, number=number)
+    return replace(outcome, task=task, record=_renumbered(outcome.record, number))
 
 
 @dataclass(slots=True)
 class TrialRunner:
-    """The prepared data and the per-trial engine run (results cached by params)."""
+    """The prepared data and the per-trial engine run."""
 
     config: TradewindConfig
     request: OptimizeRequest
@@ -208,7 +318,6 @@ class TrialRunner:
     keys: dict[tuple[str, str], str]
     panel: Any
     windows: dict[str, BarWindow]
-    cache: dict[tuple[tuple[str, Choice], ...], TrialRecord] = field(default_factory=dict)
     engine_runs: int = 0
     segment_start: int | None = None
     """Score only rows segment_start.. of the (truncated) panel; None: the whole run."""
@@ -257,24 +366,13 @@ class TrialRunner:
         first = max((self.segment_start or 0) - 1, 0)
         return self._score(0, params, run), np.asarray(run.equity[first:], dtype=np.float64)
 
-    def run(self, number: int, params: dict[str, Choice]) -> TrialRecord:
-        """Run one trial (or reuse the result of the same params)."""
-        key = tuple(sorted(params.items()))
-        if key in self.cache:
-            return _renumbered(self.cache[key], number)
-        started = time.perf_counter()
+    def refusal(self, params: dict[str, Choice]) -> str | None:
+        """Why the strategy's config refuses `params` (None: it accepts them)."""
         try:
-            trial_config = self._with_params(params)
+            self._with_params(params)
         except StrategyError as refused:
-            record = TrialRecord(number, params, "infeasible", note=str(refused))
-        else:
-            spec = engine_spec_from_config(trial_config, self.keys)
-            run = run_engine(self.panel, self.windows, spec)
-            self.engine_runs += 1
-            record = self._score(number, params, run)
-        record = _timed(record, time.perf_counter() - started)
-        self.cache[key] = record
-        return record
+            return str(refused)
+        return None
 
     def _score(self, number: int, params: dict[str, Choice], run: EngineRun) -> TrialRecord:
         name, objective = self.request.strategy, self.request.objective
@@ -361,12 +459,21 @@ def _complete(
 def _sampler(request: OptimizeRequest) -> optuna.samplers.BaseSampler:
     import optuna
 
-    if request.method == "grid":
-        grid = {d.name: list(grid_values(d)) for d in request.space}
-        return optuna.samplers.GridSampler(grid, seed=request.seed)
-    if request.method == "random":
+    if request.method in ("grid", "random"):  # grid points are enqueued: see _enqueue_grid
         return optuna.samplers.RandomSampler(seed=request.seed)
     return optuna.samplers.TPESampler(seed=request.seed)
+
+
+def _enqueue_grid(study: optuna.Study, space: Sequence[ParamDimension], count: int) -> None:
+    # Optuna's GridSampler stops the study from inside `tell` on the last point, which
+    # the ask-and-tell loop cannot allow; its order (names sorted, then the product of
+    # each one's values) is kept.
+    import itertools
+
+    dimensions = sorted(space, key=lambda d: d.name)
+    points = itertools.product(*(grid_values(d) for d in dimensions))
+    for values in itertools.islice(points, count):
+        study.enqueue_trial({d.name: v for d, v in zip(dimensions, values, strict=True)})
 
 
 def _suggest(trial: optuna.Trial, space: Sequence[ParamDimension]) -> dict[str, Choice]:
@@ -392,7 +499,3 @@ def _total_trials(request: OptimizeRequest, points: int | None) -> int:
 def _renumbered(record: TrialRecord, number: int) -> TrialRecord:
     note = f"same params as trial {record.number}" + (f"; {record.note}" if record.note else "")
     return replace(record, number=number, seconds=0.0, note=note)
-
-
-def _timed(record: TrialRecord, seconds: float) -> TrialRecord:
-    return replace(record, seconds=seconds)

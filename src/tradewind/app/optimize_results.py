@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tradewind.research.optimize_space import Choice, ParamDimension
+
+if TYPE_CHECKING:
+    from tradewind.research.overfitting import BacktestOverfitting, DeflatedSharpe
 
 __all__ = ["WORST", "OptimizeRequest", "OptimizeResult", "TrialRecord", "write_optimize_json"]
 
@@ -62,6 +66,19 @@ class TrialRecord:
             "note": self.note,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TrialRecord:
+        """The inverse of `as_dict` (a null objective of a complete trial: the worst)."""
+        metrics = {k: _number(data.get(k)) for k in _METRICS}
+        if data["state"] == "complete" and metrics["objective"] is None:
+            metrics["objective"] = WORST
+        trades = data.get("trades")
+        return cls(
+            number=int(data["number"]), params=dict(data["params"]), state=str(data["state"]),
+            **metrics, trades=None if trades is None else int(trades),
+            seconds=float(data.get("seconds", 0.0)), note=str(data.get("note", "")),
+        )  # fmt: skip
+
 
 _METRICS = ("objective", "total_return", "sharpe", "sortino", "calmar", "max_drawdown")
 
@@ -78,6 +95,12 @@ class OptimizeResult:
     engine_runs: int
     grid_points: int | None = None
     warnings: tuple[str, ...] = field(default=())
+    deflated: DeflatedSharpe | None = None
+    overfitting: BacktestOverfitting | None = None
+    sweep_id: str | None = None
+    reused: int = 0
+    """Trials taken from the journal of an interrupted run of the same sweep."""
+    pool: str = "this process"
 
     @property
     def complete(self) -> list[TrialRecord]:
@@ -118,7 +141,14 @@ class OptimizeResult:
             "prepare_seconds": round(self.prepare_seconds, 6),
             "search_seconds": round(self.search_seconds, 6),
             "engine_runs": self.engine_runs,
+            "reused_from_journal": self.reused,
+            "sweep_id": self.sweep_id,
+            "ran_on": self.pool,
             "infeasible": self.infeasible,
+            "deflated_sharpe": None if self.deflated is None else self.deflated.as_dict(),
+            "backtest_overfitting": (
+                None if self.overfitting is None else self.overfitting.as_dict()
+            ),
             "best": None if best is None else best.as_dict(),
             "best_params_line": self.param_line(),
             "trials": [t.as_dict() for t in self.trials],
@@ -134,6 +164,10 @@ def write_optimize_json(path: Path, result: OptimizeResult) -> Path:
 
 def _rank(value: float | None) -> float:
     return WORST if value is None else value
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def _finite(value: float | None) -> float | None:

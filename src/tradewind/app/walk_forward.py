@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,9 +26,13 @@ from tradewind.app.optimize import (
     validate_request,
 )
 from tradewind.app.optimize_results import OptimizeResult
+from tradewind.app.trial_pool import InlinePool, TrialPool
 from tradewind.config import TradewindConfig
 from tradewind.data.catalog import Catalog
 from tradewind.research.optimize_space import Choice
+
+if TYPE_CHECKING:
+    from tradewind.app.sweep_journal import SweepLog
 
 __all__ = [
     "Fold",
@@ -176,8 +180,15 @@ def walk_forward_config(
     config: TradewindConfig, catalog: Catalog, request: OptimizeRequest, folds: int,
     train_rows: int, test_rows: int, *, anchored: bool = False,
     on_fold: Callable[[int, int], None] | None = None,
+    on_trial: Callable[[int, int], None] | None = None,
+    pool: TrialPool | None = None,
+    open_log: Callable[[TrialRunner], SweepLog] | None = None,
 ) -> WalkForwardResult:  # fmt: skip
     """Search on each fold's train rows, run the best params on its test rows.
+
+    `pool` runs the searches' trials (default: this process), `open_log` journals
+    them and gives back those of an interrupted run (see `optimize_config`);
+    `on_trial` counts trials over all folds.
 
     Raises:
         OptimizeError: see `fold_rows` and `validate_request`.
@@ -187,14 +198,25 @@ def walk_forward_config(
     markets = validate_request(config, request)
     runner = TrialRunner.prepare(config, catalog, request, markets)
     plan = fold_rows(runner.n_rows, folds, train_rows, test_rows, anchored=anchored)
+    log = None if open_log is None else open_log(runner)
+    owned = pool is None
+    pool = InlinePool() if pool is None else pool
     results: list[FoldResult] = []
     runs = 0
-    for fold in plan:
-        result, fold_runs = _run_fold(runner, fold)
-        results.append(result)
-        runs += fold_runs
-        if on_fold is not None:
-            on_fold(len(results), len(plan))
+    try:
+        pool.start(runner)
+        for fold in plan:
+            search = _FoldSearch(runner, pool, len(results), len(plan), on_trial, log)
+            result, fold_runs = search.run(fold)
+            results.append(result)
+            runs += fold_runs
+            if on_fold is not None:
+                on_fold(len(results), len(plan))
+    finally:
+        if owned:
+            pool.close()
+    if log is not None:
+        log.finish()
     initial = _initial_equity(runner)
     returns = np.concatenate([f.oos_returns for f in results])
     stitched = initial * np.cumprod(1.0 + returns)
@@ -207,18 +229,33 @@ def walk_forward_config(
     )  # fmt: skip
 
 
-def _run_fold(runner: TrialRunner, fold: Fold) -> tuple[FoldResult, int]:
-    train = runner.for_rows(fold.train_start, fold.train_stop)
-    records, points = search_trials(train)
-    best = OptimizeResult(runner.request, runner.markets, tuple(records), 0.0, 0.0, 0,
-                          points).best  # fmt: skip
-    zeros = np.zeros(fold.test_stop - fold.test_start)
-    if best is None:
-        return FoldResult(fold, None, None, zeros), train.engine_runs
-    test = runner.for_rows(fold.test_start, fold.test_stop)
-    record, equity = test.run_params(best.params)
-    returns = equity[1:] / equity[:-1] - 1.0
-    return FoldResult(fold, best, record, returns), train.engine_runs + test.engine_runs
+@dataclass(frozen=True, slots=True)
+class _FoldSearch:
+    runner: TrialRunner
+    pool: TrialPool
+    index: int
+    folds: int
+    on_trial: Callable[[int, int], None] | None
+    log: SweepLog | None
+
+    def run(self, fold: Fold) -> tuple[FoldResult, int]:
+        """The fold's search on its train rows, then its best params on the test rows."""
+        search = search_trials(self.runner, self.pool, rows=(fold.train_start, fold.train_stop),
+                               on_trial=self._progress, log=self.log,
+                               segment=f"fold {self.index + 1} train")  # fmt: skip
+        runner = self.runner
+        best = OptimizeResult(runner.request, runner.markets, search.records, 0.0, 0.0, 0,
+                              search.grid_points).best  # fmt: skip
+        zeros = np.zeros(fold.test_stop - fold.test_start)
+        if best is None:
+            return FoldResult(fold, None, None, zeros), search.engine_runs
+        record, equity = runner.for_rows(fold.test_start, fold.test_stop).run_params(best.params)
+        returns = equity[1:] / equity[:-1] - 1.0
+        return FoldResult(fold, best, record, returns), search.engine_runs + 1
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.on_trial is not None:
+            self.on_trial(self.index * total + done, self.folds * total)
 
 
 def _initial_equity(runner: TrialRunner) -> float:

@@ -39,6 +39,10 @@ def optimize_command(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write every trial as JSON here.")
     ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Write the HTML report here (heatmap, overfitting, folds)."),
+    ] = None,
     walk_forward: Annotated[
         int | None,
         typer.Option("--walk-forward", help="Walk-forward folds (needs --train and --test)."),
@@ -48,12 +52,27 @@ def optimize_command(
     anchored: Annotated[
         bool, typer.Option("--anchored", help="Walk-forward train always starts at row 0.")
     ] = False,
-) -> None:
+    scheduler: Annotated[
+        str,
+        typer.Option(help="local (a Dask cluster on this machine), tcp://HOST:PORT or inline."),
+    ] = "local",
+    workers: Annotated[
+        int | None, typer.Option(help="Process workers of the local cluster (default: cores).")
+    ] = None,
+    journal: Annotated[
+        str | None,
+        typer.Option(help="Journal of the trials (default: the config's backtest.journal; "
+                     "'' keeps none).", show_default=False),
+    ] = None,
+) -> None:  # fmt: skip
     """Search a strategy's parameters over a config's backtest (grid, random or TPE).
 
     Every trial backtests the config with the trial's parameters in each enabled market
     running the strategy; combinations its config refuses (fast >= slow) are infeasible
-    and not run. The market data is loaded once for all trials.
+    and not run. The market data is shipped once to each worker of the Dask cluster
+    (--scheduler local: process workers here; tcp://HOST:PORT: an existing cluster;
+    inline: this process). Each finished trial is journaled; the same command run
+    again after an interruption resumes without rerunning finished trials.
 
     With --walk-forward K --train N --test M: K folds, each searching on N panel rows and
     running the best parameters on the M rows after them (rolling by M rows; --anchored:
@@ -61,69 +80,78 @@ def optimize_command(
     """
     out = console()
     try:
-        if walk_forward is None and train is None and test is None and not anchored:
-            _optimize(out, config, strategy, param, method, trials, objective, seed,
-                      catalog, json_out)  # fmt: skip
-        else:
-            _walk_forward(out, config, strategy, param, method, trials, objective, seed,
-                             catalog, json_out, walk_forward, train, test, anchored)  # fmt: skip
+        request, plan = _request(strategy, param, method, trials, objective, seed,
+                                 walk_forward, train, test, anchored)  # fmt: skip
+        options = _options(scheduler, workers, journal, catalog, report, json_out)
+        _sweep(out, config, request, options, plan)
     except TradewindError as exc:
         console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(_BAD_INPUT) from None
 
 
-def _optimize(
-    out: Console, config: Path, strategy: str, param: list[str], method: str,
-    trials: int | None, objective: str, seed: int, catalog: Path | None, json_out: Path | None,
-) -> None:  # fmt: skip
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    from tradewind.app.optimize import (
-        OptimizeRequest,
-        optimize_config_file,
-        parse_space,
-        write_optimize_json,
-    )
+def _request(
+    strategy: str, param: list[str], method: str, trials: int | None, objective: str,
+    seed: int, folds: int | None, train: int | None, test: int | None, anchored: bool,
+) -> tuple[Any, Any]:  # fmt: skip
+    from tradewind.app.optimize import OptimizeError, OptimizeRequest, parse_space
+    from tradewind.app.sweep import WalkForwardPlan
 
     request = OptimizeRequest(strategy=strategy, space=parse_space(param), method=method,
                               objective=objective, trials=trials, seed=seed)  # fmt: skip
-    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=out, transient=True) as progress:
-        task = progress.add_task("trials", total=None)
-
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        result = optimize_config_file(config, request, catalog, on_trial=advance)
-    _print_summary(out, result)
-    if json_out is not None:
-        out.print(f"json: {write_optimize_json(json_out, result)}", highlight=False)
-
-
-def _walk_forward(
-    out: Console, config: Path, strategy: str, param: list[str], method: str,
-    trials: int | None, objective: str, seed: int, catalog: Path | None, json_out: Path | None,
-    folds: int | None, train: int | None, test: int | None, anchored: bool,
-) -> None:  # fmt: skip
-    import json
-
-    from tradewind.app.optimize import OptimizeError, OptimizeRequest, parse_space
-    from tradewind.app.walk_forward import walk_forward_config_file
-
+    if folds is None and train is None and test is None and not anchored:
+        return request, None
     if folds is None or train is None or test is None:
         raise OptimizeError("--walk-forward, --train and --test: expected all three together")
-    request = OptimizeRequest(strategy=strategy, space=parse_space(param), method=method,
-                              objective=objective, trials=trials, seed=seed)  # fmt: skip
-    with out.status("walk-forward"):
-        result = walk_forward_config_file(config, request, folds, train, test,
-                                          anchored=anchored, catalog=catalog)  # fmt: skip
-    _print_walk_forward(out, result)
-    if json_out is not None:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"strategy": strategy, "method": method, "objective": objective,
-                   "seed": seed, "walk_forward": result.as_dict()}  # fmt: skip
-        json_out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
-        out.print(f"json: {json_out}", highlight=False)
+    return request, WalkForwardPlan(folds, train, test, anchored)
+
+
+def _options(
+    scheduler: str, workers: int | None, journal: str | None, catalog: Path | None,
+    report: Path | None, json_out: Path | None,
+) -> Any:  # fmt: skip
+    from tradewind.app.sweep import SweepOptions
+
+    return SweepOptions(scheduler=scheduler, workers=workers, journal=journal, catalog=catalog,
+                        report=report, json_out=json_out)  # fmt: skip
+
+
+def _sweep(out: Console, config: Path, request: Any, options: Any, plan: Any) -> None:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from tradewind.app.sweep import run_sweep_file
+
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               "eta", TimeRemainingColumn())  # fmt: skip
+    with Progress(*columns, console=out, transient=True) as progress:
+        task = progress.add_task("starting workers", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, description="trials", completed=done, total=total)
+
+        def pool_up(description: str) -> None:
+            progress.console.print(f"running on {description}", highlight=False)
+            progress.update(task, description="loading data")
+
+        outcome = run_sweep_file(config, request, options, plan, on_trial=advance,
+                                 on_pool=pool_up)  # fmt: skip
+    if outcome.search is not None:
+        _print_summary(out, outcome.search)
+    if outcome.walk_forward is not None:
+        _print_walk_forward(out, outcome.walk_forward)
+    if outcome.sweep_id is not None:
+        resumed = (f"; resumed with {outcome.resumed_trials} trials already journaled"
+                   if outcome.resumed_trials else "")  # fmt: skip
+        out.print(f"journal: sweep {outcome.sweep_id} in {outcome.journal}{resumed}",
+                  highlight=False, soft_wrap=True)  # fmt: skip
+    for label, written in (("report", outcome.report), ("json", outcome.json_out)):
+        if written is not None:
+            out.print(f"{label}: {written}", highlight=False)
 
 
 def _print_walk_forward(out: Console, result: Any) -> None:
@@ -167,14 +195,33 @@ def _print_summary(out: Console, result: Any) -> None:
     runs = max(result.engine_runs, 1)
     out.print(
         f"{r.strategy} in {', '.join(result.markets)}: {len(result.trials)} trials ({r.method}, "
-        f"seed {r.seed}), {result.infeasible} infeasible, {result.engine_runs} engine runs; "
-        f"data {result.prepare_seconds:.2f} s, search {result.search_seconds:.2f} s "
-        f"({result.search_seconds / runs:.3f} s per run)",
+        f"seed {r.seed}), {result.infeasible} infeasible, {result.engine_runs} engine runs"
+        + (f", {result.reused} taken from the journal" if result.reused else "")
+        + f" on {result.pool}; data {result.prepare_seconds:.2f} s, search "
+        f"{result.search_seconds:.2f} s ({result.search_seconds / runs:.3f} s per run)",
         highlight=False, soft_wrap=True,
     )  # fmt: skip
     _print_best(out, result.complete[:_SHOWN], r.objective)
+    _print_overfitting(out, result)
     line = result.param_line()
     out.print(f"best: {line}" if line else "no feasible trial", highlight=False, soft_wrap=True)
+
+
+def _print_overfitting(out: Console, result: Any) -> None:
+    deflated, pbo = result.deflated, result.overfitting
+    if deflated is not None:
+        out.print(
+            f"deflated Sharpe ratio of the best trial: {deflated.probability:.3f} (the chance "
+            f"its Sharpe is above zero after {deflated.trials} trials)",
+            highlight=False, soft_wrap=True,
+        )  # fmt: skip
+    if pbo is not None:
+        out.print(
+            f"probability of backtest overfitting: {pbo.probability:.3f} (CSCV, {pbo.splits:,} "
+            f"splits of {pbo.blocks} blocks: how often the in-sample best ranks below the "
+            "out-of-sample median)",
+            highlight=False, soft_wrap=True,
+        )  # fmt: skip
 
 
 def _print_best(out: Console, rows: list[Any], objective: str) -> None:
