@@ -5,7 +5,6 @@ fast. Optionally also against an external scheduler (TRADEWIND_TEST_DASK_SCHEDUL
 
 from __future__ import annotations
 
-import os
 import pickle
 import socket
 import time
@@ -14,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from tests.dask_cluster import external_scheduler
 from tests.optimize_configs import ONE_MARKET
 
 from tradewind.app import dask_pool
@@ -196,14 +196,6 @@ def test_a_scheduler_without_workers_is_refused(monkeypatch: pytest.MonkeyPatch)
 def test_an_external_scheduler_runs_the_trials_as_the_inline_pool_does(
     runner: TrialRunner, inline: list[tuple[Any, ...]]
 ) -> None:
-    address = os.environ.get("TRADEWIND_TEST_DASK_SCHEDULER")
-    if not address:
-        reason = (
-            "TRADEWIND_TEST_DASK_SCHEDULER is unset (tcp://127.0.0.1:PORT of a running scheduler)"
-        )
-        if os.environ.get("TRADEWIND_REQUIRE_DASK") == "1":
-            pytest.fail(f"TRADEWIND_REQUIRE_DASK=1 but {reason}")
-        pytest.skip(reason)
-    with open_pool(DaskSettings(address)) as pool:
+    with open_pool(DaskSettings(external_scheduler())) as pool:
         assert len(pool.workers) >= 2
         assert comparable(run_all(pool, runner, TASKS)) == inline

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.dask_cluster import external_scheduler
 from tests.optimize_configs import ONE_MARKET
 from typer.testing import CliRunner, Result
 
@@ -86,3 +87,24 @@ def test_an_unknown_strategy_or_one_no_market_runs_exits_2(config: Path) -> None
                        "-p", "entry_window=10:20")  # fmt: skip
     assert unused.exit_code == 2
     assert "no enabled market runs it, the markets run crypto: sma_cross" in one_line(unused.output)
+
+
+@pytest.mark.slow
+def test_a_small_sweep_runs_through_an_existing_dask_cluster_and_is_journaled(
+    config: Path,
+) -> None:
+    import sqlite3
+
+    address = external_scheduler()
+    journal = config.parent / "cluster.sqlite"
+    result = tradewind("optimize", "--config", str(config), "--catalog",
+                       str(config.parent / "catalog"), "--strategy", "sma_cross",
+                       "--param", "fast=2:10:4", "--param", "slow=4:12:4", "--method", "grid",
+                       "--scheduler", address, "--journal", str(journal))  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert f"running on {address}" in one_line(result.output)
+    assert "9 trials (grid, seed 0), 3 infeasible, 6 engine runs" in one_line(result.output)
+    with sqlite3.connect(journal) as db:
+        workers = {w for (w,) in db.execute("select worker from sweep_trials")}
+    assert len(workers - {"inline"}) == 2, workers
