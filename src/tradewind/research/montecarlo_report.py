@@ -13,17 +13,12 @@ from tradewind.research.montecarlo import (
     MetricSummary,
     MonteCarloResult,
 )
+from tradewind.research.svg import CHART_H, CHART_PAD, CHART_W, REPORT_STYLE, svg
 
 __all__ = ["fan_svg", "histogram_svg", "montecarlo_html", "write_montecarlo_report"]
 
-_W, _H, _PAD = 520, 220, 36
-_STYLE = (
-    "body{font-family:system-ui,sans-serif;margin:24px;color:#222}"
-    "table{border-collapse:collapse;margin:8px 0}"
-    "td,th{padding:3px 10px;border-bottom:1px solid #ddd;"
-    "text-align:right}td:first-child,th:first-child{text-align:left}"
-    ".charts{display:flex;flex-wrap:wrap;gap:12px}svg{background:#fafafa;border:1px solid #eee}"
-)
+_W, _H, _PAD = CHART_W, CHART_H, CHART_PAD
+_STYLE = REPORT_STYLE
 
 
 def write_montecarlo_report(path: Path, result: MonteCarloResult, *, title: str) -> Path:
@@ -102,7 +97,7 @@ def histogram_svg(summary: MetricSummary) -> str:
         f"<text x='{_PAD}' y='{_H - 10}' font-size='11'>{low:,.2f}</text>"
         f"<text x='{_W - _PAD}' y='{_H - 10}' font-size='11' text-anchor='end'>{high:,.2f}</text>"
     )
-    return _svg(f"histogram {summary.name}", band + bars + mark + labels)
+    return svg(f"histogram {summary.name}", band + bars + mark + labels)
 
 
 def fan_svg(method: MethodResult) -> str:
@@ -137,11 +132,4 @@ def fan_svg(method: MethodResult) -> str:
         f" {method.steps} {escape(method.step_unit)}; run in red</text>"
         f"<text x='{_PAD}' y='{_H - 10}' font-size='11'>{low:,.0f} .. {high:,.0f}</text>"
     )
-    return _svg("fan chart", body)
-
-
-def _svg(label: str, body: str) -> str:
-    return (
-        f"<svg xmlns='http://www.w3.org/2000/svg' width='{_W}' height='{_H}' "
-        f"role='img' aria-label='{escape(label)}'>{body}</svg>"
-    )
+    return svg("fan chart", body)

@@ -17,9 +17,13 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from tradewind.research.montecarlo_report import _H, _PAD, _STYLE, _W, _svg
 from tradewind.research.optimize_space import Choice, ParamDimension, grid_values
 from tradewind.research.overfitting import LOGIT_EDGES, BacktestOverfitting, DeflatedSharpe
+from tradewind.research.svg import CHART_H as _H
+from tradewind.research.svg import CHART_PAD as _PAD
+from tradewind.research.svg import CHART_W as _W
+from tradewind.research.svg import REPORT_STYLE as _STYLE
+from tradewind.research.svg import svg
 
 __all__ = ["OverfittingFigures", "optimize_html", "walk_forward_html", "write_report"]
 
@@ -281,7 +285,7 @@ def _heatmap_svg(x: _Axis, y: _Axis, trials: Sequence[Any], best: Any) -> str:
         f"<text x='{left}' y='18' font-size='12'>objective {low:.4g} (red) .. {high:.4g} "
         "(green); grey: nothing ranked</text>"
     )
-    return _sized_svg("parameter heatmap", "".join(rects) + labels, width, height)
+    return svg("parameter heatmap", "".join(rects) + labels, width, height)
 
 
 def _heatmap_labels(x: _Axis, y: _Axis, left: float, top: float, size: float) -> str:
@@ -365,7 +369,7 @@ def _bars_svg(
         for g, label in enumerate(groups)
         if len(groups) <= 12 or g % math.ceil(len(groups) / 12) == 0
     )
-    return _svg(title, "".join(parts) + axis + ticks)
+    return svg(title, "".join(parts) + axis + ticks)
 
 
 def _equity_svg(result: Any) -> str:
@@ -384,7 +388,7 @@ def _equity_svg(result: Any) -> str:
         f"({len(equity) - 1} rows)</text>"
         f"<text x='{_PAD}' y='{_H - 10}' font-size='11'>{low:,.0f} .. {high:,.0f}</text>"
     )
-    return _svg("stitched equity", body)
+    return svg("stitched equity", body)
 
 
 # -- walk-forward table and shared pieces ---------------------------------------------
@@ -418,13 +422,6 @@ def _page(title: str, body: str) -> str:
 def _key_values(rows: Sequence[tuple[str, str]]) -> str:
     cells = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
     return f"<table class='summary'>{cells}</table>"
-
-
-def _sized_svg(label: str, body: str, width: float, height: float) -> str:
-    return (
-        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width:.0f}' height='{height:.0f}' "
-        f"role='img' aria-label='{escape(label)}'>{body}</svg>"
-    )
 
 
 def _colour(value: float, low: float, high: float) -> str:
