@@ -136,7 +136,7 @@ def test_the_search_reports_its_overfitting_figures_in_json_and_html(config: Pat
     ("overrides", "expected"),
     [
         ({"scheduler": "inline", "workers": 2}, "--workers"),
-        ({"scheduler": "udp://x"}, "--scheduler"),
+        ({"scheduler": "udp://x"}, "--scheduler udp://x: expected local, inline or tcp:"),
     ],
 )
 def test_bad_pool_options_are_refused_naming_the_option(

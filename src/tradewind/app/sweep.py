@@ -190,6 +190,11 @@ class _OpenPool:
             return self._pool
         from tradewind.app.dask_pool import DaskSettings, open_pool
 
+        if options.scheduler != "local" and not options.scheduler.startswith("tcp://"):
+            raise OptimizeError(
+                f"--scheduler {options.scheduler}: expected local, inline or tcp://HOST:PORT"
+            )
+
         self._pool = open_pool(DaskSettings(options.scheduler, options.workers))
         return self._pool
 
