@@ -19,6 +19,9 @@ run: $(STAMP)
 	$(BIN)/tradewind data prepare --config examples/multi_market.yaml
 	$(BIN)/tradewind backtest --config examples/backtest.yaml
 	$(BIN)/tradewind analyze
+	$(BIN)/tradewind optimize --config examples/backtest.yaml --strategy sma_cross \
+		--param fast=5:50:5 --param slow=20:200:20 --method grid \
+		--walk-forward 3 --train 250 --test 100 --workers 2 --report reports/walk_forward.html
 	$(BIN)/tradewind backtest --config examples/capital.yaml
 	$(BIN)/tradewind capital status
 	$(BIN)/tradewind paper --config examples/backtest.yaml --journal tradewind-data/paper.sqlite
