@@ -84,6 +84,7 @@ def build_books(
                 market.rule,
             )
             independent = market.rule.method is AggregationMethod.INDEPENDENT
+            owner = _owners(rows, n_rows)
             for j, agg in enumerate(aggregated):
                 members = [outputs[j]] if independent else outputs
                 stop, take = _levels(members, agg.target)
@@ -94,9 +95,9 @@ def build_books(
                 )
                 columns["strategies"].append(agg.strategies)
                 columns["decision"].append(agg.decision)
-                columns["target"].append(_hold(agg.target, rows, n_rows, np.int8))
+                columns["target"].append(_hold(agg.target, owner, np.int8))
                 columns["edge"].append(_place(agg.edge, rows, n_rows, False))
-                columns["contributors"].append(_hold(agg.contributors, rows, n_rows, np.int64))
+                columns["contributors"].append(_hold(agg.contributors, owner, np.int64))
                 columns["stop"].append(_place(stop, rows, n_rows, np.nan))
                 columns["take"].append(_place(take, rows, n_rows, np.nan))
                 columns["size_mode"].append(market.sizing.code)
@@ -146,12 +147,19 @@ def _place(values: np.ndarray, rows: np.ndarray, n_rows: int, blank: object) -> 
     return out
 
 
-def _hold(values: np.ndarray, rows: np.ndarray, n_rows: int, dtype: type) -> np.ndarray:
-    """Each bar's value from its row until the next bar's row (0 before the first)."""
-    out: np.ndarray = np.zeros(n_rows, dtype=dtype)
-    if len(rows) == 0:
-        return out
-    owner = np.searchsorted(rows, np.arange(n_rows), side="right") - 1
+def _owners(rows: np.ndarray, n_rows: int) -> np.ndarray:
+    """For each row, the index of the last bar in `rows` (sorted) at or before it (-1:
+    none), i.e. `searchsorted(rows, arange(n_rows), side="right") - 1` in linear time."""
+    if len(rows) == 0 or rows[0] < 0:
+        return np.searchsorted(rows, np.arange(n_rows), side="right") - 1
+    counts = np.bincount(rows, minlength=n_rows)[:n_rows]
+    return np.cumsum(counts) - 1
+
+
+def _hold(values: np.ndarray, owner: np.ndarray, dtype: type) -> np.ndarray:
+    """Each bar's value from its row until the next bar's row (0 before the first);
+    `owner` from `_owners`."""
+    out: np.ndarray = np.zeros(len(owner), dtype=dtype)
     seen = owner >= 0
     out[seen] = np.asarray(values)[owner[seen]]
     return out

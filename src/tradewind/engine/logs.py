@@ -27,10 +27,7 @@ def orders_frame(
     book = state.o_book[:n]
     symbols = np.array(panel.symbols, dtype=object)
     markets = np.array(list(market_names), dtype=object)
-    strategies = [
-        ",".join(name for bit, name in enumerate(books.strategies[b]) if (int(mask) >> bit) & 1)
-        for b, mask in zip(book, state.o_contrib[:n], strict=True)
-    ]
+    strategies = _strategy_lists(books, book, state.o_contrib[:n])
     return pd.DataFrame(
         {
             "seq": np.arange(n, dtype=np.int64),
@@ -44,7 +41,7 @@ def orders_frame(
             "kind": KINDS[state.o_kind[:n]],
             "requested_qty": state.o_req[:n],
             "approved_qty": state.o_ok[:n],
-            "reason": [_REASONS.get(int(r), str(int(r))) for r in state.o_reason[:n]],
+            "reason": _reason_names(state.o_reason[:n]),
             "status": STATUSES[state.o_status[:n]],
             "price": state.o_price[:n],
         }
@@ -72,3 +69,27 @@ def fills_frame(state: KernelState, panel: MarketPanel, books: BookSet) -> pd.Da
             "kind": KINDS[state.o_kind[order]],
         }
     )
+
+
+def _strategy_lists(books: BookSet, book: np.ndarray, contrib: np.ndarray) -> list[str]:
+    """Each order's contributing strategies, comma-separated; named once per distinct
+    (book, contributor mask) pair, as orders repeat a few pairs many times."""
+    names: dict[tuple[int, int], str] = {}
+    out = []
+    for key in zip(book.tolist(), contrib.tolist(), strict=True):
+        text = names.get(key)
+        if text is None:
+            b, mask = key
+            text = ",".join(
+                name for bit, name in enumerate(books.strategies[b]) if (mask >> bit) & 1
+            )
+            names[key] = text
+        out.append(text)
+    return out
+
+
+def _reason_names(reasons: np.ndarray) -> list[str]:
+    """Each order's risk reason by name (the number itself when it has none)."""
+    codes = reasons.tolist()
+    names = {code: _REASONS.get(code, str(code)) for code in set(codes)}
+    return [names[code] for code in codes]

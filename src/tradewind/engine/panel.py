@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from tradewind.data.align import AlignedPanel
-from tradewind.data.calendars._convert import NAT_NS
+if TYPE_CHECKING:
+    from tradewind.data.align import AlignedPanel
 
 __all__ = ["MarketPanel", "panel_from_aligned", "panel_from_frames_single"]
 
@@ -87,6 +88,10 @@ def panel_from_frames_single(symbol: str, frame: pd.DataFrame) -> MarketPanel:
 
 def panel_from_aligned(panel: AlignedPanel) -> MarketPanel:
     """An engine panel from an aligned panel: fresh where a new bar appears."""
+    # Imported here: the calendars package loads exchange_calendars (about 0.15 s),
+    # which a single-symbol run never needs.
+    from tradewind.data.calendars._convert import NAT_NS
+
     bar_time = panel.bar_time
     previous = np.vstack([np.full((1, bar_time.shape[1]), NAT_NS), bar_time[:-1]])
     fresh = (bar_time != NAT_NS) & (bar_time != previous)

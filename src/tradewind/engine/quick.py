@@ -8,7 +8,6 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from tradewind.data.align import align
 from tradewind.engine.backtest import EngineRun, run_engine
 from tradewind.engine.panel import MarketPanel, panel_from_aligned, panel_from_frames_single
 from tradewind.engine.setup import Costs, EngineSpec, MarketRun, Sizing, StrategyRun
@@ -25,6 +24,9 @@ def panel_for_frames(frames: Mapping[str, pd.DataFrame], timeframe: str) -> Mark
     if len(frames) == 1:
         ((symbol, frame),) = frames.items()
         return panel_from_frames_single(symbol, frame)
+    # Imported here: alignment loads the trading calendars (about 0.15 s).
+    from tradewind.data.align import align
+
     return panel_from_aligned(align(frames, timeframe=timeframe, policy="intersection"))
 
 

@@ -4,7 +4,7 @@ summary and the HTML report."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +142,9 @@ def summarize_run(run: EngineRun) -> RunResults:
         ("market", [m.name for m in run.spec.markets]),
         ("strategy", list(run.strategy_names)),
     ):
+        if kind == "strategy" and _one_owner(run, trades):
+            groups[kind] = _renamed(groups["market"], names[0])
+            continue
         groups[kind] = stats_by_group(
             ts,
             run.equity,
@@ -152,6 +155,22 @@ def summarize_run(run: EngineRun) -> RunResults:
             value_per_point=multipliers,
         )
     return RunResults(run, trades, overall, groups["market"], groups["strategy"])
+
+
+def _one_owner(run: EngineRun, trades: TradeArrays) -> bool:
+    """One market and one strategy, owning every trade: the strategy's curve and
+    statistics are the market's (each trade counts once, with its full quantity)."""
+    return (
+        len(run.spec.markets) == 1
+        and len(run.strategy_names) == 1
+        and bool(np.all(trades.market == 0))
+        and bool(np.all(trades.strategy == 1))
+    )
+
+
+def _renamed(groups: dict[str, GroupPerformance], name: str) -> dict[str, GroupPerformance]:
+    (performance,) = groups.values()
+    return {name: replace(performance, name=name, pnl=performance.pnl.copy())}
 
 
 def _trade_arrays(run: EngineRun) -> TradeArrays:
@@ -171,9 +190,9 @@ def _trade_arrays(run: EngineRun) -> TradeArrays:
     book = np.concatenate([trades["book"].to_numpy(np.int64), held["book"].to_numpy(np.int64)])
     order_seq = fills["order_seq"].to_numpy()[entry]
     local_mask = run.orders["strategies"].to_numpy()[order_seq]
-    global_bits = np.array(
-        [_global_mask(names, run.strategy_names) for names in local_mask], dtype=np.int64
-    )
+    # A run repeats a few contributor lists: parse each distinct one once.
+    masks = {names: _global_mask(names, run.strategy_names) for names in set(local_mask)}
+    global_bits = np.array([masks[names] for names in local_mask], dtype=np.int64)
     n_closed = len(trades)
 
     def closed_then_open(closed: np.ndarray, still_open: np.ndarray) -> np.ndarray:

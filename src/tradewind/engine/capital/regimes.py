@@ -28,7 +28,6 @@ from tradewind.domain.market import MarketClass
 from tradewind.domain.regimes import MacroRegime, MarketRegime
 from tradewind.engine.panel import MarketPanel
 from tradewind.engine.setup import MarketRun
-from tradewind.intelligence.macro import MacroRegimeForecaster
 
 __all__ = ["MacroForecasts", "RegimeTimeline", "macro_forecasts", "regime_timeline"]
 
@@ -73,6 +72,10 @@ def macro_forecasts(panel: MarketPanel, markets: Sequence[MarketRun]) -> MacroFo
     closes = pd.DataFrame(
         np.where(panel.fresh, panel.close, np.nan), index=index, columns=list(panel.symbols)
     )
+    # Imported here: the forecaster pulls in scikit-learn (about 1 s), which a run
+    # without a regime plan never needs.
+    from tradewind.intelligence.macro import MacroRegimeForecaster
+
     forecaster = MacroRegimeForecaster(
         load_fred_monthly(),
         _classes(markets),
