@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from alembic.config import Config
+from sqlalchemy import Connection
+
 from tradewind.store import (
     EquityRecord,
     FillRecord,
@@ -18,6 +21,16 @@ from tradewind.store import (
 
 T0 = datetime(2024, 1, 2, 21, 0, tzinfo=UTC)
 CONFIG = {"mode": "paper", "markets": {"crypto": {"symbols": ["BTC-USD", "ETH-USD"]}}}
+
+
+def migration_config(connection: Connection | None = None) -> Config:
+    """Alembic's config for the journal's migrations (on `connection` when given)."""
+    config = Config()
+    config.set_main_option("script_location", "tradewind.store:migrations")
+    config.set_main_option("path_separator", "os")
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
 
 
 def at(hours: int) -> datetime:

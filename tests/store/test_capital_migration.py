@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
@@ -15,7 +14,7 @@ from tradewind.store import CapitalEventRecord, Journal, client_order_id
 from tradewind.store.models import Base
 from tradewind.store.schema import HEAD_REVISION, create_journal_engine
 
-from ._helpers import CONFIG, T0, order, populate
+from ._helpers import CONFIG, T0, migration_config, order, populate
 
 CAPITAL_TABLES = {"sizing_decisions", "allocations", "capital_events", "capital_status"}
 
@@ -29,9 +28,7 @@ def _create_at_0001(target: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """A journal at schema 0001 holding one complete run (written by the 0001 code paths,
     which had no writer lease: its table is newer)."""
     monkeypatch.setattr(runs, "acquire_lease", lambda *_: _NoLease())
-    config = Config()
-    config.set_main_option("script_location", "tradewind.store:migrations")
-    config.set_main_option("path_separator", "os")
+    config = migration_config()
     engine = create_journal_engine(target)
     try:
         with engine.begin() as connection:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect
 
 from tradewind.store import (
@@ -28,7 +27,7 @@ from tradewind.store.control_records import ControlCommandRow
 from tradewind.store.row_batch import RowBatch
 from tradewind.store.schema import create_journal_engine
 
-from ._helpers import CONFIG, at, populate
+from ._helpers import CONFIG, at, migration_config, populate
 
 OPERATOR_TABLES = {"control_commands", "control_acks", "heartbeats", "promotions", "drift_checks"}
 
@@ -390,9 +389,7 @@ def test_operator_records_leave_the_run_digest_unchanged(journal: Journal) -> No
 
 
 def test_a_0004_journal_gets_the_operator_tables_when_opened(journal_target: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", "tradewind.store:migrations")
-    config.set_main_option("path_separator", "os")
+    config = migration_config()
     engine = create_journal_engine(journal_target)
     try:
         with engine.begin() as connection:

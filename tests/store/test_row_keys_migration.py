@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect
 
 import tradewind.store.runs as runs
@@ -13,7 +12,7 @@ from tradewind.store import EquityRecord, Journal
 from tradewind.store.row_batch import RowBatch
 from tradewind.store.schema import create_journal_engine
 
-from ._helpers import CONFIG, at, populate
+from ._helpers import CONFIG, at, migration_config, populate
 
 
 class _NoLease:
@@ -29,9 +28,7 @@ def _equity(hour: int) -> EquityRecord:
 def _create_at_0002(target: str, monkeypatch: pytest.MonkeyPatch, *, duplicated: bool) -> str:
     """A journal at schema 0002 with one run (its equity point at hour 2 stored twice when
     `duplicated`, as a session killed between two writes and resumed could leave it)."""
-    config = Config()
-    config.set_main_option("script_location", "tradewind.store:migrations")
-    config.set_main_option("path_separator", "os")
+    config = migration_config()
     monkeypatch.setattr(runs, "acquire_lease", lambda *_: _NoLease())  # 0002 had no lease
     engine = create_journal_engine(target)
     try:

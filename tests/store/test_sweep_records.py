@@ -9,14 +9,13 @@ from typing import Any
 
 import pytest
 from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, inspect
+from sqlalchemy import inspect
 
 from tradewind.store import Journal, JournalError, SweepRecord, SweepTrialEntry
 from tradewind.store.schema import create_journal_engine
 from tradewind.store.sweep_records import new_sweep_id
 
-from ._helpers import CONFIG, populate
+from ._helpers import CONFIG, migration_config, populate
 
 SWEEP_TABLES = {"sweeps", "sweep_trials"}
 FINGERPRINT = hashlib.sha256(b"examples/backtest.yaml + grid sharpe").hexdigest()
@@ -270,14 +269,6 @@ def test_sweeps_and_trials_leave_the_run_digest_unchanged(journal: Journal) -> N
 # -- upgrade ------------------------------------------------------------------------------
 
 
-def _alembic(connection: Connection) -> Config:
-    config = Config()
-    config.set_main_option("script_location", "tradewind.store:migrations")
-    config.set_main_option("path_separator", "os")
-    config.attributes["connection"] = connection
-    return config
-
-
 def test_a_0006_journal_gets_the_sweep_tables_and_keeps_its_data(journal_target: str) -> None:
     with Journal.open(journal_target) as journal:
         run_id = journal.start_run("paper", CONFIG)
@@ -288,7 +279,7 @@ def test_a_0006_journal_gets_the_sweep_tables_and_keeps_its_data(journal_target:
     engine = create_journal_engine(journal_target)
     try:
         with engine.begin() as connection:
-            command.downgrade(_alembic(connection), "0006")
+            command.downgrade(migration_config(connection), "0006")
         assert not SWEEP_TABLES & set(inspect(engine).get_table_names())
     finally:
         engine.dispose()

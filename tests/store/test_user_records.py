@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, inspect, update
+from sqlalchemy import inspect, update
 
 from tradewind.store import Journal, JournalError
 from tradewind.store.schema import create_journal_engine
@@ -19,7 +18,7 @@ from tradewind.store.user_records import (
     UserRecord,
 )
 
-from ._helpers import CONFIG, populate
+from ._helpers import CONFIG, migration_config, populate
 
 USER_TABLES = {"users", "api_tokens"}
 HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2g"
@@ -241,14 +240,6 @@ def test_users_and_tokens_leave_the_run_digest_unchanged(journal: Journal) -> No
 # -- upgrade ------------------------------------------------------------------------------
 
 
-def _alembic(connection: Connection) -> Config:
-    config = Config()
-    config.set_main_option("script_location", "tradewind.store:migrations")
-    config.set_main_option("path_separator", "os")
-    config.attributes["connection"] = connection
-    return config
-
-
 def test_a_0005_journal_gets_the_user_tables_and_keeps_its_runs(journal_target: str) -> None:
     with Journal.open(journal_target) as journal:
         run_id = journal.start_run("paper", CONFIG)
@@ -258,7 +249,7 @@ def test_a_0005_journal_gets_the_user_tables_and_keeps_its_runs(journal_target: 
     engine = create_journal_engine(journal_target)
     try:
         with engine.begin() as connection:
-            command.downgrade(_alembic(connection), "0005")
+            command.downgrade(migration_config(connection), "0005")
         assert not USER_TABLES & set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
