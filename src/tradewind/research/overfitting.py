@@ -137,33 +137,32 @@ def summarize_returns(returns: np.ndarray, blocks: int = BLOCKS) -> ReturnSummar
     """
     if blocks < 1:
         raise ValueError(f"blocks {blocks}: expected at least 1")
-    r = np.asarray(returns, dtype=np.float64).ravel().copy()
-    r[~np.isfinite(r)] = 0.0
+    r = np.asarray(returns, dtype=np.float64).ravel()
+    finite = np.isfinite(r)
+    if not finite.all():
+        r = np.where(finite, r, 0.0)
     n = len(r)
-    parts = np.array_split(r, min(blocks, n)) if n else []
-    mean = float(r.mean()) if n else 0.0
-    std = float(r.std(ddof=1)) if n >= 2 else float("nan")
-    skew, kurtosis = _shape(r - mean)
-    return ReturnSummary(
-        n=n,
-        mean=mean,
-        std=std,
-        skew=skew,
-        kurtosis=kurtosis,
-        block_sum=tuple(float(p.sum()) for p in parts),
-        block_sumsq=tuple(float(np.square(p).sum()) for p in parts),
-        block_count=tuple(len(p) for p in parts),
+    if n == 0:
+        return ReturnSummary(0, 0.0, float("nan"), 0.0, 3.0, (), (), ())
+    # Few passes over the returns: a sweep summarizes one series per trial, and on a
+    # million rows the obvious version cost as much as a quarter of the engine run.
+    starts = np.array([p[0] for p in np.array_split(np.arange(n), min(blocks, n))])
+    squares = r * r
+    block_sum = np.add.reduceat(r, starts)
+    block_sumsq = np.add.reduceat(squares, starts)
+    mean = float(block_sum.sum()) / n
+    centred = r - mean
+    c2 = centred * centred
+    m2 = float(c2.mean())
+    std = float(np.sqrt(m2 * n / (n - 1))) if n >= 2 else float("nan")
+    skew, kurtosis = (0.0, 3.0) if m2 <= 0.0 else (
+        float((c2 * centred).mean()) / m2**1.5, float((c2 * c2).mean()) / m2**2
     )
-
-
-def _shape(centred: np.ndarray) -> tuple[float, float]:
-    # Biased sample moments, as the deflated Sharpe ratio's variance formula uses.
-    if not len(centred):
-        return 0.0, 3.0
-    m2 = float(np.mean(centred**2))
-    if m2 <= 0.0:
-        return 0.0, 3.0
-    return float(np.mean(centred**3)) / m2**1.5, float(np.mean(centred**4)) / m2**2
+    return ReturnSummary(
+        n=n, mean=mean, std=std, skew=skew, kurtosis=kurtosis,
+        block_sum=tuple(block_sum.tolist()), block_sumsq=tuple(block_sumsq.tolist()),
+        block_count=tuple(np.diff(np.append(starts, n)).tolist()),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
