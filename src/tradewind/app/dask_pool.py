@@ -145,6 +145,7 @@ class DaskPool:
         self._runner: Future[Any] | None = None
         self._pending: dict[Future[TrialOutcome], TrialTask] = {}
         self._closed = False
+        self._width: int | None = None
 
     @property
     def address(self) -> str:
@@ -158,7 +159,9 @@ class DaskPool:
 
     @property
     def width(self) -> int:
-        return max(2 * len(self.workers), 2)
+        if self._width is None:  # asked once: it is read before every task is sent
+            self._width = max(2 * len(self.workers), 2)
+        return self._width
 
     def start(self, runner: TrialRunner) -> None:
         started = time.perf_counter()
