@@ -155,9 +155,10 @@ def summarize_returns(returns: np.ndarray, blocks: int = BLOCKS) -> ReturnSummar
     c2 = centred * centred
     m2 = float(c2.mean())
     std = float(np.sqrt(m2 * n / (n - 1))) if n >= 2 else float("nan")
-    skew, kurtosis = (0.0, 3.0) if m2 <= 0.0 else (
-        float((c2 * centred).mean()) / m2**1.5, float((c2 * c2).mean()) / m2**2
-    )
+    skew, kurtosis = 0.0, 3.0
+    if m2 > 0.0:
+        skew = float((c2 * centred).mean()) / m2**1.5
+        kurtosis = float((c2 * c2).mean()) / m2**2
     return ReturnSummary(
         n=n, mean=mean, std=std, skew=skew, kurtosis=kurtosis,
         block_sum=tuple(block_sum.tolist()), block_sumsq=tuple(block_sumsq.tolist()),
