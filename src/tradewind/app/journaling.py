@@ -62,11 +62,12 @@ def journal_run(
         rid = journal.start_run(mode, config_json, run_id=run_id)  # URL passwords masked
         advisory = mode == "advisory"
         orders = run.orders
-        coids = client_order_ids(rid, orders["seq"].to_numpy().tolist())
+        columns = _order_columns(orders)
+        coids = client_order_ids(rid, columns["seq"].tolist())
         journal.record_signals(rid, _signal_rows(run, advisory, coids))
-        journal.record_orders(rid, _order_rows(orders))
-        journal.record_risk_decisions(rid, _risk_rows(orders, coids))
-        journal.record_fills(rid, _fill_rows(run, coids))
+        journal.record_orders(rid, _order_rows(columns))
+        journal.record_risk_decisions(rid, _risk_rows(columns, coids))
+        journal.record_fills(rid, _fill_rows(run, columns, coids))
         journal.record_equity(rid, _equity_rows(run))
         journal.record_positions(rid, _position_rows(run))
         state = RiskState.from_vector(run.risk_state).to_dict()
@@ -111,38 +112,46 @@ def _signal_rows(run: EngineRun, advisory: bool, coids: list[str]) -> dict[str, 
     }
 
 
-def _order_rows(orders: pd.DataFrame) -> dict[str, Any]:
+def _order_columns(orders: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The orders table as numpy columns, each converted once (`ts` as UTC
+    datetime64[ns]); the row builders below share them."""
+    columns = {str(name): orders[name].to_numpy() for name in orders.columns if name != "ts"}
+    columns["ts"] = _instants(orders["ts"])
+    return columns
+
+
+def _order_rows(orders: dict[str, np.ndarray]) -> dict[str, Any]:
     filled = np.where(orders["status"] == "filled", orders["approved_qty"], 0.0)
-    kind = orders["kind"].to_numpy()
+    kind = orders["kind"]
     return {
-        "seq": orders["seq"].to_numpy(),
-        "ts_created": _instants(orders["ts"]),
-        "market": orders["market"].to_numpy(),
-        "symbol": orders["symbol"].to_numpy(),
-        "side": orders["side"].to_numpy(),
+        "seq": orders["seq"],
+        "ts_created": orders["ts"],
+        "market": orders["market"],
+        "symbol": orders["symbol"],
+        "side": orders["side"],
         "order_type": _mapped(kind, JOURNAL_ORDER_TYPE.__getitem__),
-        "quantity": orders["requested_qty"].to_numpy(),
+        "quantity": orders["requested_qty"],
         "price": np.where(kind == "take_profit", orders["price"], np.nan),  # NaN: none
         "trigger_price": np.where(kind == "stop_loss", orders["price"], np.nan),
-        "status": _mapped(orders["status"].to_numpy(), JOURNAL_ORDER_STATUS.__getitem__),
+        "status": _mapped(orders["status"], JOURNAL_ORDER_STATUS.__getitem__),
         "filled_qty": filled,
-        "strategies": orders["strategies"].to_numpy(),
-        "reason": orders["reason"].to_numpy(),
+        "strategies": orders["strategies"],
+        "reason": orders["reason"],
         "venue": SIM_VENUE,
     }
 
 
-def _risk_rows(orders: pd.DataFrame, coids: list[str]) -> dict[str, Any]:
-    decided = (orders["kind"] == "market").to_numpy()
-    req = orders["requested_qty"].to_numpy()[decided]
-    ok = orders["approved_qty"].to_numpy()[decided]
+def _risk_rows(orders: dict[str, np.ndarray], coids: list[str]) -> dict[str, Any]:
+    decided = orders["kind"] == "market"
+    req = orders["requested_qty"][decided]
+    ok = orders["approved_qty"][decided]
     action = np.where(ok <= 0, "deny", np.where(ok < req, "reduce", "approve"))
-    reasons = orders["reason"].to_numpy()[decided]
+    reasons = orders["reason"][decided]
     return {
-        "ts": _instants(orders["ts"])[decided],
-        "market": orders["market"].to_numpy()[decided],
-        "symbol": orders["symbol"].to_numpy()[decided],
-        "strategies": orders["strategies"].to_numpy()[decided],
+        "ts": orders["ts"][decided],
+        "market": orders["market"][decided],
+        "symbol": orders["symbol"][decided],
+        "strategies": orders["strategies"][decided],
         "requested_qty": req,
         "approved_qty": ok,
         "action": action,
@@ -152,9 +161,8 @@ def _risk_rows(orders: pd.DataFrame, coids: list[str]) -> dict[str, Any]:
     }
 
 
-def _fill_rows(run: EngineRun, coids: list[str]) -> dict[str, Any]:
+def _fill_rows(run: EngineRun, orders: dict[str, np.ndarray], coids: list[str]) -> dict[str, Any]:
     fills = run.fills
-    orders = run.orders
     seq = fills["order_seq"].to_numpy()
     fill_coids = np.array(coids, dtype=object)[seq] if len(seq) else np.array([], dtype=object)
     return {
@@ -162,13 +170,13 @@ def _fill_rows(run: EngineRun, coids: list[str]) -> dict[str, Any]:
         "venue": SIM_VENUE,
         "client_order_id": fill_coids,
         "ts": _instants(fills["ts"]),
-        "market": orders["market"].to_numpy()[seq],
+        "market": orders["market"][seq],
         "symbol": fills["symbol"].to_numpy(),
         "side": np.where(fills["qty"].to_numpy() > 0, "buy", "sell"),
         "qty": np.abs(fills["qty"].to_numpy()),
         "price": fills["price"].to_numpy(),
         "commission": fills["commission"].to_numpy(),
-        "strategies": orders["strategies"].to_numpy()[seq],
+        "strategies": orders["strategies"][seq],
     }
 
 

@@ -77,7 +77,7 @@ class LoopLog:
             order_book=orders["book"].to_numpy()[market],
             order_requested=orders["requested_qty"].to_numpy()[market],
             order_approved=orders["approved_qty"].to_numpy()[market],
-            order_reason=np.array([int(RiskReason[r]) for r in reasons], dtype=np.int64),
+            order_reason=_reason_codes(reasons),
             fill_book=fills["book"].to_numpy(),
             fill_row=fills["row"].to_numpy(),
             fill_order=fills["order_seq"].to_numpy(),
@@ -112,6 +112,15 @@ class LoopLog:
         )
 
 
+def _reason_codes(names: np.ndarray) -> np.ndarray:
+    """`int(RiskReason[name])` of every name, looked up once per distinct name."""
+    codes, distinct = pd.factorize(names)
+    if (codes < 0).any():  # a missing name: fail as the lookup of each name would
+        return np.array([int(RiskReason[name]) for name in names], dtype=np.int64)
+    values = np.array([int(RiskReason[name]) for name in distinct], dtype=np.int64)
+    return values[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+
+
 def signal_decisions(
     books: BookSet,
     picked: np.ndarray,
@@ -133,26 +142,25 @@ def signal_decisions(
     target = books.target[book, rows]
     edge = books.edge[book, rows]
     proposed = None if confirmation is None else confirmation.proposed[book, rows]
-    decisions = []
-    for i in range(len(picked)):
-        if order[i] >= 0:
-            j = int(order[i])
-            decisions.append(_order_decision(log, j, int(held[i]), int(target[i]), order_id))
-            continue
-        direction = int(s.direction[picked[i]])
-        decisions.append(
-            _quiet_decision(
-                direction,
-                int(target[i]),
-                bool(edge[i]),
-                int(held[i]),
-                books.decision[book[i]],
-                None if proposed is None else int(proposed[i]),
-                0 if confirmation is None else int(confirmation.agreeing[book[i], rows[i]]),
-                required,
-            )
+    decisions = np.empty(len(picked), dtype=object)
+    ordered = np.flatnonzero(order >= 0)
+    if len(ordered):
+        decisions[ordered] = _order_decisions(
+            log, order[ordered], held[ordered], target[ordered], order_id
         )
-    return decisions
+    for i in np.flatnonzero(order < 0).tolist():
+        decisions[i] = _quiet_decision(
+            int(s.direction[picked[i]]),
+            int(target[i]),
+            bool(edge[i]),
+            int(held[i]),
+            books.decision[book[i]],
+            None if proposed is None else int(proposed[i]),
+            0 if confirmation is None else int(confirmation.agreeing[book[i], rows[i]]),
+            required,
+        )
+    result: list[str] = decisions.tolist()
+    return result
 
 
 def decision_outcome(decision: str) -> str | None:
@@ -221,6 +229,31 @@ def _held_before(log: LoopLog, book: np.ndarray, rows: np.ndarray, seq: np.ndarr
     return np.where(np.abs(position) <= dust, 0, np.sign(position)).astype(np.int64)
 
 
+def _order_decisions(
+    log: LoopLog,
+    orders: np.ndarray,
+    held: np.ndarray,
+    target: np.ndarray,
+    order_id: Callable[[int], str],
+) -> list[str]:
+    """The decisions of signals whose book made market order `orders[i]` (an index into
+    the log's market orders) from position sign `held[i]` towards `target[i]`."""
+    requested = log.order_requested[orders]
+    approved = log.order_approved[orders]
+    held, target = held.astype(np.int64), target.astype(np.int64)
+    if len(held) and max(np.abs(held).max(), np.abs(target).max()) > 1:
+        moves = [_movement(h, t) for h, t in zip(held.tolist(), target.tolist(), strict=True)]
+    else:
+        moves = _MOVES[(held + 1) * 3 + target + 1].tolist()
+    names = list(map(order_id, log.order_seq[orders].tolist()))
+    decisions = [f"{move}: order {name}" for move, name in zip(moves, names, strict=True)]
+    # Risk cut or refused these (the rest were approved in full): the long form.
+    for i in np.flatnonzero((approved <= 0) | (approved < requested)).tolist():
+        j = int(orders[i])
+        decisions[i] = _order_decision(log, j, int(held[i]), int(target[i]), order_id)
+    return decisions
+
+
 def _order_decision(
     log: LoopLog, j: int, held: int, target: int, order_id: Callable[[int], str]
 ) -> str:
@@ -250,6 +283,10 @@ def _movement(held: int, target: int) -> str:
     if held != target:
         return f"reversed to {_SIDE[target]}"
     return f"resized {_SIDE[target]}"
+
+
+# `_movement(held, target)` at index (held + 1) * 3 + target + 1.
+_MOVES = np.array([_movement(h, t) for h in (-1, 0, 1) for t in (-1, 0, 1)], dtype=object)
 
 
 def _quiet_decision(
