@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,7 +24,14 @@ from tradewind.app.optimize_results import (
     TrialRecord,
     write_optimize_json,
 )
-from tradewind.app.trial_pool import InlinePool, TrialOutcome, TrialPool, TrialTask
+from tradewind.app.trial_pool import InlinePool, TrialPool
+from tradewind.app.trial_search import (
+    SearchRun,
+    describe_pool,
+    overfitting_figures,
+    params_key,
+    search_trials,
+)
 from tradewind.config import TradewindConfig
 from tradewind.data.catalog import Catalog
 from tradewind.domain.errors import TradewindError
@@ -32,23 +39,17 @@ from tradewind.engine.backtest import EngineRun, run_engine
 from tradewind.engine.panel import MarketPanel, panel_from_aligned
 from tradewind.research.optimize_space import (
     Choice,
-    ParamDimension,
     check_known,
     grid_size,
-    grid_values,
     parse_space,
 )
-from tradewind.research.overfitting import ReturnSummary, summarize_returns
 from tradewind.research.run_results import summarize_run
 from tradewind.strategies.api import BarWindow
 from tradewind.strategies.errors import StrategyError
 from tradewind.strategies.registry import get_strategy
 
 if TYPE_CHECKING:
-    import optuna
-
     from tradewind.app.sweep_journal import SweepLog
-    from tradewind.research.overfitting import BacktestOverfitting, DeflatedSharpe
     from tradewind.research.stats import PerformanceStats
 
 __all__ = [
@@ -78,7 +79,6 @@ OBJECTIVES = {
     "calmar": "calmar",
     "return": "total_return",
 }
-DEFAULT_TRIALS = 50
 
 
 class OptimizeError(TradewindError):
@@ -191,121 +191,6 @@ def optimize_config(
         overfitting=overfitting, sweep_id=None if log is None else log.sweep_id,
         reused=search.reused, pool=describe_pool(pool),
     )  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class SearchRun:
-    """The trials of one search (by number), the return summaries of those that ran,
-    how many ran now and how many came from the journal."""
-
-    records: tuple[TrialRecord, ...]
-    summaries: dict[int, ReturnSummary]
-    grid_points: int | None
-    engine_runs: int
-    reused: int
-
-
-def search_trials(
-    runner: TrialRunner,
-    pool: TrialPool,
-    *,
-    rows: tuple[int, int] | None = None,
-    on_trial: Callable[[int, int], None] | None = None,
-    log: SweepLog | None = None,
-    segment: str = "search",
-) -> SearchRun:
-    """Run the Optuna search of `runner.request` on `pool` (started with `runner`),
-    `pool.width` trials in flight; parameters the journal already holds for `segment`
-    are not run again, and every newly finished trial is journaled at once."""
-    import optuna
-
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    request = runner.request
-    points = grid_size(request.space) if request.method == "grid" else None
-    total = _total_trials(request, points)
-    study = optuna.create_study(direction="maximize", sampler=_sampler(request))
-    if request.method == "grid":
-        _enqueue_grid(study, request.space, total)
-    known = {} if log is None else log.finished(segment)
-    reused_keys = set(known)
-    outcomes: dict[int, TrialOutcome] = {}
-    in_flight: dict[int, optuna.Trial] = {}
-    asked = ran = 0
-
-    def finish(trial: optuna.Trial, outcome: TrialOutcome, *, fresh: bool) -> None:
-        outcomes[trial.number] = outcome
-        if fresh and log is not None:
-            log.record(segment, outcome)
-        record = outcome.record
-        if record.state == "complete":
-            study.tell(trial, WORST if record.objective is None else record.objective)
-        else:
-            study.tell(trial, state=optuna.trial.TrialState.PRUNED)
-        if on_trial is not None:
-            on_trial(len(outcomes), total)
-
-    while len(outcomes) < total:
-        while asked < total and len(in_flight) < pool.width:
-            trial = study.ask()
-            asked += 1
-            params = _suggest(trial, request.space)
-            key = params_key(params)
-            if key in known:
-                finish(trial, _as_number(known[key], trial.number), fresh=False)
-                continue
-            refused = runner.refusal(params)
-            if refused is not None:
-                record = TrialRecord(trial.number, params, "infeasible", note=refused)
-                known[key] = TrialOutcome(TrialTask(trial.number, params, rows), record,
-                                          summarize_returns(np.zeros(0)))  # fmt: skip
-                finish(trial, known[key], fresh=True)
-                continue
-            pool.submit(TrialTask(trial.number, params, rows))
-            in_flight[trial.number] = trial
-        if not in_flight:
-            continue
-        for outcome in pool.finished():
-            ran += 1
-            known[params_key(outcome.task.params)] = outcome
-            finish(in_flight.pop(outcome.task.number), outcome, fresh=True)
-    ordered = tuple(outcomes[n].record for n in sorted(outcomes))
-    summaries = {n: o.returns for n, o in outcomes.items() if o.record.state == "complete"}
-    reused = sum(1 for o in outcomes.values() if params_key(o.task.params) in reused_keys)
-    return SearchRun(ordered, summaries, points, ran, reused)
-
-
-def overfitting_figures(
-    search: SearchRun,
-) -> tuple[DeflatedSharpe | None, BacktestOverfitting | None]:
-    """The deflated Sharpe ratio of the best trial and the probability of backtest
-    overfitting (CSCV) over every complete trial of `search`."""
-    from tradewind.research.overfitting import backtest_overfitting, deflated_sharpe
-
-    ranked = [r for r in search.records if r.state == "complete" and r.number in search.summaries]
-    if len(ranked) < 2:
-        return None, None
-    best = max(ranked, key=lambda r: (WORST if r.objective is None else r.objective, -r.number))
-    summaries = [search.summaries[r.number] for r in ranked]
-    return deflated_sharpe(summaries, ranked.index(best)), backtest_overfitting(summaries)
-
-
-def params_key(params: Mapping[str, Choice]) -> str:
-    """The canonical text of a trial's parameters (what makes two trials the same)."""
-    import json
-
-    return json.dumps(params, sort_keys=True, separators=(",", ":"))
-
-
-def describe_pool(pool: TrialPool) -> str:
-    """Where the trials ran, in words."""
-    return str(getattr(pool, "description", "this process"))
-
-
-def _as_number(outcome: TrialOutcome, number: int) -> TrialOutcome:
-    if outcome.task.number == number:
-        return outcome
-    task = replace(outcome.task, number=number)
-    return replace(outcome, task=task, record=_renumbered(outcome.record, number))
 
 
 @dataclass(slots=True)
@@ -454,48 +339,3 @@ def _complete(
         trades=stats.trades,
         note=note,
     )
-
-
-def _sampler(request: OptimizeRequest) -> optuna.samplers.BaseSampler:
-    import optuna
-
-    if request.method in ("grid", "random"):  # grid points are enqueued: see _enqueue_grid
-        return optuna.samplers.RandomSampler(seed=request.seed)
-    return optuna.samplers.TPESampler(seed=request.seed)
-
-
-def _enqueue_grid(study: optuna.Study, space: Sequence[ParamDimension], count: int) -> None:
-    # Optuna's GridSampler stops the study from inside `tell` on the last point, which
-    # the ask-and-tell loop cannot allow; its order (names sorted, then the product of
-    # each one's values) is kept.
-    import itertools
-
-    dimensions = sorted(space, key=lambda d: d.name)
-    points = itertools.product(*(grid_values(d) for d in dimensions))
-    for values in itertools.islice(points, count):
-        study.enqueue_trial({d.name: v for d, v in zip(dimensions, values, strict=True)})
-
-
-def _suggest(trial: optuna.Trial, space: Sequence[ParamDimension]) -> dict[str, Choice]:
-    params: dict[str, Choice] = {}
-    for d in space:
-        if d.kind == "int":
-            params[d.name] = trial.suggest_int(
-                d.name, int(d.low), int(d.high), step=int(d.step or 1)
-            )
-        elif d.kind == "float":
-            params[d.name] = trial.suggest_float(d.name, d.low, d.high, step=d.step)
-        else:
-            params[d.name] = cast(Choice, trial.suggest_categorical(d.name, list(d.choices)))
-    return params
-
-
-def _total_trials(request: OptimizeRequest, points: int | None) -> int:
-    if points is None:
-        return request.trials or DEFAULT_TRIALS
-    return min(points, request.trials) if request.trials else points
-
-
-def _renumbered(record: TrialRecord, number: int) -> TrialRecord:
-    note = f"same params as trial {record.number}" + (f"; {record.note}" if record.note else "")
-    return replace(record, number=number, seconds=0.0, note=note)

@@ -65,7 +65,7 @@ class SweepLog:
         Raises:
             JournalError: the journal cannot be written.
         """
-        from tradewind.app.optimize import params_key
+        from tradewind.app.trial_search import params_key
 
         sweep, resumed = journal.open_sweep(fingerprint, label, request, total_trials)
         finished: dict[str, dict[str, TrialOutcome]] = {}
