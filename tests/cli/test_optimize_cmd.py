@@ -108,3 +108,20 @@ def test_a_small_sweep_runs_through_an_existing_dask_cluster_and_is_journaled(
     with sqlite3.connect(journal) as db:
         workers = {w for (w,) in db.execute("select worker from sweep_trials")}
     assert len(workers - {"inline"}) == 2, workers
+
+
+def test_ctrl_c_exits_130_saying_the_same_command_resumes(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tradewind.app import sweep
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweep, "run_sweep_file", interrupted)
+    result = optimize(config, "--param", "fast=2:10:4", "--param", "slow=4:12:4")
+
+    assert result.exit_code == 130
+    assert "interrupted: every finished trial is journaled, and the same command resumes" in (
+        one_line(result.output)
+    )

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["optimize_command"]
 
 _BAD_INPUT = 2
+_INTERRUPTED = 130
 _SHOWN = 10
 
 
@@ -84,6 +85,14 @@ def optimize_command(
                                  walk_forward, train, test, anchored)  # fmt: skip
         options = _options(scheduler, workers, journal, catalog, report, json_out)
         _sweep(out, config, request, options, plan)
+    except KeyboardInterrupt:
+        kept = (
+            ""
+            if journal == ""
+            else ": every finished trial is journaled, and the same command resumes"
+        )
+        console(stderr=True).print(f"interrupted{kept}", highlight=False, soft_wrap=True)
+        raise typer.Exit(_INTERRUPTED) from None
     except TradewindError as exc:
         console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(_BAD_INPUT) from None
