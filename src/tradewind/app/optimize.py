@@ -27,7 +27,6 @@ from tradewind.app.optimize_results import (
 from tradewind.app.trial_pool import InlinePool, TrialPool
 from tradewind.app.trial_search import (
     SearchRun,
-    describe_pool,
     overfitting_figures,
     params_key,
     search_trials,
@@ -170,7 +169,7 @@ def optimize_config(
     started = time.perf_counter()
     runner = TrialRunner.prepare(config, catalog, request, markets)
     if rows is not None:
-        runner.for_rows(*rows)  # checks the rows before any trial is sent
+        runner.check_rows(*rows)
     log = None if open_log is None else open_log(runner)
     owned = pool is None
     pool = InlinePool() if pool is None else pool
@@ -189,7 +188,7 @@ def optimize_config(
         prepare_seconds=prepared - started, search_seconds=time.perf_counter() - prepared,
         engine_runs=search.engine_runs, grid_points=search.grid_points, deflated=deflated,
         overfitting=overfitting, sweep_id=None if log is None else log.sweep_id,
-        reused=search.reused, pool=describe_pool(pool),
+        reused=search.reused, pool=pool.description,
     )  # fmt: skip
 
 
@@ -230,13 +229,17 @@ class TrialRunner:
         """Rows of the panel the engine runs over."""
         return int(self.panel.shape[0])
 
-    def for_rows(self, start: int, stop: int) -> TrialRunner:
-        """A runner over the panel cut at `stop` that scores rows start..stop-1 only
-        (fresh cache and run count; the data is shared, not reloaded)."""
+    def check_rows(self, start: int, stop: int) -> None:
+        """Raise OptimizeError unless rows start..stop-1 lie in the panel."""
         if not 0 <= start < stop <= self.n_rows:
             raise OptimizeError(
                 f"rows {start}..{stop}: expected 0 <= start < stop <= {self.n_rows} panel rows"
             )
+
+    def for_rows(self, start: int, stop: int) -> TrialRunner:
+        """A runner over the panel cut at `stop` that scores rows start..stop-1 only
+        (fresh cache and run count; the data is shared, not reloaded)."""
+        self.check_rows(start, stop)
         panel, windows = truncate_panel(self.panel, self.windows, stop)
         return TrialRunner(self.config, self.request, self.markets, self.keys, panel,
                             windows, segment_start=start)  # fmt: skip

@@ -5,6 +5,7 @@ trial journaled, an interrupted sweep resumed, and the HTML report written."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -102,8 +103,8 @@ def run_sweep_file(
     logs: list[SweepLog] = []
     try:
         opener = None if journal is None else _log_opener(journal, path, plan, logs)
-        with _OpenPool(options) as pool:
-            ran_on = str(getattr(pool, "description", "this process"))
+        with closing(_open_pool(options)) as pool:
+            ran_on = pool.description
             if on_pool is not None:
                 on_pool(ran_on)
             search, walk = _run(config, catalog, request, plan, pool, opener, on_trial)
@@ -172,35 +173,26 @@ def _log_opener(
     return open_log
 
 
-class _OpenPool:
-    """The pool the options name, closed on exit."""
+def _open_pool(options: SweepOptions) -> TrialPool:
+    """The pool the options name (the caller closes it).
 
-    def __init__(self, options: SweepOptions) -> None:
-        self._options = options
-        self._pool: TrialPool | None = None
+    Raises:
+        OptimizeError: --workers with inline, or a scheduler of no known kind.
+        DaskPoolError: see `app.dask_pool.open_pool`.
+    """
+    from tradewind.app.trial_pool import InlinePool
 
-    def __enter__(self) -> TrialPool:
-        from tradewind.app.trial_pool import InlinePool
+    if options.scheduler == INLINE:
+        if options.workers is not None:
+            raise OptimizeError("--workers: only with --scheduler local (inline runs here)")
+        return InlinePool()
+    if options.scheduler != "local" and not options.scheduler.startswith("tcp://"):
+        raise OptimizeError(
+            f"--scheduler {options.scheduler}: expected local, inline or tcp://HOST:PORT"
+        )
+    from tradewind.app.dask_pool import DaskSettings, open_pool
 
-        options = self._options
-        if options.scheduler == INLINE:
-            if options.workers is not None:
-                raise OptimizeError("--workers: only with --scheduler local (inline runs here)")
-            self._pool = InlinePool()
-            return self._pool
-        from tradewind.app.dask_pool import DaskSettings, open_pool
-
-        if options.scheduler != "local" and not options.scheduler.startswith("tcp://"):
-            raise OptimizeError(
-                f"--scheduler {options.scheduler}: expected local, inline or tcp://HOST:PORT"
-            )
-
-        self._pool = open_pool(DaskSettings(options.scheduler, options.workers))
-        return self._pool
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.close()
+    return open_pool(DaskSettings(options.scheduler, options.workers))
 
 
 def _write_files(outcome: SweepOutcome, options: SweepOptions, path: Path) -> SweepOutcome:

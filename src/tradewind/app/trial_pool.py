@@ -53,6 +53,11 @@ class TrialPool(Protocol):
         """How many tasks to keep in flight."""
         ...
 
+    @property
+    def description(self) -> str:
+        """Where the tasks run, in words."""
+        ...
+
     def start(self, runner: TrialRunner) -> None:
         """Ship the prepared data (once; every later task refers to it)."""
         ...
@@ -80,6 +85,10 @@ class InlinePool:
     @property
     def width(self) -> int:
         return 1
+
+    @property
+    def description(self) -> str:
+        return "this process"
 
     def start(self, runner: TrialRunner) -> None:
         self._runner = runner

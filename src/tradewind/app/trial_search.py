@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_TRIALS",
     "SearchRun",
-    "describe_pool",
     "overfitting_figures",
     "params_key",
     "search_trials",
@@ -170,11 +169,6 @@ def overfitting_figures(
 def params_key(params: Mapping[str, Choice]) -> str:
     """The canonical text of a trial's parameters (what makes two trials the same)."""
     return json.dumps(params, sort_keys=True, separators=(",", ":"))
-
-
-def describe_pool(pool: TrialPool) -> str:
-    """Where the trials ran, in words."""
-    return str(getattr(pool, "description", "this process"))
 
 
 def _as_number(outcome: TrialOutcome, number: int) -> TrialOutcome:
