@@ -131,8 +131,8 @@ def _probe(address: str) -> None:
 class DaskPool:
     """A `TrialPool` on a Dask cluster: 2 tasks in flight per worker (at least 2).
 
-    `shipped_bytes` (the pickled runner) and `start_seconds` (scattering it to every
-    worker) are set by `start`. Use as a context manager, or call `close`.
+    `start_seconds` (scattering the runner to every worker) is set by `start`;
+    `shipped_bytes` is the pickled runner's size. Use as a context manager, or call `close`.
     """
 
     def __init__(self, client: Client, cluster: LocalCluster | None, description: str) -> None:
@@ -140,8 +140,8 @@ class DaskPool:
         self._client: Any = client
         self._cluster: Any = cluster
         self.description = description
-        self.shipped_bytes = 0
         self.start_seconds = 0.0
+        self._shipped: TrialRunner | None = None
         self._runner: Future[Any] | None = None
         self._pending: dict[Future[TrialOutcome], TrialTask] = {}
         self._closed = False
@@ -158,6 +158,14 @@ class DaskPool:
         return sorted(self._client.scheduler_info(n_workers=-1)["workers"])
 
     @property
+    def shipped_bytes(self) -> int:
+        """The size of the runner shipped by `start` (pickled again here: only on request,
+        as a million-bar runner takes a noticeable time to pickle)."""
+        if self._shipped is None:
+            return 0
+        return len(pickle.dumps(self._shipped, protocol=pickle.HIGHEST_PROTOCOL))
+
+    @property
     def width(self) -> int:
         if self._width is None:  # asked once: it is read before every task is sent
             self._width = max(2 * len(self.workers), 2)
@@ -165,7 +173,7 @@ class DaskPool:
 
     def start(self, runner: TrialRunner) -> None:
         started = time.perf_counter()
-        self.shipped_bytes = len(pickle.dumps(runner, protocol=pickle.HIGHEST_PROTOCOL))
+        self._shipped = runner
         self._runner = self._client.scatter(runner, broadcast=True, hash=False)
         self.start_seconds = time.perf_counter() - started
 
@@ -201,7 +209,7 @@ class DaskPool:
         self._closed = True
         pending = [*self._pending, *([self._runner] if self._runner is not None else [])]
         self._pending.clear()
-        self._runner = None
+        self._runner = self._shipped = None
         try:
             if pending:
                 self._client.cancel(pending)
