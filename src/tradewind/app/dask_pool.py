@@ -11,7 +11,6 @@ import logging
 import os
 import pickle
 import socket
-import time
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -131,8 +130,8 @@ def _probe(address: str) -> None:
 class DaskPool:
     """A `TrialPool` on a Dask cluster: 2 tasks in flight per worker (at least 2).
 
-    `start_seconds` (scattering the runner to every worker) is set by `start`;
-    `shipped_bytes` is the pickled runner's size. Use as a context manager, or call `close`.
+    `shipped_bytes` is the size of the runner `start` shipped. Use as a context manager,
+    or call `close`.
     """
 
     def __init__(self, client: Client, cluster: LocalCluster | None, description: str) -> None:
@@ -140,7 +139,6 @@ class DaskPool:
         self._client: Any = client
         self._cluster: Any = cluster
         self.description = description
-        self.start_seconds = 0.0
         self._shipped: TrialRunner | None = None
         self._runner: Future[Any] | None = None
         self._pending: dict[Future[TrialOutcome], TrialTask] = {}
@@ -172,10 +170,8 @@ class DaskPool:
         return self._width
 
     def start(self, runner: TrialRunner) -> None:
-        started = time.perf_counter()
         self._shipped = runner
         self._runner = self._client.scatter(runner, broadcast=True, hash=False)
-        self.start_seconds = time.perf_counter() - started
 
     def submit(self, task: TrialTask) -> None:
         if self._runner is None:

@@ -52,7 +52,6 @@ class SweepLog:
 
     journal: Journal
     sweep: SweepRecord
-    resumed: bool
     _finished: dict[str, dict[str, TrialOutcome]]
 
     @classmethod
@@ -72,7 +71,7 @@ class SweepLog:
         for entry in journal.sweep_trials(sweep.sweep_id) if resumed else []:
             outcome = _outcome(entry.payload, entry.worker)
             finished.setdefault(entry.segment, {})[params_key(entry.params)] = outcome
-        return cls(journal, sweep, resumed, finished)
+        return cls(journal, sweep, finished)
 
     @property
     def sweep_id(self) -> str:
