@@ -43,6 +43,15 @@ class IbRig:
         ib.connect("127.0.0.1", self.server.port, clientId=client_id, timeout=timeout_s)
         return ib
 
+    def disconnect(self, ib: IB, timeout_s: float = 5.0) -> None:
+        """Disconnect `ib` and wait until the emulator has seen the close (it frees the
+        clientId asynchronously; reusing the id before that is refused with 326)."""
+        client_id = ib.client.clientId
+        ib.disconnect()
+        deadline = time.monotonic() + timeout_s
+        while client_id in self.server.client_ids() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
     def bar(self, symbol: str, i: int, o: float, h: float, low: float, c: float) -> None:
         """A one-minute bar opening at T0 + i minutes."""
         volume = 1_000_000 if symbol == "EUR.USD" else 100_000

@@ -70,7 +70,7 @@ def test_a_reconnecting_client_finds_its_open_orders() -> None:
         [aapl] = ib.qualifyContracts(rig.stock())
         trade = ib.placeOrder(aapl, LimitOrder("BUY", 10, 90, tif="GTC", orderRef="keep"))
         assert wait_for(ib, lambda: trade.orderStatus.status == "Submitted")
-        ib.disconnect()
+        rig.disconnect(ib)
         again = rig.connect(client_id=6)
         [found] = again.openTrades()
         assert (found.order.orderId, found.order.orderRef) == (trade.order.orderId, "keep")
